@@ -1,0 +1,2 @@
+export * from "./protos/index";
+export * from "./types/index";

@@ -1,0 +1,4 @@
+export { envoyRoot, protoIncludeDirs } from "./root";
+export { packAny, unpackAny, encodeMessage, decodeMessage, lookupMessageType, type EncodedAny } from "./any";
+export { typeUrls, allTypeUrls, isTypeUrl, type TypeUrl } from "./type-urls";
+export { adsPackageDefinition, adsServiceDefinition, adsServiceName, AdsClient } from "./ads-definition";

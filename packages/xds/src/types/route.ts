@@ -1,0 +1,83 @@
+import type { BoolValue, Duration, HeaderValueOption, RuntimeFractionalPercent, StringMatcher, Typed, UInt32Value, Metadata } from "./core";
+
+export interface HeaderMatcher {
+  name: string;
+  string_match?: StringMatcher;
+  present_match?: boolean;
+  invert_match?: boolean;
+}
+
+export interface QueryParameterMatcher {
+  name: string;
+  string_match?: StringMatcher;
+  present_match?: boolean;
+}
+
+export interface RouteMatch {
+  prefix?: string;
+  path?: string;
+  safe_regex?: { regex: string };
+  path_separated_prefix?: string;
+  case_sensitive?: BoolValue;
+  headers?: HeaderMatcher[];
+  query_parameters?: QueryParameterMatcher[];
+  runtime_fraction?: RuntimeFractionalPercent;
+}
+
+export interface WeightedCluster {
+  clusters: { name: string; weight?: UInt32Value; request_headers_to_add?: HeaderValueOption[] }[];
+}
+
+export interface RetryPolicy {
+  retry_on?: string;
+  num_retries?: UInt32Value;
+  per_try_timeout?: Duration;
+  retry_back_off?: { base_interval: Duration; max_interval?: Duration };
+  retriable_status_codes?: number[];
+}
+
+export interface RouteAction {
+  cluster?: string;
+  weighted_clusters?: WeightedCluster;
+  cluster_header?: string;
+  timeout?: Duration;
+  idle_timeout?: Duration;
+  retry_policy?: RetryPolicy;
+  prefix_rewrite?: string;
+  host_rewrite_literal?: string;
+  auto_host_rewrite?: BoolValue;
+  max_stream_duration?: { max_stream_duration?: Duration; grpc_timeout_header_max?: Duration };
+  hash_policy?: { header?: { header_name: string }; connection_properties?: { source_ip: boolean }; terminal?: boolean }[];
+}
+
+export interface Route {
+  name?: string;
+  match: RouteMatch;
+  route?: RouteAction;
+  redirect?: { host_redirect?: string; path_redirect?: string; response_code?: "MOVED_PERMANENTLY" | "FOUND" | "SEE_OTHER" | "TEMPORARY_REDIRECT" | "PERMANENT_REDIRECT" };
+  direct_response?: { status: number; body?: { inline_string?: string } };
+  request_headers_to_add?: HeaderValueOption[];
+  request_headers_to_remove?: string[];
+  response_headers_to_add?: HeaderValueOption[];
+  response_headers_to_remove?: string[];
+  /** Keyed by filter name, e.g. a per-route fault or local rate limit. */
+  typed_per_filter_config?: Record<string, Typed<object>>;
+  metadata?: Metadata;
+}
+
+export interface VirtualHost {
+  name: string;
+  domains: string[];
+  routes?: Route[];
+  request_headers_to_add?: HeaderValueOption[];
+  typed_per_filter_config?: Record<string, Typed<object>>;
+  retry_policy?: RetryPolicy;
+}
+
+export interface RouteConfiguration {
+  name: string;
+  virtual_hosts?: VirtualHost[];
+  validate_clusters?: BoolValue;
+  request_headers_to_add?: HeaderValueOption[];
+  response_headers_to_add?: HeaderValueOption[];
+}
