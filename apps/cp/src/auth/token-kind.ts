@@ -1,0 +1,2 @@
+export const tokenKinds = ["admin", "dataplane", "zone"] as const;
+export type TokenKind = (typeof tokenKinds)[number];
