@@ -1,2 +1,3 @@
 export * from "./protos/index";
 export * from "./types/index";
+export * from "./cache/index";

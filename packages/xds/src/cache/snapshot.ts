@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+import { packAny, type EncodedAny } from "../protos/any";
+import { typeUrls, type TypeUrl } from "../protos/type-urls";
+import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, Secret } from "../types/index";
+
+/** What the control plane computes for one proxy. */
+export interface SnapshotResources {
+  listeners?: Listener[];
+  clusters?: Cluster[];
+  endpoints?: ClusterLoadAssignment[];
+  routes?: RouteConfiguration[];
+  secrets?: Secret[];
+}
+
+export interface CachedResource {
+  name: string;
+  /** Derived from the encoded bytes: equal content, equal version. */
+  version: string;
+  any: EncodedAny;
+  /** The plain object it was built from (for consistency checks and config dumps). */
+  resource: object;
+}
+
+export interface TypeSnapshot {
+  /** Derived from the names and versions of all resources of the type. */
+  version: string;
+  resources: ReadonlyMap<string, CachedResource>;
+}
+
+/** One node's resources by type URL; immutable once built. */
+export interface Snapshot {
+  types: ReadonlyMap<TypeUrl, TypeSnapshot>;
+}
+
+const typeUrlByKey = {
+  secrets: typeUrls.secret,
+  clusters: typeUrls.cluster,
+  endpoints: typeUrls.endpoint,
+  listeners: typeUrls.listener,
+  routes: typeUrls.route,
+} as const satisfies Record<keyof SnapshotResources, TypeUrl>;
+
+const nameOf = (resource: object): unknown =>
+  "cluster_name" in resource ? resource.cluster_name : "name" in resource ? resource.name : undefined;
+
+function hash(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("base64url").slice(0, 16);
+}
+
+/** Version of a set of resources; also used for the subset a SotW stream subscribed to. */
+export function versionOf(resources: Iterable<CachedResource>): string {
+  const lines = [...resources].map((r) => `${r.name}@${r.version}`).sort();
+  return hash(lines.join("\n"));
+}
+
+function buildTypeSnapshot(typeUrl: TypeUrl, resources: readonly object[]): TypeSnapshot {
+  const byName = new Map<string, CachedResource>();
+  for (const [index, resource] of resources.entries()) {
+    const name = nameOf(resource);
+    const label = `${typeUrl.slice(typeUrl.lastIndexOf(".") + 1)} ${typeof name === "string" && name ? JSON.stringify(name) : `#${index}`}`;
+    if (typeof name !== "string" || name === "") throw new Error(`${label} has no name`);
+    if (byName.has(name)) throw new Error(`${label} appears twice`);
+    let any: EncodedAny;
+    try {
+      any = packAny(typeUrl, resource);
+    } catch (error) {
+      throw new Error(`${label}: ${(error as Error).message}`);
+    }
+    byName.set(name, { name, version: hash(any.value), any, resource });
+  }
+  return { version: versionOf(byName.values()), resources: byName };
+}
+
+/** Encodes and versions every resource; throws naming the resource and field of the first invalid one. */
+export function buildSnapshot(resources: SnapshotResources): Snapshot {
+  const types = new Map<TypeUrl, TypeSnapshot>();
+  for (const [key, typeUrl] of Object.entries(typeUrlByKey) as [keyof SnapshotResources, TypeUrl][]) {
+    types.set(typeUrl, buildTypeSnapshot(typeUrl, resources[key] ?? []));
+  }
+  return { types };
+}
