@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { nonEmptyString } from "../common/fields";
+import { TARGET_REF_KINDS, policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
+
+const format = z.strictObject({
+  type: z.enum(["Plain", "Json"]),
+  plain: z.string().optional(),
+  json: z.array(z.strictObject({ key: nonEmptyString, value: z.string() })).optional(),
+  omitEmptyValues: z.boolean().optional(),
+});
+
+const backend = z.strictObject({
+  type: z.enum(["Tcp", "File", "OpenTelemetry"]).optional(),
+  tcp: z.strictObject({ format: format.optional(), address: nonEmptyString }).optional(),
+  file: z.strictObject({ format: format.optional(), path: nonEmptyString }).optional(),
+  openTelemetry: z
+    .strictObject({
+      endpoint: nonEmptyString,
+      attributes: z.array(z.strictObject({ key: nonEmptyString, value: z.string() })).optional(),
+      body: z.unknown().optional(),
+    })
+    .optional(),
+});
+
+export const accessLogConf = z.strictObject({ backends: z.array(backend).optional() });
+
+export const meshAccessLogBody = z.strictObject({
+  spec: z
+    .strictObject({
+      targetRef: topLevelTargetRef.optional(),
+      from: policyItemList(TARGET_REF_KINDS, accessLogConf).optional(),
+      to: policyItemList(["Mesh", "MeshService"], accessLogConf).optional(),
+    })
+    .superRefine(requireOneOf("from", "to")),
+});
+export type MeshAccessLogBody = z.infer<typeof meshAccessLogBody>;

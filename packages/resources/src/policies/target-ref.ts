@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { nonEmptyString, tagsSchema } from "../common/fields";
+
+export const TARGET_REF_KINDS = ["Mesh", "MeshSubset", "MeshService", "MeshServiceSubset"] as const;
+export type TargetRefKind = (typeof TARGET_REF_KINDS)[number];
+
+export const PROXY_TYPES = ["Sidecar", "Gateway"] as const;
+
+export interface TargetRef {
+  kind: TargetRefKind;
+  name?: string;
+  tags?: Record<string, string>;
+  mesh?: string;
+  proxyTypes?: ("Sidecar" | "Gateway")[];
+}
+
+const NAMED_KINDS: readonly TargetRefKind[] = ["MeshService", "MeshServiceSubset"];
+const TAGGED_KINDS: readonly TargetRefKind[] = ["MeshSubset", "MeshServiceSubset"];
+
+/** A targetRef accepting only `kinds`: Kuma restricts the kinds per policy and per place (top level, from[], to[]). */
+export function targetRefSchema(kinds: readonly TargetRefKind[], options: { proxyTypes?: boolean } = {}) {
+  const allowed = kinds.join(", ");
+  return z
+    .strictObject({
+      kind: z.enum(kinds as [TargetRefKind, ...TargetRefKind[]], {
+        error: (issue) =>
+          issue.input === undefined
+            ? "required field is missing"
+            : `${JSON.stringify(issue.input)} is not allowed here, must be one of: ${allowed}`,
+      }),
+      name: nonEmptyString.optional(),
+      tags: tagsSchema.optional(),
+      mesh: z.string().optional(),
+      ...(options.proxyTypes ? { proxyTypes: z.array(z.enum(PROXY_TYPES)).optional() } : {}),
+    })
+    .superRefine((ref, ctx) => {
+      if (NAMED_KINDS.includes(ref.kind) && ref.name === undefined) {
+        ctx.addIssue({ code: "custom", path: ["name"], message: `required field is missing for kind ${ref.kind}` });
+      }
+      if (!NAMED_KINDS.includes(ref.kind) && ref.name !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["name"], message: `must not be set for kind ${ref.kind}` });
+      }
+      if (!TAGGED_KINDS.includes(ref.kind) && ref.tags !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["tags"], message: `must not be set for kind ${ref.kind}` });
+      }
+    }) as z.ZodType<TargetRef>;
+}
+
+export const topLevelTargetRef = targetRefSchema(TARGET_REF_KINDS, { proxyTypes: true });
+
+/** `from[]`/`to[]` entries: a targetRef and the `default` conf for it. */
+export function policyItemList<Conf>(kinds: readonly TargetRefKind[], conf: z.ZodType<Conf>) {
+  return z.array(z.strictObject({ targetRef: targetRefSchema(kinds), default: conf }));
+}
+
+/** New-style inbound `rules[]`: a `default` conf applied to all traffic into the selected proxies. */
+export function inboundRuleList<Conf>(conf: z.ZodType<Conf>) {
+  return z.array(z.strictObject({ default: conf }));
+}
+
+/** Kuma refuses a policy that configures nothing: at least one of the sections must be present. */
+export function requireOneOf(...sections: string[]) {
+  return (spec: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    if (sections.every((section) => spec[section] === undefined || (spec[section] as unknown[]).length === 0)) {
+      ctx.addIssue({ code: "custom", path: [sections[0] as string], message: `at least one of ${sections.join(", ")} has to be defined` });
+    }
+  };
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { durationSchema } from "../common/duration";
+import { nonEmptyString, portSchema } from "../common/fields";
+
+/** Where a CA cert or key comes from (Kuma's DataSource): exactly one of these. */
+const dataSource = z.strictObject({
+  secret: nonEmptyString.optional(),
+  file: nonEmptyString.optional(),
+  inline: z.string().optional(),
+  inlineString: z.string().optional(),
+});
+
+const builtinCaConf = z.strictObject({
+  caCert: z.strictObject({ RSAbits: z.number().int().min(2048).optional(), expiration: durationSchema.optional() }).optional(),
+});
+
+const providedCaConf = z.strictObject({ cert: dataSource, key: dataSource });
+
+const mtlsBackendBase = {
+  name: nonEmptyString,
+  dpCert: z
+    .strictObject({
+      rotation: z.strictObject({ expiration: durationSchema }).optional(),
+      requestTimeout: durationSchema.optional(),
+    })
+    .optional(),
+  mode: z.enum(["STRICT", "PERMISSIVE"]).optional(),
+  rootChain: z.strictObject({ requestTimeout: durationSchema.optional() }).optional(),
+};
+
+const mtlsBackend = z.discriminatedUnion("type", [
+  z.strictObject({ ...mtlsBackendBase, type: z.literal("builtin"), conf: builtinCaConf.optional() }),
+  z.strictObject({ ...mtlsBackendBase, type: z.literal("provided"), conf: providedCaConf }),
+  z.strictObject({ ...mtlsBackendBase, type: z.enum(["vault", "acmpca", "certmanager"]), conf: z.record(z.string(), z.unknown()) }),
+], { error: (issue) => (issue.code === "invalid_union" ? 'type must be one of "builtin", "provided", "vault", "acmpca", "certmanager"' : undefined) });
+
+const mtls = z
+  .strictObject({
+    enabledBackend: z.string().optional(),
+    backends: z.array(mtlsBackend).optional(),
+    skipValidation: z.boolean().optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.enabledBackend && !value.backends?.some((backend) => backend.name === value.enabledBackend)) {
+      ctx.addIssue({ code: "custom", path: ["enabledBackend"], message: `has to be set to one of the backends in the mesh` });
+    }
+  });
+
+const namedBackend = z.strictObject({ name: nonEmptyString, type: nonEmptyString, conf: z.record(z.string(), z.unknown()).optional() });
+
+const prometheusConf = z.strictObject({
+  port: portSchema.optional(),
+  path: z.string().optional(),
+  skipMTLS: z.boolean().optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  tls: z.strictObject({ mode: z.enum(["disabled", "activeMTLSBackend", "providedTLS"]).optional() }).optional(),
+  envoy: z.strictObject({ filterRegex: z.string().optional(), usedOnly: z.boolean().optional() }).optional(),
+  aggregate: z
+    .array(z.strictObject({ name: nonEmptyString, port: portSchema, path: z.string().optional(), enabled: z.boolean().optional(), address: z.string().optional() }))
+    .optional(),
+});
+
+export const meshBody = z.strictObject({
+  mtls: mtls.optional(),
+  tracing: z.strictObject({ defaultBackend: z.string().optional(), backends: z.array(namedBackend).optional() }).optional(),
+  logging: z.strictObject({ defaultBackend: z.string().optional(), backends: z.array(namedBackend).optional() }).optional(),
+  metrics: z
+    .strictObject({
+      enabledBackend: z.string().optional(),
+      backends: z.array(z.strictObject({ name: nonEmptyString, type: z.literal("prometheus"), conf: prometheusConf.optional() })).optional(),
+    })
+    .optional(),
+  networking: z.strictObject({ outbound: z.strictObject({ passthrough: z.boolean().optional() }).optional() }).optional(),
+  routing: z
+    .strictObject({
+      localityAwareLoadBalancing: z.boolean().optional(),
+      zoneEgress: z.boolean().optional(),
+      defaultForbidMeshExternalServiceAccess: z.boolean().optional(),
+    })
+    .optional(),
+  constraints: z
+    .strictObject({
+      dataplaneProxy: z
+        .strictObject({
+          requirements: z.array(z.strictObject({ tags: z.record(z.string(), z.string()) })).optional(),
+          restrictions: z.array(z.strictObject({ tags: z.record(z.string(), z.string()) })).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  skipCreatingInitialPolicies: z.array(z.string()).optional(),
+  meshServices: z.strictObject({ mode: z.enum(["Disabled", "Everywhere", "ReachableBackends", "Exclusive"]) }).optional(),
+});
+export type MeshBody = z.infer<typeof meshBody>;
