@@ -1,0 +1,226 @@
+import {
+  Client,
+  credentials as grpcCredentials,
+  status,
+  type ChannelCredentials,
+  type ChannelOptions,
+  type ClientDuplexStream,
+  type StatusObject,
+} from "@grpc/grpc-js";
+import { DeltaReceiver } from "../delta-receiver";
+import { DeltaSender } from "../delta-sender";
+import { MessageStream } from "../message-stream";
+import type { KdsResource, ResourceDelta } from "../resource";
+import { emptyByteCounters, StreamStatsRecorder, type ByteCounters, type KdsStreamKind, type StreamStats } from "../stats";
+import { kdsSyncService, requestCodec, responseCodec } from "../wire/kds-service";
+import { zoneMetadata, type ZoneIdentity } from "../zone-metadata";
+import { Backoff, type BackoffOptions } from "./backoff";
+
+export interface KdsClientOptions {
+  /** The global CP's KDS address, e.g. "global.example:5685". */
+  address: string;
+  zone: string;
+  instanceId: string;
+  /** The zone CP's software version, reported to the global. */
+  version?: string;
+  /** The zone token; a function is called on every (re)connect, so a rotated token is picked up. */
+  token: string | (() => string | Promise<string>);
+  /** Default: insecure. */
+  credentials?: ChannelCredentials;
+  /** What the zone publishes to the global. */
+  zoneToGlobal: {
+    types: readonly string[];
+    snapshotFor(type: string): Promise<KdsResource[]> | KdsResource[];
+    /** Called once; `onChange(type)` sends the global the new delta of that type. Returns an unsubscribe. */
+    subscribe(onChange: (type: string) => void): () => void;
+  };
+  /** What the zone takes from the global. */
+  globalToZone: {
+    types: readonly string[];
+    /** What the zone holds from the global, reported on (re)connect so the global sends only the difference. */
+    heldFromGlobal(type: string): Promise<KdsResource[]> | KdsResource[];
+    /** Applies one response from the global; a throw NACKs it with the error's message. */
+    onGlobalResources(type: string, delta: ResourceDelta): Promise<void> | void;
+  };
+  reconnect?: BackoffOptions;
+  /** Called when a stream ends, before the client redials, e.g. to log a refusal. */
+  onStreamClosed?(kind: KdsStreamKind, end: KdsStreamEnd): void;
+  grpcOptions?: ChannelOptions;
+}
+
+export interface KdsStreamEnd {
+  code: status;
+  details: string;
+}
+
+export interface KdsClientStreamStatus {
+  /** True once the global has answered on the current stream. */
+  established: boolean;
+  lastError?: { code: status; details: string; at: Date };
+  /** The current or last stream. */
+  stats?: StreamStats;
+}
+
+export interface KdsClientStats extends ByteCounters {
+  streams: Record<KdsStreamKind, KdsClientStreamStatus>;
+}
+
+export interface KdsClient {
+  /** Opens both streams and keeps redialing them until `stop()`. */
+  start(): void;
+  stop(): void;
+  /** Both streams are established. */
+  connected(): boolean;
+  stats(): KdsClientStats;
+}
+
+type RawClientCall = ClientDuplexStream<Buffer, Buffer>;
+
+interface StreamSlot {
+  backoff: Backoff;
+  status: KdsClientStreamStatus;
+  call?: RawClientCall;
+  redial?: NodeJS.Timeout;
+}
+
+// The zone receives on globalToZone and sends on zoneToGlobal.
+const clientRole = { globalToZone: "receiver", zoneToGlobal: "sender" } as const;
+const passthrough = (bytes: Buffer) => bytes;
+
+export function createKdsClient(options: KdsClientOptions): KdsClient {
+  const identity: ZoneIdentity = { zone: options.zone, instanceId: options.instanceId, version: options.version ?? "" };
+  const slot = (): StreamSlot => ({ backoff: new Backoff(options.reconnect), status: { established: false } });
+  const slots: Record<KdsStreamKind, StreamSlot> = { globalToZone: slot(), zoneToGlobal: slot() };
+  const totals = emptyByteCounters();
+  const backoff = slots.globalToZone.backoff;
+  let channel: Client | undefined;
+  let sender: DeltaSender | undefined;
+  let unsubscribe: (() => void) | undefined;
+
+  const token = async () => (typeof options.token === "string" ? options.token : options.token());
+
+  async function dial(kind: KdsStreamKind): Promise<void> {
+    const current = slots[kind];
+    current.redial = undefined;
+    let metadata;
+    try {
+      metadata = zoneMetadata(identity, await token());
+    } catch (error) {
+      ended(kind, undefined, { code: status.UNAUTHENTICATED, details: `no zone token: ${(error as Error).message}` });
+      return;
+    }
+    if (!channel) return;
+    const call = channel.makeBidiStreamRequest(kdsSyncService[kind].path, passthrough, passthrough, metadata);
+    const recorder = new StreamStatsRecorder(kind, clientRole[kind], totals);
+    current.call = call;
+    current.status.established = false;
+    current.status.stats = recorder.stats;
+    let closeLocally: (() => void) | undefined;
+    let localFailure: KdsStreamEnd | undefined;
+    const fail = (code: status, details: string) => {
+      localFailure ??= { code, details };
+      call.cancel();
+    };
+    const established = () => {
+      if (current.call !== call || current.status.established) return;
+      current.status.established = true;
+      current.backoff.reset();
+    };
+
+    if (kind === "globalToZone") {
+      const stream = new MessageStream(call, { incoming: responseCodec, outgoing: requestCodec }, recorder);
+      const receiver = new DeltaReceiver({
+        types: options.globalToZone.types,
+        held: options.globalToZone.heldFromGlobal,
+        apply: options.globalToZone.onGlobalResources,
+        send: (request) => stream.send(request),
+        stats: recorder,
+        node: identity,
+      });
+      stream.listen({
+        onMessage: (response) => {
+          established();
+          receiver.handleResponse(response);
+        },
+        onMalformed: (error) => fail(status.INTERNAL, `malformed DeltaDiscoveryResponse: ${error.message}`),
+      });
+      receiver.subscribe().catch((error: Error) => fail(status.INTERNAL, `could not read what the zone holds: ${error.message}`));
+      closeLocally = () => {
+        stream.end();
+        receiver.close();
+      };
+    } else {
+      const stream = new MessageStream(call, { incoming: requestCodec, outgoing: responseCodec }, recorder);
+      const zoneSender = new DeltaSender({
+        types: options.zoneToGlobal.types,
+        snapshot: options.zoneToGlobal.snapshotFor,
+        send: (response) => stream.send(response),
+        stats: recorder,
+      });
+      sender = zoneSender;
+      stream.listen({
+        onMessage: (request) => {
+          established();
+          zoneSender.handleRequest(request);
+        },
+        onMalformed: (error) => fail(status.INTERNAL, `malformed DeltaDiscoveryRequest: ${error.message}`),
+      });
+      closeLocally = () => {
+        stream.end();
+        zoneSender.close();
+        if (sender === zoneSender) sender = undefined;
+      };
+    }
+
+    call.on("error", () => {});
+    call.on("status", (grpcStatus: StatusObject) => {
+      closeLocally?.();
+      recorder.closed(localFailure?.details ?? grpcStatus.details);
+      ended(kind, call, localFailure ?? { code: grpcStatus.code, details: grpcStatus.details });
+    });
+  }
+
+  function ended(kind: KdsStreamKind, call: RawClientCall | undefined, end: KdsStreamEnd): void {
+    const current = slots[kind];
+    if (call && current.call !== call) return;
+    current.call = undefined;
+    current.status.established = false;
+    current.status.lastError = { ...end, at: new Date() };
+    options.onStreamClosed?.(kind, end);
+    if (!channel) return;
+    current.redial = setTimeout(() => void dial(kind), current.backoff.nextDelayMs());
+  }
+
+  return {
+    start() {
+      if (channel) return;
+      channel = new Client(options.address, options.credentials ?? grpcCredentials.createInsecure(), {
+        "grpc.initial_reconnect_backoff_ms": backoff.initialDelayMs,
+        "grpc.max_reconnect_backoff_ms": backoff.maxDelayMs,
+        ...options.grpcOptions,
+      });
+      unsubscribe = options.zoneToGlobal.subscribe((type) => sender?.resourcesChanged(type));
+      void dial("globalToZone");
+      void dial("zoneToGlobal");
+    },
+    stop() {
+      const closing = channel;
+      if (!closing) return;
+      channel = undefined;
+      unsubscribe?.();
+      unsubscribe = undefined;
+      for (const current of Object.values(slots)) {
+        clearTimeout(current.redial);
+        current.redial = undefined;
+        current.call?.cancel();
+      }
+      closing.close();
+    },
+    connected: () => slots.globalToZone.status.established && slots.zoneToGlobal.status.established,
+    stats: () =>
+      structuredClone({
+        ...totals,
+        streams: { globalToZone: slots.globalToZone.status, zoneToGlobal: slots.zoneToGlobal.status },
+      }),
+  };
+}
