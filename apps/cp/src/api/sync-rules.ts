@@ -1,0 +1,45 @@
+import { badRequest } from "./problem";
+import type { ResourceType } from "./resource-types";
+import type { CpMode } from "./system-routes";
+
+type Origin = "global" | "zone" | "local";
+
+/**
+ * Where a type's resources are authored, from its KDS direction. Types synced both ways split by kind:
+ * policies are authored on the global CP, ZoneIngresses register in their zone.
+ */
+function originOf(type: ResourceType): Origin {
+  switch (type.kds) {
+    case "global-to-zone":
+      return "global";
+    case "zone-to-global":
+      return "zone";
+    case "both":
+      return type.isPolicy ? "global" : "zone";
+    case "none":
+      return "local";
+  }
+}
+
+export interface SyncRules {
+  /** Throws a 400 pointing at the control plane that owns the type when this one only receives it through KDS. */
+  assertWritable(type: ResourceType): void;
+}
+
+export function syncRules(mode: CpMode): SyncRules {
+  return {
+    assertWritable(type) {
+      const origin = originOf(type);
+      if (mode === "zone" && origin === "global") {
+        throw badRequest(`${type.name} is managed by the global control plane; apply it there`, [
+          { field: "type", reason: `${type.name} is synced from the global control plane and read-only on a zone control plane` },
+        ]);
+      }
+      if (mode === "global" && origin === "zone") {
+        throw badRequest(`${type.name} is managed by the zone control planes; apply it on the zone where it runs`, [
+          { field: "type", reason: `${type.name} is synced from zones and read-only on the global control plane` },
+        ]);
+      }
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// Starts a real API server on a fresh store for tests (this package's and the CLI's).
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ResourceStore, openStore } from "@zonemesh/store";
+import { type ApiServer, type ApiServerOptions, createApiServer } from "../api-server";
+import { loadOrCreateSigningKeys } from "../auth/signing-keys";
+
+export interface TestApiServer {
+  server: ApiServer;
+  store: ResourceStore;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface TestApiServerOptions extends Partial<Pick<ApiServerOptions, "mode" | "zone" | "localAddresses" | "bodyLimit">> {
+  /** A PostgreSQL URL; default a SQLite store in a temporary directory. */
+  storeUrl?: string;
+  host?: string;
+}
+
+export async function startTestApiServer(options: TestApiServerOptions = {}): Promise<TestApiServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), "zonemesh-api-"));
+  const store = await openStore(options.storeUrl ? { url: options.storeUrl } : { dataDir });
+  const server = await createApiServer({
+    store,
+    mode: options.mode ?? "standalone",
+    ...(options.zone ? { zone: options.zone } : {}),
+    ...(options.localAddresses ? { localAddresses: options.localAddresses } : {}),
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    signingKeys: await loadOrCreateSigningKeys(store),
+    version: "0.0.0-test",
+    listen: { host: options.host ?? "127.0.0.1", port: 0 },
+  });
+  return {
+    server,
+    store,
+    url: server.address.url,
+    async close() {
+      await server.close();
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
