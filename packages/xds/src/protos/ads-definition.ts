@@ -1,20 +1,28 @@
 import * as protoLoader from "@grpc/proto-loader";
 import * as grpc from "@grpc/grpc-js";
 import { adsProtoFile, protoIncludeDirs } from "./root";
+import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DiscoveryRequest, DiscoveryResponse } from "./discovery-messages";
 
 /**
- * Options shared by the ADS server and test clients: snake_case fields, enums by name,
+ * Options shared by the ADS server and clients: snake_case fields, enums by name,
  * absent fields left undefined; Any stays {type_url, value} (unpack it with unpackAny).
  */
 const loaderOptions: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: false, oneofs: false, includeDirs: protoIncludeDirs };
 
 export const adsPackageDefinition = protoLoader.loadSync(adsProtoFile, loaderOptions);
 
-export const adsServiceName = "envoy.service.discovery.v3.AggregatedDiscoveryService";
-
-/** The AggregatedDiscoveryService definition (and a client constructor, for tests and the data plane). */
-export const AdsClient = (grpc.loadPackageDefinition(adsPackageDefinition) as unknown as {
+const AdsServiceClient = (grpc.loadPackageDefinition(adsPackageDefinition) as unknown as {
   envoy: { service: { discovery: { v3: { AggregatedDiscoveryService: grpc.ServiceClientConstructor } } } };
 }).envoy.service.discovery.v3.AggregatedDiscoveryService;
 
-export const adsServiceDefinition = AdsClient.service;
+export const adsServiceDefinition = AdsServiceClient.service;
+
+export interface AdsClient extends grpc.Client {
+  StreamAggregatedResources(metadata?: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
+  DeltaAggregatedResources(metadata?: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>;
+}
+
+/** A client of envoy.service.discovery.v3.AggregatedDiscoveryService (for the data plane and tests). */
+export function createAdsClient(address: string, credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure()): AdsClient {
+  return new AdsServiceClient(address, credentials) as unknown as AdsClient;
+}

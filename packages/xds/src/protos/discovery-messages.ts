@@ -1,0 +1,70 @@
+import type { EncodedAny } from "./any";
+
+// Discovery messages as @grpc/proto-loader hands them over (options in ads-definition.ts):
+// snake_case, absent fields undefined.
+
+export interface WireStruct {
+  fields?: Record<string, WireValue>;
+}
+export interface WireValue {
+  null_value?: string;
+  number_value?: number;
+  string_value?: string;
+  bool_value?: boolean;
+  struct_value?: WireStruct;
+  list_value?: { values?: WireValue[] };
+}
+
+export interface WireNode {
+  id?: string;
+  cluster?: string;
+  metadata?: WireStruct;
+  locality?: { region?: string; zone?: string; sub_zone?: string };
+  user_agent_name?: string;
+  user_agent_version?: string;
+}
+
+export interface WireStatus {
+  code?: number;
+  message?: string;
+}
+
+export interface DiscoveryRequest {
+  version_info?: string;
+  node?: WireNode;
+  resource_names?: string[];
+  type_url?: string;
+  response_nonce?: string;
+  error_detail?: WireStatus;
+}
+
+export interface DiscoveryResponse {
+  version_info: string;
+  resources: EncodedAny[];
+  type_url: string;
+  nonce: string;
+}
+
+export interface DeltaDiscoveryRequest {
+  node?: WireNode;
+  type_url?: string;
+  resource_names_subscribe?: string[];
+  resource_names_unsubscribe?: string[];
+  initial_resource_versions?: Record<string, string>;
+  response_nonce?: string;
+  error_detail?: WireStatus;
+}
+
+export interface DeltaResource {
+  name: string;
+  version: string;
+  resource: EncodedAny;
+}
+
+export interface DeltaDiscoveryResponse {
+  system_version_info: string;
+  resources: DeltaResource[];
+  type_url: string;
+  removed_resources: string[];
+  nonce: string;
+}

@@ -1,0 +1,36 @@
+import type { WireNode, WireStruct, WireValue } from "../protos/discovery-messages";
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** The proxy's identity as it sent it on the first request of a stream; metadata as plain JSON. */
+export interface XdsNode {
+  id: string;
+  cluster: string;
+  metadata: Record<string, JsonValue>;
+  locality?: { region?: string; zone?: string; sub_zone?: string };
+  userAgent?: string;
+}
+
+function valueToJson(value: WireValue): JsonValue {
+  if (value.string_value !== undefined) return value.string_value;
+  if (value.number_value !== undefined) return value.number_value;
+  if (value.bool_value !== undefined) return value.bool_value;
+  if (value.struct_value !== undefined) return structToJson(value.struct_value);
+  if (value.list_value !== undefined) return (value.list_value.values ?? []).map(valueToJson);
+  return null;
+}
+
+export function structToJson(struct: WireStruct | undefined): Record<string, JsonValue> {
+  return Object.fromEntries(Object.entries(struct?.fields ?? {}).map(([key, value]) => [key, valueToJson(value)]));
+}
+
+export function nodeFromWire(node: WireNode): XdsNode {
+  const userAgent = [node.user_agent_name, node.user_agent_version].filter(Boolean).join("/");
+  return {
+    id: node.id ?? "",
+    cluster: node.cluster ?? "",
+    metadata: structToJson(node.metadata),
+    ...(node.locality ? { locality: node.locality } : {}),
+    ...(userAgent ? { userAgent } : {}),
+  };
+}

@@ -1,0 +1,81 @@
+import type { CachedResource, Snapshot } from "../cache/snapshot";
+import { versionOf } from "../cache/snapshot";
+import type { TypeUrl } from "../protos/type-urls";
+import type { StreamInfo } from "./callbacks";
+import type { DiscoveryRequest, DiscoveryResponse } from "../protos/discovery-messages";
+import type { ServerContext } from "./server-context";
+import type { ProtocolStream } from "./stream-session";
+import { errorDetailMessage, isLegacyWildcardType, pushOrder, requireTypeUrl } from "./type-requests";
+
+const wildcard = "*";
+
+interface SubscribedType {
+  names: ReadonlySet<string> | typeof wildcard;
+  sentVersion?: string;
+  sentNonce?: string;
+}
+
+function subscriptionOf(typeUrl: TypeUrl, names: readonly string[]): SubscribedType["names"] {
+  if (names.includes(wildcard) || (names.length === 0 && isLegacyWildcardType(typeUrl))) return wildcard;
+  return new Set(names);
+}
+
+/**
+ * State of the World: every response carries all subscribed resources of a type. A response is
+ * sent when the subscribed content's version differs from the last one sent on this stream, so
+ * neither an identical snapshot nor a NACK leads to a resend.
+ */
+export function createSotwProtocol(stream: StreamInfo, context: ServerContext, send: (response: DiscoveryResponse) => void): ProtocolStream<DiscoveryRequest> {
+  const { cache, callbacks, registry } = context;
+  const nodeId = stream.node.id;
+  const types = new Map<TypeUrl, SubscribedType>();
+
+  const respond = (typeUrl: TypeUrl, subscribed: SubscribedType, snapshot: Snapshot | undefined, force: boolean) => {
+    const all = snapshot?.types.get(typeUrl)?.resources;
+    if (!all) return;
+    const { names } = subscribed;
+    const selected: CachedResource[] = names === wildcard ? [...all.values()] : [...names].flatMap((name) => all.get(name) ?? []);
+    const version = versionOf(selected);
+    if (!force && version === subscribed.sentVersion) return;
+    const nonce = context.nextNonce();
+    send({ version_info: version, resources: selected.map((r) => r.any), type_url: typeUrl, nonce });
+    subscribed.sentVersion = version;
+    subscribed.sentNonce = nonce;
+    registry.sent(nodeId, typeUrl, version, nonce);
+    callbacks.onResponse?.(stream, { typeUrl, version, nonce, resourceNames: selected.map((r) => r.name), removedResources: [] });
+  };
+
+  return {
+    handle(request) {
+      const typeUrl = requireTypeUrl(request.type_url);
+      const nonce = request.response_nonce ?? "";
+      const known = types.get(typeUrl);
+      const sentNonce = known?.sentNonce;
+      // A nonce other than the latest answers a response already superseded: ignore it (xDS spec).
+      // Before anything was sent on this stream, any nonce is from an earlier stream and means nothing.
+      if (nonce !== "" && sentNonce !== undefined && nonce !== sentNonce) return;
+      if (known && nonce !== "" && nonce === sentNonce) {
+        const version = known.sentVersion ?? "";
+        if (request.error_detail) {
+          const error = errorDetailMessage(request.error_detail);
+          registry.nacked(nodeId, typeUrl, { version, nonce, error, time: new Date() });
+          callbacks.onNack?.(stream, { typeUrl, version, nonce, error });
+        } else {
+          registry.acked(nodeId, typeUrl, request.version_info ?? version);
+          callbacks.onAck?.(stream, { typeUrl, version: request.version_info ?? version, nonce });
+        }
+      }
+      const subscribed: SubscribedType = known ?? { names: new Set() };
+      subscribed.names = subscriptionOf(typeUrl, request.resource_names ?? []);
+      types.set(typeUrl, subscribed);
+      // The first request for a type on a stream is always answered, even if the proxy says it has that version.
+      respond(typeUrl, subscribed, cache.getSnapshot(nodeId), !known);
+    },
+    onSnapshot(snapshot, changedTypes) {
+      for (const typeUrl of pushOrder) {
+        const subscribed = types.get(typeUrl);
+        if (subscribed && changedTypes.includes(typeUrl)) respond(typeUrl, subscribed, snapshot, false);
+      }
+    },
+  };
+}
