@@ -1,0 +1,24 @@
+import { createCpClient } from "./cp-client";
+import { readServerEnv } from "./env";
+import { dataplanesRouter } from "./routers/dataplanes";
+import { meshesRouter } from "./routers/meshes";
+import { overviewRouter } from "./routers/overview";
+import { servicesRouter } from "./routers/services";
+import { zonesRouter } from "./routers/zones";
+import { createCallerFactory, router, type Context } from "./trpc";
+
+export const appRouter = router({
+  overview: overviewRouter,
+  zones: zonesRouter,
+  meshes: meshesRouter,
+  services: servicesRouter,
+  dataplanes: dataplanesRouter,
+});
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);
+
+/** The context of a request: a client for the CP named by the environment. */
+export function createContext(env = readServerEnv()): Context {
+  return { cp: createCpClient(env.cpApiUrl, env.cpApiToken) };
+}

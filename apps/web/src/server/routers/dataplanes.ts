@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { ZONE_TAG } from "@zonemesh/resources";
+import { apiPath, dataplaneOverviewSchema, listAll, listQuery, listSchema, wireResourceSchema, type CpClient, type DataplaneOverview } from "../cp-client";
+import { dataplaneRow } from "../dataplane-row";
+import { DATAPLANE_STATUSES } from "../dataplane-status";
+import { pageInput, pageOf } from "../page-input";
+import { publicProcedure, router } from "../trpc";
+
+export const dataplaneListInput = pageInput.extend({
+  /** Omit for every mesh. */
+  mesh: z.string().optional(),
+  zone: z.string().optional(),
+  /** `kuma.io/service` of an inbound (or the gateway). */
+  service: z.string().optional(),
+  /** `key:value`, or `key` alone for any value. */
+  tag: z.string().regex(/^[^:]+(:.*)?$/, { error: "must be key:value or key" }).optional(),
+  status: z.enum(DATAPLANE_STATUSES).optional(),
+  /** Substring of the name. */
+  name: z.string().optional(),
+});
+export type DataplaneListInput = z.infer<typeof dataplaneListInput>;
+
+async function meshNames(cp: CpClient, mesh: string | undefined): Promise<string[]> {
+  if (mesh) return [mesh];
+  return (await listAll(cp, "/meshes", wireResourceSchema)).map((resource) => resource.name);
+}
+
+function matchesTag(row: ReturnType<typeof dataplaneRow>, tag: string): boolean {
+  const [key, ...rest] = tag.split(":");
+  const values = row.tags[key ?? ""];
+  if (!values) return false;
+  return rest.length === 0 || values.includes(rest.join(":"));
+}
+
+/** Every dataplane of one mesh (or all meshes), optionally narrowed by the filters the CP supports. */
+export async function allDataplaneRows(cp: CpClient, filter: { mesh?: string | undefined; zone?: string | undefined; name?: string | undefined }) {
+  const labels = filter.zone ? { [ZONE_TAG]: filter.zone } : undefined;
+  const overviews: DataplaneOverview[] = [];
+  for (const mesh of await meshNames(cp, filter.mesh)) {
+    overviews.push(...(await listAll(cp, `${apiPath("meshes", mesh)}/dataplanes+insights`, dataplaneOverviewSchema, { name: filter.name, labels })));
+  }
+  return overviews.map(dataplaneRow);
+}
+
+/**
+ * Name and zone go to the CP (`name`, `filter[labels.kuma.io/zone]`) with the page; service, tag and status
+ * are not CP filters, so those lists are read whole from the CP and filtered and paged here.
+ */
+export async function listDataplanes(cp: CpClient, input: DataplaneListInput) {
+  const labels = input.zone ? { [ZONE_TAG]: input.zone } : undefined;
+  const needsLocalFilter = Boolean(input.service || input.tag || input.status);
+  if (input.mesh && !needsLocalFilter) {
+    const page = await cp.request({
+      path: `${apiPath("meshes", input.mesh)}/dataplanes+insights`,
+      query: listQuery({ offset: input.offset, size: input.size, name: input.name, labels }),
+      schema: listSchema(dataplaneOverviewSchema),
+    });
+    return { total: page.total, items: page.items.map(dataplaneRow) };
+  }
+  const rows = (await allDataplaneRows(cp, input))
+    .filter((row) => !input.service || row.services.includes(input.service))
+    .filter((row) => !input.tag || matchesTag(row, input.tag))
+    .filter((row) => !input.status || row.status === input.status);
+  return pageOf(rows, input);
+}
+
+export const dataplanesRouter = router({
+  list: publicProcedure.input(dataplaneListInput).query(({ ctx, input }) => listDataplanes(ctx.cp, input)),
+});

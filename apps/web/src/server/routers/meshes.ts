@@ -1,0 +1,27 @@
+import { z } from "zod";
+import type { MeshBody } from "@zonemesh/resources";
+import { listAll, listQuery, listSchema, wireResourceSchema, type WireResource } from "../cp-client";
+import { pageInput } from "../page-input";
+import { publicProcedure, router } from "../trpc";
+
+function meshRow(mesh: WireResource) {
+  const body = mesh.body as MeshBody;
+  const enabled = body.mtls?.enabledBackend;
+  return {
+    name: mesh.name,
+    mtls: enabled ? { backend: enabled, type: body.mtls?.backends?.find((backend) => backend.name === enabled)?.type ?? null } : null,
+    labels: mesh.labels,
+    creationTime: mesh.creationTime ?? null,
+  };
+}
+export type MeshRow = ReturnType<typeof meshRow>;
+
+export const meshesRouter = router({
+  list: publicProcedure.input(pageInput.extend({ name: z.string().optional() })).query(async ({ ctx, input }) => {
+    const page = await ctx.cp.request({ path: "/meshes", query: listQuery(input), schema: listSchema(wireResourceSchema) });
+    return { total: page.total, items: page.items.map(meshRow) };
+  }),
+
+  /** Every mesh name, for filter pickers. */
+  names: publicProcedure.query(async ({ ctx }) => (await listAll(ctx.cp, "/meshes", wireResourceSchema)).map((mesh) => mesh.name)),
+});
