@@ -43,3 +43,26 @@ export { meshFaultInjectionBody, type MeshFaultInjectionBody } from "./policies/
 export { meshRateLimitBody, type MeshRateLimitBody } from "./policies/mesh-rate-limit";
 export { meshLoadBalancingStrategyBody, type MeshLoadBalancingStrategyBody } from "./policies/mesh-load-balancing-strategy";
 export { meshAccessLogBody, type MeshAccessLogBody } from "./policies/mesh-access-log";
+
+export { dataplaneTags, tagsMatch, type Tags, type InboundTags } from "./matcher/tags";
+export {
+  selectsDataplane,
+  inboundsSelectedBy,
+  dataplanesForPolicy,
+  policiesForDataplane,
+  comparePolicies,
+  targetRefTags,
+} from "./matcher/select";
+export { type PolicySpec, type PolicyResource, type PolicyRef } from "./matcher/policy";
+export { mergePatch, mergeConfs } from "./matcher/merge";
+export { buildRules, computeRule, type Rule, type Matcher, type PolicyItem } from "./matcher/subset-rules";
+export {
+  rulesForDataplane,
+  toConfFor,
+  fromConfFor,
+  inboundConfFor,
+  type DataplaneRules,
+  type PolicyTypeRules,
+  type InboundFromRules,
+  type InboundConf,
+} from "./matcher/dataplane-rules";

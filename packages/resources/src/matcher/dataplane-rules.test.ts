@@ -1,0 +1,148 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { dataplane, policy } from "../../test/resources";
+import { fromConfFor, inboundConfFor, rulesForDataplane, toConfFor, type PolicyTypeRules } from "./dataplane-rules";
+
+const web = dataplane("web-1", [
+  { port: 8080, tags: { "kuma.io/service": "web", version: "v1" } },
+  { port: 8081, tags: { "kuma.io/service": "web-metrics" } },
+]);
+
+function typeRules(rules: { rules: PolicyTypeRules[] }, type: string): PolicyTypeRules {
+  const found = rules.rules.find((entry) => entry.type === type);
+  assert.ok(found, `no rules for ${type}`);
+  return found;
+}
+
+test("MeshTimeout to-confs merge from least to most specific policy, later names winning, per destination", () => {
+  const policies = [
+    policy("MeshTimeout", "b-defaults", {
+      targetRef: { kind: "Mesh" },
+      to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "30m" } }],
+    }),
+    policy("MeshTimeout", "a-defaults", {
+      targetRef: { kind: "Mesh" },
+      to: [{ targetRef: { kind: "Mesh" }, default: { connectionTimeout: "5s", idleTimeout: "1h", http: { requestTimeout: "15s" } } }],
+    }),
+    policy("MeshTimeout", "web-to-backend", {
+      targetRef: { kind: "MeshService", name: "web" },
+      to: [{ targetRef: { kind: "MeshService", name: "backend" }, default: { http: { requestTimeout: "3s", streamIdleTimeout: "10s" } } }],
+    }),
+    policy("MeshTimeout", "other-service", {
+      targetRef: { kind: "MeshService", name: "payments" },
+      to: [{ targetRef: { kind: "Mesh" }, default: { connectionTimeout: "1s" } }],
+    }),
+  ];
+  const timeouts = typeRules(rulesForDataplane(web, policies), "MeshTimeout");
+
+  assert.deepEqual(toConfFor(timeouts, "backend"), {
+    connectionTimeout: "5s",
+    idleTimeout: "30m",
+    http: { requestTimeout: "3s", streamIdleTimeout: "10s" },
+  });
+  assert.deepEqual(toConfFor(timeouts, "redis"), { connectionTimeout: "5s", idleTimeout: "30m", http: { requestTimeout: "15s" } });
+  assert.deepEqual(
+    timeouts.toRules.map((rule) => ({ matchers: rule.matchers, origin: rule.origin.map((o) => o.name) })),
+    [
+      { matchers: [{ key: "kuma.io/service", value: "backend" }], origin: ["a-defaults", "b-defaults", "web-to-backend"] },
+      { matchers: [], origin: ["a-defaults", "b-defaults"] },
+    ],
+  );
+});
+
+test("MeshTrafficPermission from-rules are computed per selected inbound and matched on source tags", () => {
+  const policies = [
+    policy("MeshTrafficPermission", "deny-all", {
+      targetRef: { kind: "Mesh" },
+      from: [{ targetRef: { kind: "Mesh" }, default: { action: "Deny" } }],
+    }),
+    policy("MeshTrafficPermission", "web-from-frontend", {
+      targetRef: { kind: "MeshService", name: "web" },
+      from: [
+        { targetRef: { kind: "MeshService", name: "frontend" }, default: { action: "Allow" } },
+        { targetRef: { kind: "MeshServiceSubset", name: "frontend", tags: { version: "canary" } }, default: { action: "AllowWithShadowDeny" } },
+        { targetRef: { kind: "MeshSubset", tags: { env: "dev" } }, default: { action: "Deny" } },
+      ],
+    }),
+  ];
+  const permissions = typeRules(rulesForDataplane(web, policies), "MeshTrafficPermission");
+
+  assert.deepEqual(permissions.fromRules.map((entry) => entry.inbound.port), [8080, 8081]);
+  assert.deepEqual(fromConfFor(permissions, 8080, { "kuma.io/service": "frontend", version: "v1" }), { action: "Allow" });
+  assert.deepEqual(fromConfFor(permissions, 8080, { "kuma.io/service": "frontend", version: "canary" }), { action: "AllowWithShadowDeny" });
+  assert.deepEqual(fromConfFor(permissions, 8080, { "kuma.io/service": "frontend", env: "dev" }), { action: "Deny" });
+  assert.deepEqual(fromConfFor(permissions, 8080, { "kuma.io/service": "admin" }), { action: "Deny" });
+  assert.deepEqual(fromConfFor(permissions, 8081, { "kuma.io/service": "frontend" }), { action: "Deny" }, "web-metrics inbound is not selected by MeshService web");
+  assert.equal(fromConfFor(permissions, 9999, { "kuma.io/service": "frontend" }), undefined);
+});
+
+test("arrays in a more specific conf replace the less specific ones instead of being appended", () => {
+  const policies = [
+    policy("MeshRetry", "mesh", {
+      targetRef: { kind: "Mesh" },
+      to: [{ targetRef: { kind: "Mesh" }, default: { http: { numRetries: 5, retryOn: ["5xx", "Reset"] } } }],
+    }),
+    policy("MeshRetry", "web", {
+      targetRef: { kind: "MeshService", name: "web" },
+      to: [{ targetRef: { kind: "MeshService", name: "backend" }, default: { http: { retryOn: ["GatewayError"] } } }],
+    }),
+  ];
+  const retries = typeRules(rulesForDataplane(web, policies), "MeshRetry");
+  assert.deepEqual(toConfFor(retries, "backend"), { http: { numRetries: 5, retryOn: ["GatewayError"] } });
+  assert.deepEqual(toConfFor(retries, "redis"), { http: { numRetries: 5, retryOn: ["5xx", "Reset"] } });
+});
+
+test("MeshHTTPRoute rules with equal matches merge, different matches are kept side by side", () => {
+  const match = [{ path: { type: "PathPrefix", value: "/api" } }];
+  const policies = [
+    policy("MeshHTTPRoute", "a-split", {
+      targetRef: { kind: "Mesh" },
+      to: [
+        {
+          targetRef: { kind: "MeshService", name: "backend" },
+          rules: [
+            { matches: match, default: { backendRefs: [{ kind: "MeshServiceSubset", name: "backend", tags: { version: "v1" }, weight: 90 }] } },
+            { matches: [{ method: "GET" }], default: { filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { set: [{ name: "x-get", value: "1" }] } }] } },
+          ],
+        },
+      ],
+    }),
+    policy("MeshHTTPRoute", "b-override", {
+      targetRef: { kind: "MeshService", name: "web" },
+      to: [{ targetRef: { kind: "MeshService", name: "backend" }, rules: [{ matches: match, default: { backendRefs: [{ kind: "MeshService", name: "backend-v2" }] } }] }],
+    }),
+  ];
+  const routes = typeRules(rulesForDataplane(web, policies), "MeshHTTPRoute");
+  assert.deepEqual(toConfFor(routes, "backend"), {
+    rules: [
+      { matches: match, default: { backendRefs: [{ kind: "MeshService", name: "backend-v2" }] } },
+      { matches: [{ method: "GET" }], default: { filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { set: [{ name: "x-get", value: "1" }] } }] } },
+    ],
+  });
+  assert.equal(toConfFor(routes, "redis"), undefined, "no route applies to other services");
+});
+
+test("inbound rules[] merge per selected inbound", () => {
+  const policies = [
+    policy("MeshTimeout", "inbound-defaults", { targetRef: { kind: "Mesh" }, rules: [{ default: { idleTimeout: "20s", http: { requestTimeout: "2s" } } }] }),
+    policy("MeshTimeout", "web-inbound", { targetRef: { kind: "MeshService", name: "web" }, rules: [{ default: { http: { requestTimeout: "9s" } } }] }),
+  ];
+  const timeouts = typeRules(rulesForDataplane(web, policies), "MeshTimeout");
+  assert.deepEqual(inboundConfFor(timeouts, 8080), { idleTimeout: "20s", http: { requestTimeout: "9s" } });
+  assert.deepEqual(inboundConfFor(timeouts, 8081), { idleTimeout: "20s", http: { requestTimeout: "2s" } });
+  assert.deepEqual(
+    timeouts.inboundRules.map((entry) => entry.origin.map((o) => o.name)),
+    [["inbound-defaults", "web-inbound"], ["inbound-defaults"]],
+  );
+});
+
+test("rulesForDataplane lists only policy types that select the dataplane and ignores other meshes", () => {
+  const policies = [
+    policy("MeshTimeout", "elsewhere", { targetRef: { kind: "MeshService", name: "backend" }, to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "1s" } }] }),
+    policy("MeshRetry", "other-mesh", { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { tcp: { maxConnectAttempt: 2 } } }] }, "other"),
+    policy("MeshCircuitBreaker", "cb", { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { connectionLimits: { maxConnections: 10 } } }] }),
+  ];
+  const rules = rulesForDataplane(web, policies);
+  assert.deepEqual(rules.rules.map((entry) => entry.type), ["MeshCircuitBreaker"]);
+  assert.deepEqual(JSON.parse(JSON.stringify(rules)), rules, "the result is plain JSON");
+});

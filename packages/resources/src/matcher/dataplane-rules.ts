@@ -1,0 +1,100 @@
+import type { DataplaneBody } from "../types/dataplane";
+import { SERVICE_TAG } from "../types/dataplane";
+import { policyTypeNames } from "../registry";
+import type { Resource } from "../resource";
+import { mergeConfs } from "./merge";
+import { policyRef, type PolicyRef, type PolicyResource } from "./policy";
+import { comparePolicies, inboundsSelectedBy, policiesForDataplane } from "./select";
+import { buildRules, computeRule, type PolicyItem, type Rule } from "./subset-rules";
+import type { InboundTags, Tags } from "./tags";
+
+export interface InboundFromRules {
+  inbound: InboundTags;
+  rules: Rule[];
+}
+
+export interface InboundConf {
+  inbound: InboundTags;
+  conf: Record<string, unknown>;
+  origin: PolicyRef[];
+}
+
+/** What one policy type contributes to a dataplane, shaped like an entry of Kuma's `/dataplanes/{name}/_rules`. */
+export interface PolicyTypeRules {
+  type: string;
+  /** Outbound: keyed by destination (`to[].targetRef`), most specific first. */
+  toRules: Rule[];
+  /** Inbound, per selected inbound: keyed by source (`from[].targetRef`). */
+  fromRules: InboundFromRules[];
+  /** Inbound `rules[].default` of newer policies, merged per selected inbound. */
+  inboundRules: InboundConf[];
+}
+
+export interface DataplaneRules {
+  rules: PolicyTypeRules[];
+}
+
+function toItems(policy: PolicyResource): PolicyItem[] {
+  return (policy.body.spec.to ?? []).map((item) => ({
+    targetRef: item.targetRef,
+    conf: item.default ?? { ...(item.hostnames ? { hostnames: item.hostnames } : {}), rules: item.rules ?? [] },
+    origin: policyRef(policy),
+  }));
+}
+
+function fromItems(policy: PolicyResource): PolicyItem[] {
+  return (policy.body.spec.from ?? []).map((item) => ({ targetRef: item.targetRef, conf: item.default, origin: policyRef(policy) }));
+}
+
+function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected: PolicyResource[]): PolicyTypeRules {
+  const byInbound = new Map<number, { inbound: InboundTags; policies: PolicyResource[] }>();
+  for (const policy of selected) {
+    for (const inbound of inboundsSelectedBy(policy.body.spec.targetRef, dataplane)) {
+      if (inbound.port === 0) continue; // a gateway's tag set has no inbound listener
+      const entry = byInbound.get(inbound.port) ?? { inbound, policies: [] };
+      entry.policies.push(policy);
+      byInbound.set(inbound.port, entry);
+    }
+  }
+  const inbounds = [...byInbound.values()].map(({ inbound, policies }) => ({ inbound, policies: policies.sort(comparePolicies) }));
+  return {
+    type,
+    toRules: buildRules(selected.flatMap(toItems)),
+    fromRules: inbounds
+      .map(({ inbound, policies }) => ({ inbound, rules: buildRules(policies.flatMap(fromItems)) }))
+      .filter((entry) => entry.rules.length > 0),
+    inboundRules: inbounds.flatMap(({ inbound, policies }) => {
+      const withRules = policies.filter((policy) => (policy.body.spec.rules ?? []).length > 0);
+      const conf = mergeConfs(withRules.flatMap((policy) => (policy.body.spec.rules ?? []).map((rule) => rule.default)));
+      return conf ? [{ inbound, conf, origin: withRules.map(policyRef) }] : [];
+    }),
+  };
+}
+
+/** Kuma's per-type rule computation for one dataplane, over policies of any types (others' meshes are ignored). */
+export function rulesForDataplane(dataplane: Resource<DataplaneBody>, policies: PolicyResource[]): DataplaneRules {
+  const selected = policiesForDataplane(dataplane, policies);
+  return {
+    rules: policyTypeNames
+      .map((type) => ({ type, policies: selected.filter((policy) => policy.type === type) }))
+      .filter((entry) => entry.policies.length > 0)
+      .map((entry) => rulesForType(entry.type, dataplane, entry.policies)),
+  };
+}
+
+/** Outbound conf towards a destination service (or a destination's full tag set); undefined when nothing applies. */
+export function toConfFor(rules: PolicyTypeRules, destination: string | Tags): Record<string, unknown> | undefined {
+  const peer = typeof destination === "string" ? { [SERVICE_TAG]: destination } : destination;
+  return computeRule(rules.toRules, peer)?.conf;
+}
+
+/** Inbound conf on the inbound at `inboundPort` for traffic from a source with these tags. */
+export function fromConfFor(rules: PolicyTypeRules, inboundPort: number, sourceTags: Tags): Record<string, unknown> | undefined {
+  const inbound = rules.fromRules.find((entry) => entry.inbound.port === inboundPort);
+  return inbound && computeRule(inbound.rules, sourceTags)?.conf;
+}
+
+/** Merged `rules[].default` for the inbound at `inboundPort`. */
+export function inboundConfFor(rules: PolicyTypeRules, inboundPort: number): Record<string, unknown> | undefined {
+  return rules.inboundRules.find((entry) => entry.inbound.port === inboundPort)?.conf;
+}

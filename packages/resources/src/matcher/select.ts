@@ -1,0 +1,55 @@
+import type { TargetRef } from "../policies/target-ref";
+import { SERVICE_TAG, type DataplaneBody } from "../types/dataplane";
+import type { Resource } from "../resource";
+import { dataplaneTags, tagsMatch, type InboundTags, type Tags } from "./tags";
+import type { PolicyResource } from "./policy";
+
+/** Tags a targetRef requires (Mesh: none); the same reading serves top-level, from[] and to[] targetRefs. */
+export function targetRefTags(ref: TargetRef): Tags {
+  switch (ref.kind) {
+    case "Mesh":
+      return {};
+    case "MeshSubset":
+      return { ...ref.tags };
+    case "MeshService":
+      return { [SERVICE_TAG]: ref.name ?? "" };
+    case "MeshServiceSubset":
+      return { ...ref.tags, [SERVICE_TAG]: ref.name ?? "" };
+  }
+}
+
+function proxyTypeAllowed(ref: TargetRef, dataplane: Resource<DataplaneBody>): boolean {
+  if (!ref.proxyTypes || ref.proxyTypes.length === 0) return true;
+  return ref.proxyTypes.includes(dataplane.body.networking.gateway ? "Gateway" : "Sidecar");
+}
+
+/** The inbounds (and gateway tag set) of a dataplane that a top-level targetRef selects; a missing targetRef means Mesh. */
+export function inboundsSelectedBy(ref: TargetRef | undefined, dataplane: Resource<DataplaneBody>): InboundTags[] {
+  const target = ref ?? { kind: "Mesh" };
+  if (!proxyTypeAllowed(target, dataplane)) return [];
+  const required = targetRefTags(target);
+  return dataplaneTags(dataplane).filter((inbound) => tagsMatch(required, inbound.tags));
+}
+
+/** Whether a top-level targetRef of a policy in `meshName` selects the dataplane. */
+export function selectsDataplane(ref: TargetRef | undefined, dataplane: Resource<DataplaneBody>, meshName: string): boolean {
+  return dataplane.mesh === meshName && inboundsSelectedBy(ref, dataplane).length > 0;
+}
+
+export function dataplanesForPolicy(policy: PolicyResource, dataplanes: Resource<DataplaneBody>[]): Resource<DataplaneBody>[] {
+  return dataplanes.filter((dataplane) => selectsDataplane(policy.body.spec.targetRef, dataplane, policy.mesh));
+}
+
+/** Policies selecting the dataplane, in Kuma's merge order (see `comparePolicies`). */
+export function policiesForDataplane<P extends PolicyResource>(dataplane: Resource<DataplaneBody>, policies: P[]): P[] {
+  return policies.filter((policy) => selectsDataplane(policy.body.spec.targetRef, dataplane, policy.mesh)).sort(comparePolicies);
+}
+
+const KIND_ORDER = { Mesh: 1, MeshSubset: 2, MeshService: 3, MeshServiceSubset: 4 } as const;
+
+/** Kuma's order: less specific top-level targetRef first, then by name; later policies override earlier ones. */
+export function comparePolicies(a: PolicyResource, b: PolicyResource): number {
+  const byKind = KIND_ORDER[a.body.spec.targetRef?.kind ?? "Mesh"] - KIND_ORDER[b.body.spec.targetRef?.kind ?? "Mesh"];
+  if (byKind !== 0) return byKind;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
