@@ -48,6 +48,8 @@ export interface ApiServer {
   tokens: TokenService;
   /** Every route it serves, as documented in /openapi.json. */
   routes: readonly ApiRoute[];
+  /** What fastify actually registered (method and fastify-style URL), to check the document against. */
+  registered: readonly { method: string; url: string }[];
   close(): Promise<void>;
 }
 
@@ -79,6 +81,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   registerBodyParsers(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler(routes));
+  const registered: { method: string; url: string }[] = [];
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) if (method !== "HEAD") registered.push({ method, url: route.url });
+  });
   app.addHook("onRequest", adminGuard(tokens, options.localAddresses ?? defaultLocalAddresses));
   for (const route of routes) {
     app.route({
@@ -97,6 +103,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     address: { host: options.listen.host, port, url: `http://${host}:${port}` },
     tokens,
     routes,
+    registered,
     close: () => app.close(),
   };
 }

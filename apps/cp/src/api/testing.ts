@@ -43,3 +43,30 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
     },
   };
 }
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/** One HTTP request; JSON bodies are sent as JSON, strings as they are (with `contentType`). */
+export async function call(
+  url: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; contentType?: string; headers?: Record<string, string> } = {},
+): Promise<TestResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined) headers["content-type"] = options.contentType ?? "application/json";
+  const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+  const response = await fetch(url + path, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
