@@ -1,0 +1,19 @@
+// The WHERE clause of a list, in SQL because Prisma's `contains` is a LIKE whose `%` and `_` in the
+// searched text would act as wildcards (and SQLite's LIKE ignores case); instr/strpos match literally.
+import { join, sqltag as sql, type Sql } from "@prisma/client/runtime/client";
+import type { ListQuery, ResourceStore } from "./types";
+
+export function listCondition(backend: ResourceStore["backend"], query: ListQuery): Sql {
+  const conditions = [sql`r.type = ${query.type}`];
+  if (query.mesh !== undefined) conditions.push(sql`r.mesh = ${query.mesh}`);
+  if (query.nameContains) {
+    conditions.push(backend === "sqlite" ? sql`instr(r.name, ${query.nameContains}) > 0` : sql`strpos(r.name, ${query.nameContains}) > 0`);
+  }
+  for (const [key, value] of Object.entries(query.labels ?? {})) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM resource_labels l WHERE l."resourceId" = r.id AND l.key = ${key} AND l.value = ${value})`);
+  }
+  return join(conditions, " AND ");
+}
+
+/** Pages are cut in SQL; without a size the limit is just larger than any table. */
+export const pageClause = (query: ListQuery): Sql => sql`LIMIT ${query.size ?? 2_147_483_647} OFFSET ${query.offset ?? 0}`;

@@ -1,0 +1,30 @@
+-- CreateTable
+CREATE TABLE "resources" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "type" TEXT NOT NULL,
+    "mesh" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    "spec" TEXT NOT NULL,
+    "creationTime" DATETIME NOT NULL,
+    "modificationTime" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "resource_labels" (
+    "resourceId" INTEGER NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+
+    PRIMARY KEY ("resourceId", "key"),
+    CONSTRAINT "resource_labels_resourceId_fkey" FOREIGN KEY ("resourceId") REFERENCES "resources" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "resources_type_name_mesh_idx" ON "resources"("type", "name", "mesh");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "resources_type_mesh_name_key" ON "resources"("type", "mesh", "name");
+
+-- CreateIndex
+CREATE INDEX "resource_labels_key_value_idx" ON "resource_labels"("key", "value");
