@@ -10,6 +10,7 @@ import { errorHandler } from "./api/error-handler";
 import { notFoundHandler } from "./api/not-found";
 import { buildOpenApi } from "./api/openapi";
 import { globalInsightRoute } from "./api/global-insight-route";
+import { inspectRoutes } from "./api/inspect-routes";
 import { overviewRoutes } from "./api/overview-routes";
 import { resourceRoutes } from "./api/resource-routes";
 import { resourceSchemas } from "./api/resource-types";
@@ -72,6 +73,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     ),
     ...overviewRoutes(store),
     globalInsightRoute(store),
+    ...inspectRoutes(store),
     ...resourceRoutes({ store, sync: syncRules(mode) }),
     ...tokenRoutes({ store, tokens, mode }),
     ...(options.routes ?? []),

@@ -1,4 +1,4 @@
-import { parseResource } from "@zonemesh/resources";
+import { type Resource, parseResource } from "@zonemesh/resources";
 import type { ResourceKey, ResourceStore, StoredResource } from "@zonemesh/store";
 import { requireMesh } from "./mesh-exists";
 import { type InvalidParameter, badRequest } from "./problem";
@@ -19,13 +19,19 @@ export interface PutRequest {
 /** Kuma's PUT: creates or replaces the resource at the URL after validating the body against the registry. */
 export async function putResource({ store, sync, type, key, body, version }: PutRequest): Promise<{ created: boolean; stored: StoredResource }> {
   sync.assertWritable(type);
-  const parsed = parseResource(withUrlFields(type, key, body));
-  if (!parsed.ok) throw badRequest(`${type.name} is not valid`, parsed.errors);
+  const parsed = parseRequestBody(type, key, body);
   if (type.scope === "Mesh") await requireMesh(store, key.mesh, "mesh", 400);
-  const resource = { ...key, labels: parsed.resource.labels, spec: parsed.resource.body };
+  const resource = { ...key, labels: parsed.labels, spec: parsed.body };
   if (version !== undefined) return { created: false, stored: await store.update({ ...resource, version }) };
   const existing = await store.get(key);
   return { created: existing === null, stored: await store.upsert(resource) };
+}
+
+/** Validates a PUT (or dry-run) body for the resource at `key`; throws a 400 listing every problem. */
+export function parseRequestBody(type: ResourceType, key: ResourceKey, body: unknown): Resource {
+  const parsed = parseResource(withUrlFields(type, key, body));
+  if (!parsed.ok) throw badRequest(`${type.name} is not valid`, parsed.errors);
+  return parsed.resource;
 }
 
 /** The body with `type`/`name`/`mesh` taken from the URL; refuses a body that names a different resource than its URL. */
