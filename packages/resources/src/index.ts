@@ -18,7 +18,7 @@ export { type FieldError, formatFieldPath } from "./validation/field-error";
 export { nameError, metaErrors, MAX_NAME_LENGTH } from "./validation/meta";
 export { toWire, type StoredResource } from "./wire";
 export { parseDocuments } from "./documents";
-export { durationSchema, durationToMillis, type Duration } from "./common/duration";
+export { durationSchema, longDurationSchema, durationToMillis, type Duration } from "./common/duration";
 export { TARGET_REF_KINDS, type TargetRef, type TargetRefKind } from "./policies/target-ref";
 
 export { meshBody, type MeshBody } from "./types/mesh";

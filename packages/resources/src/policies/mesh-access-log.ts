@@ -2,8 +2,9 @@ import { z } from "zod";
 import { nonEmptyString } from "../common/fields";
 import { TARGET_REF_KINDS, policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
 
+// `type` became required in Kuma 2.3; older documented examples omit it, so it stays optional here.
 const format = z.strictObject({
-  type: z.enum(["Plain", "Json"]),
+  type: z.enum(["Plain", "Json"]).optional(),
   plain: z.string().optional(),
   json: z.array(z.strictObject({ key: nonEmptyString, value: z.string() })).optional(),
   omitEmptyValues: z.boolean().optional(),

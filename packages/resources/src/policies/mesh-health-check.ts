@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { durationSchema } from "../common/duration";
-import { base64Schema } from "../common/fields";
+import { base64Schema, percentageSchema } from "../common/fields";
 import { headerModifierSchema } from "./header-match";
 import { policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
 
@@ -14,6 +14,7 @@ export const healthCheckConf = z.strictObject({
   intervalJitter: durationSchema.optional(),
   intervalJitterPercent: z.number().int().min(0).max(100).optional(),
   failTrafficOnPanic: z.boolean().optional(),
+  healthyPanicThreshold: percentageSchema.optional(),
   eventLogPath: z.string().optional(),
   alwaysLogHealthCheckFailures: z.boolean().optional(),
   noTrafficInterval: durationSchema.optional(),

@@ -4,7 +4,7 @@ import { uint32Schema } from "../common/fields";
 import { headerMatchSchema } from "./header-match";
 import { policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
 
-const HTTP_RETRY_ON = /^(5xx|GatewayError|Reset|Retriable4xx|ConnectFailure|EnvoyRatelimited|RefusedStream|Http3PostConnectFailure|HttpMethod(Connect|Delete|Get|Head|Options|Patch|Post|Put|Trace)|[1-5]\d\d)$/;
+const HTTP_RETRY_ON = /^(5xx|5XX|GatewayError|Reset|Retriable4xx|ConnectFailure|EnvoyRatelimited|RefusedStream|Http3PostConnectFailure|HttpMethod(Connect|Delete|Get|Head|Options|Patch|Post|Put|Trace)|[1-5]\d\d)$/;
 
 const backOff = z.strictObject({ baseInterval: durationSchema.optional(), maxInterval: durationSchema.optional() });
 

@@ -15,6 +15,8 @@ export interface TargetRef {
 }
 
 const NAMED_KINDS: readonly TargetRefKind[] = ["MeshService", "MeshServiceSubset"];
+// Kuma's own docs name the mesh in `kind: Mesh` refs (`name: default`); it is accepted and does not narrow the selection.
+const NAME_ALLOWED_KINDS: readonly TargetRefKind[] = [...NAMED_KINDS, "Mesh"];
 const TAGGED_KINDS: readonly TargetRefKind[] = ["MeshSubset", "MeshServiceSubset"];
 
 /** A targetRef accepting only `kinds`: Kuma restricts the kinds per policy and per place (top level, from[], to[]). */
@@ -37,7 +39,7 @@ export function targetRefSchema(kinds: readonly TargetRefKind[], options: { prox
       if (NAMED_KINDS.includes(ref.kind) && ref.name === undefined) {
         ctx.addIssue({ code: "custom", path: ["name"], message: `required field is missing for kind ${ref.kind}` });
       }
-      if (!NAMED_KINDS.includes(ref.kind) && ref.name !== undefined) {
+      if (!NAME_ALLOWED_KINDS.includes(ref.kind) && ref.name !== undefined) {
         ctx.addIssue({ code: "custom", path: ["name"], message: `must not be set for kind ${ref.kind}` });
       }
       if (!TAGGED_KINDS.includes(ref.kind) && ref.tags !== undefined) {

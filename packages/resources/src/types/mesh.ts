@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { durationSchema } from "../common/duration";
+import { durationSchema, longDurationSchema } from "../common/duration";
 import { nonEmptyString, portSchema } from "../common/fields";
 
 /** Where a CA cert or key comes from (Kuma's DataSource): exactly one of these. */
@@ -11,7 +11,7 @@ const dataSource = z.strictObject({
 });
 
 const builtinCaConf = z.strictObject({
-  caCert: z.strictObject({ RSAbits: z.number().int().min(2048).optional(), expiration: durationSchema.optional() }).optional(),
+  caCert: z.strictObject({ RSAbits: z.number().int().min(2048).optional(), expiration: longDurationSchema.optional() }).optional(),
 });
 
 const providedCaConf = z.strictObject({ cert: dataSource, key: dataSource });
@@ -20,7 +20,7 @@ const mtlsBackendBase = {
   name: nonEmptyString,
   dpCert: z
     .strictObject({
-      rotation: z.strictObject({ expiration: durationSchema }).optional(),
+      rotation: z.strictObject({ expiration: longDurationSchema }).optional(),
       requestTimeout: durationSchema.optional(),
     })
     .optional(),
