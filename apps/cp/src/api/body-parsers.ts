@@ -6,7 +6,7 @@ export const yamlContentTypes = ["application/yaml", "application/x-yaml", "text
 
 /** JSON and YAML request bodies; syntax errors become 400 problems naming the position instead of fastify's generic error. */
 export function registerBodyParsers(app: FastifyInstance) {
-  app.removeContentTypeParser("application/json");
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, text, done) => {
     try {
       done(null, parseJson(text as string));

@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AlreadyExistsError, ConflictError, NotFoundError } from "@zonemesh/store";
+import { yamlContentTypes } from "./body-parsers";
 import { ProblemError, conflict, notFound, problemBody } from "./problem";
 
 /** Maps anything a handler (or fastify itself) throws to a problem; only unexpected errors become a 500. */
-export function toProblem(error: unknown): ProblemError {
+export function toProblem(error: unknown, request?: FastifyRequest): ProblemError {
   if (error instanceof ProblemError) return error;
   if (error instanceof NotFoundError) return notFound(error.message);
   if (error instanceof AlreadyExistsError) return conflict(error.message, [{ field: "name", reason: "already exists" }]);
@@ -13,6 +14,10 @@ export function toProblem(error: unknown): ProblemError {
     ]);
   }
   const fastifyError = error as Partial<FastifyError>;
+  if (fastifyError.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+    const reason = `content type "${request?.headers["content-type"] ?? ""}" is not supported: send ${["application/json", ...yamlContentTypes].join(" or ")}`;
+    return new ProblemError(415, "Unsupported Media Type", reason, [{ field: "body", reason }]);
+  }
   const status = fastifyError.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
     return new ProblemError(status, fastifyTitle(fastifyError.code), fastifyError.message ?? "bad request", [
@@ -23,18 +28,11 @@ export function toProblem(error: unknown): ProblemError {
 }
 
 function fastifyTitle(code: string | undefined): string {
-  switch (code) {
-    case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return "Payload Too Large";
-    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return "Unsupported Media Type";
-    default:
-      return "Bad Request";
-  }
+  return code === "FST_ERR_CTP_BODY_TOO_LARGE" ? "Payload Too Large" : "Bad Request";
 }
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
-  const problem = toProblem(error);
+  const problem = toProblem(error, request);
   if (problem.status >= 500) request.log.error({ err: error }, "request failed");
   return reply.status(problem.status).type("application/problem+json").send(problemBody(problem));
 }
