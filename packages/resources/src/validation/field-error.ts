@@ -22,6 +22,16 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
+const EXPECTED: Record<string, string> = {
+  record: "an object",
+  object: "an object",
+  array: "a list",
+  number: "a number",
+  int: "an integer",
+  string: "a string",
+  boolean: "true or false",
+};
+
 function sizeUnit(origin: string): string {
   if (origin === "string") return "characters";
   return "elements";
@@ -31,7 +41,7 @@ function sizeUnit(origin: string): string {
 export const reasonFor: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined ? "required field is missing" : `must be ${issue.expected}, got ${describe(issue.input)}`;
+      return issue.input === undefined ? "required field is missing" : `must be ${EXPECTED[issue.expected] ?? issue.expected}, got ${describe(issue.input)}`;
     case "invalid_value":
       return `must be one of: ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
     case "too_small":

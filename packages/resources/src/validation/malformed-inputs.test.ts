@@ -1,0 +1,212 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseResource } from "./parse-resource";
+
+const mtp = (spec: object, meta: object = {}) => ({ type: "MeshTrafficPermission", mesh: "default", name: "mtp", ...meta, spec });
+const allowFromMesh = { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] };
+const timeout = (spec: object) => ({ type: "MeshTimeout", mesh: "default", name: "timeout", spec });
+const route = (to: object[]) => ({ type: "MeshHTTPRoute", mesh: "default", name: "route", spec: { targetRef: { kind: "Mesh" }, to } });
+const dataplane = (networking: object) => ({ type: "Dataplane", mesh: "default", name: "dp-1", networking });
+const inbound = (entry: object) => dataplane({ address: "10.0.0.1", inbound: [{ port: 8080, tags: { "kuma.io/service": "web" }, ...entry }] });
+const mesh = (body: object) => ({ type: "Mesh", name: "default", ...body });
+
+/** Each case: an input and, for every error expected, the exact field and a fragment of the reason. */
+const cases: { what: string; input: unknown; errors: [field: string, reason: string | RegExp][] }[] = [
+  {
+    what: "bad enum value",
+    input: mtp({ from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allowed" } }] }),
+    errors: [["spec.from[0].default.action", 'must be one of: "Allow", "Deny", "AllowWithShadowDeny"']],
+  },
+  {
+    what: "missing required default",
+    input: mtp({ from: [{ targetRef: { kind: "Mesh" } }] }),
+    errors: [["spec.from[0].default", "required field is missing"]],
+  },
+  {
+    what: "targetRef kind not allowed in from[] of MeshTimeout",
+    input: timeout({ from: [{ targetRef: { kind: "MeshService", name: "web" }, default: { idleTimeout: "1s" } }] }),
+    errors: [["spec.from[0].targetRef.kind", '"MeshService" is not allowed here, must be one of: Mesh']],
+  },
+  {
+    what: "targetRef kind not allowed in to[] of MeshHTTPRoute",
+    input: route([{ targetRef: { kind: "Mesh" }, rules: [{ matches: [{ method: "GET" }], default: {} }] }]),
+    errors: [["spec.to[0].targetRef.kind", '"Mesh" is not allowed here, must be one of: MeshService']],
+  },
+  {
+    what: "bad duration",
+    input: timeout({ to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "10 seconds" } }] }),
+    errors: [["spec.to[0].default.idleTimeout", '"10 seconds" is not a duration']],
+  },
+  {
+    what: "bad nested duration",
+    input: timeout({ to: [{ targetRef: { kind: "Mesh" }, default: { http: { requestTimeout: "1d" } } }] }),
+    errors: [["spec.to[0].default.http.requestTimeout", '"1d" is not a duration']],
+  },
+  {
+    what: "name with upper case and underscore",
+    input: mtp(allowFromMesh, { name: "Allow_All" }),
+    errors: [["name", "lowercase RFC 1123 subdomain"]],
+  },
+  {
+    what: "name longer than 253 characters",
+    input: mtp(allowFromMesh, { name: "a".repeat(254) }),
+    errors: [["name", "at most 253 characters"]],
+  },
+  { what: "empty name", input: mtp(allowFromMesh, { name: "" }), errors: [["name", "cannot be empty"]] },
+  { what: "unknown field in spec", input: mtp({ ...allowFromMesh, foo: 1 }), errors: [["spec.foo", "unknown field"]] },
+  {
+    what: "unknown nested field",
+    input: timeout({ to: [{ targetRef: { kind: "Mesh" }, default: { http: { timeout: "1s" } } }] }),
+    errors: [["spec.to[0].default.http.timeout", "unknown field"]],
+  },
+  { what: "wrong type for a port", input: inbound({ port: "8080" }), errors: [["networking.inbound[0].port", "must be a number, got string"]] },
+  { what: "port out of range", input: inbound({ port: 70000 }), errors: [["networking.inbound[0].port", "must be at most 65535"]] },
+  {
+    what: "inbound without kuma.io/service",
+    input: inbound({ tags: { version: "v1" } }),
+    errors: [['networking.inbound[0].tags["kuma.io/service"]', "tag has to exist"]],
+  },
+  {
+    what: "unsupported kuma.io/protocol",
+    input: inbound({ tags: { "kuma.io/service": "web", "kuma.io/protocol": "udp" } }),
+    errors: [['networking.inbound[0].tags["kuma.io/protocol"]', "must be one of http, http2, grpc, tcp, kafka"]],
+  },
+  {
+    what: "dataplane with neither inbound nor gateway",
+    input: dataplane({ address: "10.0.0.1" }),
+    errors: [["networking.inbound", "has to contain at least one inbound interface or gateway"]],
+  },
+  {
+    what: "unknown type",
+    input: { type: "TrafficPermission", mesh: "default", name: "x" },
+    errors: [["type", /unknown type "TrafficPermission", must be one of: Mesh, Dataplane, .*MeshAccessLog/]],
+  },
+  { what: "missing type", input: { mesh: "default", name: "x" }, errors: [["type", "required field is missing"]] },
+  { what: "missing mesh on a Mesh-scoped type", input: mtp(allowFromMesh, { mesh: undefined }), errors: [["mesh", "required field is missing"]] },
+  {
+    what: "mesh on a Global-scoped type",
+    input: { type: "Zone", mesh: "default", name: "zone-1" },
+    errors: [["mesh", "must not be set: Zone is a Global-scoped type"]],
+  },
+  { what: "invalid mesh reference", input: mtp(allowFromMesh, { mesh: "My Mesh" }), errors: [["mesh", "invalid characters"]] },
+  {
+    what: "MeshService targetRef without name",
+    input: mtp({ targetRef: { kind: "MeshService" }, from: allowFromMesh.from }),
+    errors: [["spec.targetRef.name", "required field is missing for kind MeshService"]],
+  },
+  {
+    what: "MeshSubset targetRef with a name",
+    input: mtp({ targetRef: { kind: "MeshSubset", name: "web", tags: { app: "web" } }, from: allowFromMesh.from }),
+    errors: [["spec.targetRef.name", "must not be set for kind MeshSubset"]],
+  },
+  {
+    what: "tags on a MeshService targetRef",
+    input: timeout({ to: [{ targetRef: { kind: "MeshService", name: "web", tags: { v: "1" } }, default: {} }] }),
+    errors: [["spec.to[0].targetRef.tags", "must not be set for kind MeshService"]],
+  },
+  {
+    what: "enabledBackend naming no backend",
+    input: mesh({ mtls: { enabledBackend: "ca-2", backends: [{ name: "ca-1", type: "builtin" }] } }),
+    errors: [["mtls.enabledBackend", "has to be set to one of the backends in the mesh"]],
+  },
+  {
+    what: "unknown mTLS backend type",
+    input: mesh({ mtls: { backends: [{ name: "ca-1", type: "selfsigned" }] } }),
+    errors: [["mtls.backends[0].type", 'type must be one of "builtin", "provided", "vault", "acmpca", "certmanager"']],
+  },
+  {
+    what: "secret data that is not base64",
+    input: { type: "Secret", mesh: "default", name: "s", data: "not base64!" },
+    errors: [["data", "must be base64-encoded bytes"]],
+  },
+  {
+    what: "label value of the wrong type",
+    input: mtp(allowFromMesh, { labels: { team: 5 } }),
+    errors: [["labels.team", "must be a string, got number"]],
+  },
+  {
+    what: "policy configuring nothing",
+    input: timeout({ targetRef: { kind: "Mesh" } }),
+    errors: [["spec.from", "at least one of from, to, rules has to be defined"]],
+  },
+  {
+    what: "percentage above 100",
+    input: {
+      type: "MeshFaultInjection",
+      mesh: "default",
+      name: "fi",
+      spec: { from: [{ targetRef: { kind: "Mesh" }, default: { http: [{ abort: { httpStatus: 500, percentage: 150 } }] } }] },
+    },
+    errors: [["spec.from[0].default.http[0].abort.percentage", "must be between 0 and 100"]],
+  },
+  {
+    what: "pre-2.3 path match type",
+    input: route([{ targetRef: { kind: "MeshService", name: "b" }, rules: [{ matches: [{ path: { type: "Prefix", value: "/" } }], default: {} }] }]),
+    errors: [["spec.to[0].rules[0].matches[0].path.type", 'must be one of: "Exact", "PathPrefix", "RegularExpression"']],
+  },
+  {
+    what: "route rule without matches",
+    input: route([{ targetRef: { kind: "MeshService", name: "b" }, rules: [{ matches: [], default: {} }] }]),
+    errors: [["spec.to[0].rules[0].matches", "must have at least one element"]],
+  },
+  {
+    what: "unknown HTTP retry condition",
+    input: {
+      type: "MeshRetry",
+      mesh: "default",
+      name: "r",
+      spec: { to: [{ targetRef: { kind: "Mesh" }, default: { http: { retryOn: ["5xx", "Timeout"] } } }] },
+    },
+    errors: [["spec.to[0].default.http.retryOn[1]", '"Timeout" is not a valid HTTP retry condition']],
+  },
+  { what: "a resource that is not an object", input: [1, 2], errors: [["", "a resource must be an object"]] },
+  { what: "invalid creationTime", input: mtp(allowFromMesh, { creationTime: "yesterday" }), errors: [["creationTime", "must be an RFC 3339 timestamp"]] },
+  {
+    what: "negative instance count",
+    input: { type: "ZoneIngress", name: "zi", networking: { address: "1.1.1.1", port: 10001 }, availableServices: [{ tags: {}, instances: -1, mesh: "default" }] },
+    errors: [["availableServices[0].instances", "must be at least 0"]],
+  },
+  {
+    what: "missing required number in a rate",
+    input: {
+      type: "MeshRateLimit",
+      mesh: "default",
+      name: "rl",
+      spec: { from: [{ targetRef: { kind: "Mesh" }, default: { local: { http: { requestRate: { interval: "1s" } } } } }] },
+    },
+    errors: [["spec.from[0].default.local.http.requestRate.num", "required field is missing"]],
+  },
+  {
+    what: "several errors reported together",
+    input: mtp(
+      { from: [{ targetRef: { kind: "MeshGateway" }, default: { action: "Allow", extra: true } }], to: [] },
+      { name: "Bad Name", labels: "team=a" },
+    ),
+    errors: [
+      ["name", "lowercase RFC 1123 subdomain"],
+      ["labels", "must be an object, got string"],
+      ["spec.from[0].targetRef.kind", '"MeshGateway" is not allowed here'],
+      ["spec.from[0].default.extra", "unknown field"],
+      ["spec.to", "unknown field"],
+    ],
+  },
+];
+
+test(`${cases.length} malformed inputs are each rejected with the exact field and reason`, () => {
+  assert.ok(cases.length >= 25);
+  for (const { what, input, errors } of cases) {
+    const result = parseResource(input);
+    assert.equal(result.ok, false, `${what}: expected a failure`);
+    if (result.ok) continue;
+    assert.deepEqual(
+      result.errors.map((error) => error.field),
+      errors.map(([field]) => field),
+      `${what}: ${JSON.stringify(result.errors)}`,
+    );
+    errors.forEach(([, reason], index) => {
+      const actual = result.errors[index]?.reason ?? "";
+      if (typeof reason === "string") assert.ok(actual.includes(reason), `${what}: reason ${JSON.stringify(actual)} lacks ${JSON.stringify(reason)}`);
+      else assert.match(actual, reason, what);
+    });
+  }
+});
