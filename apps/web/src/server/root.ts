@@ -3,6 +3,7 @@ import { readServerEnv } from "./env";
 import { dataplanesRouter } from "./routers/dataplanes";
 import { meshesRouter } from "./routers/meshes";
 import { overviewRouter } from "./routers/overview";
+import { policiesRouter } from "./routers/policies";
 import { servicesRouter } from "./routers/services";
 import { zonesRouter } from "./routers/zones";
 import { createCallerFactory, router, type Context } from "./trpc";
@@ -13,6 +14,7 @@ export const appRouter = router({
   meshes: meshesRouter,
   services: servicesRouter,
   dataplanes: dataplanesRouter,
+  policies: policiesRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -1,4 +1,5 @@
 import { initTRPC } from "@trpc/server";
+import { ZodError } from "zod";
 import { CpProblem, type CpClient } from "./cp-client";
 
 export interface Context {
@@ -8,12 +9,16 @@ export interface Context {
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const problem = error.cause instanceof CpProblem ? error.cause : null;
+    const inputIssues =
+      error.cause instanceof ZodError
+        ? error.cause.issues.map((issue) => ({ field: issue.path.map(String).join("."), reason: issue.message }))
+        : [];
     return {
       ...shape,
       data: {
         ...shape.data,
-        // The CP's field errors (`spec.from[0].default.action`...), for forms to show at the field.
-        invalidParameters: problem?.invalidParameters ?? [],
+        // Field errors (`spec.from[0].default.action`...) from input validation or the CP, for forms to show at the field.
+        invalidParameters: problem?.invalidParameters ?? inputIssues,
         cpStatus: problem?.status ?? null,
       },
     };

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { policyTypeNames, resourceTypes, typeByName, type PolicyTypeName } from "@zonemesh/resources";
+import { apiPath, listQuery, listSchema, wireResourceSchema, type CpClient } from "../cp-client";
+import { pageInput } from "../page-input";
+import { policyKeyInput, policyResourceInput, policyTypeInput, toWireBody } from "../policy-input";
+import { publicProcedure, router } from "../trpc";
+
+const pluralOf = (type: PolicyTypeName) => typeByName(type)!.plural;
+
+/** `/meshes/{mesh}/{plural}` for one mesh, `/{plural}` across meshes. */
+const listPath = (type: PolicyTypeName, mesh: string | undefined) => (mesh ? `${apiPath("meshes", mesh)}/${pluralOf(type)}` : apiPath(pluralOf(type)));
+const itemPath = (key: { type: PolicyTypeName; mesh: string; name: string }) => apiPath("meshes", key.mesh, pluralOf(key.type), key.name);
+
+async function countByType(cp: CpClient, mesh: string | undefined) {
+  const totals = await Promise.all(
+    policyTypeNames.map((type) => cp.request({ path: listPath(type, mesh), query: { size: 1 }, schema: listSchema(z.unknown()) }).then((page) => page.total)),
+  );
+  return policyTypeNames.map((type, index) => ({ type, total: totals[index] ?? 0 }));
+}
+
+export const policiesRouter = router({
+  /** The policy types the CP knows, with their REST path segment. */
+  types: publicProcedure.query(() => resourceTypes.filter((type) => type.isPolicy).map((type) => ({ name: type.name, plural: type.plural }))),
+
+  /** How many policies of each type exist (in one mesh, or all). */
+  counts: publicProcedure.input(z.object({ mesh: z.string().optional() })).query(({ ctx, input }) => countByType(ctx.cp, input.mesh)),
+
+  list: publicProcedure
+    .input(pageInput.extend({ type: policyTypeInput, mesh: z.string().optional(), name: z.string().optional() }))
+    .query(async ({ ctx, input }) => {
+      const page = await ctx.cp.request({
+        path: listPath(input.type, input.mesh),
+        query: listQuery({ offset: input.offset, size: input.size, name: input.name }),
+        schema: listSchema(wireResourceSchema),
+      });
+      return { total: page.total, items: page.items };
+    }),
+
+  /** The stored policy, or null when there is none (the editor then creates it). */
+  get: publicProcedure.input(policyKeyInput).query(({ ctx, input }) => ctx.cp.requestOrNull({ path: itemPath(input), schema: wireResourceSchema })),
+
+  /** Creates or replaces the policy on the global CP, which validates it again and syncs it to the zones. */
+  upsert: publicProcedure.input(policyResourceInput).mutation(async ({ ctx, input: resource }) => {
+    const key = { type: resource.type as PolicyTypeName, mesh: resource.mesh, name: resource.name };
+    return ctx.cp.request({ method: "PUT", path: itemPath(key), body: toWireBody(resource), schema: wireResourceSchema });
+  }),
+
+  delete: publicProcedure.input(policyKeyInput).mutation(async ({ ctx, input }) => {
+    await ctx.cp.request({ method: "DELETE", path: itemPath(input), schema: z.unknown() });
+    return { deleted: true };
+  }),
+});
