@@ -60,7 +60,7 @@ export function systemRoutes(info: IndexInfo, document: () => unknown): ApiRoute
       tag: "System",
       access: "public",
       responses: { 200: { description: "OpenAPI document", schema: { type: "string" }, contentType: "application/yaml" } },
-      handler: async (_request, reply) => reply.type("application/yaml").send(stringify(document())),
+      handler: async (_request, reply) => reply.type("application/yaml").send(stringify(document(), { aliasDuplicateObjects: false })),
     },
   ];
 }
