@@ -1,0 +1,88 @@
+import { PROTOCOL_TAG, SERVICE_TAG, ZONE_TAG } from "@zonemesh/resources";
+import type { GenerateInput } from "./input";
+
+export interface ServiceEndpoint {
+  address: string;
+  port: number;
+  zone: string;
+  tags: Record<string, string>;
+  /** For a zone ingress: the number of instances behind it. */
+  weight: number;
+  /** Reached through another zone's ingress (routed there by SNI). */
+  viaIngress: boolean;
+}
+
+export interface ServiceInfo {
+  name: string;
+  protocol: string;
+  /** The smallest inbound port of the service's local endpoints, if it has any. */
+  localPort?: number;
+  endpoints: ServiceEndpoint[];
+}
+
+const httpFamily = new Set(["http", "http2"]);
+
+/** Kuma's common protocol of two endpoints: equal stays, http with http2 is http, anything else falls back to tcp. */
+function commonProtocol(a: string, b: string): string {
+  if (a === b) return a;
+  return httpFamily.has(a) && httpFamily.has(b) ? "http" : "tcp";
+}
+
+function isReady(inbound: { state?: string; health?: { ready?: boolean } }): boolean {
+  if (inbound.state) return inbound.state === "Ready";
+  return inbound.health?.ready !== false;
+}
+
+/** Every service of the mesh the proxy could reach, with its healthy endpoints: local inbounds and remote zone ingresses. */
+export function serviceCatalog(input: GenerateInput): Map<string, ServiceInfo> {
+  const services = new Map<string, ServiceInfo>();
+  const add = (name: string, protocol: string, endpoint: ServiceEndpoint) => {
+    const info = services.get(name);
+    if (!info) {
+      services.set(name, { name, protocol, endpoints: [endpoint], ...(endpoint.viaIngress ? {} : { localPort: endpoint.port }) });
+      return;
+    }
+    info.protocol = commonProtocol(info.protocol, protocol);
+    info.endpoints.push(endpoint);
+    if (!endpoint.viaIngress && (info.localPort === undefined || endpoint.port < info.localPort)) info.localPort = endpoint.port;
+  };
+
+  for (const dataplane of input.dataplanes) {
+    const networking = dataplane.body.networking;
+    for (const inbound of networking.inbound ?? []) {
+      if (!isReady(inbound)) continue;
+      const service = inbound.tags[SERVICE_TAG] as string;
+      add(service, inbound.tags[PROTOCOL_TAG] ?? "tcp", {
+        address: inbound.address ?? networking.advertisedAddress ?? networking.address,
+        port: inbound.port,
+        zone: dataplane.labels[ZONE_TAG] ?? input.localZone,
+        tags: inbound.tags,
+        weight: 1,
+        viaIngress: false,
+      });
+    }
+  }
+
+  for (const ingress of input.zoneIngresses) {
+    const zone = ingress.body.zone ?? ingress.labels[ZONE_TAG];
+    if (zone === undefined || zone === input.localZone) continue;
+    const networking = ingress.body.networking;
+    for (const available of ingress.body.availableServices ?? []) {
+      const service = available.tags[SERVICE_TAG];
+      if (available.mesh !== input.mesh.name || service === undefined || available.instances === 0 || available.externalService) continue;
+      add(service, available.tags[PROTOCOL_TAG] ?? "tcp", {
+        address: networking.advertisedAddress ?? networking.address,
+        port: networking.advertisedPort ?? networking.port,
+        zone,
+        tags: available.tags,
+        weight: available.instances,
+        viaIngress: true,
+      });
+    }
+  }
+  return services;
+}
+
+export const isHttpProtocol = (protocol: string) => protocol === "http" || protocol === "http2" || protocol === "grpc";
+/** Upstreams that must be spoken to in HTTP/2. */
+export const isHttp2Protocol = (protocol: string) => protocol === "http2" || protocol === "grpc";

@@ -1,0 +1,149 @@
+import { typeNames, typed, type CircuitBreakerThresholds, type Cluster, type Duration, type HealthCheck, type HttpProtocolOptions, type OutlierDetection, type Typed } from "@zonemesh/xds";
+import { isHttp2Protocol, isHttpProtocol } from "./catalog";
+import { adsConfigSource, kumaDuration } from "./envoy-values";
+import type { Warn } from "./input";
+import type { CircuitBreakerConf, HealthCheckConf, LoadBalancingConf } from "./policy-confs";
+import type { Merged, OutboundPolicies } from "./resolved-policies";
+import { timeouts } from "./timeouts";
+import { outboundTransportSocket } from "./tls";
+
+/** `typed_extension_protocol_options` for an upstream spoken to in HTTP (HTTP/2 for http2/grpc), with the idle timeout. */
+export function http2ProtocolOptions(idleTimeout?: Duration): Record<string, Typed<object>> {
+  return httpProtocolOptions(true, idleTimeout);
+}
+
+function httpProtocolOptions(http2: boolean, idleTimeout?: Duration): Record<string, Typed<object>> {
+  const options: HttpProtocolOptions = {
+    ...(idleTimeout ? { common_http_protocol_options: { idle_timeout: idleTimeout } } : {}),
+    explicit_http_config: http2 ? { http2_protocol_options: {} } : { http_protocol_options: {} },
+  };
+  return { [typeNames.httpProtocolOptions]: typed(typeNames.httpProtocolOptions, options) };
+}
+
+const wrap = (value: number | undefined) => (value === undefined ? undefined : { value });
+const enforce = (enabled: boolean) => ({ value: enabled ? 100 : 0 });
+
+function circuitBreaker(conf: CircuitBreakerConf): Pick<Cluster, "circuit_breakers" | "outlier_detection"> & { healthyPanicThreshold?: number } {
+  const result: Pick<Cluster, "circuit_breakers" | "outlier_detection"> & { healthyPanicThreshold?: number } = {};
+  const limits = conf.connectionLimits;
+  if (limits) {
+    const thresholds = {
+      max_connections: wrap(limits.maxConnections),
+      max_pending_requests: wrap(limits.maxPendingRequests),
+      max_requests: wrap(limits.maxRequests),
+      max_retries: wrap(limits.maxRetries),
+      max_connection_pools: wrap(limits.maxConnectionPools),
+    } as CircuitBreakerThresholds;
+    result.circuit_breakers = { thresholds: [thresholds] };
+  }
+  const outlier = conf.outlierDetection;
+  if (outlier && !outlier.disabled) {
+    const detectors = outlier.detectors ?? {};
+    // A detector that is not configured is not enforced (Envoy would otherwise enforce consecutive 5xx by default).
+    const detection = {
+      interval: outlier.interval ? kumaDuration(outlier.interval) : undefined,
+      base_ejection_time: outlier.baseEjectionTime ? kumaDuration(outlier.baseEjectionTime) : undefined,
+      max_ejection_percent: wrap(outlier.maxEjectionPercent),
+      split_external_local_origin_errors: outlier.splitExternalAndLocalErrors || undefined,
+      consecutive_5xx: wrap(detectors.totalFailures?.consecutive),
+      enforcing_consecutive_5xx: enforce(detectors.totalFailures !== undefined),
+      consecutive_gateway_failure: wrap(detectors.gatewayFailures?.consecutive),
+      enforcing_consecutive_gateway_failure: enforce(detectors.gatewayFailures !== undefined),
+      consecutive_local_origin_failure: wrap(detectors.localOriginFailures?.consecutive),
+      enforcing_consecutive_local_origin_failure: enforce(detectors.localOriginFailures !== undefined),
+      success_rate_minimum_hosts: wrap(detectors.successRate?.minimumHosts),
+      success_rate_request_volume: wrap(detectors.successRate?.requestVolume),
+      // Envoy takes the factor in thousandths.
+      success_rate_stdev_factor: wrap(detectors.successRate?.standardDeviationFactor === undefined ? undefined : Math.round(Number(detectors.successRate.standardDeviationFactor) * 1000)),
+      enforcing_success_rate: enforce(detectors.successRate !== undefined),
+      failure_percentage_minimum_hosts: wrap(detectors.failurePercentage?.minimumHosts),
+      failure_percentage_request_volume: wrap(detectors.failurePercentage?.requestVolume),
+      failure_percentage_threshold: wrap(detectors.failurePercentage?.threshold),
+      enforcing_failure_percentage: enforce(detectors.failurePercentage !== undefined),
+    };
+    result.outlier_detection = Object.fromEntries(Object.entries(detection).filter(([, value]) => value !== undefined)) as OutlierDetection;
+    if (outlier.healthyPanicThreshold !== undefined) result.healthyPanicThreshold = Number(outlier.healthyPanicThreshold);
+  }
+  return result;
+}
+
+/** Kuma's MeshHealthCheck defaults. */
+const healthCheckDefaults = { interval: "1m", timeout: "15s", unhealthyThreshold: 5, healthyThreshold: 1 };
+
+function healthCheck(merged: Merged<HealthCheckConf>, protocol: string, warn: Warn): HealthCheck | undefined {
+  const conf = merged.conf;
+  let checker: Partial<HealthCheck> | undefined;
+  if (protocol === "grpc" && !conf.grpc?.disabled) {
+    checker = { grpc_health_check: { ...(conf.grpc?.serviceName ? { service_name: conf.grpc.serviceName } : {}), ...(conf.grpc?.authority ? { authority: conf.grpc.authority } : {}) } };
+  } else if (isHttpProtocol(protocol) && !conf.http?.disabled) {
+    const statuses = conf.http?.expectedStatuses?.map((status) => ({ start: status, end: status + 1 }));
+    checker = { http_health_check: { path: conf.http?.path ?? "/", ...(statuses ? { expected_statuses: statuses } : {}) } };
+  } else if (!conf.tcp?.disabled) {
+    // Kuma's send/receive payloads are base64, which is how bytes are written in plain objects.
+    const tcp = { ...(conf.tcp?.send ? { send: { binary: conf.tcp.send } } : {}), ...(conf.tcp?.receive ? { receive: conf.tcp.receive.map((binary) => ({ binary })) } : {}) };
+    checker = { tcp_health_check: tcp as HealthCheck["tcp_health_check"] };
+  }
+  if (!checker) {
+    warn(merged.origins, `no health checker is enabled for a ${protocol} service`);
+    return undefined;
+  }
+  return {
+    timeout: kumaDuration(conf.timeout ?? healthCheckDefaults.timeout),
+    interval: kumaDuration(conf.interval ?? healthCheckDefaults.interval),
+    unhealthy_threshold: { value: conf.unhealthyThreshold ?? healthCheckDefaults.unhealthyThreshold },
+    healthy_threshold: { value: conf.healthyThreshold ?? healthCheckDefaults.healthyThreshold },
+    ...(conf.noTrafficInterval ? { no_traffic_interval: kumaDuration(conf.noTrafficInterval) } : {}),
+    ...(conf.intervalJitter ? { interval_jitter: kumaDuration(conf.intervalJitter) } : {}),
+    ...(conf.reuseConnection !== undefined ? { reuse_connection: { value: conf.reuseConnection } } : {}),
+    ...checker,
+  };
+}
+
+const lbPolicies = { RoundRobin: undefined, LeastRequest: "LEAST_REQUEST", RingHash: "RING_HASH", Random: "RANDOM", Maglev: "MAGLEV" } as const;
+
+function loadBalancer(conf: LoadBalancingConf): Partial<Cluster> {
+  const balancer = conf.loadBalancer;
+  if (!balancer) return {};
+  const policy = lbPolicies[balancer.type];
+  const cluster: Partial<Cluster> & { maglev_lb_config?: object } = policy ? { lb_policy: policy } : {};
+  if (balancer.type === "LeastRequest" && balancer.leastRequest?.choiceCount) cluster.least_request_lb_config = { choice_count: { value: balancer.leastRequest.choiceCount } };
+  if (balancer.type === "RingHash" && balancer.ringHash) {
+    const ring = balancer.ringHash;
+    cluster.ring_hash_lb_config = {
+      ...(ring.minRingSize ? { minimum_ring_size: { value: ring.minRingSize } } : {}),
+      ...(ring.maxRingSize ? { maximum_ring_size: { value: ring.maxRingSize } } : {}),
+      ...(ring.hashFunction === "MurmurHash2" ? { hash_function: "MURMUR_HASH_2" as const } : {}),
+    } as Cluster["ring_hash_lb_config"];
+  }
+  if (balancer.type === "Maglev" && balancer.maglev?.tableSize) cluster.maglev_lb_config = { table_size: { value: balancer.maglev.tableSize } };
+  return cluster;
+}
+
+export interface OutboundClusterSpec {
+  name: string;
+  service: string;
+  /** Tags of a subset of the service's endpoints (empty for the whole service). */
+  tags: Record<string, string>;
+  protocol: string;
+}
+
+/** An EDS cluster for a service (or a subset of it) with the policies that target the service. */
+export function outboundCluster(spec: OutboundClusterSpec, policies: OutboundPolicies, mesh: string, mtls: boolean, warn: Warn): Cluster {
+  const limits = policies.circuitBreaker ? circuitBreaker(policies.circuitBreaker.conf) : {};
+  const check = policies.healthCheck && healthCheck(policies.healthCheck, spec.protocol, warn);
+  const clusterTimeouts = timeouts(policies.timeout);
+  const cluster: Cluster = {
+    name: spec.name,
+    type: "EDS",
+    eds_cluster_config: { eds_config: adsConfigSource },
+    connect_timeout: clusterTimeouts.connect,
+    ...(policies.loadBalancing ? loadBalancer(policies.loadBalancing.conf) : {}),
+    ...(check ? { health_checks: [check] } : {}),
+    ...(limits.circuit_breakers ? { circuit_breakers: limits.circuit_breakers } : {}),
+    ...(limits.outlier_detection ? { outlier_detection: limits.outlier_detection } : {}),
+    ...(limits.healthyPanicThreshold !== undefined ? { common_lb_config: { healthy_panic_threshold: { value: limits.healthyPanicThreshold } } } : {}),
+    ...(mtls ? { transport_socket: outboundTransportSocket(mesh, spec.service, spec.tags) } : {}),
+    ...(isHttpProtocol(spec.protocol) ? { typed_extension_protocol_options: httpProtocolOptions(isHttp2Protocol(spec.protocol), clusterTimeouts.idle) } : {}),
+  };
+  return cluster;
+}

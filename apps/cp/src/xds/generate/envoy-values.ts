@@ -1,0 +1,25 @@
+import { durationToMillis } from "@zonemesh/resources";
+import type { Address, ConfigSource, Duration, FractionalPercent } from "@zonemesh/xds";
+
+// Small Envoy values shared by the builders. Zero/default fields are left out, as protobuf would drop them:
+// what we generate is then exactly what a proxy reads back.
+
+export const adsConfigSource: ConfigSource = { ads: {}, resource_api_version: "V3" };
+
+export function socketAddress(address: string, port: number): Address {
+  return { socket_address: { address, port_value: port } };
+}
+
+export function envoyDuration(millis: number): Duration {
+  const seconds = Math.floor(millis / 1000);
+  const nanos = Math.round((millis - seconds * 1000) * 1e6);
+  return { ...(seconds ? { seconds } : {}), ...(nanos ? { nanos } : {}) };
+}
+
+/** A Kuma duration string ("5s", "1m30s") as an Envoy Duration. */
+export const kumaDuration = (value: string): Duration => envoyDuration(durationToMillis(value));
+
+/** Kuma's 0-100 percentages (number or decimal string) as a fraction per million, exact to 4 decimals. */
+export function percentage(value: number | string): FractionalPercent {
+  return { numerator: Math.round(Number(value) * 10_000), denominator: "MILLION" };
+}

@@ -1,0 +1,49 @@
+import { serviceCatalog } from "./catalog";
+import { ClusterRefs } from "./cluster-refs";
+import { outboundCluster } from "./clusters";
+import { loadAssignment } from "./endpoints";
+import { inboundListenersAndClusters } from "./inbound-listeners";
+import type { GenerateInput, GenerationWarning, ProxyResources, Warn } from "./input";
+import { outboundListenersAndRoutes } from "./outbound-listeners";
+import { proxyOutbounds } from "./outbounds";
+import { proxyPolicies } from "./proxy-policies";
+import { isMtlsEnabled, meshSecrets } from "./tls";
+import { transparentProxyResources } from "./transparent-proxy";
+
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * The Envoy resources of one proxy, computed only from its inputs: same input, same output (sorted, stable names).
+ * Policies that cannot be translated are reported in `warnings` and left out; they never make generation fail.
+ */
+export function generateProxyResources(input: GenerateInput): ProxyResources {
+  const warnings = new Map<string, GenerationWarning>();
+  const warn: Warn = (origins, reason) => {
+    for (const { type, mesh, name } of origins) warnings.set(`${type}/${name}/${reason}`, { policy: { type, mesh, name }, reason });
+  };
+  const mtls = isMtlsEnabled(input.mesh);
+  if (mtls && !input.certificates) throw new Error(`mesh ${input.mesh.name} has mTLS enabled: generation needs the proxy's certificates`);
+
+  const catalog = serviceCatalog(input);
+  const policies = proxyPolicies(input.dataplane, input.policies);
+  const clusterRefs = new ClusterRefs(catalog);
+  const inbound = inboundListenersAndClusters(input, policies, warn);
+  const outbound = outboundListenersAndRoutes(proxyOutbounds(input, catalog), input, policies, { catalog, clusters: clusterRefs, warn });
+  const transparent = transparentProxyResources(input.dataplane.body.networking, input.mesh);
+
+  const clusterSpecs = clusterRefs.all();
+  const outboundClusters = clusterSpecs.map((spec) => outboundCluster(spec, policies.outbound(spec.service), input.mesh.name, mtls, warn));
+  const endpoints = clusterSpecs.map((spec) => {
+    const localityAware = policies.outbound(spec.service).loadBalancing?.conf.localityAwareness?.disabled !== true;
+    return loadAssignment(spec.name, catalog.get(spec.service)?.endpoints ?? [], spec.tags, input.localZone, localityAware);
+  });
+
+  return {
+    listeners: [...inbound.listeners, ...outbound.listeners, ...transparent.listeners].sort(byName),
+    clusters: [...inbound.clusters, ...outboundClusters, ...transparent.clusters].sort(byName),
+    endpoints: endpoints.sort((a, b) => byName({ name: a.cluster_name }, { name: b.cluster_name })),
+    routes: outbound.routes.sort(byName),
+    secrets: mtls && input.certificates ? meshSecrets(input.mesh.name, input.certificates) : [],
+    warnings: [...warnings.values()].sort((a, b) => byName(a.policy, b.policy) || (a.reason < b.reason ? -1 : 1)),
+  };
+}

@@ -1,0 +1,60 @@
+import { SERVICE_TAG } from "@zonemesh/resources";
+import { typeNames, typed, type Filter, type HttpConnectionManager, type Listener, type RouteConfiguration, type TcpProxy } from "@zonemesh/xds";
+import { accessLogs } from "./access-log";
+import { isHttpProtocol } from "./catalog";
+import { adsConfigSource, socketAddress } from "./envoy-values";
+import type { GenerateInput } from "./input";
+import { listenerName } from "./names";
+import type { Outbound } from "./outbounds";
+import type { ProxyPolicies } from "./resolved-policies";
+import { backendClusters, outboundRouteConfiguration, type RouteContext } from "./routes";
+import { timeouts } from "./timeouts";
+
+function tcpProxy(outbound: Outbound, input: GenerateInput, policies: ProxyPolicies, context: RouteContext, sourceService: string): Filter {
+  const outboundPolicies = policies.outbound(outbound.service);
+  const route = outboundPolicies.tcpRoute;
+  const routed = route ? backendClusters(route.conf.default.backendRefs, route.origins, context) : [];
+  const clusters = routed.length > 0 ? routed : [{ name: context.clusters.ref(outbound.service), weight: 1 }];
+  const logs = accessLogs(outboundPolicies.accessLog, { mesh: input.mesh.name, sourceService, destinationService: outbound.service, http: false }, context.warn);
+  const maxConnectAttempts = outboundPolicies.retry?.conf.tcp?.maxConnectAttempt;
+  const proxy: TcpProxy = {
+    stat_prefix: outbound.service,
+    ...(clusters.length === 1 ? { cluster: (clusters[0] as { name: string }).name } : { weighted_clusters: { clusters } }),
+    idle_timeout: timeouts(outboundPolicies.timeout).idle,
+    ...(maxConnectAttempts ? { max_connect_attempts: { value: maxConnectAttempts } } : {}),
+    ...(logs.length > 0 ? { access_log: logs } : {}),
+  };
+  return { name: "envoy.filters.network.tcp_proxy", typed_config: typed(typeNames.tcpProxy, proxy) };
+}
+
+function httpConnectionManager(name: string, outbound: Outbound, input: GenerateInput, policies: ProxyPolicies, context: RouteContext, sourceService: string): Filter {
+  const outboundPolicies = policies.outbound(outbound.service);
+  const logs = accessLogs(outboundPolicies.accessLog, { mesh: input.mesh.name, sourceService, destinationService: outbound.service, http: true }, context.warn);
+  const manager: HttpConnectionManager = {
+    stat_prefix: outbound.service,
+    rds: { config_source: adsConfigSource, route_config_name: name },
+    http_filters: [{ name: "envoy.filters.http.router", typed_config: typed(typeNames.router, {}) }],
+    ...(logs.length > 0 ? { access_log: logs } : {}),
+  };
+  return { name: "envoy.filters.network.http_connection_manager", typed_config: typed(typeNames.httpConnectionManager, manager) };
+}
+
+/** Outbound listeners (HTTP: connection manager with RDS named like the listener; otherwise TCP proxy) and their routes. */
+export function outboundListenersAndRoutes(outbounds: Outbound[], input: GenerateInput, policies: ProxyPolicies, context: RouteContext): { listeners: Listener[]; routes: RouteConfiguration[] } {
+  const sourceService = input.dataplane.body.networking.inbound?.[0]?.tags[SERVICE_TAG] ?? input.dataplane.name;
+  const listeners: Listener[] = [];
+  const routes: RouteConfiguration[] = [];
+  for (const outbound of outbounds) {
+    const name = listenerName.outbound(outbound.address, outbound.port);
+    const http = isHttpProtocol(outbound.protocol);
+    if (http) routes.push(outboundRouteConfiguration(name, outbound, policies.outbound(outbound.service), context));
+    listeners.push({
+      name,
+      address: socketAddress(outbound.address, outbound.port),
+      traffic_direction: "OUTBOUND",
+      filter_chains: [{ filters: [http ? httpConnectionManager(name, outbound, input, policies, context, sourceService) : tcpProxy(outbound, input, policies, context, sourceService)] }],
+      ...(outbound.vip ? { bind_to_port: { value: false } } : {}),
+    });
+  }
+  return { listeners, routes };
+}

@@ -1,0 +1,58 @@
+import { SERVICE_TAG, computeRule, rulesForDataplane, type DataplaneBody, type PolicyResource, type PolicyTypeRules, type Resource, type Rule } from "@zonemesh/resources";
+import type { HttpRouteRule, TcpRouteRule } from "./policy-confs";
+import type { FromRule, InboundPolicies, Merged, OutboundPolicies, ProxyPolicies } from "./resolved-policies";
+
+const merged = <T>(rule: Rule | undefined): Merged<T> | undefined => rule && { conf: rule.conf as T, origins: rule.origin };
+
+/** The policies selecting a proxy, looked up per destination and per inbound through the resources package's matcher. */
+export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: PolicyResource[]): ProxyPolicies {
+  const byType = new Map<string, PolicyTypeRules>(rulesForDataplane(dataplane, policies).rules.map((rules) => [rules.type, rules]));
+
+  const to = <T>(type: string, service: string) => {
+    const rules = byType.get(type);
+    return merged<T>(rules && computeRule(rules.toRules, { [SERVICE_TAG]: service }));
+  };
+
+  /** `from` rules of the inbound, then its `rules[]` conf, which applies to every caller. */
+  const from = <T>(type: string, port: number): FromRule<T>[] => {
+    const rules = byType.get(type);
+    if (!rules) return [];
+    const fromRules = (rules.fromRules.find((entry) => entry.inbound.port === port)?.rules ?? []).map((rule) => ({ matchers: rule.matchers, conf: rule.conf as T, origins: rule.origin }));
+    const inbound = rules.inboundRules.find((entry) => entry.inbound.port === port);
+    return inbound ? [...fromRules, { matchers: [], conf: inbound.conf as T, origins: inbound.origin }] : fromRules;
+  };
+
+  /** The conf for every caller: an inbound's `rules[]` conf wins over its `from` rule for kind Mesh. */
+  const forEveryCaller = <T>(type: string, port: number): Merged<T> | undefined => {
+    const rules = from<T>(type, port).filter((rule) => rule.matchers.length === 0);
+    const last = rules[rules.length - 1];
+    return last && { conf: last.conf, origins: last.origins };
+  };
+
+  return {
+    outbound(service: string): OutboundPolicies {
+      const http = to<{ rules?: HttpRouteRule[] }>("MeshHTTPRoute", service);
+      const tcp = to<{ rules?: TcpRouteRule[] }>("MeshTCPRoute", service);
+      const tcpRule = tcp?.conf.rules?.[0];
+      return {
+        ...(http?.conf.rules?.length ? { httpRoutes: { conf: http.conf.rules, origins: http.origins } } : {}),
+        ...(tcp && tcpRule ? { tcpRoute: { conf: tcpRule, origins: tcp.origins } } : {}),
+        timeout: to("MeshTimeout", service),
+        retry: to("MeshRetry", service),
+        circuitBreaker: to("MeshCircuitBreaker", service),
+        healthCheck: to("MeshHealthCheck", service),
+        loadBalancing: to("MeshLoadBalancingStrategy", service),
+        accessLog: to("MeshAccessLog", service),
+      };
+    },
+    inbound({ port }): InboundPolicies {
+      return {
+        trafficPermission: from("MeshTrafficPermission", port),
+        faultInjection: from("MeshFaultInjection", port),
+        rateLimit: from("MeshRateLimit", port),
+        timeout: forEveryCaller("MeshTimeout", port),
+        accessLog: forEveryCaller("MeshAccessLog", port),
+      };
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { Matcher } from "@zonemesh/resources";
+import type { PolicyOrigin } from "./input";
+import type {
+  AccessLogConf,
+  CircuitBreakerConf,
+  FaultInjectionConf,
+  HealthCheckConf,
+  HttpRouteRule,
+  LoadBalancingConf,
+  RateLimitConf,
+  RetryConf,
+  TcpRouteRule,
+  TimeoutConf,
+  TrafficPermissionConf,
+} from "./policy-confs";
+
+// What generation needs to know about the policies that select one proxy, already matched and merged.
+// proxy-policies.ts fills it from the resources package's matcher; the translators only read it.
+
+export interface Merged<T> {
+  conf: T;
+  /** The policies whose confs were merged, for warnings. */
+  origins: PolicyOrigin[];
+}
+
+/**
+ * An inbound (`from`) rule: the conf for callers having every tag of `matchers` (none: every caller).
+ * Rules come most specific first and a caller gets the first rule it matches.
+ */
+export interface FromRule<T> {
+  matchers: Matcher[];
+  conf: T;
+  origins: PolicyOrigin[];
+}
+
+export interface OutboundPolicies {
+  /** The destination's MeshHTTPRoute rules, merged across policies (rules with equal matches are one). */
+  httpRoutes?: Merged<HttpRouteRule[]>;
+  /** The destination's MeshTCPRoute rule. */
+  tcpRoute?: Merged<TcpRouteRule>;
+  timeout?: Merged<TimeoutConf>;
+  retry?: Merged<RetryConf>;
+  circuitBreaker?: Merged<CircuitBreakerConf>;
+  healthCheck?: Merged<HealthCheckConf>;
+  loadBalancing?: Merged<LoadBalancingConf>;
+  accessLog?: Merged<AccessLogConf>;
+}
+
+export interface InboundPolicies {
+  trafficPermission: FromRule<TrafficPermissionConf>[];
+  faultInjection: FromRule<FaultInjectionConf>[];
+  rateLimit: FromRule<RateLimitConf>[];
+  timeout?: Merged<TimeoutConf>;
+  accessLog?: Merged<AccessLogConf>;
+}
+
+export interface ProxyPolicies {
+  outbound(service: string): OutboundPolicies;
+  inbound(inbound: { port: number }): InboundPolicies;
+}

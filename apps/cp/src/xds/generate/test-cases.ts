@@ -1,0 +1,54 @@
+// Loads the golden test cases of testdata/: one YAML file each, a header document then Kuma resources.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SERVICE_TAG, parseDocuments, parseResource, type DataplaneBody, type MeshBody, type PolicyResource, type Resource, type ZoneIngressBody } from "@zonemesh/resources";
+import type { GenerateInput } from "./input";
+import { allocateVips } from "./vips";
+
+export const testdataDir = join(import.meta.dirname, "testdata");
+
+interface CaseHeader {
+  /** The Dataplane to generate for. */
+  proxy: string;
+  localZone: string;
+}
+
+function fakePem(kind: string, content: string): string {
+  return `-----BEGIN ${kind}-----\n${Buffer.from(content).toString("base64")}\n-----END ${kind}-----\n`;
+}
+
+export function loadCase(file: string): GenerateInput {
+  const parsed = parseDocuments(readFileSync(join(testdataDir, file), "utf8"));
+  if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.errors)}`);
+  const [header, ...documents] = parsed.documents as [CaseHeader, ...unknown[]];
+  const resources = documents.map((document, index) => {
+    const result = parseResource(document);
+    if (!result.ok) throw new Error(`${file} document ${index + 1}: ${JSON.stringify(result.errors)}`);
+    return result.resource;
+  });
+  const ofType = <B extends object>(type: string) => resources.filter((resource) => resource.type === type) as Resource<B>[];
+  const mesh = ofType<MeshBody>("Mesh")[0];
+  if (!mesh) throw new Error(`${file}: no Mesh`);
+  const dataplanes = ofType<DataplaneBody>("Dataplane");
+  const dataplane = dataplanes.find((candidate) => candidate.name === header.proxy);
+  if (!dataplane) throw new Error(`${file}: no Dataplane ${header.proxy}`);
+  const zoneIngresses = ofType<ZoneIngressBody>("ZoneIngress");
+  const services = [
+    ...dataplanes.flatMap((candidate) => (candidate.body.networking.inbound ?? []).map((inbound) => inbound.tags[SERVICE_TAG] as string)),
+    ...zoneIngresses.flatMap((ingress) => (ingress.body.availableServices ?? []).map((available) => available.tags[SERVICE_TAG] as string)),
+  ];
+  return {
+    dataplane,
+    mesh: { ...mesh.body, name: mesh.name },
+    dataplanes,
+    zoneIngresses,
+    policies: resources.filter((resource) => resource.type.startsWith("Mesh") && resource.type !== "Mesh") as PolicyResource[],
+    vips: allocateVips(services),
+    localZone: header.localZone,
+    ...(mesh.body.mtls?.enabledBackend
+      ? { certificates: { identity: { certPem: fakePem("CERTIFICATE", `identity of ${header.proxy}`), keyPem: fakePem("PRIVATE KEY", `key of ${header.proxy}`) }, meshCaPem: fakePem("CERTIFICATE", `CA of ${mesh.name}`) } }
+      : {}),
+  };
+}
+
+export const caseFiles = () => readdirSync(testdataDir).filter((file) => file.endsWith(".input.yaml")).sort();

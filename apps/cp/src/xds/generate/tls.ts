@@ -1,0 +1,39 @@
+import { typeNames, typed, type CommonTlsContext, type DownstreamTlsContext, type Secret, type TransportSocket, type UpstreamTlsContext } from "@zonemesh/xds";
+import type { MeshBody } from "@zonemesh/resources";
+import { adsConfigSource } from "./envoy-values";
+import type { ProxyCertificates } from "./input";
+import { secretName, sniFor, spiffeId } from "./names";
+
+/** mTLS is on when the mesh names an enabled backend (Kuma serves `builtin` and `provided` backends the same way to proxies). */
+export const isMtlsEnabled = (mesh: MeshBody) => Boolean(mesh.mtls?.enabledBackend);
+
+function commonTlsContext(mesh: string, san: { exact?: string; prefix?: string }): CommonTlsContext {
+  return {
+    tls_certificate_sds_secret_configs: [{ name: secretName.identity(mesh), sds_config: adsConfigSource }],
+    combined_validation_context: {
+      default_validation_context: { match_typed_subject_alt_names: [{ san_type: "URI", matcher: san }] },
+      validation_context_sds_secret_config: { name: secretName.meshCa(mesh), sds_config: adsConfigSource },
+    },
+  };
+}
+
+/** Inbound side: only callers with a certificate of this mesh's CA (`spiffe://<mesh>/...`) get through. */
+export function inboundTransportSocket(mesh: string): TransportSocket {
+  const context: DownstreamTlsContext = { common_tls_context: commonTlsContext(mesh, { prefix: `spiffe://${mesh}/` }), require_client_certificate: { value: true } };
+  return { name: "envoy.transport_sockets.tls", typed_config: typed(typeNames.downstreamTlsContext, context) };
+}
+
+/** Outbound side: the upstream must prove it is `service`; the SNI lets a zone ingress route the connection. */
+export function outboundTransportSocket(mesh: string, service: string, tags: Record<string, string>): TransportSocket {
+  const context: UpstreamTlsContext = { common_tls_context: commonTlsContext(mesh, { exact: spiffeId(mesh, service) }), sni: sniFor(service, { ...tags, mesh }) };
+  return { name: "envoy.transport_sockets.tls", typed_config: typed(typeNames.upstreamTlsContext, context) };
+}
+
+const base64 = (pem: string) => Buffer.from(pem).toString("base64");
+
+export function meshSecrets(mesh: string, certificates: ProxyCertificates): Secret[] {
+  return [
+    { name: secretName.identity(mesh), tls_certificate: { certificate_chain: { inline_bytes: base64(certificates.identity.certPem) }, private_key: { inline_bytes: base64(certificates.identity.keyPem) } } },
+    { name: secretName.meshCa(mesh), validation_context: { trusted_ca: { inline_bytes: base64(certificates.meshCaPem) } } },
+  ];
+}
