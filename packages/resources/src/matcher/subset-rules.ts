@@ -3,6 +3,7 @@ import { mergeConfs } from "./merge";
 import type { PolicyRef } from "./policy";
 import { targetRefTags } from "./select";
 import { tagsMatch, type Tags } from "./tags";
+import { SERVICE_TAG } from "../types/dataplane";
 
 /** One `from[]`/`to[]` entry of a selected policy, in merge order. */
 export interface PolicyItem {
@@ -31,15 +32,37 @@ function compatible(a: Tags, b: Tags): boolean {
   return Object.entries(a).every(([key, value]) => !(key in b) || b[key] === value);
 }
 
+interface IndexedItem {
+  index: number;
+  tags: Tags;
+  item: PolicyItem;
+}
+
+/**
+ * Items grouped by the `kuma.io/service` they require: two subsets naming different services never intersect, so
+ * each service only meets its own items and the service-agnostic ones (Mesh, MeshSubset, "*"). This keeps the rule
+ * computation linear in the number of destinations instead of quadratic.
+ */
+function byService(items: PolicyItem[]): { any: IndexedItem[]; services: Map<string, IndexedItem[]> } {
+  const any: IndexedItem[] = [];
+  const services = new Map<string, IndexedItem[]>();
+  items.forEach((item, index) => {
+    const tags = targetRefTags(item.targetRef);
+    const service = tags[SERVICE_TAG];
+    if (service === undefined || service === "*") any.push({ index, tags, item });
+    else services.set(service, [...(services.get(service) ?? []), { index, tags, item }]);
+  });
+  return { any, services };
+}
+
 /**
  * Every subset a peer can fall into: the items' own tag sets closed under union of compatible sets, so that
  * the most specific subset matching a peer (most tags) carries exactly the merge of all items matching it.
  * Kuma enumerates the same cells with negated tags; without negations, "most specific match first" is equivalent.
  */
-function subsetsOf(items: PolicyItem[]): Tags[] {
+function closure(items: IndexedItem[], into: Map<string, Tags>): void {
   const subsets = new Map<string, Tags>();
-  for (const item of items) {
-    const tags = targetRefTags(item.targetRef);
+  for (const { tags } of items) {
     for (const existing of [...subsets.values()]) {
       if (compatible(existing, tags)) {
         const union = { ...existing, ...tags };
@@ -48,22 +71,34 @@ function subsetsOf(items: PolicyItem[]): Tags[] {
     }
     subsets.set(subsetKey(tags), tags);
   }
-  return [...subsets.values()];
+  for (const [key, subset] of subsets) into.set(key, subset);
+}
+
+function ruleFor(subset: Tags, candidates: IndexedItem[]): Rule {
+  const applicable = candidates.filter((candidate) => tagsMatch(candidate.tags, subset)).sort((a, b) => a.index - b.index);
+  const origins = new Map(applicable.map(({ item }) => [`${item.origin.type}/${item.origin.name}`, item.origin]));
+  return {
+    matchers: Object.entries(subset)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, value]) => ({ key, value })),
+    conf: mergeConfs(applicable.map(({ item }) => item.conf)) ?? {},
+    origin: [...origins.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  };
 }
 
 /** Kuma's BuildRules without negations: one rule per subset, most specific first. */
 export function buildRules(items: PolicyItem[]): Rule[] {
-  const rules = subsetsOf(items).map((subset) => {
-    const applicable = items.filter((item) => tagsMatch(targetRefTags(item.targetRef), subset));
-    const origins = new Map(applicable.map((item) => [`${item.origin.type}/${item.origin.name}`, item.origin]));
-    return {
-      matchers: Object.entries(subset)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, value]) => ({ key, value })),
-      conf: mergeConfs(applicable.map((item) => item.conf)) ?? {},
-      origin: [...origins.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    };
-  });
+  const { any, services } = byService(items);
+  const rules: Rule[] = [];
+  const anySubsets = new Map<string, Tags>();
+  closure(any, anySubsets);
+  for (const subset of anySubsets.values()) rules.push(ruleFor(subset, any));
+  for (const serviceItems of services.values()) {
+    const candidates = [...serviceItems, ...any];
+    const subsets = new Map<string, Tags>();
+    closure(candidates, subsets);
+    for (const [key, subset] of subsets) if (!anySubsets.has(key)) rules.push(ruleFor(subset, candidates));
+  }
   return rules.sort((a, b) => b.matchers.length - a.matchers.length);
 }
 

@@ -1,0 +1,21 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { policyTypeNames, resourceTypes, typeByName, typeByPlural } from "./registry";
+
+test("types are found by name and by REST plural", () => {
+  assert.equal(typeByName("MeshTrafficPermission")?.plural, "meshtrafficpermissions");
+  assert.equal(typeByPlural("meshloadbalancingstrategies")?.name, "MeshLoadBalancingStrategy");
+  assert.equal(typeByPlural("meshretries")?.name, "MeshRetry");
+  assert.equal(typeByName("meshtrafficpermission"), undefined);
+  assert.equal(new Set(resourceTypes.map((type) => type.plural)).size, resourceTypes.length);
+});
+
+test("scopes follow Kuma: global types are stored without a mesh", () => {
+  const global = resourceTypes.filter((type) => type.scope === "Global").map((type) => type.name).sort();
+  assert.deepEqual(global, ["GlobalSecret", "Mesh", "Zone", "ZoneEgress", "ZoneIngress", "ZoneIngressInsight", "ZoneInsight"]);
+});
+
+test("the eleven targetRef policies are the policy types", () => {
+  assert.equal(policyTypeNames.length, 11);
+  for (const name of policyTypeNames) assert.equal(typeByName(name)?.isPolicy, true);
+});
