@@ -268,3 +268,35 @@ export async function listAll<Item extends z.ZodType>(cp: CpClient, path: string
     if (offset + pageSize >= page.total || page.items.length === 0) return items;
   }
 }
+
+const tagsSchema = z.record(z.string(), z.string());
+const policyRefSchema = z.object({ type: z.string(), mesh: z.string(), name: z.string() });
+const ruleSchema = z.object({
+  matchers: z.array(z.object({ key: z.string(), value: z.string() })),
+  conf: z.record(z.string(), z.unknown()),
+  origin: z.array(policyRefSchema),
+});
+const inboundTagsSchema = z.object({ port: z.number(), tags: tagsSchema });
+
+/** `/meshes/{mesh}/dataplanes/{name}/_rules`: per policy type, what applies to the dataplane and where it comes from. */
+export const dataplaneRulesSchema = z.object({
+  rules: z.array(
+    z.object({
+      type: z.string(),
+      toRules: z.array(ruleSchema).default([]),
+      fromRules: z.array(z.object({ inbound: inboundTagsSchema, rules: z.array(ruleSchema) })).default([]),
+      inboundRules: z.array(z.object({ inbound: inboundTagsSchema, conf: z.record(z.string(), z.unknown()), origin: z.array(policyRefSchema) })).default([]),
+    }),
+  ),
+});
+export type DataplaneRules = z.infer<typeof dataplaneRulesSchema>;
+
+export const resourceMetaSchema = z.object({ type: z.string(), mesh: z.string(), name: z.string(), labels: tagsSchema.default({}) });
+
+/** `POST /meshes/{mesh}/{policy-plural}/{name}/_preview`: the dry run of a policy. */
+export const policyPreviewSchema = z.object({
+  stored: wireResourceSchema.nullable(),
+  changes: z.array(z.object({ path: z.string(), op: z.enum(["add", "remove", "replace"]), from: z.unknown().optional(), to: z.unknown().optional() })),
+  dataplanes: z.object({ selected: z.array(resourceMetaSchema), added: z.array(resourceMetaSchema), removed: z.array(resourceMetaSchema) }),
+});
+export type PolicyPreview = z.infer<typeof policyPreviewSchema>;

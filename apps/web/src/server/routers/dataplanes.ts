@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { ZONE_TAG } from "@zonemesh/resources";
-import { apiPath, dataplaneOverviewSchema, listAll, listQuery, listSchema, wireResourceSchema, type CpClient, type DataplaneOverview } from "../cp-client";
+import {
+  apiPath,
+  dataplaneOverviewSchema,
+  dataplaneRulesSchema,
+  listAll,
+  listQuery,
+  listSchema,
+  wireResourceSchema,
+  type CpClient,
+  type DataplaneOverview,
+} from "../cp-client";
 import { dataplaneRow } from "../dataplane-row";
 import { DATAPLANE_STATUSES } from "../dataplane-status";
 import { pageInput, pageOf } from "../page-input";
@@ -64,6 +74,27 @@ export async function listDataplanes(cp: CpClient, input: DataplaneListInput) {
   return pageOf(rows, input);
 }
 
+const dataplaneKey = z.object({ mesh: z.string().min(1), name: z.string().min(1) });
+const dataplanePath = (key: z.infer<typeof dataplaneKey>) => apiPath("meshes", key.mesh, "dataplanes", key.name);
+
 export const dataplanesRouter = router({
   list: publicProcedure.input(dataplaneListInput).query(({ ctx, input }) => listDataplanes(ctx.cp, input)),
+
+  /** One dataplane: its inbounds/outbounds, xDS subscriptions and certificate, and the policy rules that apply to it. */
+  get: publicProcedure.input(dataplaneKey).query(async ({ ctx, input }) => {
+    const [overview, rules] = await Promise.all([
+      ctx.cp.request({ path: `${apiPath("meshes", input.mesh)}/dataplanes+insights/${encodeURIComponent(input.name)}`, schema: dataplaneOverviewSchema }),
+      ctx.cp.request({ path: `${dataplanePath(input)}/_rules`, schema: dataplaneRulesSchema }),
+    ]);
+    return {
+      ...dataplaneRow(overview),
+      networking: overview.dataplane.networking,
+      subscriptions: overview.dataplaneInsight.subscriptions ?? [],
+      mTLS: overview.dataplaneInsight.mTLS ?? null,
+      rules: rules.rules,
+    };
+  }),
+
+  /** The xDS configuration the CP currently serves the proxy; null when the CP does not expose it. */
+  xds: publicProcedure.input(dataplaneKey).query(({ ctx, input }) => ctx.cp.requestOrNull({ path: `${dataplanePath(input)}/xds`, schema: z.json() })),
 });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { CpProblem } from "../cp-client";
-import { seedMesh, startBff, type BffFixture } from "../testing/cp-api";
+import { seedDataplane, seedMesh, startBff, type BffFixture } from "../testing/cp-api";
 
 let bff: BffFixture;
 before(async () => {
@@ -62,5 +62,30 @@ describe("policies.upsert", () => {
       assert.deepEqual(error.cause.invalidParameters.map((p) => p.field), ["mesh"]);
       return true;
     });
+  });
+});
+
+describe("policies.preview and policies.dataplanes", () => {
+  before(async () => {
+    await seedDataplane(bff.store, { mesh: "default", name: "api-1", zone: "east", service: "api", status: "online" });
+    await seedDataplane(bff.store, { mesh: "default", name: "web-1", zone: "east", service: "web", status: "online" });
+  });
+
+  it("previews which dataplanes a new policy selects without storing it", async () => {
+    const preview = await bff.caller.policies.preview(allowWeb("Deny"));
+    assert.equal(preview.stored, null);
+    assert.deepEqual(preview.dataplanes.selected.map((dp) => dp.name), ["api-1"]);
+    assert.deepEqual(preview.dataplanes.added.map((dp) => dp.name), ["api-1"]);
+    assert.equal((await bff.store.list({ type: "MeshTrafficPermission" })).total, 0);
+  });
+
+  it("diffs an edit against the stored version and lists the stored policy's dataplanes", async () => {
+    await bff.caller.policies.upsert(allowWeb("Allow"));
+    const preview = await bff.caller.policies.preview(allowWeb("Deny"));
+    assert.equal(preview.stored?.name, "allow-web");
+    assert.deepEqual(preview.changes, [{ path: "spec.from[0].default.action", op: "replace", from: "Allow", to: "Deny" }]);
+    assert.deepEqual(preview.dataplanes.added, []);
+    const selected = await bff.caller.policies.dataplanes({ type: "MeshTrafficPermission", mesh: "default", name: "allow-web" });
+    assert.deepEqual(selected.items.map((dp) => dp.name), ["api-1"]);
   });
 });

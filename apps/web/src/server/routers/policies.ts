@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { policyTypeNames, resourceTypes, typeByName, type PolicyTypeName } from "@zonemesh/resources";
-import { apiPath, listQuery, listSchema, wireResourceSchema, type CpClient } from "../cp-client";
+import { policyTypeNames, resourceTypes, typeByName, type PolicyTypeName, type Resource } from "@zonemesh/resources";
+import { apiPath, listQuery, listSchema, policyPreviewSchema, resourceMetaSchema, wireResourceSchema, type CpClient } from "../cp-client";
 import { pageInput } from "../page-input";
 import { policyKeyInput, policyResourceInput, policyTypeInput, toWireBody } from "../policy-input";
 import { publicProcedure, router } from "../trpc";
@@ -10,6 +10,8 @@ const pluralOf = (type: PolicyTypeName) => typeByName(type)!.plural;
 /** `/meshes/{mesh}/{plural}` for one mesh, `/{plural}` across meshes. */
 const listPath = (type: PolicyTypeName, mesh: string | undefined) => (mesh ? `${apiPath("meshes", mesh)}/${pluralOf(type)}` : apiPath(pluralOf(type)));
 const itemPath = (key: { type: PolicyTypeName; mesh: string; name: string }) => apiPath("meshes", key.mesh, pluralOf(key.type), key.name);
+
+const keyOf = (resource: Resource) => ({ type: resource.type as PolicyTypeName, mesh: resource.mesh, name: resource.name });
 
 async function countByType(cp: CpClient, mesh: string | undefined) {
   const totals = await Promise.all(
@@ -39,10 +41,26 @@ export const policiesRouter = router({
   /** The stored policy, or null when there is none (the editor then creates it). */
   get: publicProcedure.input(policyKeyInput).query(({ ctx, input }) => ctx.cp.requestOrNull({ path: itemPath(input), schema: wireResourceSchema })),
 
+  /** The dataplanes a stored policy selects (the CP's inspect API). */
+  dataplanes: publicProcedure.input(policyKeyInput.extend(pageInput.shape)).query(({ ctx, input }) =>
+    ctx.cp.request({
+      path: `${itemPath(input)}/_resources/dataplanes`,
+      query: listQuery({ offset: input.offset, size: input.size }),
+      schema: listSchema(resourceMetaSchema),
+    }),
+  ),
+
+  /**
+   * Dry run on the CP (writes nothing): the dataplanes the policy would select, which that changes, and its diff
+   * against the stored version. A mutation only so the policy travels in a POST body, not the URL.
+   */
+  preview: publicProcedure.input(policyResourceInput).mutation(({ ctx, input: resource }) =>
+    ctx.cp.request({ method: "POST", path: `${itemPath(keyOf(resource))}/_preview`, body: toWireBody(resource), schema: policyPreviewSchema }),
+  ),
+
   /** Creates or replaces the policy on the global CP, which validates it again and syncs it to the zones. */
   upsert: publicProcedure.input(policyResourceInput).mutation(async ({ ctx, input: resource }) => {
-    const key = { type: resource.type as PolicyTypeName, mesh: resource.mesh, name: resource.name };
-    return ctx.cp.request({ method: "PUT", path: itemPath(key), body: toWireBody(resource), schema: wireResourceSchema });
+    return ctx.cp.request({ method: "PUT", path: itemPath(keyOf(resource)), body: toWireBody(resource), schema: wireResourceSchema });
   }),
 
   delete: publicProcedure.input(policyKeyInput).mutation(async ({ ctx, input }) => {

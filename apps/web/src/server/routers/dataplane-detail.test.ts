@@ -1,0 +1,34 @@
+// dataplanes.get and dataplanes.xds against a real global CP: networking, insight and the rules from `_rules`.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { seedDataplane, seedMesh, startBff, type BffFixture } from "../testing/cp-api";
+
+let bff: BffFixture;
+before(async () => {
+  bff = await startBff();
+  await seedMesh(bff.store, "default");
+  await seedDataplane(bff.store, { mesh: "default", name: "api-1", zone: "east", service: "api", status: "online" });
+  await bff.caller.policies.upsert({
+    type: "MeshTimeout",
+    mesh: "default",
+    name: "api-timeouts",
+    spec: { targetRef: { kind: "MeshService", name: "api" }, to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "20s" } }] },
+  });
+});
+after(() => bff.close());
+
+describe("dataplanes.get", () => {
+  it("returns the inbounds, the status and the rules of the policies that select the dataplane", async () => {
+    const dp = await bff.caller.dataplanes.get({ mesh: "default", name: "api-1" });
+    assert.equal(dp.status, "online");
+    assert.deepEqual(dp.networking.inbound?.map((inbound) => inbound.port), [8080]);
+    assert.deepEqual(dp.rules.map((rule) => rule.type), ["MeshTimeout"]);
+    const [rule] = dp.rules[0]?.toRules ?? [];
+    assert.deepEqual(rule?.conf, { idleTimeout: "20s" });
+    assert.deepEqual(rule?.origin.map((origin) => origin.name), ["api-timeouts"]);
+  });
+
+  it("answers NOT_FOUND for a dataplane that does not exist", async () => {
+    await assert.rejects(bff.caller.dataplanes.get({ mesh: "default", name: "ghost" }), (error: { code?: string }) => error.code === "NOT_FOUND");
+  });
+});
