@@ -9,8 +9,12 @@ export function listCondition(backend: ResourceStore["backend"], query: ListQuer
   if (query.nameContains) {
     conditions.push(backend === "sqlite" ? sql`instr(r.name, ${query.nameContains}) > 0` : sql`strpos(r.name, ${query.nameContains}) > 0`);
   }
-  for (const [key, value] of Object.entries(query.labels ?? {})) {
-    conditions.push(sql`EXISTS (SELECT 1 FROM resource_labels l WHERE l."resourceId" = r.id AND l.key = ${key} AND l.value = ${value})`);
+  const labels = Object.entries(query.labels ?? {});
+  if (labels.length > 0 && backend === "postgres") conditions.push(sql`r.labels @> ${JSON.stringify(query.labels)}::jsonb`);
+  if (backend === "sqlite") {
+    for (const [key, value] of labels) {
+      conditions.push(sql`EXISTS (SELECT 1 FROM json_each(r.labels) AS l WHERE l.key = ${key} AND l.value = ${value})`);
+    }
   }
   return join(conditions, " AND ");
 }

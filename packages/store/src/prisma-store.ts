@@ -1,12 +1,14 @@
+// Every write but deleteMesh is one SQL statement (INSERT, UPDATE ... WHERE version = ?, INSERT ... ON
+// CONFLICT, DELETE ... RETURNING): atomic on both backends without an interactive transaction.
 import type { ChangeFeed } from "./change-feed/change-feed";
-import { listCondition, pageClause } from "./list-query";
 import { AlreadyExistsError, ConflictError, NotFoundError } from "./errors";
+import { listCondition, pageClause } from "./list-query";
 import type { OpenedStore } from "./open-store";
-import type { PrismaClient, TransactionClient } from "./prisma-client";
-import { changeOf, keyOf, labelRows, specText, toStoredResource, withLabels } from "./resource-rows";
+import type { PrismaClient } from "./prisma-client";
+import { byKey, changeOf, contentOf, keyOf, toStoredResource, type ResourceRow } from "./resource-rows";
 import type {
-  ChangeEvent,
   ChangeListener,
+  ChangeOp,
   ListQuery,
   ListResult,
   NewResource,
@@ -18,23 +20,16 @@ import type {
 
 export interface PrismaStoreParts {
   backend: ResourceStore["backend"];
-  /** Runs every write transaction. */
   writer: PrismaClient;
-  /** Runs reads; SQLite gives it its own connection so that reads never see a write transaction in progress. */
+  /** SQLite gives reads their own connection, so that they never see a write transaction in progress. */
   reader: PrismaClient;
   feed: ChangeFeed;
   appliedMigrations: string[];
 }
 
-const byKey = (key: ResourceKey) => ({ type_mesh_name: keyOf(key) });
-
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === "P2002";
-
-/** Throws the reason a version-guarded write matched no row: the resource is gone, or its version moved on. */
-async function rejectStale(tx: TransactionClient, key: ResourceKey, expectedVersion: number): Promise<never> {
-  const current = await tx.resource.findUnique({ where: byKey(key), select: { version: true } });
-  throw current ? new ConflictError(keyOf(key), expectedVersion, current.version) : new NotFoundError(keyOf(key));
-}
+const prismaCode = (error: unknown) => (error as { code?: unknown } | null)?.code;
+const uniqueViolation = "P2002";
+const recordNotFound = "P2025";
 
 export class PrismaResourceStore implements OpenedStore {
   readonly backend: ResourceStore["backend"];
@@ -46,7 +41,7 @@ export class PrismaResourceStore implements OpenedStore {
   }
 
   async get(key: ResourceKey): Promise<StoredResource | null> {
-    const row = await this.parts.reader.resource.findUnique({ where: byKey(key), include: withLabels });
+    const row = await this.parts.reader.resource.findUnique({ where: byKey(key) });
     return row && toStoredResource(row);
   }
 
@@ -56,69 +51,70 @@ export class PrismaResourceStore implements OpenedStore {
     return this.parts.reader.$transaction(async (tx) => {
       const [{ total }] = await tx.$queryRaw<[{ total: bigint | number }]>`SELECT COUNT(*) AS total FROM resources r WHERE ${where}`;
       const page = await tx.$queryRaw<{ id: number }[]>`SELECT r.id FROM resources r WHERE ${where} ORDER BY r.name, r.mesh ${pageClause(query)}`;
-      const rows = await tx.resource.findMany({ where: { id: { in: page.map((row) => Number(row.id)) } }, include: withLabels });
+      const rows = await tx.resource.findMany({ where: { id: { in: page.map((row) => Number(row.id)) } } });
       const position = new Map(page.map((row, index) => [Number(row.id), index]));
       rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
       return { total: Number(total), items: rows.map(toStoredResource) };
     });
   }
 
-  create(resource: NewResource): Promise<StoredResource> {
-    return this.write(async (tx) => {
-      const row = await insert(tx, resource);
-      return { result: toStoredResource(row), events: [changeOf("create", row)] };
-    });
-  }
-
-  update(resource: ResourceUpdate): Promise<StoredResource> {
-    return this.write(async (tx) => {
-      const row = await replace(tx, resource, resource.version);
-      if (!row) return rejectStale(tx, resource, resource.version);
-      return { result: toStoredResource(row), events: [changeOf("update", row)] };
-    });
-  }
-
-  async upsert(resource: NewResource): Promise<StoredResource> {
-    const upsertOnce = () =>
-      this.write(async (tx) => {
-        const replaced = await replace(tx, resource);
-        const row = replaced ?? (await insert(tx, resource));
-        return { result: toStoredResource(row), events: [changeOf(replaced ? "update" : "create", row)] };
-      });
+  async create(resource: NewResource): Promise<StoredResource> {
+    const now = new Date();
     try {
-      return await upsertOnce();
+      const row = await this.parts.writer.resource.create({
+        data: { ...keyOf(resource), ...contentOf(resource), version: 1, creationTime: now, modificationTime: now },
+      });
+      return this.committed("create", row);
     } catch (error) {
-      // Another writer created the resource between our update (no row) and our insert: it exists now.
-      if (error instanceof AlreadyExistsError) return upsertOnce();
+      if (prismaCode(error) === uniqueViolation) throw new AlreadyExistsError(keyOf(resource));
       throw error;
     }
   }
 
-  delete(key: ResourceKey, opts: { version?: number } = {}): Promise<void> {
-    return this.write(async (tx) => {
-      const current = await tx.resource.findUnique({ where: byKey(key), select: { version: true } });
-      if (!current) throw new NotFoundError(keyOf(key));
-      const version = opts.version ?? current.version;
-      const { count } = await tx.resource.deleteMany({ where: { ...keyOf(key), version } });
-      if (count === 0) return rejectStale(tx, key, version);
-      return { result: undefined, events: [changeOf("delete", { ...key, version })] };
+  async update(resource: ResourceUpdate): Promise<StoredResource> {
+    const [row] = await this.parts.writer.resource.updateManyAndReturn({
+      where: { ...keyOf(resource), version: resource.version },
+      data: { ...contentOf(resource), version: { increment: 1 }, modificationTime: new Date() },
     });
+    if (!row) return this.rejectStale(resource, resource.version);
+    return this.committed("update", row);
   }
 
-  deleteMesh(name: string): Promise<void> {
-    return this.write(async (tx) => {
-      const rows = await tx.resource.findMany({
-        where: { OR: [{ type: "Mesh", mesh: "", name }, { mesh: name }] },
-        select: { id: true, type: true, mesh: true, name: true, version: true },
-      });
-      const meshKey = { type: "Mesh", mesh: "", name };
-      const isTheMesh = (row: ResourceKey) => row.type === "Mesh" && row.mesh === "" && row.name === name;
-      if (!rows.some(isTheMesh)) throw new NotFoundError(meshKey);
-      await tx.resource.deleteMany({ where: { id: { in: rows.map((row) => row.id) } } });
-      // The Mesh's own event comes last: whoever reacts to it finds its resources already gone.
-      const events = rows.map((row) => changeOf("delete", row)).sort((a, b) => Number(isTheMesh(a)) - Number(isTheMesh(b)));
-      return { result: undefined, events };
+  async upsert(resource: NewResource): Promise<StoredResource> {
+    const now = new Date();
+    const row = await this.parts.writer.resource.upsert({
+      where: byKey(resource),
+      create: { ...keyOf(resource), ...contentOf(resource), version: 1, creationTime: now, modificationTime: now },
+      update: { ...contentOf(resource), version: { increment: 1 }, modificationTime: now },
     });
+    return this.committed(row.version === 1 ? "create" : "update", row);
+  }
+
+  async delete(key: ResourceKey, opts: { version?: number } = {}): Promise<void> {
+    try {
+      const row = await this.parts.writer.resource.delete({
+        where: { ...byKey(key), ...(opts.version !== undefined && { version: opts.version }) },
+      });
+      this.committed("delete", row);
+    } catch (error) {
+      if (prismaCode(error) !== recordNotFound) throw error;
+      if (opts.version === undefined) throw new NotFoundError(keyOf(key));
+      await this.rejectStale(key, opts.version);
+    }
+  }
+
+  async deleteMesh(name: string): Promise<void> {
+    const meshKey = { type: "Mesh", mesh: "", name };
+    const events = await this.parts.writer.$transaction(async (tx) => {
+      const meshRow = await tx.resource.findUnique({ where: byKey(meshKey), select: { id: true, version: true } });
+      if (!meshRow) throw new NotFoundError(meshKey);
+      const inMesh = await tx.resource.findMany({ where: { mesh: name }, select: { type: true, mesh: true, name: true, version: true } });
+      await tx.resource.deleteMany({ where: { mesh: name } });
+      // The Mesh goes last: whoever reacts to its deletion finds its resources already gone.
+      await tx.resource.delete({ where: { id: meshRow.id } });
+      return [...inMesh, { ...meshKey, version: meshRow.version }].map((row) => changeOf("delete", row));
+    });
+    this.parts.feed.committed(events);
   }
 
   subscribe(listener: ChangeListener): () => void {
@@ -131,52 +127,14 @@ export class PrismaResourceStore implements OpenedStore {
     if (this.parts.reader !== this.parts.writer) await this.parts.reader.$disconnect();
   }
 
-  /** Runs `work` in one transaction that also publishes its events; listeners hear of them after commit. */
-  private async write<T>(work: (tx: TransactionClient) => Promise<{ result: T; events: ChangeEvent[] }>): Promise<T> {
-    const { feed, writer } = this.parts;
-    const { result, events } = await writer.$transaction(async (tx) => {
-      const outcome = await work(tx);
-      await feed.publish(tx, outcome.events);
-      return outcome;
-    });
-    feed.committed(events);
-    return result;
+  private committed(op: ChangeOp, row: ResourceRow): StoredResource {
+    this.parts.feed.committed([changeOf(op, row)]);
+    return toStoredResource(row);
   }
-}
 
-async function insert(tx: TransactionClient, resource: NewResource) {
-  const now = new Date();
-  try {
-    return await tx.resource.create({
-      data: {
-        ...keyOf(resource),
-        version: 1,
-        spec: specText(resource.spec),
-        creationTime: now,
-        modificationTime: now,
-        labels: { create: labelRows(resource.labels) },
-      },
-      include: withLabels,
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new AlreadyExistsError(keyOf(resource));
-    throw error;
+  /** Throws why a version-guarded write matched no row: the resource is gone, or its version moved on. */
+  private async rejectStale(key: ResourceKey, expectedVersion: number): Promise<never> {
+    const current = await this.parts.writer.resource.findUnique({ where: byKey(key), select: { version: true } });
+    throw current ? new ConflictError(keyOf(key), expectedVersion, current.version) : new NotFoundError(keyOf(key));
   }
-}
-
-/**
- * Replaces spec and labels and bumps the version in one guarded UPDATE (`... WHERE version = ?` when
- * `expectedVersion` is given), so a concurrent writer can never be overwritten unseen. Null when no row matched.
- */
-async function replace(tx: TransactionClient, resource: NewResource, expectedVersion?: number) {
-  const { count } = await tx.resource.updateMany({
-    where: { ...keyOf(resource), ...(expectedVersion !== undefined && { version: expectedVersion }) },
-    data: { version: { increment: 1 }, spec: specText(resource.spec), modificationTime: new Date() },
-  });
-  if (count === 0) return null;
-  return tx.resource.update({
-    where: byKey(resource),
-    data: { labels: { deleteMany: {}, create: labelRows(resource.labels) } },
-    include: withLabels,
-  });
 }

@@ -1,25 +1,25 @@
-import type { ChangeEvent, ChangeOp, ResourceKey, StoredResource } from "./types";
+import type { ChangeEvent, ChangeOp, NewResource, ResourceKey, StoredResource } from "./types";
 
 export interface ResourceRow extends ResourceKey {
   version: number;
+  labels: unknown;
   spec: string;
   creationTime: Date;
   modificationTime: Date;
-  labels: { key: string; value: string }[];
 }
-
-export const withLabels = { labels: { select: { key: true, value: true } } } as const;
 
 export const keyOf = ({ type, mesh, name }: ResourceKey): ResourceKey => ({ type, mesh, name });
 
-export const labelRows = (labels: Record<string, string> = {}) => Object.entries(labels).map(([key, value]) => ({ key, value }));
+export const byKey = (key: ResourceKey) => ({ type_mesh_name: keyOf(key) });
 
-export const specText = (spec: unknown) => JSON.stringify(spec ?? {});
+/** The columns a write sets from the caller's resource. */
+export const contentOf = (resource: NewResource) => ({ labels: resource.labels ?? {}, spec: JSON.stringify(resource.spec ?? {}) });
 
 export const toStoredResource = (row: ResourceRow): StoredResource => ({
   ...keyOf(row),
   version: row.version,
-  labels: Object.fromEntries(row.labels.map((label) => [label.key, label.value])),
+  // Only this store writes the column, always from a Record<string, string>.
+  labels: row.labels as Record<string, string>,
   spec: JSON.parse(row.spec),
   creationTime: row.creationTime,
   modificationTime: row.modificationTime,

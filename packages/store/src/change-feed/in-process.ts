@@ -5,7 +5,6 @@ import { Listeners } from "./listeners";
 export function inProcessChangeFeed(): ChangeFeed {
   const listeners = new Listeners();
   return {
-    publish: async () => {},
     committed: (events) => events.forEach((event) => listeners.emit(event)),
     subscribe: (listener) => listeners.add(listener),
     close: async () => {},

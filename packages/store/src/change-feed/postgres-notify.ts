@@ -1,6 +1,7 @@
-// PostgreSQL change feed: every write transaction sends its events with pg_notify, which PostgreSQL
-// delivers only when (and if) the transaction commits, to every connection LISTENing on the channel,
-// so each store sharing the database (this one included) learns of every change the same way.
+// PostgreSQL change feed: a trigger on resources (see the labels_as_json migration) sends every change
+// with pg_notify, which PostgreSQL delivers only when (and if) the writing transaction commits, to every
+// connection LISTENing on the channel; so each store sharing the database, this one included, learns of
+// every change the same way.
 import pg from "pg";
 import { z } from "zod";
 import type { ChangeEvent } from "../types";
@@ -36,11 +37,7 @@ export async function postgresChangeFeed(url: string): Promise<ChangeFeed> {
   await connection.query(`LISTEN ${channel}`);
 
   return {
-    async publish(tx, events: ChangeEvent[]) {
-      if (events.length === 0) return;
-      const payloads = events.map(({ op, type, mesh, name, version }) => JSON.stringify({ op, type, mesh, name, version }));
-      await tx.$executeRaw`SELECT pg_notify(${channel}, payload) FROM unnest(${payloads}::text[]) AS payload`;
-    },
+    // The database announced them already: a trigger on resources calls pg_notify for every changed row.
     committed: () => {},
     subscribe: (listener) => listeners.add(listener),
     close: () => connection.end(),
