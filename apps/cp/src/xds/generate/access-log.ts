@@ -27,7 +27,8 @@ type Format = NonNullable<NonNullable<NonNullable<AccessLogConf["backends"]>[num
 
 function logFormat(format: Format | undefined, context: AccessLogContext): FileAccessLog["log_format"] {
   if (format?.type === "Json") {
-    const fields = Object.fromEntries((format.json ?? []).map(({ key, value }) => [key, { string_value: fillPlaceholders(value, context) }]));
+    // protobufjs' built-in google.protobuf.Value has camelCase fields, unlike the Envoy messages loaded with keepCase.
+    const fields = Object.fromEntries((format.json ?? []).map(({ key, value }) => [key, { stringValue: fillPlaceholders(value, context) }]));
     return { json_format: { fields } };
   }
   const text = format?.plain ?? (context.http ? defaultHttpFormat : defaultTcpFormat);

@@ -1,5 +1,6 @@
 import { PROTOCOL_TAG, SERVICE_TAG, ZONE_TAG } from "@zonemesh/resources";
 import type { GenerateInput } from "./input";
+import { isMtlsEnabled } from "./tls";
 
 export interface ServiceEndpoint {
   address: string;
@@ -33,7 +34,7 @@ function isReady(inbound: { state?: string; health?: { ready?: boolean } }): boo
   return inbound.health?.ready !== false;
 }
 
-/** Every service of the mesh the proxy could reach, with its healthy endpoints: local inbounds and remote zone ingresses. */
+/** Every service of the mesh the proxy could reach, with its ready endpoints: local inbounds and other zones' ingresses. */
 export function serviceCatalog(input: GenerateInput): Map<string, ServiceInfo> {
   const services = new Map<string, ServiceInfo>();
   const add = (name: string, protocol: string, endpoint: ServiceEndpoint) => {
@@ -63,7 +64,8 @@ export function serviceCatalog(input: GenerateInput): Map<string, ServiceInfo> {
     }
   }
 
-  for (const ingress of input.zoneIngresses) {
+  // A zone ingress routes by the SNI of the mesh's mTLS connections: without mTLS other zones are out of reach (as in Kuma).
+  for (const ingress of isMtlsEnabled(input.mesh) ? input.zoneIngresses : []) {
     const zone = ingress.body.zone ?? ingress.labels[ZONE_TAG];
     if (zone === undefined || zone === input.localZone) continue;
     const networking = ingress.body.networking;

@@ -1,6 +1,6 @@
 import { typeNames, typed, type CircuitBreakerThresholds, type Cluster, type Duration, type HealthCheck, type HttpProtocolOptions, type OutlierDetection, type Typed } from "@zonemesh/xds";
 import { isHttp2Protocol, isHttpProtocol } from "./catalog";
-import { adsConfigSource, kumaDuration } from "./envoy-values";
+import { adsConfigSource, definedFields, kumaDuration } from "./envoy-values";
 import type { Warn } from "./input";
 import type { CircuitBreakerConf, HealthCheckConf, LoadBalancingConf } from "./policy-confs";
 import type { Merged, OutboundPolicies } from "./resolved-policies";
@@ -27,13 +27,13 @@ function circuitBreaker(conf: CircuitBreakerConf): Pick<Cluster, "circuit_breake
   const result: Pick<Cluster, "circuit_breakers" | "outlier_detection"> & { healthyPanicThreshold?: number } = {};
   const limits = conf.connectionLimits;
   if (limits) {
-    const thresholds = {
+    const thresholds = definedFields<CircuitBreakerThresholds>({
       max_connections: wrap(limits.maxConnections),
       max_pending_requests: wrap(limits.maxPendingRequests),
       max_requests: wrap(limits.maxRequests),
       max_retries: wrap(limits.maxRetries),
       max_connection_pools: wrap(limits.maxConnectionPools),
-    } as CircuitBreakerThresholds;
+    });
     result.circuit_breakers = { thresholds: [thresholds] };
   }
   const outlier = conf.outlierDetection;
@@ -61,7 +61,7 @@ function circuitBreaker(conf: CircuitBreakerConf): Pick<Cluster, "circuit_breake
       failure_percentage_threshold: wrap(detectors.failurePercentage?.threshold),
       enforcing_failure_percentage: enforce(detectors.failurePercentage !== undefined),
     };
-    result.outlier_detection = Object.fromEntries(Object.entries(detection).filter(([, value]) => value !== undefined)) as OutlierDetection;
+    result.outlier_detection = definedFields<OutlierDetection>(detection);
     if (outlier.healthyPanicThreshold !== undefined) result.healthyPanicThreshold = Number(outlier.healthyPanicThreshold);
   }
   return result;

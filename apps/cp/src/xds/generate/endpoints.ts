@@ -9,8 +9,8 @@ function byAddress(a: ServiceEndpoint, b: ServiceEndpoint): number {
 }
 
 /**
- * The endpoints of a cluster grouped by zone (locality). With locality awareness the local zone has priority 0 and
- * other zones priority 1, so Envoy only leaves the zone when it runs out of healthy endpoints. Each locality is weighted
+ * The endpoints of a cluster grouped by zone (locality). With locality awareness and local endpoints, the local zone has
+ * priority 0 and other zones priority 1, so Envoy only leaves the zone when it runs out of healthy endpoints. Each locality is weighted
  * by its endpoint weights (grpc-js-xds ignores unweighted localities); an ingress endpoint weighs its instance count.
  */
 export function loadAssignment(clusterName: string, endpoints: ServiceEndpoint[], tags: Record<string, string>, localZone: string, localityAware: boolean): ClusterLoadAssignment {
@@ -23,7 +23,9 @@ export function loadAssignment(clusterName: string, endpoints: ServiceEndpoint[]
   }
   const byZone = new Map<string, ServiceEndpoint[]>();
   for (const endpoint of unique.values()) byZone.set(endpoint.zone, [...(byZone.get(endpoint.zone) ?? []), endpoint]);
-  const priorityOf = (zone: string) => (localityAware && zone !== localZone ? 1 : 0);
+  // Priorities must start at 0 without gaps (gRPC rejects sparse ones): remote zones only drop to 1 behind local endpoints.
+  const remotePriority = localityAware && byZone.has(localZone) ? 1 : 0;
+  const priorityOf = (zone: string) => (zone === localZone ? 0 : remotePriority);
   const localities: LocalityLbEndpoints[] = [...byZone]
     .sort(([a], [b]) => priorityOf(a) - priorityOf(b) || (a < b ? -1 : a > b ? 1 : 0))
     .map(([zone, members]) => {

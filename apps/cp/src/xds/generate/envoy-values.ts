@@ -23,3 +23,8 @@ export const kumaDuration = (value: string): Duration => envoyDuration(durationT
 export function percentage(value: number | string): FractionalPercent {
   return { numerator: Math.round(Number(value) * 10_000), denominator: "MILLION" };
 }
+
+/** The object without its undefined fields, so that it equals what protobuf decodes. */
+export function definedFields<T extends object>(fields: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
+}
