@@ -19,7 +19,7 @@ export { nameError, metaErrors, MAX_NAME_LENGTH } from "./validation/meta";
 export { toWire, type StoredResource } from "./wire";
 export { parseDocuments } from "./documents";
 export { durationSchema, longDurationSchema, durationToMillis, type Duration } from "./common/duration";
-export { TARGET_REF_KINDS, type TargetRef, type TargetRefKind } from "./policies/target-ref";
+export { TARGET_REF_KINDS, type TargetRef, type TargetRefKind, type TagSelectorKind } from "./policies/target-ref";
 
 export { meshBody, type MeshBody } from "./types/mesh";
 export { dataplaneBody, type DataplaneBody, SERVICE_TAG, PROTOCOL_TAG, ZONE_TAG, PROTOCOLS } from "./types/dataplane";
@@ -52,7 +52,9 @@ export {
   policiesForDataplane,
   comparePolicies,
   targetRefTags,
+  referencedRoute,
 } from "./matcher/select";
+export { ROUTE_MATCHES_TAG, routeMatchesHash } from "./matcher/route-matches";
 export { type PolicySpec, type PolicyResource, type PolicyRef } from "./matcher/policy";
 export { mergePatch, mergeConfs } from "./matcher/merge";
 export { buildRules, computeRule, type Rule, type Matcher, type PolicyItem } from "./matcher/subset-rules";

@@ -2,6 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { dataplane, policy } from "../../test/resources";
 import { fromConfFor, inboundConfFor, rulesForDataplane, toConfFor, type PolicyTypeRules } from "./dataplane-rules";
+import { ROUTE_MATCHES_TAG, routeMatchesHash } from "./route-matches";
+import { dataplanesForPolicy } from "./select";
 
 const web = dataplane("web-1", [
   { port: 8080, tags: { "kuma.io/service": "web", version: "v1" } },
@@ -145,4 +147,33 @@ test("rulesForDataplane lists only policy types that select the dataplane and ig
   const rules = rulesForDataplane(web, policies);
   assert.deepEqual(rules.rules.map((entry) => entry.type), ["MeshCircuitBreaker"]);
   assert.deepEqual(JSON.parse(JSON.stringify(rules)), rules, "the result is plain JSON");
+});
+
+test("a MeshTimeout targeting a MeshHTTPRoute selects what the route selects and applies to that route's requests only", () => {
+  const matches = [{ path: { type: "PathPrefix", value: "/v2" } }];
+  const frontend = dataplane("frontend-1", [{ port: 8080, tags: { "kuma.io/service": "frontend", app: "frontend" } }]);
+  const policies = [
+    policy("MeshHTTPRoute", "route-to-backend-v2", {
+      targetRef: { kind: "MeshSubset", tags: { app: "frontend" } },
+      to: [{ targetRef: { kind: "MeshService", name: "backend" }, rules: [{ matches, default: { backendRefs: [{ kind: "MeshServiceSubset", name: "backend", tags: { version: "v2" } }] } }] }],
+    }),
+    policy("MeshTimeout", "backend-v2", {
+      targetRef: { kind: "MeshHTTPRoute", name: "route-to-backend-v2" },
+      to: [{ targetRef: { kind: "Mesh" }, default: { http: { requestTimeout: "5s" } } }],
+    }),
+    policy("MeshTimeout", "mesh-default", { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { http: { requestTimeout: "15s" }, idleTimeout: "1h" } }] }),
+  ];
+  assert.deepEqual(dataplanesForPolicy(policies[1]!, [web, frontend], policies).map((dp) => dp.name), ["frontend-1"]);
+
+  const timeouts = typeRules(rulesForDataplane(frontend, policies), "MeshTimeout");
+  assert.deepEqual(toConfFor(timeouts, { "kuma.io/service": "backend", [ROUTE_MATCHES_TAG]: routeMatchesHash(matches) }), {
+    http: { requestTimeout: "5s" },
+    idleTimeout: "1h",
+  });
+  assert.deepEqual(toConfFor(timeouts, "backend"), { http: { requestTimeout: "15s" }, idleTimeout: "1h" }, "other requests to backend keep the mesh default");
+  assert.deepEqual(rulesForDataplane(web, policies).rules.map((entry) => entry.type), ["MeshTimeout"]);
+  assert.deepEqual(toConfFor(typeRules(rulesForDataplane(web, policies), "MeshTimeout"), { "kuma.io/service": "backend", [ROUTE_MATCHES_TAG]: routeMatchesHash(matches) }), {
+    http: { requestTimeout: "15s" },
+    idleTimeout: "1h",
+  });
 });

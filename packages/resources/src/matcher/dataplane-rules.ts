@@ -4,7 +4,8 @@ import { policyTypeNames } from "../registry";
 import type { Resource } from "../resource";
 import { mergeConfs } from "./merge";
 import { policyRef, type PolicyRef, type PolicyResource } from "./policy";
-import { comparePolicies, inboundsSelectedBy, policiesForDataplane } from "./select";
+import { ROUTE_MATCHES_TAG, routeMatchesHash } from "./route-matches";
+import { comparePolicies, inboundsSelectedBy, policiesForDataplane, referencedRoute } from "./select";
 import { buildRules, computeRule, type PolicyItem, type Rule } from "./subset-rules";
 import type { InboundTags, Tags } from "./tags";
 
@@ -34,22 +35,40 @@ export interface DataplaneRules {
   rules: PolicyTypeRules[];
 }
 
-function toItems(policy: PolicyResource): PolicyItem[] {
-  return (policy.body.spec.to ?? []).map((item) => ({
-    targetRef: item.targetRef,
-    conf: item.default ?? { ...(item.hostnames ? { hostnames: item.hostnames } : {}), rules: item.rules ?? [] },
-    origin: policyRef(policy),
-  }));
+/**
+ * `to[]` entries as policy items. A policy whose top-level targetRef is a MeshHTTPRoute applies its confs to each
+ * rule of that route only, as Kuma does: one item per (route destination, rule matches).
+ */
+function toItems(policy: PolicyResource, routes: PolicyResource[]): PolicyItem[] {
+  const { targetRef, to = [] } = policy.body.spec;
+  const confOf = (item: (typeof to)[number]) => item.default ?? { ...(item.hostnames ? { hostnames: item.hostnames } : {}), rules: item.rules ?? [] };
+  if (targetRef?.kind !== "MeshHTTPRoute") {
+    return to.map((item) => ({ targetRef: item.targetRef, conf: confOf(item), origin: policyRef(policy) }));
+  }
+  const route = referencedRoute(targetRef, policy.mesh, routes);
+  return (route?.body.spec.to ?? []).flatMap((destination) =>
+    (destination.rules ?? []).flatMap((rule) =>
+      to.map((item) => ({
+        targetRef: {
+          kind: "MeshServiceSubset" as const,
+          name: destination.targetRef.name ?? "",
+          tags: { [ROUTE_MATCHES_TAG]: routeMatchesHash((rule as { matches?: unknown }).matches) },
+        },
+        conf: confOf(item),
+        origin: policyRef(policy),
+      })),
+    ),
+  );
 }
 
 function fromItems(policy: PolicyResource): PolicyItem[] {
   return (policy.body.spec.from ?? []).map((item) => ({ targetRef: item.targetRef, conf: item.default, origin: policyRef(policy) }));
 }
 
-function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected: PolicyResource[]): PolicyTypeRules {
+function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected: PolicyResource[], routes: PolicyResource[]): PolicyTypeRules {
   const byInbound = new Map<number, { inbound: InboundTags; policies: PolicyResource[] }>();
   for (const policy of selected) {
-    for (const inbound of inboundsSelectedBy(policy.body.spec.targetRef, dataplane)) {
+    for (const inbound of inboundsSelectedBy(policy.body.spec.targetRef, dataplane, routes)) {
       if (inbound.port === 0) continue; // a gateway's tag set has no inbound listener
       const entry = byInbound.get(inbound.port) ?? { inbound, policies: [] };
       entry.policies.push(policy);
@@ -59,7 +78,7 @@ function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected
   const inbounds = [...byInbound.values()].map(({ inbound, policies }) => ({ inbound, policies: policies.sort(comparePolicies) }));
   return {
     type,
-    toRules: buildRules(selected.flatMap(toItems)),
+    toRules: buildRules(selected.flatMap((policy) => toItems(policy, routes))),
     fromRules: inbounds
       .map(({ inbound, policies }) => ({ inbound, rules: buildRules(policies.flatMap(fromItems)) }))
       .filter((entry) => entry.rules.length > 0),
@@ -71,14 +90,18 @@ function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected
   };
 }
 
-/** Kuma's per-type rule computation for one dataplane, over policies of any types (others' meshes are ignored). */
+/**
+ * Kuma's per-type rule computation for one dataplane, over policies of any types (others' meshes are ignored);
+ * MeshHTTPRoute targetRefs are resolved against the MeshHTTPRoutes among `policies`.
+ */
 export function rulesForDataplane(dataplane: Resource<DataplaneBody>, policies: PolicyResource[]): DataplaneRules {
-  const selected = policiesForDataplane(dataplane, policies);
+  const routes = policies.filter((policy) => policy.type === "MeshHTTPRoute");
+  const selected = policiesForDataplane(dataplane, policies, routes);
   return {
     rules: policyTypeNames
       .map((type) => ({ type, policies: selected.filter((policy) => policy.type === type) }))
       .filter((entry) => entry.policies.length > 0)
-      .map((entry) => rulesForType(entry.type, dataplane, entry.policies)),
+      .map((entry) => rulesForType(entry.type, dataplane, entry.policies, routes)),
   };
 }
 

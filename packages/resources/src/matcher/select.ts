@@ -15,6 +15,8 @@ export function targetRefTags(ref: TargetRef): Tags {
       return { [SERVICE_TAG]: ref.name ?? "" };
     case "MeshServiceSubset":
       return { ...ref.tags, [SERVICE_TAG]: ref.name ?? "" };
+    case "MeshHTTPRoute":
+      throw new Error("a MeshHTTPRoute targetRef selects through the route it names, not by tags");
   }
 }
 
@@ -23,29 +25,51 @@ function proxyTypeAllowed(ref: TargetRef, dataplane: Resource<DataplaneBody>): b
   return ref.proxyTypes.includes(dataplane.body.networking.gateway ? "Gateway" : "Sidecar");
 }
 
-/** The inbounds (and gateway tag set) of a dataplane that a top-level targetRef selects; a missing targetRef means Mesh. */
-export function inboundsSelectedBy(ref: TargetRef | undefined, dataplane: Resource<DataplaneBody>): InboundTags[] {
+/** The MeshHTTPRoute a `kind: MeshHTTPRoute` targetRef names, among `routes`, in the dataplane's mesh. */
+export function referencedRoute(ref: TargetRef, mesh: string, routes: PolicyResource[]): PolicyResource | undefined {
+  return routes.find((route) => route.type === "MeshHTTPRoute" && route.name === ref.name && route.mesh === mesh);
+}
+
+/**
+ * The inbounds (and gateway tag set) of a dataplane that a top-level targetRef selects; a missing targetRef means Mesh.
+ * A MeshHTTPRoute targetRef selects what the named route (looked up in `routes`) selects.
+ */
+export function inboundsSelectedBy(ref: TargetRef | undefined, dataplane: Resource<DataplaneBody>, routes: PolicyResource[] = []): InboundTags[] {
   const target = ref ?? { kind: "Mesh" };
+  if (target.kind === "MeshHTTPRoute") {
+    const route = referencedRoute(target, dataplane.mesh, routes);
+    const routeTarget = route?.body.spec.targetRef;
+    return route && routeTarget?.kind !== "MeshHTTPRoute" ? inboundsSelectedBy(routeTarget, dataplane) : [];
+  }
   if (!proxyTypeAllowed(target, dataplane)) return [];
   const required = targetRefTags(target);
   return dataplaneTags(dataplane).filter((inbound) => tagsMatch(required, inbound.tags));
 }
 
-/** Whether a top-level targetRef of a policy in `meshName` selects the dataplane. */
-export function selectsDataplane(ref: TargetRef | undefined, dataplane: Resource<DataplaneBody>, meshName: string): boolean {
-  return dataplane.mesh === meshName && inboundsSelectedBy(ref, dataplane).length > 0;
+/** Whether a top-level targetRef of a policy in `meshName` selects the dataplane; `routes` resolve MeshHTTPRoute refs. */
+export function selectsDataplane(
+  ref: TargetRef | undefined,
+  dataplane: Resource<DataplaneBody>,
+  meshName: string,
+  routes: PolicyResource[] = [],
+): boolean {
+  return dataplane.mesh === meshName && inboundsSelectedBy(ref, dataplane, routes).length > 0;
 }
 
-export function dataplanesForPolicy(policy: PolicyResource, dataplanes: Resource<DataplaneBody>[]): Resource<DataplaneBody>[] {
-  return dataplanes.filter((dataplane) => selectsDataplane(policy.body.spec.targetRef, dataplane, policy.mesh));
+export function dataplanesForPolicy(
+  policy: PolicyResource,
+  dataplanes: Resource<DataplaneBody>[],
+  routes: PolicyResource[] = [],
+): Resource<DataplaneBody>[] {
+  return dataplanes.filter((dataplane) => selectsDataplane(policy.body.spec.targetRef, dataplane, policy.mesh, routes));
 }
 
-/** Policies selecting the dataplane, in Kuma's merge order (see `comparePolicies`). */
-export function policiesForDataplane<P extends PolicyResource>(dataplane: Resource<DataplaneBody>, policies: P[]): P[] {
-  return policies.filter((policy) => selectsDataplane(policy.body.spec.targetRef, dataplane, policy.mesh)).sort(comparePolicies);
+/** Policies selecting the dataplane, in Kuma's merge order (see `comparePolicies`); routes are looked up among `policies`. */
+export function policiesForDataplane<P extends PolicyResource>(dataplane: Resource<DataplaneBody>, policies: P[], routes: PolicyResource[] = policies): P[] {
+  return policies.filter((policy) => selectsDataplane(policy.body.spec.targetRef, dataplane, policy.mesh, routes)).sort(comparePolicies);
 }
 
-const KIND_ORDER = { Mesh: 1, MeshSubset: 2, MeshService: 3, MeshServiceSubset: 4 } as const;
+const KIND_ORDER = { Mesh: 1, MeshSubset: 2, MeshService: 3, MeshServiceSubset: 4, MeshHTTPRoute: 5 } as const;
 
 /** Kuma's order: less specific top-level targetRef first, then by name; later policies override earlier ones. */
 export function comparePolicies(a: PolicyResource, b: PolicyResource): number {

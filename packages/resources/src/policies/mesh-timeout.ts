@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { durationSchema } from "../common/duration";
-import { inboundRuleList, policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
+import { TARGET_REF_KINDS, inboundRuleList, policyItemList, requireOneOf, targetRefSchema } from "./target-ref";
 
 export const timeoutConf = z.strictObject({
   connectionTimeout: durationSchema.optional(),
@@ -19,11 +19,19 @@ export const timeoutConf = z.strictObject({
 export const meshTimeoutBody = z.strictObject({
   spec: z
     .strictObject({
-      targetRef: topLevelTargetRef.optional(),
+      targetRef: targetRefSchema([...TARGET_REF_KINDS, "MeshHTTPRoute"], { proxyTypes: true }).optional(),
       from: policyItemList(["Mesh"], timeoutConf).optional(),
       to: policyItemList(["Mesh", "MeshService"], timeoutConf).optional(),
       rules: inboundRuleList(timeoutConf).optional(),
     })
-    .superRefine(requireOneOf("from", "to", "rules")),
+    .superRefine(requireOneOf("from", "to", "rules"))
+    .superRefine((spec, ctx) => {
+      if (spec.targetRef?.kind !== "MeshHTTPRoute") return;
+      for (const section of ["from", "rules"] as const) {
+        if (spec[section] !== undefined) {
+          ctx.addIssue({ code: "custom", path: [section], message: "only `to` can be used when the top-level targetRef is a MeshHTTPRoute" });
+        }
+      }
+    }),
 });
 export type MeshTimeoutBody = z.infer<typeof meshTimeoutBody>;

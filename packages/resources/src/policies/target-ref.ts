@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { nonEmptyString, tagsSchema } from "../common/fields";
 
+/** The kinds that select proxies or peers by tags. */
 export const TARGET_REF_KINDS = ["Mesh", "MeshSubset", "MeshService", "MeshServiceSubset"] as const;
-export type TargetRefKind = (typeof TARGET_REF_KINDS)[number];
+export type TagSelectorKind = (typeof TARGET_REF_KINDS)[number];
+/** `MeshHTTPRoute` targets the requests of a named route (MeshTimeout's top-level targetRef). */
+export type TargetRefKind = TagSelectorKind | "MeshHTTPRoute";
 
 export const PROXY_TYPES = ["Sidecar", "Gateway"] as const;
 
@@ -14,7 +17,7 @@ export interface TargetRef {
   proxyTypes?: ("Sidecar" | "Gateway")[];
 }
 
-const NAMED_KINDS: readonly TargetRefKind[] = ["MeshService", "MeshServiceSubset"];
+const NAMED_KINDS: readonly TargetRefKind[] = ["MeshService", "MeshServiceSubset", "MeshHTTPRoute"];
 // Kuma's own docs name the mesh in `kind: Mesh` refs (`name: default`); it is accepted and does not narrow the selection.
 const NAME_ALLOWED_KINDS: readonly TargetRefKind[] = [...NAMED_KINDS, "Mesh"];
 const TAGGED_KINDS: readonly TargetRefKind[] = ["MeshSubset", "MeshServiceSubset"];

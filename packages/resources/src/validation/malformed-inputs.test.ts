@@ -177,6 +177,16 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     errors: [["spec.from[0].default.local.http.requestRate.num", "required field is missing"]],
   },
   {
+    what: "MeshHTTPRoute top-level targetRef with from[]",
+    input: timeout({ targetRef: { kind: "MeshHTTPRoute", name: "r" }, from: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "1s" } }] }),
+    errors: [["spec.from", "only `to` can be used when the top-level targetRef is a MeshHTTPRoute"]],
+  },
+  {
+    what: "MeshHTTPRoute top-level targetRef on a policy that does not support it",
+    input: { type: "MeshRetry", mesh: "default", name: "r", spec: { targetRef: { kind: "MeshHTTPRoute", name: "r" }, to: [{ targetRef: { kind: "Mesh" }, default: {} }] } },
+    errors: [["spec.targetRef.kind", '"MeshHTTPRoute" is not allowed here, must be one of: Mesh, MeshSubset, MeshService, MeshServiceSubset']],
+  },
+  {
     what: "several errors reported together",
     input: mtp(
       { from: [{ targetRef: { kind: "MeshGateway" }, default: { action: "Allow", extra: true } }], to: [] },
