@@ -6,13 +6,14 @@ import type { EncodedAny } from "./any";
 export interface WireStruct {
   fields?: Record<string, WireValue>;
 }
+/** protobufjs' own google.protobuf.Value: camelCase field names. */
 export interface WireValue {
-  null_value?: string;
-  number_value?: number;
-  string_value?: string;
-  bool_value?: boolean;
-  struct_value?: WireStruct;
-  list_value?: { values?: WireValue[] };
+  nullValue?: string;
+  numberValue?: number;
+  stringValue?: string;
+  boolValue?: boolean;
+  structValue?: WireStruct;
+  listValue?: { values?: WireValue[] };
 }
 
 export interface WireNode {

@@ -4,7 +4,8 @@ import type { StreamInfo } from "./callbacks";
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DeltaResource } from "../protos/discovery-messages";
 import type { ServerContext } from "./server-context";
 import type { ProtocolStream } from "./stream-session";
-import { errorDetailMessage, isLegacyWildcardType, pushOrder, requireTypeUrl } from "./type-requests";
+import { isLegacyWildcardType, pushOrder, requireTypeUrl } from "./type-requests";
+import { recordAcknowledgement } from "./acknowledgement";
 
 const wildcard = "*";
 
@@ -69,26 +70,14 @@ export function createDeltaProtocol(stream: StreamInfo, context: ServerContext, 
     callbacks.onResponse?.(stream, { typeUrl, version: type.version, nonce, resourceNames: resources.map((r) => r.name), removedResources: removed });
   };
 
-  const recordAckOrNack = (typeUrl: TypeUrl, subscription: DeltaSubscription, request: DeltaDiscoveryRequest) => {
-    const nonce = request.response_nonce ?? "";
-    if (nonce === "" || nonce !== subscription.sentNonce) return;
-    const version = subscription.sentVersion ?? "";
-    if (request.error_detail) {
-      const error = errorDetailMessage(request.error_detail);
-      registry.nacked(nodeId, typeUrl, { version, nonce, error, time: new Date() });
-      callbacks.onNack?.(stream, { typeUrl, version, nonce, error });
-    } else {
-      registry.acked(nodeId, typeUrl, version);
-      callbacks.onAck?.(stream, { typeUrl, version, nonce });
-    }
-  };
-
   return {
     handle(request) {
       const typeUrl = requireTypeUrl(request.type_url);
       let subscription = subscriptions.get(typeUrl);
       if (!subscription) subscriptions.set(typeUrl, (subscription = newSubscription(typeUrl, request)));
-      else recordAckOrNack(typeUrl, subscription, request);
+      else if (request.response_nonce && request.response_nonce === subscription.sentNonce) {
+        recordAcknowledgement(context, stream, typeUrl, { version: subscription.sentVersion ?? "", nonce: request.response_nonce }, request.error_detail);
+      }
       // Unlike SotW, a delta request is never ignored for a stale nonce: its subscription changes are not repeated later.
       applySubscriptionChanges(subscription, request);
       respond(typeUrl, subscription, cache.getSnapshot(nodeId));

@@ -5,7 +5,8 @@ import type { StreamInfo } from "./callbacks";
 import type { DiscoveryRequest, DiscoveryResponse } from "../protos/discovery-messages";
 import type { ServerContext } from "./server-context";
 import type { ProtocolStream } from "./stream-session";
-import { errorDetailMessage, isLegacyWildcardType, pushOrder, requireTypeUrl } from "./type-requests";
+import { isLegacyWildcardType, pushOrder, requireTypeUrl } from "./type-requests";
+import { recordAcknowledgement } from "./acknowledgement";
 
 const wildcard = "*";
 
@@ -54,17 +55,7 @@ export function createSotwProtocol(stream: StreamInfo, context: ServerContext, s
       // A nonce other than the latest answers a response already superseded: ignore it (xDS spec).
       // Before anything was sent on this stream, any nonce is from an earlier stream and means nothing.
       if (nonce !== "" && sentNonce !== undefined && nonce !== sentNonce) return;
-      if (known && nonce !== "" && nonce === sentNonce) {
-        const version = known.sentVersion ?? "";
-        if (request.error_detail) {
-          const error = errorDetailMessage(request.error_detail);
-          registry.nacked(nodeId, typeUrl, { version, nonce, error, time: new Date() });
-          callbacks.onNack?.(stream, { typeUrl, version, nonce, error });
-        } else {
-          registry.acked(nodeId, typeUrl, request.version_info ?? version);
-          callbacks.onAck?.(stream, { typeUrl, version: request.version_info ?? version, nonce });
-        }
-      }
+      if (known && nonce !== "" && nonce === sentNonce) recordAcknowledgement(context, stream, typeUrl, { version: known.sentVersion ?? "", nonce }, request.error_detail);
       const subscribed: SubscribedType = known ?? { names: new Set() };
       subscribed.names = subscriptionOf(typeUrl, request.resource_names ?? []);
       types.set(typeUrl, subscribed);

@@ -16,6 +16,3 @@ export function requireTypeUrl(typeUrl: string | undefined): TypeUrl {
   return typeUrl;
 }
 
-export function errorDetailMessage(detail: { code?: number; message?: string }): string {
-  return detail.message || `NACK with status code ${detail.code ?? "unknown"} and no message`;
-}

@@ -58,5 +58,5 @@ export function connectAds(port: number) {
 }
 
 export function testNode(id: string, metadata: Record<string, string> = {}): WireNode {
-  return { id, metadata: { fields: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, { string_value: v }])) } };
+  return { id, metadata: { fields: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, { stringValue: v }])) } };
 }

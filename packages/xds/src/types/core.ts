@@ -22,13 +22,14 @@ export type Typed<T> = T & { "@type": string };
 export interface Struct {
   fields?: Record<string, StructValue>;
 }
+/** protobufjs defines google.protobuf.Value itself, with camelCase field names (unlike every Envoy message). */
 export interface StructValue {
-  null_value?: "NULL_VALUE";
-  number_value?: number;
-  string_value?: string;
-  bool_value?: boolean;
-  struct_value?: Struct;
-  list_value?: { values?: StructValue[] };
+  nullValue?: "NULL_VALUE";
+  numberValue?: number;
+  stringValue?: string;
+  boolValue?: boolean;
+  structValue?: Struct;
+  listValue?: { values?: StructValue[] };
 }
 export interface Metadata {
   filter_metadata?: Record<string, Struct>;
