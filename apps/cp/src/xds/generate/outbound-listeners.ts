@@ -12,6 +12,9 @@ import { timeouts } from "./timeouts";
 
 function tcpProxy(outbound: Outbound, input: GenerateInput, policies: ProxyPolicies, context: RouteContext, sourceService: string): Filter {
   const outboundPolicies = policies.outbound(outbound.service);
+  if (outboundPolicies.httpRoutes) {
+    context.warn(outboundPolicies.httpRoutes.origins, `${outbound.service} is not an HTTP service (kuma.io/protocol ${outbound.protocol}): MeshHTTPRoute does not apply to it`);
+  }
   const route = outboundPolicies.tcpRoute;
   const routed = route ? backendClusters(route.conf.default.backendRefs, route.origins, context) : [];
   const clusters = routed.length > 0 ? routed : [{ name: context.clusters.ref(outbound.service), weight: 1 }];

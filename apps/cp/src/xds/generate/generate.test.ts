@@ -1,0 +1,69 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { PolicyResource } from "@zonemesh/resources";
+import { generateProxyResources } from "./generate";
+import type { GenerateInput } from "./input";
+import { loadCase } from "./test-cases";
+
+const brokenRouteForBackendProxies: PolicyResource = {
+  type: "MeshHTTPRoute",
+  mesh: "default",
+  name: "broken",
+  labels: {},
+  body: {
+    spec: {
+      targetRef: { kind: "MeshService", name: "backend" },
+      to: [{ targetRef: { kind: "MeshService", name: "backend" }, rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], default: { backendRefs: [{ kind: "MeshService", name: "missing" }] } }] }],
+    },
+  },
+};
+
+const reversed = <T>(items: T[]) => [...items].reverse();
+
+test("a policy that cannot be translated is reported only for the proxies it selects and leaves others untouched", () => {
+  const web = loadCase("http-and-tcp.input.yaml");
+  const withBroken = { ...web, policies: [...web.policies, brokenRouteForBackendProxies] };
+  assert.deepEqual(generateProxyResources(withBroken), generateProxyResources(web));
+
+  const backend = { ...withBroken, dataplane: web.dataplanes.find((dataplane) => dataplane.name === "backend-1") } as GenerateInput;
+  backend.dataplane.body.networking.outbound = [{ port: 10001, tags: { "kuma.io/service": "backend" } }];
+  const generated = generateProxyResources(backend);
+  const policy = { type: "MeshHTTPRoute", mesh: "default", name: "broken" };
+  assert.deepEqual(generated.warnings, [
+    { policy, reason: "a rule for backend has no usable backendRefs and was left out" },
+    { policy, reason: 'backendRef MeshService "missing" is not a known service of the mesh' },
+  ]);
+  assert.ok(generated.listeners.some((listener) => listener.name === "outbound:127.0.0.1:10001"), "the rest of the config is still generated");
+});
+
+test("generation does not depend on the order of dataplanes, ingresses and policies", () => {
+  const input = loadCase("cross-zone.input.yaml");
+  const shuffled = { ...input, dataplanes: reversed(input.dataplanes), zoneIngresses: reversed(input.zoneIngresses), policies: reversed(input.policies) };
+  assert.deepEqual(generateProxyResources(shuffled), generateProxyResources(input));
+  const policies = loadCase("cluster-policies.input.yaml");
+  assert.deepEqual(generateProxyResources({ ...policies, policies: reversed(policies.policies) }), generateProxyResources(policies));
+});
+
+test("without mTLS MeshTrafficPermission has no effect: no RBAC filter, no TLS", () => {
+  const input = loadCase("mtp-mtls.input.yaml");
+  const { mtls: _, ...meshWithoutMtls } = input.mesh;
+  const generated = generateProxyResources({ ...input, mesh: meshWithoutMtls });
+  const text = JSON.stringify(generated.listeners);
+  assert.ok(!text.includes("rbac"), "no RBAC filter");
+  assert.ok(!text.includes("transport_socket"), "plaintext inbound");
+  assert.deepEqual(generated.secrets, []);
+});
+
+test("with mTLS and no MeshTrafficPermission selecting an inbound, every caller is denied", () => {
+  const input = loadCase("mtp-mtls.input.yaml");
+  const generated = generateProxyResources({ ...input, policies: [] });
+  for (const listener of generated.listeners) {
+    const filters = JSON.stringify(listener.filter_chains);
+    assert.match(filters, /"rules":\{\}/, `${listener.name} denies everyone`);
+  }
+});
+
+test("a mesh with mTLS needs the proxy's certificates", () => {
+  const { certificates: _, ...input } = loadCase("mtp-mtls.input.yaml");
+  assert.throws(() => generateProxyResources(input), /needs the proxy's certificates/);
+});
