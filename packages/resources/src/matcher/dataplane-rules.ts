@@ -52,7 +52,7 @@ function toItems(policy: PolicyResource, routes: PolicyResource[]): PolicyItem[]
         targetRef: {
           kind: "MeshServiceSubset" as const,
           name: destination.targetRef.name ?? "",
-          tags: { [ROUTE_MATCHES_TAG]: routeMatchesHash((rule as { matches?: unknown }).matches) },
+          tags: { [ROUTE_MATCHES_TAG]: routeMatchesHash(rule.matches) },
         },
         conf: confOf(item),
         origin: policyRef(policy),

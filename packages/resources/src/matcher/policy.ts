@@ -6,7 +6,7 @@ export interface PolicySpec {
   targetRef?: TargetRef;
   from?: { targetRef: TargetRef; default: object }[];
   /** Route policies carry `rules` (and `hostnames`) instead of `default`. */
-  to?: { targetRef: TargetRef; default?: object; rules?: object[]; hostnames?: string[] }[];
+  to?: { targetRef: TargetRef; default?: object; rules?: { matches?: object[]; default: object }[]; hostnames?: string[] }[];
   rules?: { default: object }[];
 }
 

@@ -82,6 +82,7 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     errors: [["type", /unknown type "TrafficPermission", must be one of: Mesh, Dataplane, .*MeshAccessLog/]],
   },
   { what: "missing type", input: { mesh: "default", name: "x" }, errors: [["type", "required field is missing"]] },
+  { what: "unknown type and bad name", input: { type: "Nope", name: "X" }, errors: [["type", 'unknown type "Nope"'], ["name", "invalid characters"]] },
   { what: "missing mesh on a Mesh-scoped type", input: mtp(allowFromMesh, { mesh: undefined }), errors: [["mesh", "required field is missing"]] },
   {
     what: "mesh on a Global-scoped type",

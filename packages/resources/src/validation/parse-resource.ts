@@ -2,7 +2,7 @@ import { z } from "zod";
 import { resourceTypeNames, typeByName } from "../registry";
 import { META_FIELDS, type Resource } from "../resource";
 import { type FieldError, fieldErrorsFrom, reasonFor } from "./field-error";
-import { metaErrors } from "./meta";
+import { metaErrors, nameError } from "./meta";
 
 export type ParseResult<T> = ({ ok: true } & T) | { ok: false; errors: FieldError[] };
 
@@ -26,8 +26,13 @@ export function parseResource(input: unknown): ParseResult<{ resource: Resource 
   const fields = input as Record<string, unknown>;
   const errors: FieldError[] = [];
   const descriptor = typeof fields.type === "string" ? typeByName(fields.type) : undefined;
-  if (!descriptor) errors.push(unknownTypeError(fields.type));
-  errors.push(...metaErrors({ name: fields.name, mesh: fields.mesh }, descriptor?.scope ?? "Mesh", String(fields.type)));
+  if (descriptor) errors.push(...metaErrors({ name: fields.name, mesh: fields.mesh }, descriptor.scope, descriptor.name));
+  else {
+    // Without a type the scope is unknown, so only the name can be checked.
+    errors.push(unknownTypeError(fields.type));
+    const name = nameError(fields.name);
+    if (name) errors.push({ field: "name", reason: name });
+  }
 
   const labels = labelsSchema.optional().safeParse(fields.labels, { error: reasonFor });
   if (!labels.success) errors.push(...fieldErrorsFrom(labels.error, ["labels"]));
