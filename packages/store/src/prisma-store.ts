@@ -45,17 +45,17 @@ export class PrismaResourceStore implements OpenedStore {
     return row && toStoredResource(row);
   }
 
-  list(query: ListQuery): Promise<ListResult> {
+  async list(query: ListQuery): Promise<ListResult> {
+    const { reader } = this.parts;
     const where = listCondition(this.backend, query);
-    // One read transaction, so that the total and the page come from the same snapshot.
-    return this.parts.reader.$transaction(async (tx) => {
-      const [{ total }] = await tx.$queryRaw<[{ total: bigint | number }]>`SELECT COUNT(*) AS total FROM resources r WHERE ${where}`;
-      const page = await tx.$queryRaw<{ id: number }[]>`SELECT r.id FROM resources r WHERE ${where} ORDER BY r.name, r.mesh ${pageClause(query)}`;
-      const rows = await tx.resource.findMany({ where: { id: { in: page.map((row) => Number(row.id)) } } });
-      const position = new Map(page.map((row, index) => [Number(row.id), index]));
-      rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
-      return { total: Number(total), items: rows.map(toStoredResource) };
-    });
+    // One statement returns the page and, on each row, the total: both from the same snapshot.
+    const rows = await reader.$queryRaw<(ResourceRow & { total: bigint | number })[]>`
+      SELECT r.type, r.mesh, r.name, r.version, r.labels, r.spec, r."creationTime", r."modificationTime", COUNT(*) OVER () AS total
+      FROM resources r WHERE ${where} ORDER BY r.name, r.mesh ${pageClause(query)}`;
+    if (rows[0]) return { total: Number(rows[0].total), items: rows.map(toStoredResource) };
+    if (!query.offset) return { total: 0, items: [] };
+    const [{ total }] = await reader.$queryRaw<[{ total: bigint | number }]>`SELECT COUNT(*) AS total FROM resources r WHERE ${where}`;
+    return { total: Number(total), items: [] };
   }
 
   async create(resource: NewResource): Promise<StoredResource> {

@@ -1,1 +1,1 @@
-export { startThrowawayPostgres, type ThrowawayPostgres } from "./postgres";
+export { startThrowawayPostgres, type ThrowawayPostgres, type ThrowawayPostgresOptions } from "./postgres";
