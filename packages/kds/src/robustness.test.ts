@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { Client, credentials, status, type StatusObject } from "@grpc/grpc-js";
+import { resource, startGlobal, startZone, waitFor, type TestGlobal, type TestZone } from "./test-support/harness";
+import { kdsSyncService } from "./wire/kds-service";
+import { zoneMetadata } from "./zone-metadata";
+
+const cleanup: Array<() => unknown> = [];
+after(() => Promise.all(cleanup.map((close) => close())));
+
+async function globalWithSteadyZone(): Promise<{ global: TestGlobal; steady: TestZone }> {
+  const global = await startGlobal();
+  cleanup.push(() => global.server.close());
+  const steady = startZone({ port: global.port, zone: "steady" });
+  cleanup.push(() => steady.client.stop());
+  await waitFor("steady zone connected", () => steady.client.connected());
+  return { global, steady };
+}
+
+async function steadyStillSyncs(global: TestGlobal, steady: TestZone, name: string): Promise<void> {
+  global.published.put("Mesh", resource("", name, {}));
+  steady.published.put("Dataplane", resource("default", name, {}));
+  await waitFor(`steady zone syncs ${name}`, () =>
+    steady.fromGlobal.list("Mesh").some((r) => r.name === name) &&
+    global.fromZone("steady").list("Dataplane").some((r) => r.name === name));
+}
+
+function sendRaw(port: number, kind: "globalToZone" | "zoneToGlobal", bytes: Buffer): Promise<StatusObject> {
+  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+  const identity = { zone: "garbage", instanceId: "g-1", version: "" };
+  const metadata = zoneMetadata(identity, "token-garbage");
+  const call = client.makeBidiStreamRequest(kdsSyncService[kind].path, (b: Buffer) => b, (b: Buffer) => b, metadata, {
+    deadline: Date.now() + 5000,
+  });
+  call.on("error", () => {});
+  call.on("data", () => {});
+  call.write(bytes);
+  return new Promise((resolve) => call.on("status", (s: StatusObject) => { client.close(); resolve(s); }));
+}
+
+test("a peer sending malformed messages on either stream is cut off with INVALID_ARGUMENT; other zones keep syncing", async () => {
+  const { global, steady } = await globalWithSteadyZone();
+  // Field 15 with wire type 7, which does not exist.
+  const malformed = Buffer.from([0x7f, 0x01]);
+  const onGlobalToZone = await sendRaw(global.port, "globalToZone", malformed);
+  const onZoneToGlobal = await sendRaw(global.port, "zoneToGlobal", malformed);
+
+  assert.equal(onGlobalToZone.code, status.INVALID_ARGUMENT);
+  assert.match(onGlobalToZone.details, /^malformed DeltaDiscoveryRequest: /);
+  assert.equal(onZoneToGlobal.code, status.INVALID_ARGUMENT);
+  assert.match(onZoneToGlobal.details, /^malformed DeltaDiscoveryResponse: /);
+  await waitFor("garbage zone gone", () => global.server.connectedZones().length === 1);
+  assert.equal(global.server.openStreamCount(), 2);
+  await steadyStillSyncs(global, steady, "after-garbage");
+});
+
+test("resources whose body is not JSON are NACKed with the reason, not applied", async () => {
+  const { global } = await globalWithSteadyZone();
+  const client = new Client(`127.0.0.1:${global.port}`, credentials.createInsecure());
+  cleanup.push(() => client.close());
+  const { responseCodec, requestCodec } = await import("./wire/kds-service");
+  const call = client.makeBidiStreamRequest(
+    kdsSyncService.zoneToGlobal.path, (b: Buffer) => b, (b: Buffer) => b,
+    zoneMetadata({ zone: "liar", instanceId: "l-1", version: "" }, "token-liar"),
+  );
+  call.on("error", () => {});
+  const nack = new Promise<string>((resolve) => {
+    call.on("data", (bytes: Buffer) => {
+      const request = requestCodec.decode(bytes);
+      if (request.responseNonce === "n-1") resolve(request.errorDetail?.message ?? "ACK");
+    });
+  });
+  call.write(responseCodec.encode({
+    systemVersionInfo: "", type: "Dataplane", nonce: "n-1", removedResources: [],
+    resources: [{ mesh: "default", name: "web", version: "x", labels: {}, body: Buffer.from("{not json") }],
+  }));
+  assert.match(await nack, /^resource "web" in mesh "default": body is not JSON: /);
+  assert.deepEqual(global.fromZone("liar").contents(), {});
+  call.cancel();
+});
+
+test("a zone that NACKs everything is not resent the same delta and does not hold up other zones", async () => {
+  const { global, steady } = await globalWithSteadyZone();
+  const stubborn = startZone({
+    port: global.port,
+    zone: "stubborn",
+    overrides: {
+      globalToZone: {
+        types: ["Mesh"],
+        heldFromGlobal: () => [],
+        onGlobalResources: () => {
+          throw new Error("rejecting everything");
+        },
+      },
+    },
+  });
+  cleanup.push(() => stubborn.client.stop());
+  await waitFor("stubborn connected", () => stubborn.client.connected());
+  const meshStats = () => global.server.zoneStats("stubborn")!.streams.globalToZone!.types.Mesh!;
+  await waitFor("initial response NACKed", () => meshStats().nacked === 1);
+
+  global.published.put("Mesh", resource("", "m1", { v: 1 }));
+  await waitFor("change NACKed", () => meshStats().nacked === 2);
+  for (let i = 0; i < 5; i++) global.published.put("Mesh", resource("", "m1", { v: 1 }));
+  // A type the stubborn zone does not take: once the steady zone has it, the no-op changes above were handled.
+  global.published.put("Secret", resource("default", "barrier", {}));
+  await waitFor("steady zone synced", () =>
+    steady.fromGlobal.list("Secret").length === 1 && steady.fromGlobal.list("Mesh").some((r) => r.name === "m1"));
+  assert.equal(meshStats().responses, 2, "no-op changes do not resend the NACKed delta");
+  assert.equal(meshStats().lastNackError, "rejecting everything");
+
+  global.published.put("Mesh", resource("", "m1", { v: 2 }));
+  await waitFor("new content is offered", () => meshStats().responses === 3);
+});
+
+test("a zone that disconnects while the global is applying its resources leaves nothing behind, and resyncs", async () => {
+  const { global } = await globalWithSteadyZone();
+  const store = global.fromZone("flaky");
+  const apply = store.apply.bind(store);
+  let applying = 0;
+  store.apply = async (type, delta) => {
+    applying++;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    apply(type, delta);
+  };
+  const flaky = startZone({ port: global.port, zone: "flaky" });
+  flaky.published.put("Dataplane", resource("default", "web-1", {}));
+  await waitFor("global applying", () => applying > 0);
+  flaky.client.stop();
+  await waitFor("flaky gone", () => global.server.openStreamCount() === 2);
+
+  flaky.published.put("Dataplane", resource("default", "web-2", {}));
+  const back = startZone({ port: global.port, zone: "flaky", published: flaky.published, fromGlobal: flaky.fromGlobal });
+  cleanup.push(() => back.client.stop());
+  await waitFor("flaky converged", () => JSON.stringify(store.contents()) === JSON.stringify(back.published.contents()));
+});
+
+test("50 connect/disconnect cycles of a zone leave the server's state and process handles at baseline", async () => {
+  const { global, steady } = await globalWithSteadyZone();
+  const handles = () => process.getActiveResourcesInfo().filter((kind) => kind !== "Timeout").length;
+  const baseline = { streams: global.server.openStreamCount(), listeners: global.published.listenerCount(), handles: handles() };
+
+  for (let cycle = 0; cycle < 50; cycle++) {
+    const churn = startZone({ port: global.port, zone: "churn" });
+    churn.published.put("Dataplane", resource("default", `dp-${cycle}`, {}));
+    await waitFor("churn connected", () => churn.client.connected());
+    churn.client.stop();
+    assert.equal(churn.published.listenerCount(), 0);
+    await waitFor("churn disconnected", () => global.server.connectedZones().length === 1);
+  }
+
+  assert.equal(global.server.openStreamCount(), baseline.streams);
+  assert.equal(global.published.listenerCount(), baseline.listeners);
+  assert.equal(global.server.zoneStats("churn")?.connections, 50);
+  assert.equal(global.server.zoneStats("churn")?.connected, false);
+  assert.deepEqual(global.server.connectedZones().map((z) => z.zone), ["steady"]);
+  await waitFor("sockets closed", () => handles() <= baseline.handles, 2000);
+  await steadyStillSyncs(global, steady, "after-churn");
+});
