@@ -8,6 +8,7 @@ import { PagedTable } from "@/components/paged-table";
 import { StatusBadge } from "@/components/status-badge";
 import { Tags } from "@/components/tags";
 import { Timestamp } from "@/components/time-ago";
+import { dataplaneHref } from "@/lib/links";
 import { usePage, useQueryState } from "@/lib/use-query-state";
 import { useTRPC } from "@/trpc/client";
 
@@ -63,7 +64,7 @@ export function DataplanesView() {
             header: "Dataplane",
             cell: (dp) => (
               <>
-                <Link href={`/dataplanes/${encodeURIComponent(dp.mesh)}/${encodeURIComponent(dp.name)}`}>{dp.name}</Link>
+                <Link href={dataplaneHref(dp.mesh, dp.name)}>{dp.name}</Link>
                 {dp.kind === "gateway" && <Tags values={["gateway"]} />}
               </>
             ),

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { DataplaneRules } from "@/server/cp-client";
 import { Empty } from "@/components/states";
+import { policyEditorHref } from "@/lib/links";
 
 type Rule = DataplaneRules["rules"][number]["toRules"][number];
 
@@ -13,13 +14,38 @@ function Origins({ origin }: { origin: Rule["origin"] }) {
       {origin.map((policy, index) => (
         <span key={`${policy.type}/${policy.name}`}>
           {index > 0 && ", "}
-          <Link href={`/policies/edit?type=${policy.type}&mesh=${encodeURIComponent(policy.mesh)}&name=${encodeURIComponent(policy.name)}`}>
+          <Link href={policyEditorHref(policy.type, policy.mesh, policy.name)}>
             {policy.name}
           </Link>
         </span>
       ))}
     </>
   );
+}
+
+interface RuleRow {
+  key: string;
+  type: string;
+  direction: string;
+  traffic: string;
+  conf: Record<string, unknown>;
+  origin: Rule["origin"];
+}
+
+function ruleRows(rules: DataplaneRules["rules"]): RuleRow[] {
+  return rules.flatMap(({ type, toRules, fromRules, inboundRules }) => [
+    ...toRules.map((rule, index) => ({ key: `${type}-to-${index}`, type, direction: "outbound", traffic: `to ${matcherText(rule)}`, ...rule })),
+    ...fromRules.flatMap(({ inbound, rules: inboundRulesFrom }) =>
+      inboundRulesFrom.map((rule, index) => ({
+        key: `${type}-from-${inbound.port}-${index}`,
+        type,
+        direction: `inbound :${inbound.port}`,
+        traffic: `from ${matcherText(rule)}`,
+        ...rule,
+      })),
+    ),
+    ...inboundRules.map((entry) => ({ key: `${type}-inbound-${entry.inbound.port}`, type, direction: `inbound :${entry.inbound.port}`, traffic: "all", ...entry })),
+  ]);
 }
 
 /** The rules from the CP's `_rules` inspection, grouped by policy type: what applies and which policies it comes from. */
@@ -37,49 +63,19 @@ export function AppliedPolicies({ rules }: { rules: DataplaneRules["rules"] }) {
         </tr>
       </thead>
       <tbody>
-        {rules.flatMap((typeRules) => [
-          ...typeRules.toRules.map((rule, index) => (
-            <tr key={`${typeRules.type}-to-${index}`}>
-              <td>{typeRules.type}</td>
-              <td>outbound</td>
-              <td>to {matcherText(rule)}</td>
-              <td>
-                <code>{JSON.stringify(rule.conf)}</code>
-              </td>
-              <td>
-                <Origins origin={rule.origin} />
-              </td>
-            </tr>
-          )),
-          ...typeRules.fromRules.flatMap((entry) =>
-            entry.rules.map((rule, index) => (
-              <tr key={`${typeRules.type}-from-${entry.inbound.port}-${index}`}>
-                <td>{typeRules.type}</td>
-                <td>inbound :{entry.inbound.port}</td>
-                <td>from {matcherText(rule)}</td>
-                <td>
-                  <code>{JSON.stringify(rule.conf)}</code>
-                </td>
-                <td>
-                  <Origins origin={rule.origin} />
-                </td>
-              </tr>
-            )),
-          ),
-          ...typeRules.inboundRules.map((entry) => (
-            <tr key={`${typeRules.type}-inbound-${entry.inbound.port}`}>
-              <td>{typeRules.type}</td>
-              <td>inbound :{entry.inbound.port}</td>
-              <td>all</td>
-              <td>
-                <code>{JSON.stringify(entry.conf)}</code>
-              </td>
-              <td>
-                <Origins origin={entry.origin} />
-              </td>
-            </tr>
-          )),
-        ])}
+        {ruleRows(rules).map((row) => (
+          <tr key={row.key}>
+            <td>{row.type}</td>
+            <td>{row.direction}</td>
+            <td>{row.traffic}</td>
+            <td>
+              <code>{JSON.stringify(row.conf)}</code>
+            </td>
+            <td>
+              <Origins origin={row.origin} />
+            </td>
+          </tr>
+        ))}
       </tbody>
     </table>
   );

@@ -1,0 +1,53 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect } from "react";
+import type { Resource } from "@zonemesh/resources";
+import { ErrorState } from "@/components/states";
+import { dataplaneHref } from "@/lib/links";
+import { useTRPC } from "@/trpc/client";
+import { TextDiff } from "./text-diff";
+
+const PREVIEW_DELAY_MS = 400;
+
+/** The CP's dry run of the valid policy being edited: affected dataplanes, then the diff against the stored version. */
+export function PolicyPreview({ resource, storedText, text }: { resource: Resource; storedText: string; text: string }) {
+  const trpc = useTRPC();
+  const { mutate, data, error, isPending } = useMutation(trpc.policies.preview.mutationOptions());
+  const key = JSON.stringify(resource);
+  useEffect(() => {
+    const timer = setTimeout(() => mutate(JSON.parse(key) as Resource), PREVIEW_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [key, mutate]);
+
+  return (
+    <section className="preview" aria-label="Preview">
+      <h2>Affected dataplanes {isPending && <span className="muted">(updating…)</span>}</h2>
+      {error && <ErrorState error={error} />}
+      {data && (
+        <>
+          {data.dataplanes.selected.length === 0 ? (
+            <p className="muted">This policy selects no dataplane.</p>
+          ) : (
+            <ul className="affected">
+              {data.dataplanes.selected.map((dp) => (
+                <li key={dp.name}>
+                  <Link href={dataplaneHref(dp.mesh, dp.name)}>{dp.name}</Link>
+                  {data.dataplanes.added.some((added) => added.name === dp.name) && data.stored && <span className="tag">newly selected</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+          {data.dataplanes.removed.length > 0 && (
+            <p>
+              No longer selected: {data.dataplanes.removed.map((dp) => dp.name).join(", ")}
+            </p>
+          )}
+        </>
+      )}
+      <h2>Changes</h2>
+      {storedText ? <TextDiff before={storedText} after={text} /> : <p className="muted">New policy: nothing stored yet.</p>}
+    </section>
+  );
+}

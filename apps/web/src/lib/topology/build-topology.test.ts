@@ -1,0 +1,106 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { buildTopology, type TopologyDataplane, type TopologyInput, type TopologyPolicy } from "./build-topology";
+
+const dp = (name: string, zone: string | null, service: string, status: TopologyDataplane["status"] = "online", tags: Record<string, string[]> = {}): TopologyDataplane => ({
+  name,
+  zone,
+  services: [service],
+  tags: { "kuma.io/service": [service], ...tags },
+  status,
+});
+
+const permit = (name: string, to: string, from: string | "Mesh", action = "Allow"): TopologyPolicy => ({
+  type: "MeshTrafficPermission",
+  name,
+  body: {
+    spec: {
+      targetRef: { kind: "MeshService", name: to },
+      from: [{ targetRef: from === "Mesh" ? { kind: "Mesh" } : { kind: "MeshService", name: from }, default: { action: action as "Allow" } }],
+    },
+  },
+});
+
+const input = (over: Partial<TopologyInput>): TopologyInput => ({
+  mesh: "default",
+  mtls: true,
+  zones: [
+    { name: "east", online: true },
+    { name: "west", online: false },
+  ],
+  dataplanes: [dp("web-1", "east", "web"), dp("api-1", "east", "api", "offline"), dp("api-2", "west", "api"), dp("db-1", "west", "db")],
+  policies: [],
+  ...over,
+});
+
+describe("buildTopology", () => {
+  it("places each service in every zone it runs in, with healthy/total dataplanes", () => {
+    const topology = buildTopology(input({}));
+    assert.deepEqual(topology.zones.map((zone) => [zone.id, zone.online]), [["zone:east", true], ["zone:west", false]]);
+    assert.deepEqual(
+      topology.services.map((node) => [node.id, node.healthy, node.total]),
+      [["svc:east/api", 0, 1], ["svc:east/web", 1, 1], ["svc:west/api", 1, 1], ["svc:west/db", 1, 1]],
+    );
+  });
+
+  it("draws 'may talk' edges from allowing MeshTrafficPermissions, cross-zone ones flagged, mTLS from the mesh", () => {
+    const topology = buildTopology(input({ policies: [permit("web-to-api", "api", "web"), permit("no-db", "db", "web", "Deny")] }));
+    assert.deepEqual(
+      topology.edges.map((edge) => [edge.source, edge.target, edge.kind, edge.crossZone, edge.mtls, edge.policies]),
+      [
+        ["svc:east/web", "svc:east/api", "permits", false, true, ["web-to-api"]],
+        ["svc:east/web", "svc:west/api", "permits", true, true, ["web-to-api"]],
+      ],
+    );
+  });
+
+  it("marks a service open to the whole mesh instead of drawing an edge from every service", () => {
+    const topology = buildTopology(input({ policies: [permit("anyone-to-db", "db", "Mesh")] }));
+    assert.deepEqual(topology.edges, []);
+    assert.deepEqual(topology.services.find((node) => node.id === "svc:west/db")?.openToMesh, ["anyone-to-db"]);
+  });
+
+  it("draws 'routes to' edges to the backends of MeshHTTPRoute and MeshTCPRoute rules", () => {
+    const http: TopologyPolicy = {
+      type: "MeshHTTPRoute",
+      name: "web-split",
+      body: {
+        spec: {
+          targetRef: { kind: "MeshService", name: "web" },
+          to: [
+            {
+              targetRef: { kind: "MeshService", name: "api" },
+              rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], default: { backendRefs: [{ kind: "MeshService", name: "db", weight: 100 }] } }],
+            },
+          ],
+        },
+      },
+    };
+    const tcp: TopologyPolicy = {
+      type: "MeshTCPRoute",
+      name: "api-db",
+      body: { spec: { targetRef: { kind: "MeshService", name: "api" }, to: [{ targetRef: { kind: "MeshService", name: "db" }, rules: [] }] } },
+    };
+    const topology = buildTopology(input({ policies: [http, tcp] }));
+    assert.deepEqual(
+      topology.edges.map((edge) => [edge.source, edge.target, edge.kind, edge.policies]),
+      [
+        ["svc:east/api", "svc:west/db", "routes", ["api-db"]],
+        ["svc:east/web", "svc:west/db", "routes", ["web-split"]],
+        ["svc:west/api", "svc:west/db", "routes", ["api-db"]],
+      ],
+    );
+  });
+
+  it("selects services by MeshSubset tags and puts dataplanes without a zone in the local zone", () => {
+    const dataplanes = [dp("web-1", null, "web"), dp("api-1", null, "api", "online", { version: ["v2"] }), dp("db-1", null, "db")];
+    const subset: TopologyPolicy = {
+      type: "MeshTrafficPermission",
+      name: "v2-only",
+      body: { spec: { targetRef: { kind: "MeshSubset", tags: { version: "v2" } }, from: [{ targetRef: { kind: "MeshService", name: "web" }, default: { action: "Allow" } }] } },
+    };
+    const topology = buildTopology(input({ zones: [], dataplanes, policies: [subset] }));
+    assert.deepEqual(topology.zones.map((zone) => zone.id), ["zone:local"]);
+    assert.deepEqual(topology.edges.map((edge) => [edge.source, edge.target]), [["svc:local/web", "svc:local/api"]]);
+  });
+});
