@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { nonEmptyString } from "../common/fields";
 import { TARGET_REF_KINDS, policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
+import { requireBlockForType } from "./type-block";
 
 // `type` became required in Kuma 2.3; older documented examples omit it, so it stays optional here.
 const format = z.strictObject({
@@ -21,7 +22,14 @@ const backend = z.strictObject({
       body: z.unknown().optional(),
     })
     .optional(),
-});
+})
+  .superRefine(requireBlockForType({ Tcp: "tcp", File: "file", OpenTelemetry: "openTelemetry" }))
+  .superRefine((value, ctx) => {
+    const blocks = [value.tcp, value.file, value.openTelemetry].filter((block) => block !== undefined).length;
+    if (blocks !== 1 && (value.type === undefined || blocks > 1)) {
+      ctx.addIssue({ code: "custom", path: [], message: "exactly one of tcp, file, openTelemetry has to be defined" });
+    }
+  });
 
 export const accessLogConf = z.strictObject({ backends: z.array(backend).optional() });
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { nonEmptyString, percentageSchema, portSchema } from "../common/fields";
 import { headerMatchSchema, headerModifierSchema } from "./header-match";
 import { targetRefSchema, topLevelTargetRef } from "./target-ref";
+import { requireBlockForType } from "./type-block";
 
 export const backendRefSchema = z.strictObject({
   kind: z.enum(["MeshService", "MeshServiceSubset"]),
@@ -9,6 +10,10 @@ export const backendRefSchema = z.strictObject({
   tags: z.record(z.string(), z.string()).optional(),
   weight: z.number().int().min(0).optional(),
   port: portSchema.optional(),
+}).superRefine((ref, ctx) => {
+  if (ref.kind === "MeshServiceSubset" && ref.tags === undefined) {
+    ctx.addIssue({ code: "custom", path: ["tags"], message: "required field is missing for kind MeshServiceSubset" });
+  }
 });
 
 const pathMatch = z.strictObject({
@@ -34,7 +39,7 @@ const pathRewrite = z.strictObject({
   type: z.enum(["ReplaceFullPath", "ReplacePrefixMatch"]),
   replaceFullPath: z.string().optional(),
   replacePrefixMatch: z.string().optional(),
-});
+}).superRefine(requireBlockForType({ ReplaceFullPath: "replaceFullPath", ReplacePrefixMatch: "replacePrefixMatch" }));
 
 const filter = z.strictObject({
   type: z.enum(["RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite", "RequestMirror"]),
@@ -53,7 +58,15 @@ const filter = z.strictObject({
     .strictObject({ hostname: hostname.optional(), path: pathRewrite.optional(), hostToBackendHostname: z.boolean().optional() })
     .optional(),
   requestMirror: z.strictObject({ percentage: percentageSchema.optional(), backendRef: backendRefSchema }).optional(),
-});
+}).superRefine(
+  requireBlockForType({
+    RequestHeaderModifier: "requestHeaderModifier",
+    ResponseHeaderModifier: "responseHeaderModifier",
+    RequestRedirect: "requestRedirect",
+    URLRewrite: "urlRewrite",
+    RequestMirror: "requestMirror",
+  }),
+);
 
 export const httpRouteRuleConf = z.strictObject({
   filters: z.array(filter).optional(),

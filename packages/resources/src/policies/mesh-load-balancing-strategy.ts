@@ -2,6 +2,7 @@ import { z } from "zod";
 import { durationSchema } from "../common/duration";
 import { nonEmptyString, percentageSchema, uint32Schema } from "../common/fields";
 import { policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
+import { requireBlockForType } from "./type-block";
 
 const hashPolicy = z.strictObject({
   type: z.enum(["Header", "Cookie", "Connection", "SourceIP", "QueryParameter", "FilterState"]),
@@ -11,7 +12,7 @@ const hashPolicy = z.strictObject({
   connection: z.strictObject({ sourceIP: z.boolean().optional() }).optional(),
   queryParameter: z.strictObject({ name: nonEmptyString }).optional(),
   filterState: z.strictObject({ key: nonEmptyString }).optional(),
-});
+}).superRefine(requireBlockForType({ Header: "header", Cookie: "cookie", QueryParameter: "queryParameter", FilterState: "filterState" }));
 
 const loadBalancer = z.strictObject({
   type: z.enum(["RoundRobin", "LeastRequest", "RingHash", "Random", "Maglev"]),

@@ -41,6 +41,11 @@ const mtls = z
     skipValidation: z.boolean().optional(),
   })
   .superRefine((value, ctx) => {
+    value.backends?.forEach((backend, index) => {
+      if (value.backends?.findIndex((other) => other.name === backend.name) !== index) {
+        ctx.addIssue({ code: "custom", path: ["backends", index, "name"], message: `"${backend.name}" is already used by another backend` });
+      }
+    });
     if (value.enabledBackend && !value.backends?.some((backend) => backend.name === value.enabledBackend)) {
       ctx.addIssue({ code: "custom", path: ["enabledBackend"], message: `has to be set to one of the backends in the mesh` });
     }

@@ -188,6 +188,31 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     errors: [["spec.targetRef.kind", '"MeshHTTPRoute" is not allowed here, must be one of: Mesh, MeshSubset, MeshService, MeshServiceSubset']],
   },
   {
+    what: "route filter without the block its type names",
+    input: route([{ targetRef: { kind: "MeshService", name: "b" }, rules: [{ matches: [{ method: "GET" }], default: { filters: [{ type: "RequestHeaderModifier" }] } }] }]),
+    errors: [["spec.to[0].rules[0].default.filters[0].requestHeaderModifier", "must be set when type is RequestHeaderModifier"]],
+  },
+  {
+    what: "MeshServiceSubset backendRef without tags",
+    input: route([{ targetRef: { kind: "MeshService", name: "b" }, rules: [{ matches: [{ method: "GET" }], default: { backendRefs: [{ kind: "MeshServiceSubset", name: "b" }] } }] }]),
+    errors: [["spec.to[0].rules[0].default.backendRefs[0].tags", "required field is missing for kind MeshServiceSubset"]],
+  },
+  {
+    what: "two mTLS backends with one name",
+    input: mesh({ mtls: { backends: [{ name: "ca-1", type: "builtin" }, { name: "ca-1", type: "builtin" }] } }),
+    errors: [["mtls.backends[1].name", '"ca-1" is already used by another backend']],
+  },
+  {
+    what: "access log backend with two destinations",
+    input: {
+      type: "MeshAccessLog",
+      mesh: "default",
+      name: "log",
+      spec: { to: [{ targetRef: { kind: "Mesh" }, default: { backends: [{ file: { path: "/tmp/a" }, tcp: { address: "1.2.3.4:5" } }] } }] },
+    },
+    errors: [["spec.to[0].default.backends[0]", "exactly one of tcp, file, openTelemetry has to be defined"]],
+  },
+  {
     what: "several errors reported together",
     input: mtp(
       { from: [{ targetRef: { kind: "MeshGateway" }, default: { action: "Allow", extra: true } }], to: [] },
