@@ -1,5 +1,5 @@
 import { PROTOCOL_TAG, SERVICE_TAG, ZONE_TAG } from "@zonemesh/resources";
-import type { GenerateInput } from "./input";
+import type { MeshInput } from "./mesh-view";
 import { isMtlsEnabled } from "./tls";
 
 export interface ServiceEndpoint {
@@ -35,7 +35,7 @@ function isReady(inbound: { state?: string; health?: { ready?: boolean } }): boo
 }
 
 /** Every service of the mesh the proxy could reach, with its ready endpoints: local inbounds and other zones' ingresses. */
-export function serviceCatalog(input: GenerateInput): Map<string, ServiceInfo> {
+export function serviceCatalog(input: MeshInput): Map<string, ServiceInfo> {
   const services = new Map<string, ServiceInfo>();
   const add = (name: string, protocol: string, endpoint: ServiceEndpoint) => {
     const info = services.get(name);

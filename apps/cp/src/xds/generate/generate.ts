@@ -1,10 +1,9 @@
-import { serviceCatalog } from "./catalog";
 import { ClusterRefs } from "./cluster-refs";
 import { outboundCluster } from "./clusters";
-import { loadAssignment } from "./endpoints";
 import { inboundListenersAndClusters } from "./inbound-listeners";
 import type { GenerateInput, GenerationWarning, ProxyResources, Warn } from "./input";
 import { outboundListenersAndRoutes } from "./outbound-listeners";
+import { MeshView } from "./mesh-view";
 import { proxyOutbounds } from "./outbounds";
 import { proxyPolicies } from "./proxy-policies";
 import { isMtlsEnabled, meshSecrets } from "./tls";
@@ -15,8 +14,9 @@ const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1
 /**
  * The Envoy resources of one proxy, computed only from its inputs: same input, same output (sorted, stable names).
  * Policies that cannot be translated are reported in `warnings` and left out; they never make generation fail.
+ * `mesh` is what all proxies of the mesh share: build it once per mesh state when generating for many proxies.
  */
-export function generateProxyResources(input: GenerateInput): ProxyResources {
+export function generateProxyResources(input: GenerateInput, mesh: MeshView = new MeshView(input)): ProxyResources {
   const warnings = new Map<string, GenerationWarning>();
   const warn: Warn = (origins, reason) => {
     for (const { type, mesh, name } of origins) warnings.set(`${type}/${name}/${reason}`, { policy: { type, mesh, name }, reason });
@@ -24,7 +24,7 @@ export function generateProxyResources(input: GenerateInput): ProxyResources {
   const mtls = isMtlsEnabled(input.mesh);
   if (mtls && !input.certificates) throw new Error(`mesh ${input.mesh.name} has mTLS enabled: generation needs the proxy's certificates`);
 
-  const catalog = serviceCatalog(input);
+  const catalog = mesh.services;
   const policies = proxyPolicies(input.dataplane, input.policies);
   const clusterRefs = new ClusterRefs(catalog);
   const inbound = inboundListenersAndClusters(input, policies, warn);
@@ -35,7 +35,7 @@ export function generateProxyResources(input: GenerateInput): ProxyResources {
   const outboundClusters = clusterSpecs.map((spec) => outboundCluster(spec, policies.outbound(spec.service), input.mesh.name, mtls, warn));
   const endpoints = clusterSpecs.map((spec) => {
     const localityAware = policies.outbound(spec.service).loadBalancing?.conf.localityAwareness?.disabled !== true;
-    return loadAssignment(spec.name, catalog.get(spec.service)?.endpoints ?? [], spec.tags, input.localZone, localityAware);
+    return mesh.loadAssignment(spec, localityAware);
   });
 
   return {

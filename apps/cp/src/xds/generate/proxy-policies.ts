@@ -29,21 +29,32 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
     return last && { conf: last.conf, origins: last.origins };
   };
 
+  const outboundOf = (service: string): OutboundPolicies => {
+    const http = to<{ rules?: HttpRouteRule[] }>("MeshHTTPRoute", service);
+    const tcp = to<{ rules?: TcpRouteRule[] }>("MeshTCPRoute", service);
+    const tcpRule = tcp?.conf.rules?.[0];
+    return {
+      ...(http?.conf.rules?.length ? { httpRoutes: { conf: http.conf.rules, origins: http.origins } } : {}),
+      ...(tcp && tcpRule ? { tcpRoute: { conf: tcpRule, origins: tcp.origins } } : {}),
+      timeout: to("MeshTimeout", service),
+      retry: to("MeshRetry", service),
+      circuitBreaker: to("MeshCircuitBreaker", service),
+      healthCheck: to("MeshHealthCheck", service),
+      loadBalancing: to("MeshLoadBalancingStrategy", service),
+      accessLog: to("MeshAccessLog", service),
+    };
+  };
+  // Listeners, routes, clusters and endpoints all ask for the same destinations.
+  const outbounds = new Map<string, OutboundPolicies>();
+
   return {
     outbound(service: string): OutboundPolicies {
-      const http = to<{ rules?: HttpRouteRule[] }>("MeshHTTPRoute", service);
-      const tcp = to<{ rules?: TcpRouteRule[] }>("MeshTCPRoute", service);
-      const tcpRule = tcp?.conf.rules?.[0];
-      return {
-        ...(http?.conf.rules?.length ? { httpRoutes: { conf: http.conf.rules, origins: http.origins } } : {}),
-        ...(tcp && tcpRule ? { tcpRoute: { conf: tcpRule, origins: tcp.origins } } : {}),
-        timeout: to("MeshTimeout", service),
-        retry: to("MeshRetry", service),
-        circuitBreaker: to("MeshCircuitBreaker", service),
-        healthCheck: to("MeshHealthCheck", service),
-        loadBalancing: to("MeshLoadBalancingStrategy", service),
-        accessLog: to("MeshAccessLog", service),
-      };
+      let found = outbounds.get(service);
+      if (!found) {
+        found = outboundOf(service);
+        outbounds.set(service, found);
+      }
+      return found;
     },
     inbound({ port }): InboundPolicies {
       return {

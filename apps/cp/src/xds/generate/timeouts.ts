@@ -16,7 +16,10 @@ export interface Timeouts {
 }
 
 export function timeouts(merged: Merged<TimeoutConf> | undefined): Timeouts {
-  const conf = merged?.conf ?? {};
+  return merged ? timeoutsOf(merged.conf) : defaultTimeouts;
+}
+
+function timeoutsOf(conf: TimeoutConf): Timeouts {
   const http = conf.http ?? {};
   return {
     connect: kumaDuration(conf.connectionTimeout ?? defaults.connectionTimeout),
@@ -27,3 +30,5 @@ export function timeouts(merged: Merged<TimeoutConf> | undefined): Timeouts {
     ...(http.maxConnectionDuration ? { maxConnectionDuration: kumaDuration(http.maxConnectionDuration) } : {}),
   };
 }
+
+const defaultTimeouts = timeoutsOf({});
