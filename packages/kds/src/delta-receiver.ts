@@ -84,7 +84,7 @@ export class DeltaReceiver {
     this.options.send({ node: null, type, initialResourceVersions: [], responseNonce: nonce, errorDetail });
     if (!subscribed) return;
     if (errorDetail) this.options.stats.nack(type, errorDetail.message);
-    else this.options.stats.ack(type);
+    else this.options.stats.ack(type, response.systemVersionInfo);
   }
 }
 

@@ -16,14 +16,14 @@ interface InFlightResponse {
   nonce: string;
   /** Version per key the response sets; null for a removal. */
   changes: Map<string, string | null>;
-  signature: string;
+  systemVersion: string;
 }
 
 interface TypeState {
   /** What the receiver is known to hold: its initial versions, then every ACKed change. */
   acked: Map<string, string>;
   inFlight?: InFlightResponse;
-  /** Signature of the last NACKed delta: the same delta is not sent again. */
+  /** System version of the last NACKed delta: the same delta is not sent again. */
   rejected?: string;
   computing: boolean;
   /** The source changed while a delta was being computed or awaiting its ACK. */
@@ -54,7 +54,7 @@ export class DeltaSender {
     if (!state || inFlight?.nonce !== request.responseNonce) return;
     state.inFlight = undefined;
     if (request.errorDetail) {
-      state.rejected = inFlight.signature;
+      state.rejected = inFlight.systemVersion;
       this.options.stats.nack(request.type, request.errorDetail.message);
     } else {
       for (const [key, version] of inFlight.changes) {
@@ -62,7 +62,7 @@ export class DeltaSender {
         else state.acked.set(key, version);
       }
       state.rejected = undefined;
-      this.options.stats.ack(request.type);
+      this.options.stats.ack(request.type, inFlight.systemVersion);
     }
     if (state.dirty) void this.sync(request.type);
   }
@@ -103,9 +103,9 @@ export class DeltaSender {
     if (this.closed || this.states.get(type) !== state) return;
 
     const response = this.delta(type, state, resources);
-    if (response && (!state.initialSent || response.signature !== state.rejected)) {
+    if (response && (!state.initialSent || response.systemVersion !== state.rejected)) {
       state.initialSent = true;
-      state.inFlight = { nonce: response.message.nonce, changes: response.changes, signature: response.signature };
+      state.inFlight = { nonce: response.message.nonce, changes: response.changes, systemVersion: response.systemVersion };
       this.options.send(response.message);
       this.options.stats.response(type);
     } else if (state.dirty) {
@@ -130,7 +130,7 @@ export class DeltaSender {
     for (const key of removed) changes.set(key, null);
     if (changes.size === 0 && state.initialSent) return undefined;
 
-    // Between two ACKs the delta depends only on the desired state, so its hash identifies a NACKed delta.
+    // Between two ACKs the delta depends only on the desired state, so the state's hash identifies a NACKed delta.
     const systemVersion = createHash("sha256")
       .update(JSON.stringify([...desired].sort(([a], [b]) => (a < b ? -1 : 1))))
       .digest("hex")
@@ -142,6 +142,6 @@ export class DeltaSender {
       removedResources: removed.map(parseKeyString),
       nonce: String(this.nextNonce++),
     };
-    return { message, changes, signature: systemVersion };
+    return { message, changes, systemVersion };
   }
 }

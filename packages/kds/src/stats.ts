@@ -9,6 +9,8 @@ export interface TypeSyncStats {
   lastAckAt?: Date;
   lastNackAt?: Date;
   lastNackError?: string;
+  /** Hash of the whole set of resources of this type as of the last ACKed response. */
+  ackedVersion?: string;
   /** Set when producing or applying resources of this type failed locally. */
   lastLocalError?: string;
 }
@@ -65,9 +67,10 @@ export class StreamStatsRecorder {
     stats.lastResponseAt = new Date();
   }
 
-  ack(type: string): void {
+  ack(type: string, systemVersion: string): void {
     const stats = this.type(type);
     stats.acked += 1;
+    stats.ackedVersion = systemVersion;
     stats.lastAckAt = new Date();
   }
 

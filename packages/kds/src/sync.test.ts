@@ -28,6 +28,11 @@ test("global resources of several types reach the zone, with updates and deletio
   await waitFor("update and deletion in zone", () => same(zone.fromGlobal.contents(), global.published.contents()));
   assert.deepEqual(zone.fromGlobal.list("MeshTrafficPermission")[0]?.labels, { team: "b" });
   assert.deepEqual(zone.fromGlobal.list("Secret"), []);
+
+  await waitFor("all ACKed", () => settled(global.server.zoneStats("zone-a")?.streams.globalToZone));
+  const globalVersion = global.server.zoneStats("zone-a")!.streams.globalToZone!.types.MeshTrafficPermission!.ackedVersion;
+  assert.match(globalVersion ?? "", /^[0-9a-f]{16}$/);
+  assert.equal(zone.client.stats().streams.globalToZone.stats!.types.MeshTrafficPermission!.ackedVersion, globalVersion);
 });
 
 test("zone resources reach the global under the zone's name, with updates and deletions", async () => {

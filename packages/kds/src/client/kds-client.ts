@@ -12,6 +12,7 @@ import { DeltaSender } from "../delta-sender";
 import { MessageStream } from "../message-stream";
 import type { KdsResource, ResourceDelta } from "../resource";
 import { emptyByteCounters, StreamStatsRecorder, type ByteCounters, type KdsStreamKind, type StreamStats } from "../stats";
+import { channelDefaults } from "../wire/channel-defaults";
 import { kdsSyncService, requestCodec, responseCodec } from "../wire/kds-service";
 import { zoneMetadata, type ZoneIdentity } from "../zone-metadata";
 import { Backoff, type BackoffOptions } from "./backoff";
@@ -195,6 +196,7 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
     start() {
       if (channel) return;
       channel = new Client(options.address, options.credentials ?? grpcCredentials.createInsecure(), {
+        ...channelDefaults,
         "grpc.initial_reconnect_backoff_ms": backoff.initialDelayMs,
         "grpc.max_reconnect_backoff_ms": backoff.maxDelayMs,
         ...options.grpcOptions,

@@ -4,6 +4,7 @@ import { DeltaSender } from "../delta-sender";
 import { MessageStream } from "../message-stream";
 import type { KdsResource, ResourceDelta } from "../resource";
 import type { KdsStreamKind } from "../stats";
+import { channelDefaults } from "../wire/channel-defaults";
 import { kdsSyncService, requestCodec, responseCodec } from "../wire/kds-service";
 import type { ZoneIdentity } from "../zone-metadata";
 import { admitZone, type AuthenticateZone } from "./authenticate-zone";
@@ -34,7 +35,11 @@ export interface KdsServerOptions {
   };
   onZoneConnect?(connection: ZoneConnection): void;
   onZoneDisconnect?(connection: ZoneConnection): void;
-  /** Default "refuse-newcomer": a second instance claiming a connected zone gets ALREADY_EXISTS. */
+  /**
+   * Default "refuse-newcomer": a second instance claiming a connected zone gets ALREADY_EXISTS.
+   * With "replace-existing" the old instance is cut off, but if it is still alive it will redial
+   * and take the zone back: use it only when a stale connection is the likelier cause.
+   */
   duplicateZone?: DuplicateZonePolicy;
   grpcOptions?: ServerOptions;
 }
@@ -62,7 +67,7 @@ interface OpenedStream {
 }
 
 export function createKdsServer(options: KdsServerOptions): KdsServer {
-  const grpcServer = new Server(options.grpcOptions);
+  const grpcServer = new Server({ ...channelDefaults, ...options.grpcOptions });
   const registry = new ZoneRegistry(options.duplicateZone ?? "refuse-newcomer", {
     onConnect: (connection) => options.onZoneConnect?.(connection),
     onDisconnect: (connection) => options.onZoneDisconnect?.(connection),
