@@ -59,7 +59,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const { store, mode } = options;
   const tokens = createTokenService(options.signingKeys);
   const routes: ApiRoute[] = [];
-  const openApi = () => buildOpenApi(routes, { version: options.version, schemas: resourceSchemas() });
+  let document: ReturnType<typeof buildOpenApi> | undefined;
+  const openApi = () => (document ??= buildOpenApi(routes, { version: options.version, schemas: resourceSchemas() }));
   routes.push(
     ...systemRoutes(
       {
@@ -97,7 +98,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     });
   }
 
-  await app.listen({ host: options.listen.host, port: options.listen.port });
+  try {
+    await app.listen({ host: options.listen.host, port: options.listen.port });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const bound = app.server.address();
   const port = typeof bound === "object" && bound ? bound.port : options.listen.port;
   const host = options.listen.host.includes(":") ? `[${options.listen.host}]` : options.listen.host;

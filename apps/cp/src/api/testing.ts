@@ -70,3 +70,5 @@ export async function call(
   }
   return { status: response.status, headers: response.headers, body: parsed };
 }
+
+export { exampleResource } from "./example-resources";

@@ -1,0 +1,69 @@
+// HTTP access to the control plane's REST API; problem bodies become ApiError with their field/reason pairs.
+
+export interface InvalidParameter {
+  field: string;
+  reason: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly invalidParameters: InvalidParameter[],
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface ApiClient {
+  request(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<ApiResponse>;
+}
+
+export function createApiClient(apiUrl: string, token: string | undefined): ApiClient {
+  const base = apiUrl.replace(/\/+$/, "");
+  return {
+    async request(method, path, body, extraHeaders = {}) {
+      const headers: Record<string, string> = { accept: "application/json", ...extraHeaders };
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (body !== undefined) headers["content-type"] = "application/json";
+      let response: Response;
+      try {
+        response = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      } catch (error) {
+        throw new ApiError(0, `cannot reach the control plane at ${base}: ${(error as Error).cause ?? (error as Error).message}`, []);
+      }
+      const text = await response.text();
+      const parsed = parseBody(text, response.headers.get("content-type"));
+      if (!response.ok) throw problemToError(response.status, parsed, text);
+      return { status: response.status, body: parsed };
+    },
+  };
+}
+
+function parseBody(text: string, contentType: string | null): unknown {
+  if (!contentType?.includes("json")) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function problemToError(status: number, body: unknown, text: string): ApiError {
+  if (typeof body !== "object" || body === null) return new ApiError(status, `HTTP ${status}: ${text}`, []);
+  const problem = body as { title?: string; detail?: string; details?: string; invalid_parameters?: InvalidParameter[]; causes?: { field: string; message: string }[] };
+  const detail = problem.detail ?? problem.details ?? "";
+  const invalid = problem.invalid_parameters ?? problem.causes?.map((c) => ({ field: c.field, reason: c.message })) ?? [];
+  return new ApiError(status, `${problem.title ?? `HTTP ${status}`}: ${detail}`, invalid);
+}
+
+/** `error: <title>: <detail>` then one indented `field: reason` line per invalid parameter. */
+export function formatApiError(error: ApiError): string {
+  return [`error: ${error.message}`, ...error.invalidParameters.map((p) => `  ${p.field}: ${p.reason}`)].join("\n") + "\n";
+}

@@ -1,0 +1,74 @@
+import { type Command, UsageError } from "../command";
+import { alignColumns, formatValue } from "../output";
+import { resolveType, resourcePath } from "../resource-type";
+
+interface Meta {
+  type: string;
+  mesh: string;
+  name: string;
+}
+
+interface PolicyRules {
+  type: string;
+  toRules: { matchers: { key: string; value: string }[]; conf: object; origin: Meta[] }[];
+  fromRules: { inbound: { port: number }; rules: { matchers: { key: string; value: string }[]; conf: object; origin: Meta[] }[] }[];
+  inboundRules: { inbound: { port: number }; conf: object; origin: Meta[] }[];
+}
+
+const matcherText = (matchers: { key: string; value: string }[]) => (matchers.length ? matchers.map((m) => `${m.key}=${m.value}`).join(",") : "*");
+const origins = (origin: Meta[]) => origin.map((o) => o.name).join(",");
+
+function rulesTable(rules: PolicyRules[]): string {
+  const rows = [["TYPE", "DIRECTION", "MATCH", "CONF", "FROM POLICIES"]];
+  for (const r of rules) {
+    for (const rule of r.toRules) rows.push([r.type, "to", matcherText(rule.matchers), JSON.stringify(rule.conf), origins(rule.origin)]);
+    for (const inbound of r.fromRules) {
+      for (const rule of inbound.rules) rows.push([r.type, `from :${inbound.inbound.port}`, matcherText(rule.matchers), JSON.stringify(rule.conf), origins(rule.origin)]);
+    }
+    for (const rule of r.inboundRules) rows.push([r.type, `inbound :${rule.inbound.port}`, "*", JSON.stringify(rule.conf), origins(rule.origin)]);
+  }
+  return alignColumns(rows);
+}
+
+export const inspectCommand: Command = {
+  name: "inspect",
+  usage: "zmctl inspect dataplane NAME [-m MESH] [-o table|yaml|json]\n       zmctl inspect policy TYPE NAME [-m MESH] [-o table|yaml|json]",
+  options: {
+    mesh: { type: "string", short: "m", default: "default" },
+    output: { type: "string", short: "o", default: "table" },
+  },
+  async run({ client, positionals, values, stdout }) {
+    const [what, ...rest] = positionals;
+    const mesh = values.mesh as string;
+    const format = values.output as string;
+    if (!["table", "yaml", "json"].includes(format)) throw new UsageError("-o must be one of table, yaml, json");
+    if (what === "dataplane" && rest.length === 1) {
+      const base = `/meshes/${encodeURIComponent(mesh)}/dataplanes/${encodeURIComponent(rest[0]!)}`;
+      const [{ body: policies }, { body: rules }] = await Promise.all([client.request("GET", `${base}/_policies`), client.request("GET", `${base}/_rules`)]);
+      const { items } = policies as { items: Meta[] };
+      if (format !== "table") {
+        stdout(formatValue({ policies: items, rules: (rules as { rules: PolicyRules[] }).rules }, format as "yaml" | "json"));
+        return 0;
+      }
+      stdout(`Policies selecting dataplane "${rest[0]}" (in merge order):\n`);
+      stdout(items.length ? alignColumns([["TYPE", "NAME"], ...items.map((p) => [p.type, p.name])]) : "  none\n");
+      stdout("\nRules:\n");
+      stdout(rulesTable((rules as { rules: PolicyRules[] }).rules));
+      return 0;
+    }
+    if (what === "policy" && rest.length === 2) {
+      const type = resolveType(rest[0]!);
+      if (!type.isPolicy) throw new UsageError(`${type.name} is not a policy type`);
+      const { body } = await client.request("GET", `${resourcePath(type, mesh, rest[1]!)}/_resources/dataplanes?size=1000`);
+      const { items, total } = body as { items: Meta[]; total: number };
+      if (format !== "table") {
+        stdout(formatValue({ total, dataplanes: items }, format as "yaml" | "json"));
+        return 0;
+      }
+      stdout(`${type.name} "${rest[1]}" selects ${total} dataplane${total === 1 ? "" : "s"}:\n`);
+      if (items.length) stdout(alignColumns([["MESH", "NAME"], ...items.map((d) => [d.mesh, d.name])]));
+      return 0;
+    }
+    throw new UsageError("expected `inspect dataplane NAME` or `inspect policy TYPE NAME`");
+  },
+};
