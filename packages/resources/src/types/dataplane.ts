@@ -7,8 +7,22 @@ export const PROTOCOL_TAG = "kuma.io/protocol";
 export const ZONE_TAG = "kuma.io/zone";
 export const PROTOCOLS = ["http", "http2", "grpc", "tcp", "kafka"] as const;
 
+// Kuma's character sets for dataplane tags (values take no '/').
+const TAG_NAME = /^[a-zA-Z0-9.\-_:/]+$/;
+const TAG_VALUE = /^[a-zA-Z0-9.\-_:]+$/;
+
+const dataplaneTags = tagsSchema.superRefine((tags, ctx) => {
+  for (const [name, value] of Object.entries(tags)) {
+    if (!TAG_NAME.test(name)) {
+      ctx.addIssue({ code: "custom", path: [name], message: "tag name must be non-empty and consist of alphanumeric characters, '.', '-', '_', ':' and '/'" });
+    } else if (!TAG_VALUE.test(value)) {
+      ctx.addIssue({ code: "custom", path: [name], message: "tag value must be non-empty and consist of alphanumeric characters, '.', '-', '_' and ':'" });
+    }
+  }
+});
+
 /** Tags of an inbound or gateway: `kuma.io/service` is mandatory, `kuma.io/protocol` limited to Kuma's protocols. */
-const serviceTags = tagsSchema.superRefine((tags, ctx) => {
+const serviceTags = dataplaneTags.superRefine((tags, ctx) => {
   if (!tags[SERVICE_TAG]) {
     ctx.addIssue({ code: "custom", path: [SERVICE_TAG], message: `tag has to exist` });
   }
@@ -42,7 +56,7 @@ const outbound = z
   .strictObject({
     port: portSchema,
     address: nonEmptyString.optional(),
-    tags: tagsSchema.optional(),
+    tags: dataplaneTags.optional(),
     service: nonEmptyString.optional(),
   })
   .superRefine((value, ctx) => {

@@ -72,6 +72,11 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     errors: [['networking.inbound[0].tags["kuma.io/protocol"]', "must be one of http, http2, grpc, tcp, kafka"]],
   },
   {
+    what: "tag value with a space",
+    input: inbound({ tags: { "kuma.io/service": "web", version: "v 1" } }),
+    errors: [["networking.inbound[0].tags.version", "tag value must be non-empty and consist of alphanumeric characters"]],
+  },
+  {
     what: "dataplane with neither inbound nor gateway",
     input: dataplane({ address: "10.0.0.1" }),
     errors: [["networking.inbound", "has to contain at least one inbound interface or gateway"]],
