@@ -18,10 +18,11 @@ const changeEventSchema = z.object({
   version: z.number().int(),
 });
 
+const reconnectDelayMs = 1_000;
+
 export async function postgresChangeFeed(url: string): Promise<ChangeFeed> {
   const listeners = new Listeners();
-  const connection = new pg.Client({ connectionString: url });
-  connection.on("notification", (message) => {
+  const onNotification = (message: pg.Notification) => {
     if (message.channel !== channel || !message.payload) return;
     let event: ChangeEvent;
     try {
@@ -31,15 +32,41 @@ export async function postgresChangeFeed(url: string): Promise<ChangeFeed> {
       return;
     }
     listeners.emit(event);
-  });
-  connection.on("error", (error) => console.error("zonemesh store: the change-feed connection failed", error));
-  await connection.connect();
-  await connection.query(`LISTEN ${channel}`);
+  };
+
+  let connection: pg.Client | undefined;
+  let closing = false;
+  // A lost connection is replaced; changes made while none was listening are not replayed.
+  const listen = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url });
+    client.on("notification", onNotification);
+    client.on("error", (error) => console.error("zonemesh store: the change-feed connection failed", error));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (closing) {
+      await client.end();
+      return;
+    }
+    client.on("end", () => closing || listenSoon());
+    connection = client;
+  };
+  let retry: NodeJS.Timeout | undefined;
+  const listenSoon = () => (retry = setTimeout(() => listen().catch(listenSoon), reconnectDelayMs));
+  await listen();
 
   return {
     // The database announced them already: a trigger on resources calls pg_notify for every changed row.
     committed: () => {},
     subscribe: (listener) => listeners.add(listener),
-    close: () => connection.end(),
+    close: async () => {
+      closing = true;
+      clearTimeout(retry);
+      await connection?.end();
+    },
   };
 }
