@@ -77,6 +77,15 @@ export interface KdsClient {
 
 type RawClientCall = ClientDuplexStream<Buffer, Buffer>;
 
+interface StreamSession {
+  call: RawClientCall;
+  recorder: StreamStatsRecorder;
+  /** Ends the stream for a local reason, which is reported instead of the resulting CANCELLED. */
+  fail(code: status, details: string): void;
+  /** The global answered: the stream is accepted. */
+  established(): void;
+}
+
 interface StreamSlot {
   backoff: Backoff;
   status: KdsClientStreamStatus;
@@ -93,7 +102,7 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
   const slot = (): StreamSlot => ({ backoff: new Backoff(options.reconnect), status: { established: false } });
   const slots: Record<KdsStreamKind, StreamSlot> = { globalToZone: slot(), zoneToGlobal: slot() };
   const totals = emptyByteCounters();
-  const backoff = slots.globalToZone.backoff;
+  const { initialDelayMs, maxDelayMs } = slots.globalToZone.backoff;
   let channel: Client | undefined;
   let sender: DeltaSender | undefined;
   let unsubscribe: (() => void) | undefined;
@@ -116,69 +125,77 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
     current.call = call;
     current.status.established = false;
     current.status.stats = recorder.stats;
-    let closeLocally: (() => void) | undefined;
     let localFailure: KdsStreamEnd | undefined;
-    const fail = (code: status, details: string) => {
-      localFailure ??= { code, details };
-      call.cancel();
+    const session: StreamSession = {
+      call,
+      recorder,
+      fail: (code, details) => {
+        localFailure ??= { code, details };
+        call.cancel();
+      },
+      established: () => {
+        if (current.call !== call || current.status.established) return;
+        current.status.established = true;
+        current.backoff.reset();
+      },
     };
-    const established = () => {
-      if (current.call !== call || current.status.established) return;
-      current.status.established = true;
-      current.backoff.reset();
-    };
-
-    if (kind === "globalToZone") {
-      const stream = new MessageStream(call, { incoming: responseCodec, outgoing: requestCodec }, recorder);
-      const receiver = new DeltaReceiver({
-        types: options.globalToZone.types,
-        held: options.globalToZone.heldFromGlobal,
-        apply: options.globalToZone.onGlobalResources,
-        send: (request) => stream.send(request),
-        stats: recorder,
-        node: identity,
-      });
-      stream.listen({
-        onMessage: (response) => {
-          established();
-          receiver.handleResponse(response);
-        },
-        onMalformed: (error) => fail(status.INTERNAL, `malformed DeltaDiscoveryResponse: ${error.message}`),
-      });
-      receiver.subscribe().catch((error: Error) => fail(status.INTERNAL, `could not read what the zone holds: ${error.message}`));
-      closeLocally = () => {
-        stream.end();
-        receiver.close();
-      };
-    } else {
-      const stream = new MessageStream(call, { incoming: requestCodec, outgoing: responseCodec }, recorder);
-      const zoneSender = new DeltaSender({
-        types: options.zoneToGlobal.types,
-        snapshot: options.zoneToGlobal.snapshotFor,
-        send: (response) => stream.send(response),
-        stats: recorder,
-      });
-      sender = zoneSender;
-      stream.listen({
-        onMessage: (request) => {
-          established();
-          zoneSender.handleRequest(request);
-        },
-        onMalformed: (error) => fail(status.INTERNAL, `malformed DeltaDiscoveryRequest: ${error.message}`),
-      });
-      closeLocally = () => {
-        stream.end();
-        zoneSender.close();
-        if (sender === zoneSender) sender = undefined;
-      };
-    }
-
+    const close = kind === "globalToZone" ? receiveFromGlobal(session) : sendToGlobal(session);
     call.on("error", () => {});
     call.on("status", (grpcStatus: StatusObject) => {
-      closeLocally?.();
-      recorder.closed(localFailure?.details ?? grpcStatus.details);
-      ended(kind, call, localFailure ?? { code: grpcStatus.code, details: grpcStatus.details });
+      close();
+      const end = localFailure ?? { code: grpcStatus.code, details: grpcStatus.details };
+      recorder.closed(end.details);
+      ended(kind, call, end);
     });
+  }
+
+  /** Wires the globalToZone stream; returns what to run when it closes. */
+  function receiveFromGlobal({ call, recorder, fail, established }: StreamSession): () => void {
+    const stream = new MessageStream(call, { incoming: responseCodec, outgoing: requestCodec }, recorder);
+    const receiver = new DeltaReceiver({
+      types: options.globalToZone.types,
+      held: (type) => options.globalToZone.heldFromGlobal(type),
+      apply: (type, delta) => options.globalToZone.onGlobalResources(type, delta),
+      send: (request) => stream.send(request),
+      stats: recorder,
+      node: identity,
+    });
+    stream.listen({
+      onMessage: (response) => {
+        established();
+        receiver.handleResponse(response);
+      },
+      onMalformed: (error) => fail(status.INTERNAL, `malformed DeltaDiscoveryResponse: ${error.message}`),
+    });
+    receiver.subscribe().catch((error: Error) => fail(status.INTERNAL, `could not read what the zone holds: ${error.message}`));
+    return () => {
+      stream.end();
+      receiver.close();
+    };
+  }
+
+  /** Wires the zoneToGlobal stream; returns what to run when it closes. */
+  function sendToGlobal({ call, recorder, fail, established }: StreamSession): () => void {
+    const stream = new MessageStream(call, { incoming: requestCodec, outgoing: responseCodec }, recorder);
+    const streamSender = new DeltaSender({
+      types: options.zoneToGlobal.types,
+      snapshot: (type) => options.zoneToGlobal.snapshotFor(type),
+      send: (response) => stream.send(response),
+      stats: recorder,
+    });
+    sender = streamSender;
+    stream.listen({
+      onMessage: (request) => {
+        established();
+        streamSender.handleRequest(request);
+      },
+      onMalformed: (error) => fail(status.INTERNAL, `malformed DeltaDiscoveryRequest: ${error.message}`),
+    });
+    return () => {
+      stream.end();
+      streamSender.close();
+      if (sender === streamSender) sender = undefined;
+    };
   }
 
   function ended(kind: KdsStreamKind, call: RawClientCall | undefined, end: KdsStreamEnd): void {
@@ -197,8 +214,8 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
       if (channel) return;
       channel = new Client(options.address, options.credentials ?? grpcCredentials.createInsecure(), {
         ...channelDefaults,
-        "grpc.initial_reconnect_backoff_ms": backoff.initialDelayMs,
-        "grpc.max_reconnect_backoff_ms": backoff.maxDelayMs,
+        "grpc.initial_reconnect_backoff_ms": initialDelayMs,
+        "grpc.max_reconnect_backoff_ms": maxDelayMs,
         ...options.grpcOptions,
       });
       unsubscribe = options.zoneToGlobal.subscribe((type) => sender?.resourcesChanged(type));

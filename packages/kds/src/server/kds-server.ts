@@ -79,37 +79,38 @@ export function createKdsServer(options: KdsServerOptions): KdsServer {
 
   /** Authenticates and registers the zone; undefined if the stream was refused or is already gone. */
   async function open(call: RawServerCall, kind: KdsStreamKind): Promise<OpenedStream | undefined> {
-    const admission = await admitZone(call.metadata, options.authenticateZone);
+    const admission = await admitZone(call.metadata, (zone, token, metadata) =>
+      options.authenticateZone(zone, token, metadata),
+    );
     if (!admission.ok) {
       call.emit("error", { code: admission.code, details: admission.reason });
       return undefined;
     }
     if (call.cancelled) return undefined;
     const { identity } = admission;
-    const cleanups: Array<() => void> = [];
-    let closed = false;
-    const close = (reason: string, code?: status) => {
-      if (closed) return;
-      closed = true;
-      for (const cleanup of cleanups) cleanup();
-      if (claim.ok) {
-        claim.stream.stats.closed(reason);
-        registry.release(identity.zone, claim.stream);
-      }
-      if (code === undefined) call.end();
-      else call.emit("error", { code, details: reason });
-    };
     const claim = registry.claim(identity, call.getPeer(), kind, (reason) => close(reason, status.ABORTED));
     if (!claim.ok) {
       call.emit("error", { code: status.ALREADY_EXISTS, details: claim.reason });
       return undefined;
+    }
+    const registered = claim.stream;
+    const cleanups: Array<() => void> = [];
+    let closed = false;
+    function close(reason: string, code?: status): void {
+      if (closed) return;
+      closed = true;
+      for (const cleanup of cleanups) cleanup();
+      registered.stats.closed(reason);
+      registry.release(identity.zone, registered);
+      if (code === undefined) call.end();
+      else call.emit("error", { code, details: reason });
     }
     call.on("cancelled", () => close("cancelled by the zone"));
     call.on("error", () => close("stream error"));
     call.on("end", () => close("ended by the zone"));
     return {
       identity,
-      registered: claim.stream,
+      registered,
       onClose: (cleanup) => cleanups.push(cleanup),
       fail: (code, reason) => close(reason, code),
     };
