@@ -51,7 +51,14 @@ const mtls = z
     }
   });
 
-const namedBackend = z.strictObject({ name: nonEmptyString, type: nonEmptyString, conf: z.record(z.string(), z.unknown()).optional() });
+const backendConf = z.record(z.string(), z.unknown()).optional();
+const loggingBackend = z.strictObject({ name: nonEmptyString, type: z.enum(["file", "tcp"]), format: z.string().optional(), conf: backendConf });
+const tracingBackend = z.strictObject({
+  name: nonEmptyString,
+  type: z.enum(["zipkin", "datadog"]),
+  sampling: z.number().min(0).max(100).optional(),
+  conf: backendConf,
+});
 
 const prometheusConf = z.strictObject({
   port: portSchema.optional(),
@@ -67,8 +74,8 @@ const prometheusConf = z.strictObject({
 
 export const meshBody = z.strictObject({
   mtls: mtls.optional(),
-  tracing: z.strictObject({ defaultBackend: z.string().optional(), backends: z.array(namedBackend).optional() }).optional(),
-  logging: z.strictObject({ defaultBackend: z.string().optional(), backends: z.array(namedBackend).optional() }).optional(),
+  tracing: z.strictObject({ defaultBackend: z.string().optional(), backends: z.array(tracingBackend).optional() }).optional(),
+  logging: z.strictObject({ defaultBackend: z.string().optional(), backends: z.array(loggingBackend).optional() }).optional(),
   metrics: z
     .strictObject({
       enabledBackend: z.string().optional(),
