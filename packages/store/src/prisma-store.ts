@@ -53,7 +53,8 @@ export class PrismaResourceStore implements OpenedStore {
       SELECT r.type, r.mesh, r.name, r.version, r.labels, r.spec, r."creationTime", r."modificationTime", COUNT(*) OVER () AS total
       FROM resources r WHERE ${where} ORDER BY r.name, r.mesh ${pageClause(query)}`;
     if (rows[0]) return { total: Number(rows[0].total), items: rows.map(toStoredResource) };
-    if (!query.offset) return { total: 0, items: [] };
+    const pageCouldHoldMatches = !query.offset && query.size !== 0;
+    if (pageCouldHoldMatches) return { total: 0, items: [] };
     const [{ total }] = await reader.$queryRaw<[{ total: bigint | number }]>`SELECT COUNT(*) AS total FROM resources r WHERE ${where}`;
     return { total: Number(total), items: [] };
   }

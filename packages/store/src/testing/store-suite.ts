@@ -161,7 +161,9 @@ export function runStoreSuite(name: string, target: StoreSuiteTarget): void {
       const page = await store.list({ type: "Dataplane", offset: 1, size: 2 });
       assert.equal(page.total, 4);
       assert.deepEqual(page.items.map((r) => `${r.mesh}/${r.name}`), ["zeta/a", "default/b"]);
-      assert.deepEqual((await store.list({ type: "Dataplane", offset: 4, size: 2 })).items, []);
+      assert.deepEqual(await store.list({ type: "Dataplane", offset: 4, size: 2 }), { total: 4, items: [] });
+      assert.deepEqual(await store.list({ type: "Dataplane", size: 0 }), { total: 4, items: [] });
+      assert.deepEqual(await store.list({ type: "Dataplane", mesh: "nowhere" }), { total: 0, items: [] });
 
       const inMesh = await store.list({ type: "Dataplane", mesh: "default", size: 2 });
       assert.equal(inMesh.total, 3);
