@@ -1,9 +1,10 @@
 // zmctl as a real child process against a real API server (SQLite store in a temp dir).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
 import { resourceTypes } from "@zonemesh/resources";
 import { createApiServer, loadOrCreateSigningKeys } from "@zonemesh/cp/api-server";
@@ -186,4 +187,17 @@ test("generated tokens: an admin token lets a remote caller in; dataplane and zo
   } finally {
     await remote.close();
   }
+});
+
+// Last: these examples add policies and dataplanes to mesh "default" that the tests above do not expect.
+test("Kuma's documented examples apply unchanged", async () => {
+  const fixtures = fileURLToPath(new URL("../../../packages/resources/test/fixtures/kuma-docs/", import.meta.url));
+  const files = (await readdir(fixtures)).filter((f) => f.endsWith(".yaml")).map((f) => join(fixtures, f));
+  assert.ok(files.length > 10);
+  await api.store.create({ type: "Mesh", mesh: "", name: "mesh-1", spec: {} });
+  const result = await run("apply", ...files.flatMap((f) => ["-f", f]));
+  assert.equal(result.code, 0, result.stderr);
+  const applied = result.stdout.trim().split("\n");
+  assert.ok(applied.length >= 50, `${applied.length} resources applied`);
+  for (const line of applied) assert.match(line, / (created|updated)$/);
 });
