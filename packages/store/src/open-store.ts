@@ -15,6 +15,7 @@ const optionsSchema = z.object({
   url: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "the store URL must start with postgres:// or postgresql:// (unset it for the embedded SQLite store)")
+    .or(z.literal(""))
     .optional(),
   dataDir: z.string().min(1).optional(),
 });
@@ -24,8 +25,10 @@ export interface OpenedStore extends ResourceStore {
   readonly appliedMigrations: string[];
 }
 
-/** Opens the store and brings its database schema up to date first. */
-export function openStore(options: StoreOptions = {}): Promise<OpenedStore> {
-  const { url, dataDir = ".data" } = optionsSchema.parse(options);
+/** Opens the store and brings its database schema up to date first. An empty `url` counts as unset. */
+export async function openStore(options: StoreOptions = {}): Promise<OpenedStore> {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new Error(`invalid store options: ${z.prettifyError(parsed.error)}`);
+  const { url, dataDir = ".data" } = parsed.data;
   return url ? openPostgresStore(url) : openSqliteStore(join(dataDir, "zonemesh.db"));
 }
