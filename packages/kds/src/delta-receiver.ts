@@ -30,10 +30,9 @@ class RejectedResponse extends Error {
 
 /**
  * The receiving side of one stream: subscribes to its types with the versions it
- * holds, then applies responses one at a time in arrival order and ACKs or NACKs each.
+ * holds, then applies responses and ACKs or NACKs each.
  */
 export class DeltaReceiver {
-  private queue: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly options: DeltaReceiverOptions) {}
@@ -59,15 +58,13 @@ export class DeltaReceiver {
     }
   }
 
-  handleResponse(response: DeltaDiscoveryResponse): void {
-    this.queue = this.queue.then(() => this.process(response));
-  }
 
   close(): void {
     this.closed = true;
   }
 
-  private async process(response: DeltaDiscoveryResponse): Promise<void> {
+  /** Applies one response and ACKs or NACKs it; the caller awaits it before handing over the next. */
+  async handleResponse(response: DeltaDiscoveryResponse): Promise<void> {
     if (this.closed) return;
     const { type, nonce } = response;
     const subscribed = this.options.types.includes(type);

@@ -5,7 +5,8 @@ import type { MessageCodec } from "./wire/kds-service";
 type RawCall = ServerDuplexStream<Buffer, Buffer> | ClientDuplexStream<Buffer, Buffer>;
 
 export interface MessageStreamHandlers<In> {
-  onMessage(message: In): void;
+  /** When this returns a promise, no further message is delivered until it settles. */
+  onMessage(message: In): void | Promise<void>;
   /** A message that does not decode; the stream is unusable after it. */
   onMalformed(error: Error): void;
 }
@@ -33,7 +34,13 @@ export class MessageStream<In, Out> {
         handlers.onMalformed(error as Error);
         return;
       }
-      handlers.onMessage(message);
+      const handled = handlers.onMessage(message);
+      if (!handled) return;
+      // Pausing the call also stops reading from the socket, so a peer that floods us is held back by flow control.
+      this.call.pause();
+      void handled.finally(() => {
+        if (!this.ended) this.call.resume();
+      });
     });
   }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { Client, credentials, status, type StatusObject } from "@grpc/grpc-js";
 import { resource, startGlobal, startZone, waitFor, type TestGlobal, type TestZone } from "./test-support/harness";
-import { kdsSyncService } from "./wire/kds-service";
+import { kdsSyncService, requestCodec, responseCodec } from "./wire/kds-service";
 import { zoneMetadata } from "./zone-metadata";
 
 const cleanup: Array<() => unknown> = [];
@@ -54,29 +54,56 @@ test("a peer sending malformed messages on either stream is cut off with INVALID
   await steadyStillSyncs(global, steady, "after-garbage");
 });
 
+/** A hand-driven zone on the zoneToGlobal stream: sends raw responses, collects the global's ACKs/NACKs by nonce. */
+function rawZoneSender(port: number, zone: string) {
+  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+  cleanup.push(() => client.close());
+  const metadata = zoneMetadata({ zone, instanceId: `${zone}-1`, version: "" }, `token-${zone}`);
+  const call = client.makeBidiStreamRequest(kdsSyncService.zoneToGlobal.path, (b: Buffer) => b, (b: Buffer) => b, metadata);
+  call.on("error", () => {});
+  const answers: Array<{ nonce: string; error?: string }> = [];
+  call.on("data", (bytes: Buffer) => {
+    const request = requestCodec.decode(bytes);
+    if (request.responseNonce) answers.push({ nonce: request.responseNonce, error: request.errorDetail?.message });
+  });
+  const send = (nonce: string, name: string, body: string) =>
+    call.write(responseCodec.encode({
+      systemVersionInfo: "", type: "Dataplane", nonce, removedResources: [],
+      resources: [{ mesh: "default", name, version: name, labels: {}, body: Buffer.from(body) }],
+    }));
+  return { call, answers, send };
+}
+
 test("resources whose body is not JSON are NACKed with the reason, not applied", async () => {
   const { global } = await globalWithSteadyZone();
-  const client = new Client(`127.0.0.1:${global.port}`, credentials.createInsecure());
-  cleanup.push(() => client.close());
-  const { responseCodec, requestCodec } = await import("./wire/kds-service");
-  const call = client.makeBidiStreamRequest(
-    kdsSyncService.zoneToGlobal.path, (b: Buffer) => b, (b: Buffer) => b,
-    zoneMetadata({ zone: "liar", instanceId: "l-1", version: "" }, "token-liar"),
-  );
-  call.on("error", () => {});
-  const nack = new Promise<string>((resolve) => {
-    call.on("data", (bytes: Buffer) => {
-      const request = requestCodec.decode(bytes);
-      if (request.responseNonce === "n-1") resolve(request.errorDetail?.message ?? "ACK");
-    });
-  });
-  call.write(responseCodec.encode({
-    systemVersionInfo: "", type: "Dataplane", nonce: "n-1", removedResources: [],
-    resources: [{ mesh: "default", name: "web", version: "x", labels: {}, body: Buffer.from("{not json") }],
-  }));
-  assert.match(await nack, /^resource "web" in mesh "default": body is not JSON: /);
+  const liar = rawZoneSender(global.port, "liar");
+  liar.send("n-1", "web", "{not json");
+  await waitFor("NACK", () => liar.answers.length === 1);
+  assert.equal(liar.answers[0]!.nonce, "n-1");
+  assert.match(liar.answers[0]!.error ?? "", /^resource "web" in mesh "default": body is not JSON: /);
   assert.deepEqual(global.fromZone("liar").contents(), {});
-  call.cancel();
+  liar.call.cancel();
+});
+
+test("responses sent back to back are applied one at a time, in order", async () => {
+  const { global } = await globalWithSteadyZone();
+  const store = global.fromZone("eager");
+  const apply = store.apply.bind(store);
+  const applied: string[] = [];
+  let running = 0;
+  store.apply = async (type, delta) => {
+    assert.equal(++running, 1, "no two applies at once");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    applied.push(delta.upserted[0]!.name);
+    apply(type, delta);
+    running--;
+  };
+  const eager = rawZoneSender(global.port, "eager");
+  for (const n of [1, 2, 3, 4]) eager.send(`n-${n}`, `dp-${n}`, "{}");
+  await waitFor("four ACKs", () => eager.answers.length === 4);
+  assert.deepEqual(eager.answers, ["n-1", "n-2", "n-3", "n-4"].map((nonce) => ({ nonce, error: undefined })));
+  assert.deepEqual(applied, ["dp-1", "dp-2", "dp-3", "dp-4"]);
+  eager.call.cancel();
 });
 
 test("a zone that NACKs everything is not resent the same delta and does not hold up other zones", async () => {

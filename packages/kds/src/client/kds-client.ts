@@ -163,7 +163,7 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
     stream.listen({
       onMessage: (response) => {
         established();
-        receiver.handleResponse(response);
+        return receiver.handleResponse(response);
       },
       onMalformed: (error) => fail(status.INTERNAL, `malformed DeltaDiscoveryResponse: ${error.message}`),
     });
