@@ -1,6 +1,7 @@
 import { typeNames, typed, type CircuitBreakerThresholds, type Cluster, type Duration, type HealthCheck, type HttpProtocolOptions, type OutlierDetection, type Typed } from "@zonemesh/xds";
 import { isHttp2Protocol, isHttpProtocol } from "./catalog";
 import { adsConfigSource, definedFields, kumaDuration } from "./envoy-values";
+import { headerValueOptions } from "./header-values";
 import type { Warn } from "./input";
 import type { CircuitBreakerConf, HealthCheckConf, LoadBalancingConf } from "./policy-confs";
 import type { Merged, OutboundPolicies } from "./resolved-policies";
@@ -70,39 +71,64 @@ function circuitBreaker(conf: CircuitBreakerConf): Pick<Cluster, "circuit_breake
 /** Kuma's MeshHealthCheck defaults. */
 const healthCheckDefaults = { interval: "1m", timeout: "15s", unhealthyThreshold: 5, healthyThreshold: 1 };
 
+function healthChecker(conf: HealthCheckConf, protocol: string): Partial<HealthCheck> | undefined {
+  if (protocol === "grpc" && !conf.grpc?.disabled) {
+    return { grpc_health_check: definedFields({ service_name: conf.grpc?.serviceName, authority: conf.grpc?.authority }) };
+  }
+  if (isHttpProtocol(protocol) && !conf.http?.disabled) {
+    const http = conf.http ?? {};
+    const headers = http.requestHeadersToAdd ? headerValueOptions(http.requestHeadersToAdd) : [];
+    const checker = definedFields<NonNullable<HealthCheck["http_health_check"]>>({
+      path: http.path ?? "/",
+      expected_statuses: http.expectedStatuses?.map((status) => ({ start: status, end: status + 1 })),
+      request_headers_to_add: headers.length > 0 ? headers : undefined,
+    });
+    return { http_health_check: checker };
+  }
+  if (!conf.tcp?.disabled) {
+    // Kuma's send/receive payloads are base64, which is how bytes are written in plain objects.
+    const tcp = definedFields<NonNullable<HealthCheck["tcp_health_check"]>>({
+      send: conf.tcp?.send ? { binary: conf.tcp.send } : undefined,
+      receive: conf.tcp?.receive?.map((binary) => ({ binary })),
+    });
+    return { tcp_health_check: tcp };
+  }
+  return undefined;
+}
+
 function healthCheck(merged: Merged<HealthCheckConf>, protocol: string, warn: Warn): HealthCheck | undefined {
   const conf = merged.conf;
-  let checker: Partial<HealthCheck> | undefined;
-  if (protocol === "grpc" && !conf.grpc?.disabled) {
-    checker = { grpc_health_check: { ...(conf.grpc?.serviceName ? { service_name: conf.grpc.serviceName } : {}), ...(conf.grpc?.authority ? { authority: conf.grpc.authority } : {}) } };
-  } else if (isHttpProtocol(protocol) && !conf.http?.disabled) {
-    const statuses = conf.http?.expectedStatuses?.map((status) => ({ start: status, end: status + 1 }));
-    checker = { http_health_check: { path: conf.http?.path ?? "/", ...(statuses ? { expected_statuses: statuses } : {}) } };
-  } else if (!conf.tcp?.disabled) {
-    // Kuma's send/receive payloads are base64, which is how bytes are written in plain objects.
-    const tcp = { ...(conf.tcp?.send ? { send: { binary: conf.tcp.send } } : {}), ...(conf.tcp?.receive ? { receive: conf.tcp.receive.map((binary) => ({ binary })) } : {}) };
-    checker = { tcp_health_check: tcp as HealthCheck["tcp_health_check"] };
-  }
+  const checker = healthChecker(conf, protocol);
   if (!checker) {
     warn(merged.origins, `no health checker is enabled for a ${protocol} service`);
     return undefined;
   }
-  return {
+  const optionalDuration = (value: string | undefined) => (value ? kumaDuration(value) : undefined);
+  return definedFields<HealthCheck>({
     timeout: kumaDuration(conf.timeout ?? healthCheckDefaults.timeout),
     interval: kumaDuration(conf.interval ?? healthCheckDefaults.interval),
     unhealthy_threshold: { value: conf.unhealthyThreshold ?? healthCheckDefaults.unhealthyThreshold },
     healthy_threshold: { value: conf.healthyThreshold ?? healthCheckDefaults.healthyThreshold },
-    ...(conf.noTrafficInterval ? { no_traffic_interval: kumaDuration(conf.noTrafficInterval) } : {}),
-    ...(conf.intervalJitter ? { interval_jitter: kumaDuration(conf.intervalJitter) } : {}),
-    ...(conf.reuseConnection !== undefined ? { reuse_connection: { value: conf.reuseConnection } } : {}),
+    unhealthy_interval: optionalDuration(conf.unhealthyInterval),
+    no_traffic_interval: optionalDuration(conf.noTrafficInterval),
+    initial_jitter: optionalDuration(conf.initialJitter),
+    interval_jitter: optionalDuration(conf.intervalJitter),
+    interval_jitter_percent: conf.intervalJitterPercent,
+    reuse_connection: conf.reuseConnection === undefined ? undefined : { value: conf.reuseConnection },
+    event_log_path: conf.eventLogPath,
+    always_log_health_check_failures: conf.alwaysLogHealthCheckFailures,
     ...checker,
-  };
+  });
 }
 
 const lbPolicies = { RoundRobin: undefined, LeastRequest: "LEAST_REQUEST", RingHash: "RING_HASH", Random: "RANDOM", Maglev: "MAGLEV" } as const;
 
-function loadBalancer(conf: LoadBalancingConf): Partial<Cluster> {
-  const balancer = conf.loadBalancer;
+function loadBalancer(merged: Merged<LoadBalancingConf>, warn: Warn): Partial<Cluster> {
+  const locality = merged.conf.localityAwareness;
+  if (!locality?.disabled && (locality?.localZone || locality?.crossZone)) {
+    warn(merged.origins, "localityAwareness localZone affinity tags and crossZone failover are not supported: the local zone is preferred, then any other zone");
+  }
+  const balancer = merged.conf.loadBalancer;
   if (!balancer) return {};
   const policy = lbPolicies[balancer.type];
   const cluster: Partial<Cluster> & { maglev_lb_config?: object } = policy ? { lb_policy: policy } : {};
@@ -117,6 +143,16 @@ function loadBalancer(conf: LoadBalancingConf): Partial<Cluster> {
   }
   if (balancer.type === "Maglev" && balancer.maglev?.tableSize) cluster.maglev_lb_config = { table_size: { value: balancer.maglev.tableSize } };
   return cluster;
+}
+
+/** Below the healthy panic threshold Envoy balances over all hosts, healthy or not, unless told to fail instead. */
+function commonLbConfig(healthyPanicThreshold: number | undefined, failTrafficOnPanic: boolean | undefined): Pick<Cluster, "common_lb_config"> {
+  if (healthyPanicThreshold === undefined && !failTrafficOnPanic) return {};
+  const config = definedFields<NonNullable<Cluster["common_lb_config"]>>({
+    healthy_panic_threshold: healthyPanicThreshold === undefined ? undefined : { value: healthyPanicThreshold },
+    zone_aware_lb_config: failTrafficOnPanic ? { fail_traffic_on_panic: true } : undefined,
+  });
+  return { common_lb_config: config };
 }
 
 export interface OutboundClusterSpec {
@@ -137,11 +173,11 @@ export function outboundCluster(spec: OutboundClusterSpec, policies: OutboundPol
     type: "EDS",
     eds_cluster_config: { eds_config: adsConfigSource },
     connect_timeout: clusterTimeouts.connect,
-    ...(policies.loadBalancing ? loadBalancer(policies.loadBalancing.conf) : {}),
+    ...(policies.loadBalancing ? loadBalancer(policies.loadBalancing, warn) : {}),
     ...(check ? { health_checks: [check] } : {}),
     ...(limits.circuit_breakers ? { circuit_breakers: limits.circuit_breakers } : {}),
     ...(limits.outlier_detection ? { outlier_detection: limits.outlier_detection } : {}),
-    ...(limits.healthyPanicThreshold !== undefined ? { common_lb_config: { healthy_panic_threshold: { value: limits.healthyPanicThreshold } } } : {}),
+    ...commonLbConfig(limits.healthyPanicThreshold, policies.healthCheck?.conf.failTrafficOnPanic),
     ...(mtls ? { transport_socket: outboundTransportSocket(mesh, spec.service, spec.tags) } : {}),
     ...(isHttpProtocol(spec.protocol) ? { typed_extension_protocol_options: httpProtocolOptions(isHttp2Protocol(spec.protocol), clusterTimeouts.idle) } : {}),
   };

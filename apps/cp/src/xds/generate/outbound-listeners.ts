@@ -7,7 +7,8 @@ import type { GenerateInput } from "./input";
 import { listenerName } from "./names";
 import type { Outbound } from "./outbounds";
 import type { ProxyPolicies } from "./resolved-policies";
-import { backendClusters, outboundRouteConfiguration, type RouteContext } from "./routes";
+import { backendClusters, type RouteContext } from "./backend-refs";
+import { outboundRouteConfiguration } from "./routes";
 import { timeouts } from "./timeouts";
 
 function tcpProxy(outbound: Outbound, input: GenerateInput, policies: ProxyPolicies, context: RouteContext, sourceService: string): Filter {

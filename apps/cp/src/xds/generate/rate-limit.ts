@@ -1,6 +1,7 @@
-import { envoyRoot, typeNames, typed, type Filter, type HeaderValueOption, type HttpFilter, type HttpLocalRateLimit, type NetworkLocalRateLimit } from "@zonemesh/xds";
+import { envoyRoot, typeNames, typed, type Filter, type HttpFilter, type HttpLocalRateLimit, type NetworkLocalRateLimit } from "@zonemesh/xds";
 import { durationToMillis } from "@zonemesh/resources";
 import { envoyDuration } from "./envoy-values";
+import { headerValueOptions } from "./header-values";
 import type { Warn } from "./input";
 import type { RateLimitConf } from "./policy-confs";
 import type { FromRule } from "./resolved-policies";
@@ -29,10 +30,7 @@ export function httpRateLimitFilters(rules: FromRule<RateLimitConf>[], warn: War
     if (code) config.status = { code };
     else warn(rule.origins, `onRateLimit.status ${status} is not an HTTP status Envoy can send`);
   }
-  const headers: HeaderValueOption[] = [
-    ...(http.onRateLimit?.headers?.set ?? []).map(({ name, value }): HeaderValueOption => ({ header: { key: name, value }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" })),
-    ...(http.onRateLimit?.headers?.add ?? []).map(({ name, value }): HeaderValueOption => ({ header: { key: name, value } })),
-  ];
+  const headers = headerValueOptions(http.onRateLimit?.headers ?? {});
   if (headers.length > 0) config.response_headers_to_add = headers;
   return [{ name: "envoy.filters.http.local_ratelimit", typed_config: typed(typeNames.httpLocalRateLimit, config) }];
 }

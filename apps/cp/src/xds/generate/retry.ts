@@ -1,6 +1,9 @@
 import type { HeaderMatcher, RetryPolicy } from "@zonemesh/xds";
-import { kumaDuration } from "./envoy-values";
+import { definedFields, kumaDuration } from "./envoy-values";
+import { headerMatcher } from "./header-matcher";
+import type { Warn } from "./input";
 import type { RetryConf } from "./policy-confs";
+import type { Merged } from "./resolved-policies";
 
 const httpRetryOn: Record<string, string> = {
   "5xx": "5xx",
@@ -27,32 +30,49 @@ function backOff(conf: { baseInterval?: string; maxInterval?: string } | undefin
   return { retry_back_off: { base_interval: kumaDuration(conf.baseInterval), ...(conf.maxInterval ? { max_interval: kumaDuration(conf.maxInterval) } : {}) } };
 }
 
+type RateLimitedBackOff = NonNullable<NonNullable<RetryConf["http"]>["rateLimitedBackOff"]>;
+
+/** Back off as the upstream's rate-limit reset headers say, up to maxInterval. */
+function rateLimitedBackOff(conf: RateLimitedBackOff | undefined): object | undefined {
+  if (!conf?.resetHeaders?.length) return undefined;
+  return {
+    reset_headers: conf.resetHeaders.map(({ name, format }) => ({ name, ...(format === "UnixTimestamp" ? { format: "UNIX_TIMESTAMP" } : {}) })),
+    ...(conf.maxInterval ? { max_interval: kumaDuration(conf.maxInterval) } : {}),
+  };
+}
+
 /** MeshRetry for a route: `grpc` for gRPC services, `http` otherwise. */
-export function retryPolicy(conf: RetryConf, protocol: string): RetryPolicy | undefined {
+export function retryPolicy(merged: Merged<RetryConf>, protocol: string, warn: Warn): RetryPolicy | undefined {
+  const conf = merged.conf;
   if (protocol === "grpc" && conf.grpc) {
     const grpc = conf.grpc;
-    return {
+    return definedFields<RetryPolicy>({
       retry_on: (grpc.retryOn ?? Object.keys(grpcRetryOn)).map((condition) => grpcRetryOn[condition]).join(","),
-      ...(grpc.numRetries !== undefined ? { num_retries: { value: grpc.numRetries } } : {}),
-      ...(grpc.perTryTimeout ? { per_try_timeout: kumaDuration(grpc.perTryTimeout) } : {}),
+      num_retries: grpc.numRetries === undefined ? undefined : { value: grpc.numRetries },
+      per_try_timeout: grpc.perTryTimeout ? kumaDuration(grpc.perTryTimeout) : undefined,
       ...backOff(grpc.backOff),
-    };
+      rate_limited_retry_back_off: rateLimitedBackOff(grpc.rateLimitedBackOff),
+    });
   }
   const http = conf.http;
   if (!http) return undefined;
+  if (http.hostSelection?.length || http.hostSelectionMaxAttempts !== undefined) warn(merged.origins, "MeshRetry hostSelection is not supported and was ignored");
   const conditions = http.retryOn ?? [];
   const statusCodes = conditions.filter((condition) => /^\d{3}$/.test(condition)).map(Number);
   const methods = conditions.filter((condition) => condition.startsWith("HttpMethod")).map((condition) => condition.slice("HttpMethod".length).toUpperCase());
   const named = conditions.filter((condition) => condition in httpRetryOn).map((condition) => httpRetryOn[condition] as string);
   const retryOn = [...(named.length > 0 || statusCodes.length > 0 ? named : defaultHttpRetryOn), ...(statusCodes.length > 0 ? ["retriable-status-codes"] : [])];
-  const policy = {
+  // Only requests with these methods and headers are retried.
+  const requestHeaders = [...methods.map((method): HeaderMatcher => ({ name: ":method", string_match: { exact: method } })), ...(http.retriableRequestHeaders ?? []).map(headerMatcher)];
+  const responseHeaders = (http.retriableResponseHeaders ?? []).map(headerMatcher);
+  return definedFields<RetryPolicy>({
     retry_on: retryOn.join(","),
-    ...(http.numRetries !== undefined ? { num_retries: { value: http.numRetries } } : {}),
-    ...(http.perTryTimeout ? { per_try_timeout: kumaDuration(http.perTryTimeout) } : {}),
+    num_retries: http.numRetries === undefined ? undefined : { value: http.numRetries },
+    per_try_timeout: http.perTryTimeout ? kumaDuration(http.perTryTimeout) : undefined,
     ...backOff(http.backOff),
-    ...(statusCodes.length > 0 ? { retriable_status_codes: statusCodes } : {}),
-    // Only requests with these methods are retried.
-    ...(methods.length > 0 ? { retriable_request_headers: methods.map((method): HeaderMatcher => ({ name: ":method", string_match: { exact: method } })) } : {}),
-  };
-  return policy as RetryPolicy;
+    rate_limited_retry_back_off: rateLimitedBackOff(http.rateLimitedBackOff),
+    retriable_status_codes: statusCodes.length > 0 ? statusCodes : undefined,
+    retriable_headers: responseHeaders.length > 0 ? responseHeaders : undefined,
+    retriable_request_headers: requestHeaders.length > 0 ? requestHeaders : undefined,
+  });
 }

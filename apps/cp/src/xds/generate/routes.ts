@@ -1,19 +1,13 @@
-import type { HeaderMatcher, HeaderValueOption, QueryParameterMatcher, Route, RouteAction, RouteConfiguration, RouteMatch } from "@zonemesh/xds";
-import type { ServiceInfo } from "./catalog";
-import type { ClusterRefs } from "./cluster-refs";
+import type { QueryParameterMatcher, Route, RouteAction, RouteConfiguration, RouteMatch } from "@zonemesh/xds";
+import { backendClusters, type RouteContext } from "./backend-refs";
 import { hashPolicies } from "./hash-policies";
-import type { PolicyOrigin, Warn } from "./input";
+import { headerMatcher } from "./header-matcher";
 import type { Outbound } from "./outbounds";
-import type { BackendRef, HttpRouteFilter, HttpRouteMatch, HttpRouteRule } from "./policy-confs";
+import type { HttpRouteMatch, HttpRouteRule } from "./policy-confs";
 import type { OutboundPolicies } from "./resolved-policies";
 import { retryPolicy } from "./retry";
+import { routeFilters, withFilters } from "./route-filters";
 import { timeouts } from "./timeouts";
-
-export interface RouteContext {
-  catalog: ReadonlyMap<string, ServiceInfo>;
-  clusters: ClusterRefs;
-  warn: Warn;
-}
 
 const pathRank = { Exact: 0, PathPrefix: 1, RegularExpression: 2 } as const;
 
@@ -27,22 +21,6 @@ function compareMatches(a: HttpRouteMatch, b: HttpRouteMatch): number {
     (b.headers?.length ?? 0) - (a.headers?.length ?? 0) ||
     (b.queryParams?.length ?? 0) - (a.queryParams?.length ?? 0)
   );
-}
-
-function headerMatcher(header: NonNullable<HttpRouteMatch["headers"]>[number]): HeaderMatcher {
-  const value = header.value ?? "";
-  switch (header.type ?? "Exact") {
-    case "Present":
-      return { name: header.name, present_match: true };
-    case "Absent":
-      return { name: header.name, present_match: true, invert_match: true };
-    case "Prefix":
-      return { name: header.name, string_match: { prefix: value } };
-    case "RegularExpression":
-      return { name: header.name, string_match: { safe_regex: { regex: value } } };
-    default:
-      return { name: header.name, string_match: { exact: value } };
-  }
 }
 
 function routeMatch(match: HttpRouteMatch): RouteMatch {
@@ -63,46 +41,6 @@ function routeMatch(match: HttpRouteMatch): RouteMatch {
   return { ...route, ...(headers.length > 0 ? { headers } : {}), ...(query.length > 0 ? { query_parameters: query } : {}) };
 }
 
-function headerOptions(modifier: { set?: { name: string; value: string }[]; add?: { name: string; value: string }[] }): HeaderValueOption[] {
-  return [
-    ...(modifier.set ?? []).map((header): HeaderValueOption => ({ header: { key: header.name, value: header.value }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" })),
-    ...(modifier.add ?? []).map((header): HeaderValueOption => ({ header: { key: header.name, value: header.value } })),
-  ];
-}
-
-function headerModifications(filters: HttpRouteFilter[], origins: PolicyOrigin[], warn: Warn): Partial<Route> {
-  const route: Partial<Route> = {};
-  const append = <K extends keyof Route>(key: K, values: NonNullable<Route[K]> & unknown[]) => {
-    if (values.length > 0) (route[key] as unknown[]) = [...((route[key] as unknown[] | undefined) ?? []), ...values];
-  };
-  for (const filter of filters) {
-    if (filter.type === "RequestHeaderModifier" && filter.requestHeaderModifier) {
-      append("request_headers_to_add", headerOptions(filter.requestHeaderModifier));
-      append("request_headers_to_remove", filter.requestHeaderModifier.remove ?? []);
-    } else if (filter.type === "ResponseHeaderModifier" && filter.responseHeaderModifier) {
-      append("response_headers_to_add", headerOptions(filter.responseHeaderModifier));
-      append("response_headers_to_remove", filter.responseHeaderModifier.remove ?? []);
-    } else {
-      warn(origins, `MeshHTTPRoute filter ${filter.type} is not supported and was ignored`);
-    }
-  }
-  return route;
-}
-
-/** The clusters of a rule's backendRefs; refs to services nobody provides are dropped with a warning. */
-export function backendClusters(refs: BackendRef[], origins: PolicyOrigin[], context: RouteContext): { name: string; weight: number }[] {
-  const clusters: { name: string; weight: number }[] = [];
-  for (const ref of refs) {
-    if (!context.catalog.has(ref.name)) {
-      context.warn(origins, `backendRef ${ref.kind} ${JSON.stringify(ref.name)} is not a known service of the mesh`);
-      continue;
-    }
-    const weight = ref.weight ?? 1;
-    if (weight > 0) clusters.push({ name: context.clusters.ref(ref.name, ref.kind === "MeshServiceSubset" ? (ref.tags ?? {}) : {}), weight });
-  }
-  return clusters;
-}
-
 function clusterAction(clusters: { name: string; weight: number }[]): RouteAction {
   if (clusters.length === 1) return { cluster: (clusters[0] as { name: string }).name };
   return { weighted_clusters: { clusters: clusters.map(({ name, weight }) => ({ name, weight: { value: weight } })) } };
@@ -114,7 +52,7 @@ function clusterAction(clusters: { name: string; weight: number }[]): RouteActio
  */
 export function outboundRouteConfiguration(name: string, outbound: Outbound, policies: OutboundPolicies, context: RouteContext): RouteConfiguration {
   const limits = timeouts(policies.timeout);
-  const retry = policies.retry && retryPolicy(policies.retry.conf, outbound.protocol);
+  const retry = policies.retry && retryPolicy(policies.retry, outbound.protocol, context.warn);
   const hashing = policies.loadBalancing ? hashPolicies(policies.loadBalancing, context.warn) : [];
   const action = (clusters: { name: string; weight: number }[]): RouteAction => ({
     ...clusterAction(clusters),
@@ -134,7 +72,9 @@ export function outboundRouteConfiguration(name: string, outbound: Outbound, pol
       context.warn(origins, `a rule for ${outbound.service} has no usable backendRefs and was left out`);
       continue;
     }
-    routes.push({ match: routeMatch(match), route: action(clusters), ...headerModifications(rule.default.filters ?? [], origins, context.warn) });
+    const envoyMatch = routeMatch(match);
+    const filtered = routeFilters(rule.default.filters ?? [], envoyMatch, origins, context);
+    routes.push({ match: envoyMatch, ...(filtered.redirect ? { redirect: filtered.redirect } : { route: withFilters(action(clusters), filtered) }), ...filtered.route });
   }
   const catchAll = routes.some((route) => route.match.prefix === "/" && !route.match.headers && !route.match.query_parameters);
   if (!catchAll) routes.push({ match: { prefix: "/" }, route: action([{ name: context.clusters.ref(outbound.service), weight: 1 }]) });
