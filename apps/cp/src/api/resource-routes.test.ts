@@ -106,6 +106,7 @@ function apiSuite(backend: string, start: () => Promise<TestApiServer>) {
         const response = await call(api.url, "PUT", itemPath(type, "inside", "doomed"), { body: exampleResource(type, "inside", "doomed") });
         assert.equal(response.status, 201, `${type.name}: ${JSON.stringify(response.body)}`);
       }
+      assert.equal((await call(api.url, "DELETE", "/meshes/doomed", { headers: { "if-match": '"2"' } })).status, 409);
       assert.equal((await call(api.url, "DELETE", "/meshes/doomed")).status, 200);
       assert.equal((await call(api.url, "GET", "/meshes/doomed")).status, 404);
       for (const type of resourceTypes.filter((t) => t.scope === "Mesh")) {

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { resourceTypes } from "@zonemesh/resources";
-import type { ResourceKey, ResourceStore, StoredResource } from "@zonemesh/store";
+import { ConflictError, type ResourceKey, type ResourceStore, type StoredResource } from "@zonemesh/store";
 import { etagOf, ifMatchVersion } from "./etag";
 import { listQueryParameters, nextPageUrl, parsePage } from "./list-query";
 import { requireMesh } from "./mesh-exists";
@@ -128,18 +128,25 @@ function itemRoutes(
       summary: `Delete a ${type.name}`,
       description:
         type.name === "Mesh"
-          ? "Deletes the mesh and, in the same transaction, every resource in it (dataplanes, policies, secrets...), as Kuma does."
+          ? "Deletes the mesh and, in the same transaction, every resource in it (dataplanes, policies, secrets...), as Kuma does. " +
+            "With `If-Match` the mesh's version is checked first."
           : "With `If-Match: \"<version>\"` the delete only succeeds if the stored version is that one (409 otherwise).",
       tag: type.name,
       responses: { 200: { description: "Deleted", schema: { type: "object" } } },
       handler: async (request) => {
         const key = keyOf(request);
         sync.assertWritable(type);
-        if (type.name === "Mesh") await store.deleteMesh(key.name);
-        else {
-          const version = ifMatchVersion(request);
+        const version = ifMatchVersion(request);
+        if (type.name !== "Mesh") {
           await store.delete(key, version === undefined ? undefined : { version });
+          return {};
         }
+        if (version !== undefined) {
+          // The store's cascade takes no version: check it first (a change in between is not caught).
+          const current = await found(request);
+          if (current.version !== version) throw new ConflictError(key, version, current.version);
+        }
+        await store.deleteMesh(key.name);
         return {};
       },
     },
