@@ -51,5 +51,14 @@ export function storedPolicyYaml(stored: { type: string; mesh: string; name: str
   return stringify({ type: stored.type, name: stored.name, mesh: stored.mesh, ...labels, ...stored.body });
 }
 
+/** Kuma's JSON of a parsed resource (what the BFF's policy procedures take). */
+export const wireOf = (resource: Resource) => ({
+  type: resource.type,
+  mesh: resource.mesh,
+  name: resource.name,
+  labels: resource.labels,
+  ...resource.body,
+});
+
 /** The errors at one field (for showing them next to a form input). */
 export const errorsAt = (errors: FieldError[], field: string) => errors.filter((error) => error.field === field).map((error) => error.reason);

@@ -38,6 +38,7 @@ describe("tRPC over HTTP", () => {
     assert.equal(status, 400);
     assert.equal(body.error.data.code, "BAD_REQUEST");
     assert.deepEqual(body.error.data.invalidParameters.map((p: { field: string }) => p.field), ["name"]);
+    assert.match(body.error.message, /^input is not valid: name: /);
   });
 
   it("passes the CP's own field errors through with the CP's status", async () => {

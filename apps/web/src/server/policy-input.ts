@@ -19,12 +19,3 @@ export const policyResourceInput = z.unknown().transform((input, ctx): Resource 
 });
 
 export const policyKeyInput = z.object({ type: policyTypeInput, mesh: z.string().min(1), name: z.string().min(1) });
-
-/** Kuma's JSON for a parsed resource. */
-export const toWireBody = (resource: Resource) => ({
-  type: resource.type,
-  mesh: resource.mesh,
-  name: resource.name,
-  labels: resource.labels,
-  ...resource.body,
-});

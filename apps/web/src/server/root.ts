@@ -5,6 +5,7 @@ import { meshesRouter } from "./routers/meshes";
 import { overviewRouter } from "./routers/overview";
 import { policiesRouter } from "./routers/policies";
 import { servicesRouter } from "./routers/services";
+import { topologyRouter } from "./routers/topology";
 import { zonesRouter } from "./routers/zones";
 import { createCallerFactory, router, type Context } from "./trpc";
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   services: servicesRouter,
   dataplanes: dataplanesRouter,
   policies: policiesRouter,
+  topology: topologyRouter,
 });
 export type AppRouter = typeof appRouter;
 

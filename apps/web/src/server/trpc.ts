@@ -15,6 +15,8 @@ const t = initTRPC.context<Context>().create({
         : [];
     return {
       ...shape,
+      // tRPC's default message for invalid input is the issues as JSON; say it in words instead.
+      message: inputIssues.length > 0 ? `input is not valid: ${inputIssues.map((i) => `${i.field || "(input)"}: ${i.reason}`).join("; ")}` : shape.message,
       data: {
         ...shape.data,
         // Field errors (`spec.from[0].default.action`...) from input validation or the CP, for forms to show at the field.

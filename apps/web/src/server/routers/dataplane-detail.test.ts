@@ -1,4 +1,4 @@
-// dataplanes.get and dataplanes.xds against a real global CP: networking, insight and the rules from `_rules`.
+// dataplanes.get against a real global CP: networking, insight and the rules from `_rules`.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { seedDataplane, seedMesh, startBff, type BffFixture } from "../testing/cp-api";

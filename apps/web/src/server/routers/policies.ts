@@ -2,7 +2,8 @@ import { z } from "zod";
 import { policyTypeNames, resourceTypes, typeByName, type PolicyTypeName, type Resource } from "@zonemesh/resources";
 import { apiPath, listQuery, listSchema, policyPreviewSchema, resourceMetaSchema, wireResourceSchema, type CpClient } from "../cp-client";
 import { pageInput } from "../page-input";
-import { policyKeyInput, policyResourceInput, policyTypeInput, toWireBody } from "../policy-input";
+import { wireOf } from "../../lib/policy-document";
+import { policyKeyInput, policyResourceInput, policyTypeInput } from "../policy-input";
 import { publicProcedure, router } from "../trpc";
 
 const pluralOf = (type: PolicyTypeName) => typeByName(type)!.plural;
@@ -55,12 +56,12 @@ export const policiesRouter = router({
    * against the stored version. A mutation only so the policy travels in a POST body, not the URL.
    */
   preview: publicProcedure.input(policyResourceInput).mutation(({ ctx, input: resource }) =>
-    ctx.cp.request({ method: "POST", path: `${itemPath(keyOf(resource))}/_preview`, body: toWireBody(resource), schema: policyPreviewSchema }),
+    ctx.cp.request({ method: "POST", path: `${itemPath(keyOf(resource))}/_preview`, body: wireOf(resource), schema: policyPreviewSchema }),
   ),
 
   /** Creates or replaces the policy on the global CP, which validates it again and syncs it to the zones. */
   upsert: publicProcedure.input(policyResourceInput).mutation(async ({ ctx, input: resource }) => {
-    return ctx.cp.request({ method: "PUT", path: itemPath(keyOf(resource)), body: toWireBody(resource), schema: wireResourceSchema });
+    return ctx.cp.request({ method: "PUT", path: itemPath(keyOf(resource)), body: wireOf(resource), schema: wireResourceSchema });
   }),
 
   delete: publicProcedure.input(policyKeyInput).mutation(async ({ ctx, input }) => {

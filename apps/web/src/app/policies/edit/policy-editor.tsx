@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { ErrorState } from "@/components/states";
 import { policyEditorHref } from "@/lib/links";
-import { checkPolicyText, writeField, type FieldPath } from "@/lib/policy-document";
+import { checkPolicyText, wireOf, writeField, type FieldPath } from "@/lib/policy-document";
 import { useTRPC } from "@/trpc/client";
 import { DeletePolicy } from "./delete-policy";
 import { PolicyForm } from "./policy-form";
@@ -58,7 +58,7 @@ export function PolicyEditor({ initialText, stored }: { initialText: string; sto
               type="button"
               className="primary"
               disabled={!check.ok || unchanged || upsert.isPending}
-              onClick={() => check.ok && upsert.mutate(check.resource)}
+              onClick={() => check.ok && upsert.mutate(wireOf(check.resource))}
             >
               {upsert.isPending ? "Applying…" : stored ? "Apply changes" : "Create policy"}
             </button>

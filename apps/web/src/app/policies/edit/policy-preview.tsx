@@ -6,6 +6,7 @@ import { useEffect } from "react";
 import type { Resource } from "@zonemesh/resources";
 import { ErrorState } from "@/components/states";
 import { dataplaneHref } from "@/lib/links";
+import { wireOf } from "@/lib/policy-document";
 import { useTRPC } from "@/trpc/client";
 import { TextDiff } from "./text-diff";
 
@@ -15,9 +16,9 @@ const PREVIEW_DELAY_MS = 400;
 export function PolicyPreview({ resource, storedText, text }: { resource: Resource; storedText: string; text: string }) {
   const trpc = useTRPC();
   const { mutate, data, error, isPending } = useMutation(trpc.policies.preview.mutationOptions());
-  const key = JSON.stringify(resource);
+  const key = JSON.stringify(wireOf(resource));
   useEffect(() => {
-    const timer = setTimeout(() => mutate(JSON.parse(key) as Resource), PREVIEW_DELAY_MS);
+    const timer = setTimeout(() => mutate(JSON.parse(key) as ReturnType<typeof wireOf>), PREVIEW_DELAY_MS);
     return () => clearTimeout(timer);
   }, [key, mutate]);
 
