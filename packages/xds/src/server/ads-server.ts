@@ -12,6 +12,8 @@ import { serveStream } from "./stream-session";
 export interface AdsServerOptions {
   cache: SnapshotCache;
   callbacks?: AdsCallbacks;
+  /** A stream without a first request by then is ended (DEADLINE_EXCEEDED). Default 15 s. */
+  firstRequestTimeoutMs?: number;
 }
 
 export interface AdsServer {
@@ -34,6 +36,7 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
     cache: options.cache,
     callbacks: options.callbacks ?? {},
     registry: new NodeStatusRegistry(),
+    firstRequestTimeoutMs: options.firstRequestTimeoutMs ?? 15_000,
     nextStreamId: () => ++streamIds,
     nextNonce: () => (++nonces).toString(36),
     openStreams: new Set(),

@@ -7,6 +7,7 @@ export interface ServerContext {
   cache: SnapshotCache;
   callbacks: AdsCallbacks;
   registry: NodeStatusRegistry;
+  firstRequestTimeoutMs: number;
   nextStreamId(): number;
   nextNonce(): string;
   /** Closers of the open streams, so the server can end them all. */

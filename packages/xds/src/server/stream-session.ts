@@ -30,10 +30,16 @@ export function serveStream<Request extends { node?: WireNode }, Response>(
   let stopWatching: (() => void) | undefined;
   let closed = false;
   let queue = Promise.resolve();
+  // A stream that never identifies itself would otherwise hold its slot until the connection dies.
+  const identifyTimer = setTimeout(
+    () => fail({ code: status.DEADLINE_EXCEEDED, details: `no discovery request within ${context.firstRequestTimeoutMs} ms of opening the stream` }),
+    context.firstRequestTimeoutMs,
+  ).unref();
 
   const release = () => {
     if (closed) return false;
     closed = true;
+    clearTimeout(identifyTimer);
     context.openStreams.delete(fail);
     stopWatching?.();
     if (stream) {
@@ -78,6 +84,7 @@ export function serveStream<Request extends { node?: WireNode }, Response>(
 
   const handle = async (request: Request) => {
     if (closed) return;
+    clearTimeout(identifyTimer);
     const current = stream ?? (await start(request));
     if (!current || !protocol || closed) return;
     callbacks.onRequest?.(current, request);

@@ -17,8 +17,9 @@ export class TestStream<Request, Response> {
     call.on("error", () => {});
   }
 
-  send(request: Request): void {
-    this.call.write(request);
+  /** Resolves once the request is handed to the transport (grpc-js drops a cancel that overtakes a write in flight). */
+  send(request: Request): Promise<void> {
+    return new Promise((resolve) => this.call.write(request, () => resolve()));
   }
 
   async next(timeoutMs = 2000): Promise<Response> {
