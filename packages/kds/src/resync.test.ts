@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { resource, startGlobal, startZone, waitFor, type TestGlobal, type TestZone } from "./test-support/harness";
+import { startTcpProxy } from "./test-support/tcp-proxy";
 
 const cleanup: Array<() => unknown> = [];
 after(() => Promise.all(cleanup.map((close) => close())));
@@ -15,6 +16,11 @@ async function syncedPair(zoneName: string) {
   cleanup.push(() => global.server.close());
   const zone = startZone({ port: global.port, zone: zoneName });
   cleanup.push(() => zone.client.stop());
+  await seed(global, zone, zoneName);
+  return { global, zone };
+}
+
+async function seed(global: TestGlobal, zone: TestZone, zoneName: string): Promise<void> {
   global.published.put("Mesh", resource("", "default", { mtls: null }));
   global.published.put("MeshTrafficPermission", resource("default", "keep", { spec: { v: 1 } }));
   global.published.put("MeshTrafficPermission", resource("default", "update-me", { spec: { v: 1 } }));
@@ -23,7 +29,6 @@ async function syncedPair(zoneName: string) {
   zone.published.put("Dataplane", resource("default", "update-me", { v: 1 }));
   zone.published.put("ZoneIngress", resource("", "delete-me", { v: 1 }));
   await waitFor("initial sync", () => converged(global, zone, zoneName));
-  return { global, zone };
 }
 
 function changeBothSides(global: TestGlobal, zone: TestZone): void {
@@ -77,6 +82,24 @@ test("after a zone CP restart, both sides converge with changes made while it wa
   assertChangesArrived(global, restarted, "zone-b");
   assert.equal(global.server.zoneStats("zone-b")?.connections, 2);
   assert.equal(global.server.zoneStats("zone-b")?.instanceId, "zone-b-cp-2");
+});
+
+test("after a network cut between running CPs, both sides converge with changes made during the cut", async () => {
+  const global = await startGlobal();
+  cleanup.push(() => global.server.close());
+  const proxy = await startTcpProxy(global.port);
+  cleanup.push(() => proxy.close());
+  const zone = startZone({ port: proxy.port, zone: "zone-d" });
+  cleanup.push(() => zone.client.stop());
+  await seed(global, zone, "zone-d");
+
+  proxy.cut();
+  await waitFor("both sides notice the cut", () => !zone.client.connected() && global.server.connectedZones().length === 0);
+  changeBothSides(global, zone);
+  proxy.restore();
+
+  await waitFor("convergence after the cut", () => converged(global, zone, "zone-d"));
+  assertChangesArrived(global, zone, "zone-d");
 });
 
 test("a resync sends only the difference from what the receiver already holds", async () => {
