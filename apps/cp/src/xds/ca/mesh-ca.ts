@@ -1,4 +1,4 @@
-import { durationToMillis } from "@zonemesh/resources";
+import { durationToMillis, type MeshBody } from "@zonemesh/resources";
 import { caKeyAlgorithm, privateKeyToPem, randomSerialNumber, subtle, x509 } from "./x509";
 
 export interface CertificateAuthority {
@@ -7,9 +7,7 @@ export interface CertificateAuthority {
 }
 
 /** The `conf` of a Mesh's `builtin` mTLS backend. */
-export interface BuiltinCaConf {
-  caCert?: { RSAbits?: number; expiration?: string };
-}
+export type BuiltinCaConf = NonNullable<Extract<NonNullable<NonNullable<MeshBody["mtls"]>["backends"]>[number], { type: "builtin" }>["conf"]>;
 
 /** Kuma's builtin CA defaults: a 2048-bit RSA key valid for 10 years. */
 const defaultCaBits = 2048;

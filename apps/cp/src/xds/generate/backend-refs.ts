@@ -1,6 +1,7 @@
 import type { ServiceInfo } from "./catalog";
 import type { ClusterRefs } from "./cluster-refs";
-import type { PolicyOrigin, Warn } from "./input";
+import type { PolicyRef } from "@zonemesh/resources";
+import type { Warn } from "./input";
 import type { BackendRef } from "./policy-confs";
 
 export interface RouteContext {
@@ -10,7 +11,7 @@ export interface RouteContext {
 }
 
 /** The clusters of a rule's backendRefs; refs to services nobody provides are dropped with a warning. */
-export function backendClusters(refs: BackendRef[], origins: PolicyOrigin[], context: RouteContext): { name: string; weight: number }[] {
+export function backendClusters(refs: BackendRef[], origins: PolicyRef[], context: RouteContext): { name: string; weight: number }[] {
   const clusters: { name: string; weight: number }[] = [];
   for (const ref of refs) {
     if (!context.catalog.has(ref.name)) {

@@ -28,11 +28,9 @@ export interface GenerateInput {
   certificates?: ProxyCertificates;
 }
 
-export type PolicyOrigin = PolicyRef;
-
 /** A policy (or part of one) that could not be turned into Envoy config; the rest of the config is still generated. */
 export interface GenerationWarning {
-  policy: PolicyOrigin;
+  policy: PolicyRef;
   reason: string;
 }
 
@@ -47,4 +45,4 @@ export interface ProxyResources {
 }
 
 /** Records a warning against each policy that contributed to a conf that could not be translated. */
-export type Warn = (origins: PolicyOrigin[], reason: string) => void;
+export type Warn = (origins: PolicyRef[], reason: string) => void;

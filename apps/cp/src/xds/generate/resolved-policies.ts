@@ -1,5 +1,4 @@
-import type { Matcher } from "@zonemesh/resources";
-import type { PolicyOrigin } from "./input";
+import type { Matcher, PolicyRef } from "@zonemesh/resources";
 import type {
   AccessLogConf,
   CircuitBreakerConf,
@@ -20,7 +19,7 @@ import type {
 export interface Merged<T> {
   conf: T;
   /** The policies whose confs were merged, for warnings. */
-  origins: PolicyOrigin[];
+  origins: PolicyRef[];
 }
 
 /**
@@ -30,7 +29,7 @@ export interface Merged<T> {
 export interface FromRule<T> {
   matchers: Matcher[];
   conf: T;
-  origins: PolicyOrigin[];
+  origins: PolicyRef[];
 }
 
 export interface OutboundPolicies {

@@ -1,7 +1,7 @@
 import type { Route, RouteAction, RouteMatch } from "@zonemesh/xds";
 import { definedFields, percentage } from "./envoy-values";
 import { headerValueOptions } from "./header-values";
-import type { PolicyOrigin } from "./input";
+import type { PolicyRef } from "@zonemesh/resources";
 import type { HttpRouteFilter } from "./policy-confs";
 import { backendClusters, type RouteContext } from "./backend-refs";
 
@@ -19,7 +19,7 @@ const redirectCodes = { 301: "MOVED_PERMANENTLY", 302: "FOUND", 303: "SEE_OTHER"
 type PathRewrite = { type: "ReplaceFullPath" | "ReplacePrefixMatch"; replaceFullPath?: string; replacePrefixMatch?: string };
 
 /** Envoy rewrites a matched prefix only on prefix matches; a full path is replaced with a catch-all regex. */
-function pathRewrite(path: PathRewrite, match: RouteMatch, origins: PolicyOrigin[], context: RouteContext): Record<string, unknown> {
+function pathRewrite(path: PathRewrite, match: RouteMatch, origins: PolicyRef[], context: RouteContext): Record<string, unknown> {
   if (path.type === "ReplaceFullPath") return { regex_rewrite: { pattern: { regex: "^.*$" }, substitution: path.replaceFullPath ?? "/" } };
   if (match.prefix === undefined && match.path_separated_prefix === undefined) {
     context.warn(origins, "ReplacePrefixMatch needs a PathPrefix match and was ignored");
@@ -29,7 +29,7 @@ function pathRewrite(path: PathRewrite, match: RouteMatch, origins: PolicyOrigin
 }
 
 /** MeshHTTPRoute filters of one rule, applied to the route built for one of its matches. */
-export function routeFilters(filters: HttpRouteFilter[], match: RouteMatch, origins: PolicyOrigin[], context: RouteContext): FilteredRoute {
+export function routeFilters(filters: HttpRouteFilter[], match: RouteMatch, origins: PolicyRef[], context: RouteContext): FilteredRoute {
   const result: FilteredRoute = { route: {}, action: {} };
   const route = result.route;
   const append = (key: "request_headers_to_add" | "request_headers_to_remove" | "response_headers_to_add" | "response_headers_to_remove", values: unknown[]) => {

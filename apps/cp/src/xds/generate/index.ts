@@ -1,0 +1,5 @@
+export { generateProxyResources } from "./generate";
+export { MeshView, type MeshInput } from "./mesh-view";
+export { allocateVips, defaultVipCidr } from "./vips";
+export { httpVipPort } from "./outbounds";
+export type { DataplaneResource, ZoneIngressResource, GenerateInput, GenerationWarning, ProxyCertificates, ProxyResources } from "./input";
