@@ -177,3 +177,17 @@ test("a MeshTimeout targeting a MeshHTTPRoute selects what the route selects and
     idleTimeout: "1h",
   });
 });
+
+test("replicas selected by the same policies share one rule computation, and updated policies are never served stale", () => {
+  const replica = dataplane("web-2", [{ port: 8080, tags: { "kuma.io/service": "web", version: "v1" } }]);
+  const mesh = policy("MeshTimeout", "mesh", { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "1h" } }] });
+  const policies = [mesh];
+  const first = typeRules(rulesForDataplane(web, policies), "MeshTimeout");
+  const second = typeRules(rulesForDataplane(replica, policies), "MeshTimeout");
+  assert.equal(first.toRules, second.toRules);
+
+  const updated = policy("MeshTimeout", "mesh", { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "5m" } }] });
+  assert.deepEqual(toConfFor(typeRules(rulesForDataplane(web, [updated]), "MeshTimeout"), "backend"), { idleTimeout: "5m" });
+  policies[0] = updated;
+  assert.deepEqual(toConfFor(typeRules(rulesForDataplane(web, policies), "MeshTimeout"), "backend"), { idleTimeout: "5m" }, "same array, new policy object");
+});

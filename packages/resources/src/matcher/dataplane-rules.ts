@@ -6,6 +6,7 @@ import { mergeConfs } from "./merge";
 import { policyRef, type PolicyRef, type PolicyResource } from "./policy";
 import { ROUTE_MATCHES_TAG, routeMatchesHash } from "./route-matches";
 import { comparePolicies, inboundsSelectedBy, policiesForDataplane, referencedRoute } from "./select";
+import { sharedRules } from "./shared-rules";
 import { buildRules, computeRule, type PolicyItem, type Rule } from "./subset-rules";
 import type { InboundTags, Tags } from "./tags";
 
@@ -65,7 +66,17 @@ function fromItems(policy: PolicyResource): PolicyItem[] {
   return (policy.body.spec.from ?? []).map((item) => ({ targetRef: item.targetRef, conf: item.default, origin: policyRef(policy) }));
 }
 
-function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected: PolicyResource[], routes: PolicyResource[]): PolicyTypeRules {
+interface Scope {
+  /** The caller's policy list, which bounds the lifetime of shared rules. */
+  all: PolicyResource[];
+  routes: PolicyResource[];
+}
+
+// Markers that keep to- and from-rules apart in the shared cache.
+const TO = {};
+const FROM = {};
+
+function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected: PolicyResource[], { all, routes }: Scope): PolicyTypeRules {
   const byInbound = new Map<number, { inbound: InboundTags; policies: PolicyResource[] }>();
   for (const policy of selected) {
     for (const inbound of inboundsSelectedBy(policy.body.spec.targetRef, dataplane, routes)) {
@@ -78,9 +89,9 @@ function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected
   const inbounds = [...byInbound.values()].map(({ inbound, policies }) => ({ inbound, policies: policies.sort(comparePolicies) }));
   return {
     type,
-    toRules: buildRules(selected.flatMap((policy) => toItems(policy, routes))),
+    toRules: sharedRules(all, [TO, ...selected, ...routes], () => buildRules(selected.flatMap((policy) => toItems(policy, routes)))),
     fromRules: inbounds
-      .map(({ inbound, policies }) => ({ inbound, rules: buildRules(policies.flatMap(fromItems)) }))
+      .map(({ inbound, policies }) => ({ inbound, rules: sharedRules(all, [FROM, ...policies], () => buildRules(policies.flatMap(fromItems))) }))
       .filter((entry) => entry.rules.length > 0),
     inboundRules: inbounds.flatMap(({ inbound, policies }) => {
       const withRules = policies.filter((policy) => (policy.body.spec.rules ?? []).length > 0);
@@ -92,7 +103,8 @@ function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected
 
 /**
  * Kuma's per-type rule computation for one dataplane, over policies of any types (others' meshes are ignored);
- * MeshHTTPRoute targetRefs are resolved against the MeshHTTPRoutes among `policies`.
+ * MeshHTTPRoute targetRefs are resolved against the MeshHTTPRoutes among `policies`. Dataplanes selected by the same
+ * policies of one `policies` array share their rules: treat the result as read-only.
  */
 export function rulesForDataplane(dataplane: Resource<DataplaneBody>, policies: PolicyResource[]): DataplaneRules {
   const routes = policies.filter((policy) => policy.type === "MeshHTTPRoute");
@@ -101,7 +113,7 @@ export function rulesForDataplane(dataplane: Resource<DataplaneBody>, policies: 
     rules: policyTypeNames
       .map((type) => ({ type, policies: selected.filter((policy) => policy.type === type) }))
       .filter((entry) => entry.policies.length > 0)
-      .map((entry) => rulesForType(entry.type, dataplane, entry.policies, routes)),
+      .map((entry) => rulesForType(entry.type, dataplane, entry.policies, { all: policies, routes })),
   };
 }
 

@@ -50,9 +50,17 @@ function byService(items: PolicyItem[]): { any: IndexedItem[]; services: Map<str
     const tags = targetRefTags(item.targetRef);
     const service = tags[SERVICE_TAG];
     if (service === undefined || service === "*") any.push({ index, tags, item });
-    else services.set(service, [...(services.get(service) ?? []), { index, tags, item }]);
+    else {
+      const bucket = services.get(service) ?? [];
+      bucket.push({ index, tags, item });
+      services.set(service, bucket);
+    }
   });
   return { any, services };
+}
+
+function distinctSubsets(items: IndexedItem[]): Map<string, Tags> {
+  return new Map(items.map(({ tags }) => [subsetKey(tags), tags]));
 }
 
 /**
@@ -60,18 +68,18 @@ function byService(items: PolicyItem[]): { any: IndexedItem[]; services: Map<str
  * the most specific subset matching a peer (most tags) carries exactly the merge of all items matching it.
  * Kuma enumerates the same cells with negated tags; without negations, "most specific match first" is equivalent.
  */
-function closure(items: IndexedItem[], into: Map<string, Tags>): void {
-  const subsets = new Map<string, Tags>();
-  for (const { tags } of items) {
-    for (const existing of [...subsets.values()]) {
+function closure(subsets: Iterable<Tags>): Map<string, Tags> {
+  const closed = new Map<string, Tags>();
+  for (const tags of subsets) {
+    for (const existing of [...closed.values()]) {
       if (compatible(existing, tags)) {
         const union = { ...existing, ...tags };
-        subsets.set(subsetKey(union), union);
+        closed.set(subsetKey(union), union);
       }
     }
-    subsets.set(subsetKey(tags), tags);
+    closed.set(subsetKey(tags), tags);
   }
-  for (const [key, subset] of subsets) into.set(key, subset);
+  return closed;
 }
 
 function ruleFor(subset: Tags, candidates: IndexedItem[]): Rule {
@@ -89,15 +97,13 @@ function ruleFor(subset: Tags, candidates: IndexedItem[]): Rule {
 /** Kuma's BuildRules without negations: one rule per subset, most specific first. */
 export function buildRules(items: PolicyItem[]): Rule[] {
   const { any, services } = byService(items);
-  const rules: Rule[] = [];
-  const anySubsets = new Map<string, Tags>();
-  closure(any, anySubsets);
-  for (const subset of anySubsets.values()) rules.push(ruleFor(subset, any));
+  const anySubsets = closure(distinctSubsets(any).values());
+  const rules = [...anySubsets.values()].map((subset) => ruleFor(subset, any));
   for (const serviceItems of services.values()) {
     const candidates = [...serviceItems, ...any];
-    const subsets = new Map<string, Tags>();
-    closure(candidates, subsets);
-    for (const [key, subset] of subsets) if (!anySubsets.has(key)) rules.push(ruleFor(subset, candidates));
+    for (const [key, subset] of closure([...distinctSubsets(serviceItems).values(), ...anySubsets.values()])) {
+      if (!anySubsets.has(key)) rules.push(ruleFor(subset, candidates));
+    }
   }
   return rules.sort((a, b) => b.matchers.length - a.matchers.length);
 }
