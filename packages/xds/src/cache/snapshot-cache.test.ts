@@ -29,6 +29,17 @@ test("a snapshot holds every resource encoded, by type URL and name, with conten
   assert.equal(other.getSnapshot("node-2")!.types.get(typeUrls.listener)!.version, listeners.version, "order does not change the version");
 });
 
+test("an object handed to several nodes is encoded once and shared", () => {
+  const cache = new SnapshotCache();
+  cache.setSnapshot("node-1", complete);
+  cache.setSnapshot("node-2", { ...complete, listeners: [tcpListener] });
+  const cached = (node: string) => cache.getSnapshot(node)!.types.get(typeUrls.endpoint)!.resources.get("backend");
+  assert.equal(cached("node-1"), cached("node-2"));
+  cache.setSnapshot("node-3", structuredClone(complete));
+  assert.notEqual(cached("node-3"), cached("node-1"));
+  assert.equal(cached("node-3")!.version, cached("node-1")!.version);
+});
+
 test("identical content changes nothing and notifies no one; a change names the changed types only", () => {
   const cache = new SnapshotCache();
   const notifications: TypeUrl[][] = [];

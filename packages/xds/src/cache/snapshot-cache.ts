@@ -12,6 +12,7 @@ export class SnapshotCache {
   /**
    * Replaces the node's snapshot. Throws (leaving the old one in place) if a resource is invalid
    * or the snapshot is inconsistent. Returns the types whose content changed; none if identical.
+   * The resource objects are encoded once and shared between nodes: do not mutate them afterwards.
    */
   setSnapshot(nodeId: string, resources: SnapshotResources): { changedTypes: TypeUrl[] } {
     const snapshot = buildSnapshot(resources);

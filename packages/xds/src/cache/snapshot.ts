@@ -53,6 +53,25 @@ export function versionOf(resources: Iterable<CachedResource>): string {
   return hash(lines.join("\n"));
 }
 
+// Encoding is the costly part of a snapshot and the control plane hands the same object to many
+// proxies (one service's ClusterLoadAssignment, say), so each object is encoded once. Hence
+// objects given to setSnapshot must not be mutated afterwards.
+const encoded = new WeakMap<object, { typeUrl: TypeUrl; cached: CachedResource }>();
+
+function encodeResource(typeUrl: TypeUrl, resource: object, label: string, name: string): CachedResource {
+  const known = encoded.get(resource);
+  if (known?.typeUrl === typeUrl) return known.cached;
+  let any: EncodedAny;
+  try {
+    any = packAny(typeUrl, resource);
+  } catch (error) {
+    throw new Error(`${label}: ${(error as Error).message}`);
+  }
+  const cached = { name, version: hash(any.value), any, resource };
+  encoded.set(resource, { typeUrl, cached });
+  return cached;
+}
+
 function buildTypeSnapshot(typeUrl: TypeUrl, resources: readonly object[]): TypeSnapshot {
   const byName = new Map<string, CachedResource>();
   for (const [index, resource] of resources.entries()) {
@@ -60,13 +79,7 @@ function buildTypeSnapshot(typeUrl: TypeUrl, resources: readonly object[]): Type
     const label = `${typeUrl.slice(typeUrl.lastIndexOf(".") + 1)} ${typeof name === "string" && name ? JSON.stringify(name) : `#${index}`}`;
     if (typeof name !== "string" || name === "") throw new Error(`${label} has no name`);
     if (byName.has(name)) throw new Error(`${label} appears twice`);
-    let any: EncodedAny;
-    try {
-      any = packAny(typeUrl, resource);
-    } catch (error) {
-      throw new Error(`${label}: ${(error as Error).message}`);
-    }
-    byName.set(name, { name, version: hash(any.value), any, resource });
+    byName.set(name, encodeResource(typeUrl, resource, label, name));
   }
   return { version: versionOf(byName.values()), resources: byName };
 }

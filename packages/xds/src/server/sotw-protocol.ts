@@ -32,11 +32,12 @@ export function createSotwProtocol(stream: StreamInfo, context: ServerContext, s
   const types = new Map<TypeUrl, SubscribedType>();
 
   const respond = (typeUrl: TypeUrl, subscribed: SubscribedType, snapshot: Snapshot | undefined, force: boolean) => {
-    const all = snapshot?.types.get(typeUrl)?.resources;
-    if (!all) return;
+    const type = snapshot?.types.get(typeUrl);
+    if (!type) return;
+    const all = type.resources;
     const { names } = subscribed;
     const selected: CachedResource[] = names === wildcard ? [...all.values()] : [...names].flatMap((name) => all.get(name) ?? []);
-    const version = versionOf(selected);
+    const version = names === wildcard ? type.version : versionOf(selected);
     if (!force && version === subscribed.sentVersion) return;
     const nonce = context.nextNonce();
     send({ version_info: version, resources: selected.map((r) => r.any), type_url: typeUrl, nonce });
