@@ -97,3 +97,26 @@ test("requests for types the sender does not serve are ignored", async () => {
   assert.deepEqual(sent, []);
   assert.deepEqual(stats.types, {});
 });
+
+test("a failing source or an unserializable resource is recorded in stats, and the next change is sent", async () => {
+  let snapshot: () => KdsResource[] = () => {
+    throw new Error("store unavailable");
+  };
+  const sent: DeltaDiscoveryResponse[] = [];
+  const recorder = new StreamStatsRecorder("zoneToGlobal", "sender", emptyByteCounters());
+  const sender = new DeltaSender({ types: ["Mesh"], snapshot: () => snapshot(), send: (r) => sent.push(r), stats: recorder });
+  sender.handleRequest(request({}));
+  await settle();
+  assert.equal(recorder.stats.types.Mesh?.lastLocalError, "could not send resources: store unavailable");
+
+  snapshot = () => [{ mesh: "", name: "big", labels: {}, body: { n: 1n } }];
+  sender.resourcesChanged("Mesh");
+  await settle();
+  assert.match(recorder.stats.types.Mesh?.lastLocalError ?? "", /BigInt/);
+  assert.deepEqual(sent, []);
+
+  snapshot = () => [{ mesh: "", name: "ok", labels: {}, body: {} }];
+  sender.resourcesChanged("Mesh");
+  await settle();
+  assert.deepEqual(names(sent[0]), { upserted: ["ok"], removed: [] });
+});

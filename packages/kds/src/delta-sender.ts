@@ -82,6 +82,7 @@ export class DeltaSender {
     void this.sync(request.type);
   }
 
+  /** Never rejects: a failing source or an unencodable resource is recorded in the type's stats. */
   private async sync(type: string): Promise<void> {
     const state = this.states.get(type);
     if (!state) return;
@@ -91,26 +92,25 @@ export class DeltaSender {
     }
     state.computing = true;
     state.dirty = false;
-    let resources: KdsResource[];
+    let sent = false;
     try {
-      resources = await this.options.snapshot(type);
+      const resources = await this.options.snapshot(type);
+      if (this.closed || this.states.get(type) !== state) return;
+      const response = this.delta(type, state, resources);
+      if (response && (!state.initialSent || response.systemVersion !== state.rejected)) {
+        const { message, changes, systemVersion } = response;
+        this.options.send(message);
+        state.initialSent = true;
+        state.inFlight = { nonce: message.nonce, changes, systemVersion };
+        this.options.stats.response(type);
+        sent = true;
+      }
     } catch (error) {
-      this.options.stats.localError(type, `snapshot failed: ${(error as Error).message}`);
-      return;
+      this.options.stats.localError(type, `could not send resources: ${(error as Error).message}`);
     } finally {
       state.computing = false;
     }
-    if (this.closed || this.states.get(type) !== state) return;
-
-    const response = this.delta(type, state, resources);
-    if (response && (!state.initialSent || response.systemVersion !== state.rejected)) {
-      state.initialSent = true;
-      state.inFlight = { nonce: response.message.nonce, changes: response.changes, systemVersion: response.systemVersion };
-      this.options.send(response.message);
-      this.options.stats.response(type);
-    } else if (state.dirty) {
-      void this.sync(type);
-    }
+    if (!sent && state.dirty) void this.sync(type);
   }
 
   private delta(type: string, state: TypeState, resources: KdsResource[]) {
