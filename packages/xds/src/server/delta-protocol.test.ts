@@ -66,6 +66,23 @@ test("delta: subscribe, receive, ACK, NACK without resend, unsubscribe, removal"
   stream.cancel();
 });
 
+test("delta: a subscription to a name that does not exist is answered in removed_resources once, then filled when it appears", async () => {
+  cache.setSnapshot("delta-4", smallSnapshot({ clusters: { a: [1] } }));
+  const stream = ads.delta();
+  stream.send({ node: testNode("delta-4"), type_url: typeUrls.endpoint, resource_names_subscribe: ["a", "later"] });
+  const first = await stream.next();
+  assert.deepEqual(names(first), ["a"]);
+  assert.deepEqual(first.removed_resources, ["later"]);
+  cache.setSnapshot("delta-4", smallSnapshot({ clusters: { a: [2] } }));
+  const update = await stream.next();
+  assert.deepEqual(names(update), ["a"]);
+  assert.deepEqual(update.removed_resources ?? [], [], "absence is not repeated");
+  cache.setSnapshot("delta-4", smallSnapshot({ clusters: { a: [2], later: [3] } }));
+  const appeared = await stream.next();
+  assert.deepEqual(names(appeared), ["later"]);
+  stream.cancel();
+});
+
 test("delta: LDS/CDS without names are wildcards and report deleted resources", async () => {
   cache.setSnapshot("delta-2", smallSnapshot({ clusters: { a: [1], b: [2] } }));
   const stream = ads.delta();

@@ -14,6 +14,8 @@ interface DeltaSubscription {
   names: Set<string>;
   /** Resource versions the proxy has (as far as we know): what it claimed on connect plus what we sent. */
   proxyVersions: Map<string, string>;
+  /** Subscribed names already reported in removed_resources as not existing. */
+  reportedAbsent: Set<string>;
   sentNonce?: string;
   sentVersion?: string;
 }
@@ -24,6 +26,7 @@ function newSubscription(typeUrl: TypeUrl, request: DeltaDiscoveryRequest): Delt
     wildcard: subscribe.length === 0 && isLegacyWildcardType(typeUrl),
     names: new Set(),
     proxyVersions: new Map(Object.entries(request.initial_resource_versions ?? {})),
+    reportedAbsent: new Set(),
   };
 }
 
@@ -36,6 +39,7 @@ function applySubscriptionChanges(subscription: DeltaSubscription, request: Delt
     if (name === wildcard) subscription.wildcard = false;
     else {
       subscription.names.delete(name);
+      subscription.reportedAbsent.delete(name);
       if (!subscription.wildcard) subscription.proxyVersions.delete(name);
     }
   }
@@ -58,10 +62,19 @@ export function createDeltaProtocol(stream: StreamInfo, context: ServerContext, 
     const resources: DeltaResource[] = wanted
       .filter((r) => subscription.proxyVersions.get(r.name) !== r.version)
       .map((r) => ({ name: r.name, version: r.version, resource: r.any }));
-    const removed = [...subscription.proxyVersions.keys()].filter((name) => !type.resources.has(name));
+    const gone = [...subscription.proxyVersions.keys()].filter((name) => !type.resources.has(name));
+    // The incremental protocol tells a proxy that a name it asked for does not exist (rather than letting it time out).
+    const absent = [...subscription.names].filter((name) => !type.resources.has(name) && !subscription.proxyVersions.has(name) && !subscription.reportedAbsent.has(name));
+    const removed = [...gone, ...absent];
     if (resources.length === 0 && removed.length === 0) return;
-    for (const r of resources) subscription.proxyVersions.set(r.name, r.version);
-    for (const name of removed) subscription.proxyVersions.delete(name);
+    for (const r of resources) {
+      subscription.proxyVersions.set(r.name, r.version);
+      subscription.reportedAbsent.delete(r.name);
+    }
+    for (const name of removed) {
+      subscription.proxyVersions.delete(name);
+      if (subscription.names.has(name)) subscription.reportedAbsent.add(name);
+    }
     const nonce = context.nextNonce();
     send({ system_version_info: type.version, resources, type_url: typeUrl, removed_resources: removed, nonce });
     subscription.sentNonce = nonce;
