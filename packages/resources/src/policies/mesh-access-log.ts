@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { nonEmptyString } from "../common/fields";
-import { TARGET_REF_KINDS, policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
+import { policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
 import { requireBlockForType } from "./type-block";
 
 // `type` became required in Kuma 2.3; older documented examples omit it, so it stays optional here.
@@ -37,7 +37,7 @@ export const meshAccessLogBody = z.strictObject({
   spec: z
     .strictObject({
       targetRef: topLevelTargetRef.optional(),
-      from: policyItemList(TARGET_REF_KINDS, accessLogConf).optional(),
+      from: policyItemList(["Mesh"], accessLogConf).optional(),
       to: policyItemList(["Mesh", "MeshService"], accessLogConf).optional(),
     })
     .superRefine(requireOneOf("from", "to")),

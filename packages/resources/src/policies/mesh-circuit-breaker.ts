@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { durationSchema } from "../common/duration";
 import { percentageSchema, uint32Schema } from "../common/fields";
-import { TARGET_REF_KINDS, inboundRuleList, policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
+import { inboundRuleList, policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
 
 const consecutive = z.strictObject({ consecutive: uint32Schema.optional() });
 
@@ -52,7 +52,7 @@ export const meshCircuitBreakerBody = z.strictObject({
   spec: z
     .strictObject({
       targetRef: topLevelTargetRef.optional(),
-      from: policyItemList(TARGET_REF_KINDS, circuitBreakerConf).optional(),
+      from: policyItemList(["Mesh"], circuitBreakerConf).optional(),
       to: policyItemList(["Mesh", "MeshService"], circuitBreakerConf).optional(),
       rules: inboundRuleList(circuitBreakerConf).optional(),
     })
