@@ -103,3 +103,24 @@ test("the same CP instance redialing replaces its stale streams instead of being
   assert.match(first.streamEnds[0]!.details, /superseded by a newer .* stream from the same CP instance/);
   first.client.stop();
 });
+
+test("a zone cut off by the server faces authentication again, with the token its function returns then", async () => {
+  let validToken = "t1";
+  const started = await global({
+    authenticateZone: (_zone: string, token: string) =>
+      token === validToken ? ({ allowed: true } as const) : ({ allowed: false, code: "PERMISSION_DENIED", reason: "token revoked" } as const),
+  });
+  let currentToken = "t1";
+  const rotating = zone({ port: started.port, zone: "zone-a", overrides: { token: () => currentToken } });
+  await waitFor("connected", () => rotating.client.connected());
+
+  validToken = "t2";
+  assert.equal(started.server.disconnectZone("zone-a", "token revoked"), true);
+  await waitFor("refused after the cut", () => rotating.streamEnds.some((end) => end.code === status.PERMISSION_DENIED));
+  assert.deepEqual([rotating.streamEnds[0]!.code, rotating.streamEnds[0]!.details], [status.ABORTED, "token revoked"]);
+  assert.equal(started.server.disconnectZone("zone-a", "again"), false);
+
+  currentToken = "t2";
+  await waitFor("back with the rotated token", () => rotating.client.connected());
+  assert.deepEqual(started.server.connectedZones().map((z) => z.zone), ["zone-a"]);
+});

@@ -53,6 +53,8 @@ export interface KdsServer {
   zoneStats(zone: string): ZoneStats | undefined;
   allZoneStats(): ZoneStats[];
   openStreamCount(): number;
+  /** Cuts a connected zone off (e.g. its token was revoked); it will redial and face `authenticateZone` again. */
+  disconnectZone(zone: string, reason: string): boolean;
 }
 
 type RawServerCall = ServerDuplexStream<Buffer, Buffer>;
@@ -192,5 +194,6 @@ export function createKdsServer(options: KdsServerOptions): KdsServer {
     zoneStats: (zone) => registry.zoneStats(zone),
     allZoneStats: () => registry.allZoneStats(),
     openStreamCount: () => registry.openStreamCount(),
+    disconnectZone: (zone, reason) => registry.disconnect(zone, reason),
   };
 }

@@ -115,6 +115,13 @@ export class ZoneRegistry {
     return count;
   }
 
+  /** Ends the zone's streams; false if it was not connected. */
+  disconnect(zone: string, reason: string): boolean {
+    const session = this.sessions.get(zone);
+    if (session) this.endSession(session, reason);
+    return session !== undefined;
+  }
+
   endAll(reason: string): void {
     for (const session of [...this.sessions.values()]) this.endSession(session, reason);
   }
