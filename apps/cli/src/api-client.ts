@@ -1,4 +1,6 @@
 // HTTP access to the control plane's REST API; problem bodies become ApiError with their field/reason pairs.
+import type { z } from "zod";
+import { problemSchema } from "./responses";
 
 export interface InvalidParameter {
   field: string;
@@ -23,6 +25,14 @@ export interface ApiResponse {
 
 export interface ApiClient {
   request(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<ApiResponse>;
+}
+
+/** The response body read through `schema`; an unexpected shape is an ApiError rather than a crash further on. */
+export async function fetchAs<Schema extends z.ZodType>(client: ApiClient, schema: Schema, path: string): Promise<z.infer<Schema>> {
+  const { status, body } = await client.request("GET", path);
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ApiError(status, `unexpected response from GET ${path}: ${parsed.error.issues[0]?.message ?? "wrong shape"}`, []);
+  return parsed.data;
 }
 
 export function createApiClient(apiUrl: string, token: string | undefined): ApiClient {
@@ -56,11 +66,11 @@ function parseBody(text: string, contentType: string | null): unknown {
 }
 
 function problemToError(status: number, body: unknown, text: string): ApiError {
-  if (typeof body !== "object" || body === null) return new ApiError(status, `HTTP ${status}: ${text}`, []);
-  const problem = body as { title?: string; detail?: string; details?: string; invalid_parameters?: InvalidParameter[]; causes?: { field: string; message: string }[] };
-  const detail = problem.detail ?? problem.details ?? "";
+  const parsed = problemSchema.safeParse(body);
+  if (!parsed.success) return new ApiError(status, `HTTP ${status}: ${text}`, []);
+  const problem = parsed.data;
   const invalid = problem.invalid_parameters ?? problem.causes?.map((c) => ({ field: c.field, reason: c.message })) ?? [];
-  return new ApiError(status, `${problem.title ?? `HTTP ${status}`}: ${detail}`, invalid);
+  return new ApiError(status, `${problem.title ?? `HTTP ${status}`}: ${problem.detail ?? problem.details ?? ""}`, invalid);
 }
 
 /** `error: <title>: <detail>` then one indented `field: reason` line per invalid parameter. */

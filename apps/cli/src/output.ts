@@ -1,17 +1,9 @@
 import { stringify } from "yaml";
+import type { WireResource } from "./responses";
 
 export const outputFormats = ["table", "yaml", "json"] as const;
 export type OutputFormat = (typeof outputFormats)[number];
 
-/** A resource as the API returns it (Kuma's wire shape). */
-export interface WireResource {
-  type: string;
-  name: string;
-  mesh?: string;
-  creationTime?: string;
-  labels?: Record<string, string>;
-  spec?: { targetRef?: { kind?: string; name?: string } };
-}
 
 /** A list: JSON `{total, items}`, YAML documents, or a table. */
 export function formatResources(resources: WireResource[], format: OutputFormat, now = new Date()): string {

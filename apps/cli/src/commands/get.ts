@@ -1,8 +1,9 @@
 import type { ResourceTypeDescriptor } from "@zonemesh/resources";
-import type { ApiClient } from "../api-client";
+import { type ApiClient, fetchAs } from "../api-client";
 import { type Command, UsageError } from "../command";
 import { readDocuments } from "../documents";
-import { type OutputFormat, type WireResource, formatResource, formatResources, outputFormats } from "../output";
+import { type OutputFormat, formatResource, formatResources, outputFormats } from "../output";
+import { type WireResource, pageSchema, wireResourceSchema } from "../responses";
 import { resolveType, resourcePath } from "../resource-type";
 
 const pageSize = 1000;
@@ -10,15 +11,14 @@ const pageSize = 1000;
 async function listAll(client: ApiClient, type: ResourceTypeDescriptor, mesh: string): Promise<WireResource[]> {
   const items: WireResource[] = [];
   for (let offset = 0; ; offset += pageSize) {
-    const { body } = await client.request("GET", `${resourcePath(type, mesh)}?size=${pageSize}&offset=${offset}`);
-    const page = body as { items: WireResource[]; next: string | null };
+    const page = await fetchAs(client, pageSchema, `${resourcePath(type, mesh)}?size=${pageSize}&offset=${offset}`);
     items.push(...page.items);
     if (!page.next) return items;
   }
 }
 
 async function getOne(client: ApiClient, type: ResourceTypeDescriptor, mesh: string, name: string): Promise<WireResource> {
-  return (await client.request("GET", resourcePath(type, mesh, name))).body as WireResource;
+  return fetchAs(client, wireResourceSchema, resourcePath(type, mesh, name));
 }
 
 export const getCommand: Command = {

@@ -1,19 +1,8 @@
+import { fetchAs } from "../api-client";
 import { type Command, UsageError } from "../command";
 import { alignColumns, formatValue } from "../output";
 import { resolveType, resourcePath } from "../resource-type";
-
-interface Meta {
-  type: string;
-  mesh: string;
-  name: string;
-}
-
-interface PolicyRules {
-  type: string;
-  toRules: { matchers: { key: string; value: string }[]; conf: object; origin: Meta[] }[];
-  fromRules: { inbound: { port: number }; rules: { matchers: { key: string; value: string }[]; conf: object; origin: Meta[] }[] }[];
-  inboundRules: { inbound: { port: number }; conf: object; origin: Meta[] }[];
-}
+import { type Meta, type PolicyRules, dataplanePoliciesSchema, dataplaneRulesSchema, selectedDataplanesSchema } from "../responses";
 
 const matcherText = (matchers: { key: string; value: string }[]) => (matchers.length ? matchers.map((m) => `${m.key}=${m.value}`).join(",") : "*");
 const origins = (origin: Meta[]) => origin.map((o) => o.name).join(",");
@@ -44,23 +33,24 @@ export const inspectCommand: Command = {
     if (!["table", "yaml", "json"].includes(format)) throw new UsageError("-o must be one of table, yaml, json");
     if (what === "dataplane" && rest.length === 1) {
       const base = `/meshes/${encodeURIComponent(mesh)}/dataplanes/${encodeURIComponent(rest[0]!)}`;
-      const [{ body: policies }, { body: rules }] = await Promise.all([client.request("GET", `${base}/_policies`), client.request("GET", `${base}/_rules`)]);
-      const { items } = policies as { items: Meta[] };
+      const [{ items }, { rules }] = await Promise.all([
+        fetchAs(client, dataplanePoliciesSchema, `${base}/_policies`),
+        fetchAs(client, dataplaneRulesSchema, `${base}/_rules`),
+      ]);
       if (format !== "table") {
-        stdout(formatValue({ policies: items, rules: (rules as { rules: PolicyRules[] }).rules }, format as "yaml" | "json"));
+        stdout(formatValue({ policies: items, rules }, format as "yaml" | "json"));
         return 0;
       }
       stdout(`Policies selecting dataplane "${rest[0]}" (in merge order):\n`);
       stdout(items.length ? alignColumns([["TYPE", "NAME"], ...items.map((p) => [p.type, p.name])]) : "  none\n");
       stdout("\nRules:\n");
-      stdout(rulesTable((rules as { rules: PolicyRules[] }).rules));
+      stdout(rulesTable(rules));
       return 0;
     }
     if (what === "policy" && rest.length === 2) {
       const type = resolveType(rest[0]!);
       if (!type.isPolicy) throw new UsageError(`${type.name} is not a policy type`);
-      const { body } = await client.request("GET", `${resourcePath(type, mesh, rest[1]!)}/_resources/dataplanes?size=1000`);
-      const { items, total } = body as { items: Meta[]; total: number };
+      const { items, total } = await fetchAs(client, selectedDataplanesSchema, `${resourcePath(type, mesh, rest[1]!)}/_resources/dataplanes?size=1000`);
       if (format !== "table") {
         stdout(formatValue({ total, dataplanes: items }, format as "yaml" | "json"));
         return 0;
