@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { packAny, typeUrls, unpackAny } from "@zonemesh/xds";
+import { SnapshotCache, packAny, typeUrls, unpackAny } from "@zonemesh/xds";
 import { generateProxyResources } from "./generate";
 import type { ProxyResources } from "./input";
 import { caseFiles, loadCase } from "./test-cases";
@@ -25,5 +25,13 @@ for (const file of caseFiles()) {
       }
     }
     assert.ok(checked > 0);
+  });
+}
+
+for (const file of caseFiles()) {
+  test(`the resources generated for ${file} form a consistent snapshot (every EDS cluster and RDS name resolves)`, () => {
+    const cache = new SnapshotCache();
+    assert.doesNotThrow(() => cache.setSnapshot("proxy", generateProxyResources(loadCase(file))));
+    assert.ok(cache.getSnapshot("proxy"));
   });
 }

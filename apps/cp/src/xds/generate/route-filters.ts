@@ -2,7 +2,7 @@ import type { Route, RouteAction, RouteMatch } from "@zonemesh/xds";
 import { definedFields, percentage } from "./envoy-values";
 import { headerValueOptions } from "./header-values";
 import type { PolicyRef } from "@zonemesh/resources";
-import type { HttpRouteFilter } from "./policy-confs";
+import type { HttpRouteFilter, HttpRouteMatch } from "./policy-confs";
 import { backendClusters, type RouteContext } from "./backend-refs";
 
 export interface FilteredRoute {
@@ -18,18 +18,22 @@ const redirectCodes = { 301: "MOVED_PERMANENTLY", 302: "FOUND", 303: "SEE_OTHER"
 
 type PathRewrite = { type: "ReplaceFullPath" | "ReplacePrefixMatch"; replaceFullPath?: string; replacePrefixMatch?: string };
 
-/** Envoy rewrites a matched prefix only on prefix matches; a full path is replaced with a catch-all regex. */
-function pathRewrite(path: PathRewrite, match: RouteMatch, origins: PolicyRef[], context: RouteContext): Record<string, unknown> {
+/**
+ * A full path is replaced with a catch-all regex. A matched Gateway API prefix is replaced keeping the segment boundary:
+ * on the exact half of a prefix match the whole path becomes the replacement, on the "<prefix>/" half that slash stays.
+ */
+function pathRewrite(path: PathRewrite, kumaMatch: HttpRouteMatch, match: RouteMatch, origins: PolicyRef[], context: RouteContext): Record<string, unknown> {
   if (path.type === "ReplaceFullPath") return { regex_rewrite: { pattern: { regex: "^.*$" }, substitution: path.replaceFullPath ?? "/" } };
-  if (match.prefix === undefined && match.path_separated_prefix === undefined) {
+  if (kumaMatch.path && kumaMatch.path.type !== "PathPrefix") {
     context.warn(origins, "ReplacePrefixMatch needs a PathPrefix match and was ignored");
     return {};
   }
-  return { prefix_rewrite: path.replacePrefixMatch ?? "/" };
+  const replacement = (path.replacePrefixMatch ?? "").replace(/\/+$/, "");
+  return { prefix_rewrite: match.path !== undefined ? replacement || "/" : `${replacement}/` };
 }
 
 /** MeshHTTPRoute filters of one rule, applied to the route built for one of its matches. */
-export function routeFilters(filters: HttpRouteFilter[], match: RouteMatch, origins: PolicyRef[], context: RouteContext): FilteredRoute {
+export function routeFilters(filters: HttpRouteFilter[], kumaMatch: HttpRouteMatch, match: RouteMatch, origins: PolicyRef[], context: RouteContext): FilteredRoute {
   const result: FilteredRoute = { route: {}, action: {} };
   const route = result.route;
   const append = (key: "request_headers_to_add" | "request_headers_to_remove" | "response_headers_to_add" | "response_headers_to_remove", values: unknown[]) => {
@@ -45,13 +49,13 @@ export function routeFilters(filters: HttpRouteFilter[], match: RouteMatch, orig
     } else if (filter.type === "URLRewrite" && filter.urlRewrite) {
       const rewrite = filter.urlRewrite;
       Object.assign(result.action, {
-        ...(rewrite.path ? pathRewrite(rewrite.path, match, origins, context) : {}),
+        ...(rewrite.path ? pathRewrite(rewrite.path, kumaMatch, match, origins, context) : {}),
         ...(rewrite.hostname ? { host_rewrite_literal: rewrite.hostname } : {}),
         ...(rewrite.hostToBackendHostname ? { auto_host_rewrite: { value: true } } : {}),
       });
     } else if (filter.type === "RequestRedirect" && filter.requestRedirect) {
       const redirect = filter.requestRedirect;
-      const path = redirect.path && pathRewrite(redirect.path, match, origins, context);
+      const path = redirect.path && pathRewrite(redirect.path, kumaMatch, match, origins, context);
       result.redirect = definedFields<NonNullable<Route["redirect"]>>({
         scheme_redirect: redirect.scheme,
         host_redirect: redirect.hostname,

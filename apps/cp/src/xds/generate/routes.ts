@@ -23,22 +23,21 @@ function compareMatches(a: HttpRouteMatch, b: HttpRouteMatch): number {
   );
 }
 
-function routeMatch(match: HttpRouteMatch): RouteMatch {
-  const path = match.path;
-  const route: RouteMatch =
-    !path || (path.type === "PathPrefix" && path.value === "/")
-      ? { prefix: "/" }
-      : path.type === "Exact"
-        ? { path: path.value }
-        : path.type === "PathPrefix"
-          ? // Gateway API prefixes match whole path segments: /api matches /api and /api/x, not /apix.
-            { path_separated_prefix: path.value.replace(/\/+$/, "") }
-          : { safe_regex: { regex: path.value } };
+/** Path matches of a Kuma match. A Gateway API prefix matches whole segments (/api: /api and /api/x, not /apix), written as an exact and a prefix match. */
+function pathMatches(path: HttpRouteMatch["path"]): RouteMatch[] {
+  if (!path) return [{ prefix: "/" }];
+  if (path.type === "Exact") return [{ path: path.value }];
+  if (path.type === "RegularExpression") return [{ safe_regex: { regex: path.value } }];
+  const prefix = path.value.replace(/\/+$/, "");
+  return prefix === "" ? [{ prefix: "/" }] : [{ path: prefix }, { prefix: `${prefix}/` }];
+}
+
+function routeMatches(match: HttpRouteMatch): RouteMatch[] {
   const headers = [...(match.method ? [{ name: ":method", string_match: { exact: match.method } }] : []), ...(match.headers ?? []).map(headerMatcher)];
   const query = (match.queryParams ?? []).map(
     (param): QueryParameterMatcher => ({ name: param.name, string_match: param.type === "Exact" ? { exact: param.value } : { safe_regex: { regex: param.value } } }),
   );
-  return { ...route, ...(headers.length > 0 ? { headers } : {}), ...(query.length > 0 ? { query_parameters: query } : {}) };
+  return pathMatches(match.path).map((path) => ({ ...path, ...(headers.length > 0 ? { headers } : {}), ...(query.length > 0 ? { query_parameters: query } : {}) }));
 }
 
 function clusterAction(clusters: { name: string; weight: number }[]): RouteAction {
@@ -72,9 +71,10 @@ export function outboundRouteConfiguration(name: string, outbound: Outbound, pol
       context.warn(origins, `a rule for ${outbound.service} has no usable backendRefs and was left out`);
       continue;
     }
-    const envoyMatch = routeMatch(match);
-    const filtered = routeFilters(rule.default.filters ?? [], envoyMatch, origins, context);
-    routes.push({ match: envoyMatch, ...(filtered.redirect ? { redirect: filtered.redirect } : { route: withFilters(action(clusters), filtered) }), ...filtered.route });
+    for (const envoyMatch of routeMatches(match)) {
+      const filtered = routeFilters(rule.default.filters ?? [], match, envoyMatch, origins, context);
+      routes.push({ match: envoyMatch, ...(filtered.redirect ? { redirect: filtered.redirect } : { route: withFilters(action(clusters), filtered) }), ...filtered.route });
+    }
   }
   const catchAll = routes.some((route) => route.match.prefix === "/" && !route.match.headers && !route.match.query_parameters);
   if (!catchAll) routes.push({ match: { prefix: "/" }, route: action([{ name: context.clusters.ref(outbound.service), weight: 1 }]) });
