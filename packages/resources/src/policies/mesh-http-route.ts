@@ -16,10 +16,16 @@ export const backendRefSchema = z.strictObject({
   }
 });
 
-const pathMatch = z.strictObject({
-  type: z.enum(["Exact", "PathPrefix", "RegularExpression"]),
-  value: nonEmptyString,
-});
+const pathMatch = z
+  .strictObject({
+    type: z.enum(["Exact", "PathPrefix", "RegularExpression"]),
+    value: nonEmptyString,
+  })
+  .superRefine((match, ctx) => {
+    if (match.type !== "RegularExpression" && !match.value.startsWith("/")) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: "must be an absolute path" });
+    }
+  });
 
 const httpMatch = z.strictObject({
   path: pathMatch.optional(),

@@ -151,6 +151,11 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     errors: [["spec.to[0].rules[0].matches[0].path.type", 'must be one of: "Exact", "PathPrefix", "RegularExpression"']],
   },
   {
+    what: "relative path in a path match",
+    input: route([{ targetRef: { kind: "MeshService", name: "b" }, rules: [{ matches: [{ path: { type: "Exact", value: "api" } }], default: {} }] }]),
+    errors: [["spec.to[0].rules[0].matches[0].path.value", "must be an absolute path"]],
+  },
+  {
     what: "route rule without matches",
     input: route([{ targetRef: { kind: "MeshService", name: "b" }, rules: [{ matches: [], default: {} }] }]),
     errors: [["spec.to[0].rules[0].matches", "must have at least one element"]],
