@@ -50,6 +50,17 @@ test("a stream that sends nothing is ended after the first-request timeout", asy
   assert.equal(status.details, "no discovery request within 300 ms of opening the stream");
 });
 
+test("garbage bytes (protobufjs decodes them leniently into a request without node) end that stream clearly and release it", async () => {
+  const raw = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const call = raw.makeBidiStreamRequest("/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources", (bytes: Buffer) => bytes, (bytes: Buffer) => bytes, withToken());
+  const status = new Promise<grpc.StatusObject>((resolve) => call.on("status", resolve));
+  call.on("error", () => {});
+  call.write(Buffer.from([0x0f, 0x00])); // field 1 with wire type 7, which does not exist
+  assert.deepEqual(await status.then((s) => [s.code, s.details]), [grpc.status.INVALID_ARGUMENT, "the first request on an xDS stream must carry node.id"]);
+  await eventually(() => server.stats().streams === 0, "the stream to be released");
+  raw.close();
+});
+
 test("a first request without node.id ends the stream with INVALID_ARGUMENT", async () => {
   const stream = ads.sotw(withToken());
   stream.send({ type_url: typeUrls.listener });
