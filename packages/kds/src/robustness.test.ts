@@ -184,3 +184,24 @@ test("50 connect/disconnect cycles of a zone leave the server's state and proces
   await waitFor("sockets closed", () => handles() <= baseline.handles, 2000);
   await steadyStillSyncs(global, steady, "after-churn");
 });
+
+test("a client stopped and started again at once opens exactly one pair of streams", async () => {
+  const authenticated: string[] = [];
+  const global = await startGlobal({
+    overrides: {
+      authenticateZone: (zone: string) => {
+        authenticated.push(zone);
+        return { allowed: true } as const;
+      },
+    },
+  });
+  cleanup.push(() => global.server.close());
+  const restarted = startZone({ port: global.port, zone: "restarted" });
+  cleanup.push(() => restarted.client.stop());
+  restarted.client.stop();
+  restarted.client.start();
+  restarted.published.put("Dataplane", resource("default", "web", {}));
+  await waitFor("synced", () => global.fromZone("restarted").list("Dataplane").length === 1);
+  assert.deepEqual(authenticated, ["restarted", "restarted"]);
+  assert.equal(global.server.openStreamCount(), 2);
+});

@@ -15,6 +15,7 @@ export interface TypeSyncStats {
   lastLocalError?: string;
 }
 
+/** Bytes are those of the protobuf messages, without gRPC's 5-byte frame header and HTTP/2 overhead. */
 export interface ByteCounters {
   bytesSent: number;
   bytesReceived: number;

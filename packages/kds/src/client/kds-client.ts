@@ -112,14 +112,18 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
   async function dial(kind: KdsStreamKind): Promise<void> {
     const current = slots[kind];
     current.redial = undefined;
+    const dialedOn = channel;
     let metadata;
     try {
       metadata = zoneMetadata(identity, await token());
     } catch (error) {
-      ended(kind, undefined, { code: status.UNAUTHENTICATED, details: `no zone token: ${(error as Error).message}` });
+      if (channel === dialedOn) {
+        ended(kind, undefined, { code: status.UNAUTHENTICATED, details: `no zone token: ${(error as Error).message}` });
+      }
       return;
     }
-    if (!channel) return;
+    // Stopped, or stopped and started again, while the token was fetched.
+    if (!channel || channel !== dialedOn) return;
     const call = channel.makeBidiStreamRequest(kdsSyncService[kind].path, passthrough, passthrough, metadata);
     const recorder = new StreamStatsRecorder(kind, clientRole[kind], totals);
     current.call = call;
