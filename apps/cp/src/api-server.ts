@@ -1,6 +1,7 @@
 import Fastify from "fastify";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
+import { MAX_NAME_LENGTH } from "@zonemesh/resources";
 import type { ResourceStore } from "@zonemesh/store";
 import { adminGuard, defaultLocalAddresses } from "./auth/admin-guard";
 import type { SigningKeys } from "./auth/signing-keys";
@@ -80,7 +81,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     ...(options.routes ?? []),
   );
 
-  const app = Fastify({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: { level: "warn" } });
+  const app = Fastify({
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Fastify's default (100) would 404 names of up to MAX_NAME_LENGTH characters; room for percent-encoding too.
+    maxParamLength: MAX_NAME_LENGTH * 3,
+    logger: { level: "warn" },
+  });
   registerBodyParsers(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler(routes));

@@ -38,6 +38,7 @@ const badInputs: BadInput[] = [
   { what: "body above the size limit", body: { ...mtp, labels: { big: "x".repeat(70_000) } }, status: 413, field: "body", reason: /too large/i },
   { what: "unknown plural", path: "/meshes/default/meshtrafficpermission/allow", body: mtp, status: 404, field: "type", reason: /not a resource type/ },
   { what: "name not fit for a resource", path: "/meshes/default/meshtrafficpermissions/Bad_Name!", body: { ...mtp, name: "Bad_Name!" }, status: 400, field: "name", reason: /./ },
+  { what: "name longer than Kuma allows", path: `/meshes/default/meshtrafficpermissions/${"a".repeat(254)}`, body: { ...mtp, name: "a".repeat(254) }, status: 400, field: "name", reason: /253/ },
   { what: "mesh that does not exist", path: "/meshes/nowhere/meshtrafficpermissions/allow", body: { ...mtp, mesh: "nowhere" }, status: 400, field: "mesh", reason: /mesh "nowhere" does not exist/ },
   { what: "body type differs from the URL", body: { ...mtp, type: "MeshTimeout" }, status: 400, field: "type", reason: /must match the URL/ },
   { what: "body name differs from the URL", body: { ...mtp, name: "other" }, status: 400, field: "name", reason: /must match the URL/ },
