@@ -4,7 +4,6 @@ export {
   policyTypeNames,
   typeByName,
   typeByPlural,
-  isResourceTypeName,
   type ResourceTypeDescriptor,
   type ResourceTypeName,
   type PolicyTypeName,

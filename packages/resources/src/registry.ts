@@ -88,7 +88,3 @@ export function typeByName(name: string): ResourceTypeDescriptor | undefined {
 export function typeByPlural(plural: string): ResourceTypeDescriptor | undefined {
   return byPlural.get(plural);
 }
-
-export function isResourceTypeName(name: string): name is ResourceTypeName {
-  return byName.has(name);
-}
