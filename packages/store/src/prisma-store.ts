@@ -48,15 +48,15 @@ export class PrismaResourceStore implements OpenedStore {
   async list(query: ListQuery): Promise<ListResult> {
     const { reader } = this.parts;
     const where = listCondition(this.backend, query);
-    // One statement returns the page and, on each row, the total: both from the same snapshot.
-    const rows = await reader.$queryRaw<(ResourceRow & { total: bigint | number })[]>`
-      SELECT r.type, r.mesh, r.name, r.version, r.labels, r.spec, r."creationTime", r."modificationTime", COUNT(*) OVER () AS total
-      FROM resources r WHERE ${where} ORDER BY r.name, r.mesh ${pageClause(query)}`;
-    if (rows[0]) return { total: Number(rows[0].total), items: rows.map(toStoredResource) };
-    const pageCouldHoldMatches = !query.offset && query.size !== 0;
-    if (pageCouldHoldMatches) return { total: 0, items: [] };
-    const [{ total }] = await reader.$queryRaw<[{ total: bigint | number }]>`SELECT COUNT(*) AS total FROM resources r WHERE ${where}`;
-    return { total: Number(total), items: [] };
+    // Counting apart keeps the page query an index walk that stops after the page (a COUNT(*) OVER ()
+    // on it would make the database read and sort every match); one transaction keeps both consistent.
+    const [[{ total }], rows] = await reader.$transaction([
+      reader.$queryRaw<[{ total: bigint | number }]>`SELECT COUNT(*) AS total FROM resources r WHERE ${where}`,
+      reader.$queryRaw<ResourceRow[]>`
+        SELECT r.type, r.mesh, r.name, r.version, r.labels, r.spec, r."creationTime", r."modificationTime"
+        FROM resources r WHERE ${where} ORDER BY r.name, r.mesh ${pageClause(query)}`,
+    ]);
+    return { total: Number(total), items: rows.map(toStoredResource) };
   }
 
   async create(resource: NewResource): Promise<StoredResource> {
