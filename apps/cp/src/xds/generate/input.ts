@@ -26,6 +26,8 @@ export interface GenerateInput {
   localZone: string;
   /** Needed when the mesh enables mTLS: served to the proxy as SDS secrets. */
   certificates?: ProxyCertificates;
+  /** The proxy is a proxyless gRPC client (e.g. grpc-js-xds dialing `xds:///<service>`): api_listeners instead of sockets. */
+  proxyless?: boolean;
 }
 
 /** A policy (or part of one) that could not be turned into Envoy config; the rest of the config is still generated. */

@@ -1,5 +1,5 @@
 import { SERVICE_TAG } from "@zonemesh/resources";
-import { typeNames, typed, type Filter, type HttpConnectionManager, type Listener, type RouteConfiguration, type TcpProxy } from "@zonemesh/xds";
+import { typeNames, typed, type Filter, type HttpConnectionManager, type Listener, type RouteConfiguration, type TcpProxy, type Typed } from "@zonemesh/xds";
 import { accessLogs } from "./access-log";
 import { isHttpProtocol } from "./catalog";
 import { adsConfigSource, socketAddress } from "./envoy-values";
@@ -31,7 +31,7 @@ function tcpProxy(outbound: Outbound, input: GenerateInput, policies: ProxyPolic
   return { name: "envoy.filters.network.tcp_proxy", typed_config: typed(typeNames.tcpProxy, proxy) };
 }
 
-function httpConnectionManager(name: string, outbound: Outbound, input: GenerateInput, policies: ProxyPolicies, context: RouteContext, sourceService: string): Filter {
+function httpConnectionManager(name: string, outbound: Outbound, input: GenerateInput, policies: ProxyPolicies, context: RouteContext, sourceService: string): Typed<HttpConnectionManager> {
   const outboundPolicies = policies.outbound(outbound.service);
   const logs = accessLogs(outboundPolicies.accessLog, { mesh: input.mesh.name, sourceService, destinationService: outbound.service, http: true }, context.warn);
   const manager: HttpConnectionManager = {
@@ -40,24 +40,40 @@ function httpConnectionManager(name: string, outbound: Outbound, input: Generate
     http_filters: [{ name: "envoy.filters.http.router", typed_config: typed(typeNames.router, {}) }],
     ...(logs.length > 0 ? { access_log: logs } : {}),
   };
-  return { name: "envoy.filters.network.http_connection_manager", typed_config: typed(typeNames.httpConnectionManager, manager) };
+  return typed(typeNames.httpConnectionManager, manager);
 }
 
-/** Outbound listeners (HTTP: connection manager with RDS named like the listener; otherwise TCP proxy) and their routes. */
+/**
+ * Outbound listeners and their routes. A socket listener holds a connection manager with RDS named like the listener
+ * for HTTP, a TCP proxy otherwise; a proxyless gRPC client gets an api_listener named after the service instead.
+ */
 export function outboundListenersAndRoutes(outbounds: Outbound[], input: GenerateInput, policies: ProxyPolicies, context: RouteContext): { listeners: Listener[]; routes: RouteConfiguration[] } {
   const sourceService = input.dataplane.body.networking.inbound?.[0]?.tags[SERVICE_TAG] ?? input.dataplane.name;
   const listeners: Listener[] = [];
   const routes: RouteConfiguration[] = [];
   for (const outbound of outbounds) {
-    const name = listenerName.outbound(outbound.address, outbound.port);
+    const socket = outbound.socket;
+    const name = socket ? listenerName.outbound(socket.address, socket.port) : outbound.service;
     const http = isHttpProtocol(outbound.protocol);
     if (http) routes.push(outboundRouteConfiguration(name, outbound, policies.outbound(outbound.service), context));
+    if (!socket) {
+      listeners.push({ name, api_listener: { api_listener: httpConnectionManager(name, outbound, input, policies, context, sourceService) } });
+      continue;
+    }
     listeners.push({
       name,
-      address: socketAddress(outbound.address, outbound.port),
+      address: socketAddress(socket.address, socket.port),
       traffic_direction: "OUTBOUND",
-      filter_chains: [{ filters: [http ? httpConnectionManager(name, outbound, input, policies, context, sourceService) : tcpProxy(outbound, input, policies, context, sourceService)] }],
-      ...(outbound.vip ? { bind_to_port: { value: false } } : {}),
+      filter_chains: [
+        {
+          filters: [
+            http
+              ? { name: "envoy.filters.network.http_connection_manager", typed_config: httpConnectionManager(name, outbound, input, policies, context, sourceService) }
+              : tcpProxy(outbound, input, policies, context, sourceService),
+          ],
+        },
+      ],
+      ...(socket.vip ? { bind_to_port: { value: false } } : {}),
     });
   }
   return { listeners, routes };

@@ -7,7 +7,7 @@ import type { HttpRouteMatch, HttpRouteRule } from "./policy-confs";
 import type { OutboundPolicies } from "./resolved-policies";
 import { retryPolicy } from "./retry";
 import { routeFilters, withFilters } from "./route-filters";
-import { timeouts } from "./timeouts";
+import { timeouts, type Timeouts } from "./timeouts";
 
 const pathRank = { Exact: 0, PathPrefix: 1, RegularExpression: 2 } as const;
 
@@ -45,6 +45,12 @@ function clusterAction(clusters: { name: string; weight: number }[]): RouteActio
   return { weighted_clusters: { clusters: clusters.map(({ name, weight }) => ({ name, weight: { value: weight } })) } };
 }
 
+/** gRPC clients ignore the route timeout and bound calls by the max stream duration: there the request timeout is that bound. */
+function streamDuration(limits: Timeouts, outbound: Outbound): Pick<RouteAction, "max_stream_duration"> {
+  const duration = limits.maxStreamDuration ?? (outbound.socket ? undefined : limits.request);
+  return duration ? { max_stream_duration: { max_stream_duration: duration } } : {};
+}
+
 /**
  * The RouteConfiguration of an HTTP outbound (named like its listener): MeshHTTPRoute rules in Kuma's order, each match
  * a route, then a catch-all route to the service; every route carries MeshTimeout, MeshRetry and hash policies.
@@ -57,7 +63,7 @@ export function outboundRouteConfiguration(name: string, outbound: Outbound, pol
     ...clusterAction(clusters),
     timeout: limits.request,
     idle_timeout: limits.streamIdle,
-    ...(limits.maxStreamDuration ? { max_stream_duration: { max_stream_duration: limits.maxStreamDuration } } : {}),
+    ...streamDuration(limits, outbound),
     ...(retry ? { retry_policy: retry } : {}),
     ...(hashing.length > 0 ? { hash_policy: hashing } : {}),
   });

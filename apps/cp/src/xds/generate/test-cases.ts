@@ -11,6 +11,7 @@ interface CaseHeader {
   /** The Dataplane to generate for. */
   proxy: string;
   localZone: string;
+  proxyless?: boolean;
 }
 
 function fakePem(kind: string, content: string): string {
@@ -45,6 +46,7 @@ export function loadCase(file: string): GenerateInput {
     policies: resources.filter((resource) => resource.type.startsWith("Mesh") && resource.type !== "Mesh") as PolicyResource[],
     vips: allocateVips(services),
     localZone: header.localZone,
+    ...(header.proxyless ? { proxyless: true } : {}),
     ...(mesh.body.mtls?.enabledBackend
       ? { certificates: { identity: { certPem: fakePem("CERTIFICATE", `identity of ${header.proxy}`), keyPem: fakePem("PRIVATE KEY", `key of ${header.proxy}`) }, meshCaPem: fakePem("CERTIFICATE", `CA of ${mesh.name}`) } }
       : {}),
