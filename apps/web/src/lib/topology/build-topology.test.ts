@@ -46,7 +46,7 @@ describe("buildTopology", () => {
   it("draws 'may talk' edges from allowing MeshTrafficPermissions, cross-zone ones flagged, mTLS from the mesh", () => {
     const topology = buildTopology(input({ policies: [permit("web-to-api", "api", "web"), permit("no-db", "db", "web", "Deny")] }));
     assert.deepEqual(
-      topology.edges.map((edge) => [edge.source, edge.target, edge.kind, edge.crossZone, edge.mtls, edge.policies]),
+      topology.edges.map((edge) => [edge.source, edge.target, edge.kind, edge.crossZone, edge.mtls, edge.policies.map((policy) => policy.name)]),
       [
         ["svc:east/web", "svc:east/api", "permits", false, true, ["web-to-api"]],
         ["svc:east/web", "svc:west/api", "permits", true, true, ["web-to-api"]],
@@ -83,11 +83,11 @@ describe("buildTopology", () => {
     };
     const topology = buildTopology(input({ policies: [http, tcp] }));
     assert.deepEqual(
-      topology.edges.map((edge) => [edge.source, edge.target, edge.kind, edge.policies]),
+      topology.edges.map((edge) => [edge.source, edge.target, edge.kind, edge.policies.map((policy) => `${policy.type}/${policy.name}`)]),
       [
-        ["svc:east/api", "svc:west/db", "routes", ["api-db"]],
-        ["svc:east/web", "svc:west/db", "routes", ["web-split"]],
-        ["svc:west/api", "svc:west/db", "routes", ["api-db"]],
+        ["svc:east/api", "svc:west/db", "routes", ["MeshTCPRoute/api-db"]],
+        ["svc:east/web", "svc:west/db", "routes", ["MeshHTTPRoute/web-split"]],
+        ["svc:west/api", "svc:west/db", "routes", ["MeshTCPRoute/api-db"]],
       ],
     );
   });

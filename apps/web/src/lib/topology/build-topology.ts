@@ -48,7 +48,12 @@ export interface TopologyEdge {
   kind: "permits" | "routes";
   crossZone: boolean;
   mtls: boolean;
-  policies: string[];
+  policies: PolicyName[];
+}
+
+export interface PolicyName {
+  type: TopologyPolicy["type"];
+  name: string;
 }
 
 export interface Topology {
@@ -101,13 +106,13 @@ export function buildTopology(input: TopologyInput): Topology {
   };
 
   const edges = new Map<string, TopologyEdge>();
-  const connect = (kind: TopologyEdge["kind"], from: string, to: string, policy: string) => {
+  const connect = (kind: TopologyEdge["kind"], from: string, to: string, policy: PolicyName) => {
     for (const source of nodesOf(from)) {
       for (const target of nodesOf(to)) {
         if (source.id === target.id) continue;
         const id = `${kind}:${source.id}->${target.id}`;
         const edge = edges.get(id) ?? { id, source: source.id, target: target.id, kind, crossZone: source.zone !== target.zone, mtls: input.mtls, policies: [] };
-        if (!edge.policies.includes(policy)) edge.policies.push(policy);
+        if (!edge.policies.some((known) => known.type === policy.type && known.name === policy.name)) edge.policies.push(policy);
         edges.set(id, edge);
       }
     }
@@ -124,7 +129,7 @@ export function buildTopology(input: TopologyInput): Topology {
           for (const destination of destinations) for (const node of nodesOf(destination)) node.openToMesh.push(policy.name);
           continue;
         }
-        for (const source of sources) for (const destination of destinations) connect("permits", source, destination, policy.name);
+        for (const source of sources) for (const destination of destinations) connect("permits", source, destination, policy);
       }
       continue;
     }
@@ -132,7 +137,7 @@ export function buildTopology(input: TopologyInput): Topology {
     for (const to of (spec as MeshHTTPRouteBody["spec"] | MeshTCPRouteBody["spec"]).to) {
       const backends = to.rules.flatMap((rule) => rule.default.backendRefs ?? []).flatMap((ref) => (ref.name ? [ref.name] : []));
       for (const destination of backends.length > 0 ? backends : to.targetRef.name ? [to.targetRef.name] : []) {
-        for (const source of sources) connect("routes", source, destination, policy.name);
+        for (const source of sources) connect("routes", source, destination, policy);
       }
     }
   }

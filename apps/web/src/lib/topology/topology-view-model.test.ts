@@ -1,0 +1,89 @@
+// Filtering and layout of the graph model, as the topology page applies them before rendering.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { buildTopology, type TopologyDataplane, type TopologyPolicy } from "./build-topology";
+import { filterTopology } from "./filter-topology";
+import { SERVICE_SIZE, layoutTopology } from "./layout-topology";
+
+const dp = (name: string, zone: string, service: string): TopologyDataplane => ({ name, zone, services: [service], tags: {}, status: "online" });
+const permit = (to: string, from: string): TopologyPolicy => ({
+  type: "MeshTrafficPermission",
+  name: `${from}-to-${to}`,
+  body: { spec: { targetRef: { kind: "MeshService", name: to }, from: [{ targetRef: { kind: "MeshService", name: from }, default: { action: "Allow" } }] } },
+});
+
+const topology = buildTopology({
+  mesh: "default",
+  mtls: false,
+  zones: [
+    { name: "east", online: true },
+    { name: "west", online: true },
+    { name: "north", online: true },
+  ],
+  dataplanes: [dp("web-1", "east", "web"), dp("api-1", "east", "api"), dp("db-1", "west", "db"), dp("cache-1", "west", "cache"), dp("batch-1", "east", "batch")],
+  policies: [permit("api", "web"), permit("db", "api")],
+});
+
+const ids = (t: { services: { id: string }[] }) => t.services.map((node) => node.id);
+
+describe("filterTopology", () => {
+  it("keeps one zone's services and the zone alone", () => {
+    const filtered = filterTopology(topology, { zone: "west" });
+    assert.deepEqual(ids(filtered), ["svc:west/cache", "svc:west/db"]);
+    assert.deepEqual(filtered.zones.map((zone) => zone.name), ["west"]);
+    assert.deepEqual(filtered.edges, []);
+  });
+
+  it("searches by service name and shows the matches' neighbours", () => {
+    const filtered = filterTopology(topology, { search: "API" });
+    assert.deepEqual(ids(filtered), ["svc:east/api", "svc:east/web", "svc:west/db"]);
+    assert.equal(filtered.edges.length, 2);
+  });
+
+  it("focuses on a node and its direct neighbours only", () => {
+    const filtered = filterTopology(topology, { focus: "svc:west/db" });
+    assert.deepEqual(ids(filtered), ["svc:east/api", "svc:west/db"]);
+    assert.deepEqual(filtered.edges.map((edge) => edge.id), ["permits:svc:east/api->svc:west/db"]);
+  });
+
+  it("ignores a focus on a node that no longer exists", () => {
+    assert.equal(filterTopology(topology, { focus: "svc:east/gone" }).services.length, 5);
+  });
+});
+
+describe("layoutTopology", () => {
+  const layout = layoutTopology(topology);
+  const zone = (id: string) => layout.zones.find((z) => z.id === id)!;
+
+  it("places every service inside its zone's box", () => {
+    for (const service of layout.services) {
+      const box = zone(service.zoneId);
+      assert.ok(service.x >= 0 && service.y >= 0, service.id);
+      assert.ok(service.x + SERVICE_SIZE.width <= box.width && service.y + SERVICE_SIZE.height <= box.height, service.id);
+    }
+  });
+
+  it("does not overlap zone boxes, even when services of several zones share a rank, and keeps empty zones visible", () => {
+    // web and api run in both zones: dagre puts both zones' copies in the same columns.
+    const shared = buildTopology({
+      mesh: "default",
+      mtls: true,
+      zones: [],
+      dataplanes: [dp("web-e", "east", "web"), dp("api-e", "east", "api"), dp("web-w", "west", "web"), dp("api-w", "west", "api"), dp("db-w", "west", "db")],
+      policies: [permit("api", "web"), permit("db", "api")],
+    });
+    const boxes = [...layout.zones, ...layoutTopology(shared).zones.map((box) => ({ ...box, id: `shared-${box.id}`, x: box.x + 100_000 }))];
+    assert.ok(zone("zone:north").width > 0);
+    for (const a of boxes) {
+      for (const b of boxes) {
+        if (a.id >= b.id) continue;
+        const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+        assert.ok(!overlap, `${a.id} overlaps ${b.id}`);
+      }
+    }
+  });
+
+  it("gives the same positions for the same graph (a refresh moves nothing)", () => {
+    assert.deepEqual(layoutTopology(topology), layout);
+  });
+});
