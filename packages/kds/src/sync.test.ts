@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
+import { MemoryStore } from "./test-support/memory-store";
 import { resource, settled, startGlobal, startZone, waitFor, type TestGlobal, type TestZone } from "./test-support/harness";
 
 const cleanup: Array<() => unknown> = [];
@@ -89,11 +90,12 @@ test("a NACK from the zone shows in both sides' stats with its error, and a late
   assert.equal(zoneStats.nacked, 1);
   assert.equal(zoneStats.lastNackError, 'MeshTrafficPermission "broken": spec.from is required');
 
-  global.published.put("MeshTrafficPermission", resource("default", "broken", { spec: { from: [] } }));
   global.published.remove("MeshTrafficPermission", "default", "broken");
   global.published.put("MeshTrafficPermission", resource("default", "fixed", { spec: { from: [] } }));
   await waitFor("fixed policy in zone", () => same(zone.fromGlobal.contents(), global.published.contents()));
-  assert.equal(global.server.zoneStats("zone-d")!.streams.globalToZone!.types.MeshTrafficPermission!.acked >= 2, true);
+  await waitFor("ACKed", () => settled(global.server.zoneStats("zone-d")?.streams.globalToZone));
+  const after = global.server.zoneStats("zone-d")!.streams.globalToZone!.types.MeshTrafficPermission!;
+  assert.deepEqual([after.nacked, after.acked >= 2], [1, true]);
 });
 
 test("a NACK from the global of zone resources is visible in the zone's stats", async () => {
@@ -126,4 +128,31 @@ test("bytes on the wire are counted per stream and per zone, the same on both en
   assert.equal(serverSide.bytesSent, clientSide.bytesReceived);
   assert.equal(serverSide.bytesReceived, clientSide.bytesSent);
   assert.equal(serverSide.streams.globalToZone!.bytesSent, clientSide.streams.globalToZone.stats!.bytesReceived);
+});
+
+test("each zone gets the snapshot made for it", async () => {
+  const ingresses = new MemoryStore();
+  const global = await startGlobal({
+    published: ingresses,
+    overrides: {
+      globalToZone: {
+        types: ["ZoneIngress"],
+        // As the CP will do for ZoneIngresses: every zone's but the receiver's own.
+        snapshotFor: (zone, type) => ingresses.list(type).filter((r) => r.labels.zone !== zone),
+        subscribe: (onChange) => ingresses.subscribe(onChange),
+      },
+    },
+  });
+  cleanup.push(() => global.server.close());
+  const zones = ["east", "west"].map((name) => {
+    const started = startZone({ port: global.port, zone: name, overrides: { globalToZone: { types: ["ZoneIngress"], heldFromGlobal: () => [], onGlobalResources: (type, delta) => started.fromGlobal.apply(type, delta) } } });
+    cleanup.push(() => started.client.stop());
+    return started;
+  });
+  ingresses.put("ZoneIngress", resource("", "east-ingress", {}, { zone: "east" }));
+  ingresses.put("ZoneIngress", resource("", "west-ingress", {}, { zone: "west" }));
+  await waitFor("ingresses of the other zone", () =>
+    zones[0]!.fromGlobal.list("ZoneIngress").length === 1 && zones[1]!.fromGlobal.list("ZoneIngress").length === 1);
+  assert.equal(zones[0]!.fromGlobal.list("ZoneIngress")[0]!.name, "west-ingress");
+  assert.equal(zones[1]!.fromGlobal.list("ZoneIngress")[0]!.name, "east-ingress");
 });
