@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { z } from "zod";
 import { policyTypeNames, resourceTypes, typeByName, typeByPlural } from "./registry";
 
 test("types are found by name and by REST plural", () => {
@@ -18,4 +19,12 @@ test("scopes follow Kuma: global types are stored without a mesh", () => {
 test("the eleven targetRef policies are the policy types", () => {
   assert.equal(policyTypeNames.length, 11);
   for (const name of policyTypeNames) assert.equal(typeByName(name)?.isPolicy, true);
+});
+
+test("every body schema converts to JSON Schema, which the CP's OpenAPI document is built from", () => {
+  for (const type of resourceTypes) {
+    const schema = z.toJSONSchema(type.schema, { io: "input", unrepresentable: "any" }) as { type?: string; additionalProperties?: unknown };
+    assert.equal(schema.type, "object", type.name);
+    assert.equal(schema.additionalProperties, false, `${type.name} bodies are strict`);
+  }
 });
