@@ -12,9 +12,8 @@ export function listCondition(backend: ResourceStore["backend"], query: ListQuer
   const labels = Object.entries(query.labels ?? {});
   if (labels.length > 0 && backend === "postgres") conditions.push(sql`r.labels @> ${JSON.stringify(query.labels)}::jsonb`);
   if (backend === "sqlite") {
-    for (const [key, value] of labels) {
-      conditions.push(sql`EXISTS (SELECT 1 FROM json_each(r.labels) AS l WHERE l.key = ${key} AND l.value = ${value})`);
-    }
+    // json_quote turns any key (dots, slashes, quotes) into a JSON path member: $."kuma.io/zone".
+    for (const [key, value] of labels) conditions.push(sql`r.labels ->> ('$.' || json_quote(${key})) = ${value}`);
   }
   return join(conditions, " AND ");
 }

@@ -175,13 +175,14 @@ export function runStoreSuite(name: string, target: StoreSuiteTarget): void {
       await store.create(dataplane("web-1", "default", "web", { team: "a", env: "prod" }));
       await store.create(dataplane("web-2", "default", "web", { team: "a", env: "dev" }));
       await store.create(dataplane("api-1", "default", "api", { team: "b", env: "prod" }));
-      await store.create(dataplane("Web_3%", "default", "web", { team: "a" }));
+      await store.create(dataplane("Web_3%", "default", "web", { team: "a", 'odd."key': "x" }));
       const names = async (query: Omit<Parameters<ResourceStore["list"]>[0], "type">) =>
         (await store.list({ type: "Dataplane", ...query })).items.map((r) => r.name);
 
       assert.deepEqual(await names({ labels: { team: "a" } }), ["Web_3%", "web-1", "web-2"]);
       assert.deepEqual(await names({ labels: { team: "a", env: "prod" } }), ["web-1"]);
       assert.deepEqual(await names({ labels: { team: "c" } }), []);
+      assert.deepEqual(await names({ labels: { 'odd."key': "x" } }), ["Web_3%"]);
       assert.deepEqual(await names({ labels: { team: "a" }, offset: 1, size: 1 }), ["web-1"]);
       assert.equal((await store.list({ type: "Dataplane", labels: { env: "prod" }, size: 1 })).total, 2);
 
