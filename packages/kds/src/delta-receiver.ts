@@ -1,3 +1,4 @@
+import { status } from "@grpc/grpc-js";
 import type { KdsResource, ResourceDelta, VersionedResource } from "./resource";
 import type { StreamStatsRecorder } from "./stats";
 import { resourceVersion } from "./version";
@@ -16,13 +17,11 @@ export interface DeltaReceiverOptions {
   node?: ZoneIdentity;
 }
 
-const INVALID_ARGUMENT = 3;
-const INTERNAL = 13;
 
 class RejectedResponse extends Error {
   constructor(
     message: string,
-    readonly code: number,
+    readonly code: status,
   ) {
     super(message);
   }
@@ -58,7 +57,6 @@ export class DeltaReceiver {
     }
   }
 
-
   close(): void {
     this.closed = true;
   }
@@ -71,10 +69,10 @@ export class DeltaReceiver {
     if (subscribed) this.options.stats.response(type);
     let errorDetail: DeltaDiscoveryRequest["errorDetail"] = null;
     try {
-      if (!subscribed) throw new RejectedResponse(`type "${type}" was not subscribed`, INVALID_ARGUMENT);
+      if (!subscribed) throw new RejectedResponse(`type "${type}" was not subscribed`, status.INVALID_ARGUMENT);
       await this.options.apply(type, decodeDelta(response));
     } catch (error) {
-      const code = error instanceof RejectedResponse ? error.code : INTERNAL;
+      const code = error instanceof RejectedResponse ? error.code : status.INTERNAL;
       errorDetail = { code, message: (error as Error).message };
     }
     if (this.closed) return;
@@ -94,7 +92,7 @@ function decodeDelta(response: DeltaDiscoveryResponse): ResourceDelta {
     } catch (error) {
       throw new RejectedResponse(
         `resource "${name}" in mesh "${mesh}": body is not JSON: ${(error as Error).message}`,
-        INVALID_ARGUMENT,
+        status.INVALID_ARGUMENT,
       );
     }
     return { mesh, name, version, labels, body };
