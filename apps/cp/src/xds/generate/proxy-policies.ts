@@ -1,4 +1,4 @@
-import { SERVICE_TAG, computeRule, rulesForDataplane, type DataplaneBody, type PolicyResource, type PolicyTypeRules, type Resource, type Rule } from "@zonemesh/resources";
+import { ROUTE_MATCHES_TAG, SERVICE_TAG, computeRule, routeMatchesHash, rulesForDataplane, type DataplaneBody, type PolicyResource, type PolicyTypeRules, type Resource, type Rule } from "@zonemesh/resources";
 import type { HttpRouteRule, TcpRouteRule } from "./policy-confs";
 import type { FromRule, InboundPolicies, Merged, OutboundPolicies, ProxyPolicies } from "./resolved-policies";
 
@@ -8,9 +8,10 @@ const merged = <T>(rule: Rule | undefined): Merged<T> | undefined => rule && { c
 export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: PolicyResource[]): ProxyPolicies {
   const byType = new Map<string, PolicyTypeRules>(rulesForDataplane(dataplane, policies).rules.map((rules) => [rules.type, rules]));
 
-  const to = <T>(type: string, service: string) => {
+  const to = <T>(type: string, service: string, routeMatches?: unknown) => {
     const rules = byType.get(type);
-    return merged<T>(rules && computeRule(rules.toRules, { [SERVICE_TAG]: service }));
+    const destination = { [SERVICE_TAG]: service, ...(routeMatches === undefined ? {} : { [ROUTE_MATCHES_TAG]: routeMatchesHash(routeMatches) }) };
+    return merged<T>(rules && computeRule(rules.toRules, destination));
   };
 
   /** `from` rules of the inbound, then its `rules[]` conf, which applies to every caller. */
@@ -37,6 +38,7 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
       ...(http?.conf.rules?.length ? { httpRoutes: { conf: http.conf.rules, origins: http.origins } } : {}),
       ...(tcp && tcpRule ? { tcpRoute: { conf: tcpRule, origins: tcp.origins } } : {}),
       timeout: to("MeshTimeout", service),
+      routeTimeout: (matches) => to("MeshTimeout", service, matches),
       retry: to("MeshRetry", service),
       circuitBreaker: to("MeshCircuitBreaker", service),
       healthCheck: to("MeshHealthCheck", service),

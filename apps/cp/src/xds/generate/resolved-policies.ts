@@ -38,6 +38,8 @@ export interface OutboundPolicies {
   /** The destination's MeshTCPRoute rule. */
   tcpRoute?: Merged<TcpRouteRule>;
   timeout?: Merged<TimeoutConf>;
+  /** MeshTimeout for the requests of one MeshHTTPRoute rule (policies may target a route); `timeout` where none does. */
+  routeTimeout(matches: HttpRouteRule["matches"]): Merged<TimeoutConf> | undefined;
   retry?: Merged<RetryConf>;
   circuitBreaker?: Merged<CircuitBreakerConf>;
   healthCheck?: Merged<HealthCheckConf>;

@@ -53,13 +53,13 @@ function streamDuration(limits: Timeouts, outbound: Outbound): Pick<RouteAction,
 
 /**
  * The RouteConfiguration of an HTTP outbound (named like its listener): MeshHTTPRoute rules in Kuma's order, each match
- * a route, then a catch-all route to the service; every route carries MeshTimeout, MeshRetry and hash policies.
+ * a route, then a catch-all route to the service; every route carries MeshTimeout (its rule's, when a MeshTimeout
+ * targets the route), MeshRetry and hash policies.
  */
 export function outboundRouteConfiguration(name: string, outbound: Outbound, policies: OutboundPolicies, context: RouteContext): RouteConfiguration {
-  const limits = timeouts(policies.timeout);
   const retry = policies.retry && retryPolicy(policies.retry, outbound.protocol, context.warn);
   const hashing = policies.loadBalancing ? hashPolicies(policies.loadBalancing, context.warn) : [];
-  const action = (clusters: { name: string; weight: number }[]): RouteAction => ({
+  const action = (clusters: { name: string; weight: number }[], limits: Timeouts): RouteAction => ({
     ...clusterAction(clusters),
     timeout: limits.request,
     idle_timeout: limits.streamIdle,
@@ -77,12 +77,13 @@ export function outboundRouteConfiguration(name: string, outbound: Outbound, pol
       context.warn(origins, `a rule for ${outbound.service} has no usable backendRefs and was left out`);
       continue;
     }
+    const limits = timeouts(policies.routeTimeout(rule.matches));
     for (const envoyMatch of routeMatches(match)) {
       const filtered = routeFilters(rule.default.filters ?? [], match, envoyMatch, origins, context);
-      routes.push({ match: envoyMatch, ...(filtered.redirect ? { redirect: filtered.redirect } : { route: withFilters(action(clusters), filtered) }), ...filtered.route });
+      routes.push({ match: envoyMatch, ...(filtered.redirect ? { redirect: filtered.redirect } : { route: withFilters(action(clusters, limits), filtered) }), ...filtered.route });
     }
   }
   const catchAll = routes.some((route) => route.match.prefix === "/" && !route.match.headers && !route.match.query_parameters);
-  if (!catchAll) routes.push({ match: { prefix: "/" }, route: action([{ name: context.clusters.ref(outbound.service), weight: 1 }]) });
+  if (!catchAll) routes.push({ match: { prefix: "/" }, route: action([{ name: context.clusters.ref(outbound.service), weight: 1 }], timeouts(policies.timeout)) });
   return { name, virtual_hosts: [{ name: outbound.service, domains: ["*"], routes }] };
 }
