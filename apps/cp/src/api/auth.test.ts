@@ -68,6 +68,13 @@ test("bad tokens get 401 naming why, even from localhost", async () => {
   }
 });
 
+test("token requests in Kuma's shape (user groups, dataplane proxy type) carry those claims", async () => {
+  const user = await call(api.url, "POST", "/tokens/user", { body: { name: "carol", groups: ["mesh-system:admin"], validFor: "1h" } });
+  assert.deepEqual((await api.server.tokens.verifyToken("admin", user.body)).groups, ["mesh-system:admin"]);
+  const ingress = await call(api.url, "POST", "/tokens/dataplane", { body: { mesh: "default", type: "ingress", validFor: "1h" } });
+  assert.equal((await api.server.tokens.verifyToken("dataplane", ingress.body)).proxyType, "ingress");
+});
+
 test("token endpoints are admin-only", async () => {
   assert.equal((await remoteCall("/tokens/user", undefined, "POST")).status, 401);
 });

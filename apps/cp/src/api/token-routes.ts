@@ -16,6 +16,8 @@ const dataplaneTokenRequest = z.strictObject({
   mesh: z.string().min(1),
   name: z.string().min(1).optional(),
   tags: z.record(z.string(), z.array(z.string())).optional(),
+  /** Kuma's proxy type the token is for. */
+  type: z.enum(["dataplane", "ingress", "egress"]).optional(),
   validFor,
 });
 const zoneTokenRequest = z.strictObject({
@@ -23,7 +25,7 @@ const zoneTokenRequest = z.strictObject({
   scope: z.array(z.enum(["cp", "ingress", "egress"])).default(["cp", "ingress", "egress"]),
   validFor,
 });
-const userTokenRequest = z.strictObject({ name: z.string().min(1), validFor });
+const userTokenRequest = z.strictObject({ name: z.string().min(1), groups: z.array(z.string()).optional(), validFor });
 
 const requestSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input" }) as JsonSchema;
 
@@ -62,7 +64,8 @@ export function tokenRoutes(deps: { store: ResourceStore; tokens: TokenService; 
         if (!(await store.get({ type: "Mesh", mesh: "", name: input.mesh }))) {
           throw badRequest(`mesh "${input.mesh}" does not exist`, [{ field: "mesh", reason: `mesh "${input.mesh}" does not exist` }]);
         }
-        return tokens.issueToken("dataplane", { mesh: input.mesh, name: input.name, tags: input.tags }, parseDuration(input.validFor)!);
+        const claims = { mesh: input.mesh, name: input.name, tags: input.tags, proxyType: input.type };
+        return tokens.issueToken("dataplane", claims, parseDuration(input.validFor)!);
       },
     ),
     tokenRoute(
@@ -82,7 +85,7 @@ export function tokenRoutes(deps: { store: ResourceStore; tokens: TokenService; 
       "Issue an admin token",
       "Remote API callers send it as `Authorization: Bearer <token>`.",
       userTokenRequest,
-      async (input) => tokens.issueToken("admin", { name: input.name }, parseDuration(input.validFor)!),
+      async (input) => tokens.issueToken("admin", { name: input.name, groups: input.groups }, parseDuration(input.validFor)!),
     ),
   ];
 }

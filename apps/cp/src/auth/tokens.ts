@@ -7,9 +7,14 @@ import type { TokenKind } from "./token-kind";
 const issuer = "zonemesh";
 const audienceOf = (kind: TokenKind) => `zonemesh:${kind}`;
 
-/** What a token vouches for: admin tokens a user `name`; dataplane tokens a `mesh` (and optionally `name`/`tags`); zone tokens a `zone`. */
+/**
+ * What a token vouches for: admin tokens a user `name` (and Kuma's `groups`); dataplane tokens a `mesh`
+ * (optionally `name`, `tags` and `proxyType`); zone tokens a `zone` and its `scope`.
+ */
 export const tokenClaimsSchema = z.object({
   name: z.string().min(1).optional(),
+  groups: z.array(z.string()).optional(),
+  proxyType: z.enum(["dataplane", "ingress", "egress"]).optional(),
   mesh: z.string().min(1).optional(),
   zone: z.string().min(1).optional(),
   tags: z.record(z.string(), z.array(z.string())).optional(),
