@@ -1,17 +1,15 @@
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
+import { after, it } from "node:test";
 import pg from "pg";
 import { openStore } from "../open-store";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../testing/postgres";
 import type { ChangeEvent } from "../types";
 
-let cluster: ThrowawayPostgres;
-before(async () => {
-  cluster = await startThrowawayPostgres();
-});
-after(() => cluster.stop());
+let cluster: ThrowawayPostgres | undefined;
+after(() => cluster?.stop());
 
 it("listens again after PostgreSQL drops its LISTEN connection", async () => {
+  cluster = await startThrowawayPostgres();
   const url = await cluster.createDatabase();
   const store = await openStore({ url });
   const events: ChangeEvent[] = [];

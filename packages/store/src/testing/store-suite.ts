@@ -1,12 +1,11 @@
 // The one behaviour suite every store backend must pass (sqlite.test.ts, postgres.test.ts run it).
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { AlreadyExistsError, ConflictError, NotFoundError } from "../errors";
 import { openStore, type OpenedStore, type StoreOptions } from "../open-store";
 import type { ChangeEvent, NewResource, ResourceStore } from "../types";
 
 export interface StoreSuiteTarget {
-  before?(): Promise<void>;
   after?(): Promise<void>;
   /** Options that open a fresh, empty database. */
   newDatabase(): Promise<StoreOptions>;
@@ -62,7 +61,6 @@ export function runStoreSuite(name: string, target: StoreSuiteTarget): void {
       return store;
     };
 
-    if (target.before) before(target.before);
     after(async () => {
       await Promise.all(opened.map((store) => store.close()));
       await target.after?.();
