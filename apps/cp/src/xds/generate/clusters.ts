@@ -8,11 +8,10 @@ import type { Merged, OutboundPolicies } from "./resolved-policies";
 import { timeouts } from "./timeouts";
 import { outboundTransportSocket } from "./tls";
 
-/** `typed_extension_protocol_options` for an upstream spoken to in HTTP (HTTP/2 for http2/grpc), with the idle timeout. */
-export function http2ProtocolOptions(idleTimeout?: Duration): Record<string, Typed<object>> {
-  return httpProtocolOptions(true, idleTimeout);
-}
+/** `typed_extension_protocol_options` for an application spoken to in HTTP/2 (http2, grpc). */
+export const http2ProtocolOptions = () => httpProtocolOptions(true);
 
+/** `typed_extension_protocol_options` for an upstream spoken to in HTTP (HTTP/2 for http2/grpc), with the idle timeout. */
 function httpProtocolOptions(http2: boolean, idleTimeout?: Duration): Record<string, Typed<object>> {
   const options: HttpProtocolOptions = {
     ...(idleTimeout ? { common_http_protocol_options: { idle_timeout: idleTimeout } } : {}),
@@ -24,48 +23,49 @@ function httpProtocolOptions(http2: boolean, idleTimeout?: Duration): Record<str
 const wrap = (value: number | undefined) => (value === undefined ? undefined : { value });
 const enforce = (enabled: boolean) => ({ value: enabled ? 100 : 0 });
 
-function circuitBreaker(conf: CircuitBreakerConf): Pick<Cluster, "circuit_breakers" | "outlier_detection"> & { healthyPanicThreshold?: number } {
-  const result: Pick<Cluster, "circuit_breakers" | "outlier_detection"> & { healthyPanicThreshold?: number } = {};
-  const limits = conf.connectionLimits;
-  if (limits) {
-    const thresholds = definedFields<CircuitBreakerThresholds>({
-      max_connections: wrap(limits.maxConnections),
-      max_pending_requests: wrap(limits.maxPendingRequests),
-      max_requests: wrap(limits.maxRequests),
-      max_retries: wrap(limits.maxRetries),
-      max_connection_pools: wrap(limits.maxConnectionPools),
-    });
-    result.circuit_breakers = { thresholds: [thresholds] };
-  }
-  const outlier = conf.outlierDetection;
-  if (outlier && !outlier.disabled) {
-    const detectors = outlier.detectors ?? {};
-    // A detector that is not configured is not enforced (Envoy would otherwise enforce consecutive 5xx by default).
-    const detection = {
-      interval: outlier.interval ? kumaDuration(outlier.interval) : undefined,
-      base_ejection_time: outlier.baseEjectionTime ? kumaDuration(outlier.baseEjectionTime) : undefined,
-      max_ejection_percent: wrap(outlier.maxEjectionPercent),
-      split_external_local_origin_errors: outlier.splitExternalAndLocalErrors || undefined,
-      consecutive_5xx: wrap(detectors.totalFailures?.consecutive),
-      enforcing_consecutive_5xx: enforce(detectors.totalFailures !== undefined),
-      consecutive_gateway_failure: wrap(detectors.gatewayFailures?.consecutive),
-      enforcing_consecutive_gateway_failure: enforce(detectors.gatewayFailures !== undefined),
-      consecutive_local_origin_failure: wrap(detectors.localOriginFailures?.consecutive),
-      enforcing_consecutive_local_origin_failure: enforce(detectors.localOriginFailures !== undefined),
-      success_rate_minimum_hosts: wrap(detectors.successRate?.minimumHosts),
-      success_rate_request_volume: wrap(detectors.successRate?.requestVolume),
-      // Envoy takes the factor in thousandths.
-      success_rate_stdev_factor: wrap(detectors.successRate?.standardDeviationFactor === undefined ? undefined : Math.round(Number(detectors.successRate.standardDeviationFactor) * 1000)),
-      enforcing_success_rate: enforce(detectors.successRate !== undefined),
-      failure_percentage_minimum_hosts: wrap(detectors.failurePercentage?.minimumHosts),
-      failure_percentage_request_volume: wrap(detectors.failurePercentage?.requestVolume),
-      failure_percentage_threshold: wrap(detectors.failurePercentage?.threshold),
-      enforcing_failure_percentage: enforce(detectors.failurePercentage !== undefined),
-    };
-    result.outlier_detection = definedFields<OutlierDetection>(detection);
-    if (outlier.healthyPanicThreshold !== undefined) result.healthyPanicThreshold = Number(outlier.healthyPanicThreshold);
-  }
-  return result;
+function connectionLimits(limits: CircuitBreakerConf["connectionLimits"]): Pick<Cluster, "circuit_breakers"> {
+  if (!limits) return {};
+  const thresholds = definedFields<CircuitBreakerThresholds>({
+    max_connections: wrap(limits.maxConnections),
+    max_pending_requests: wrap(limits.maxPendingRequests),
+    max_requests: wrap(limits.maxRequests),
+    max_retries: wrap(limits.maxRetries),
+    max_connection_pools: wrap(limits.maxConnectionPools),
+  });
+  return { circuit_breakers: { thresholds: [thresholds] } };
+}
+
+function outlierDetection(outlier: CircuitBreakerConf["outlierDetection"]): Pick<Cluster, "outlier_detection"> {
+  if (!outlier || outlier.disabled) return {};
+  const detectors = outlier.detectors ?? {};
+  // A detector that is not configured is not enforced (Envoy would otherwise enforce consecutive 5xx by default).
+  const detection = definedFields<OutlierDetection>({
+    interval: outlier.interval ? kumaDuration(outlier.interval) : undefined,
+    base_ejection_time: outlier.baseEjectionTime ? kumaDuration(outlier.baseEjectionTime) : undefined,
+    max_ejection_percent: wrap(outlier.maxEjectionPercent),
+    split_external_local_origin_errors: outlier.splitExternalAndLocalErrors || undefined,
+    consecutive_5xx: wrap(detectors.totalFailures?.consecutive),
+    enforcing_consecutive_5xx: enforce(detectors.totalFailures !== undefined),
+    consecutive_gateway_failure: wrap(detectors.gatewayFailures?.consecutive),
+    enforcing_consecutive_gateway_failure: enforce(detectors.gatewayFailures !== undefined),
+    consecutive_local_origin_failure: wrap(detectors.localOriginFailures?.consecutive),
+    enforcing_consecutive_local_origin_failure: enforce(detectors.localOriginFailures !== undefined),
+    success_rate_minimum_hosts: wrap(detectors.successRate?.minimumHosts),
+    success_rate_request_volume: wrap(detectors.successRate?.requestVolume),
+    // Envoy takes the factor in thousandths.
+    success_rate_stdev_factor: wrap(detectors.successRate?.standardDeviationFactor === undefined ? undefined : Math.round(Number(detectors.successRate.standardDeviationFactor) * 1000)),
+    enforcing_success_rate: enforce(detectors.successRate !== undefined),
+    failure_percentage_minimum_hosts: wrap(detectors.failurePercentage?.minimumHosts),
+    failure_percentage_request_volume: wrap(detectors.failurePercentage?.requestVolume),
+    failure_percentage_threshold: wrap(detectors.failurePercentage?.threshold),
+    enforcing_failure_percentage: enforce(detectors.failurePercentage !== undefined),
+  });
+  return { outlier_detection: detection };
+}
+
+/** MeshCircuitBreaker's connection limits and outlier detection as cluster settings. */
+export function circuitBreakerSettings(conf: CircuitBreakerConf): Partial<Cluster> {
+  return { ...connectionLimits(conf.connectionLimits), ...outlierDetection(conf.outlierDetection) };
 }
 
 /** Kuma's MeshHealthCheck defaults. */
@@ -165,7 +165,8 @@ export interface OutboundClusterSpec {
 
 /** An EDS cluster for a service (or a subset of it) with the policies that target the service. */
 export function outboundCluster(spec: OutboundClusterSpec, policies: OutboundPolicies, mesh: string, mtls: boolean, warn: Warn): Cluster {
-  const limits = policies.circuitBreaker ? circuitBreaker(policies.circuitBreaker.conf) : {};
+  const outlier = policies.circuitBreaker?.conf.outlierDetection;
+  const panicThreshold = outlier && !outlier.disabled && outlier.healthyPanicThreshold !== undefined ? Number(outlier.healthyPanicThreshold) : undefined;
   const check = policies.healthCheck && healthCheck(policies.healthCheck, spec.protocol, warn);
   const clusterTimeouts = timeouts(policies.timeout);
   const cluster: Cluster = {
@@ -175,9 +176,8 @@ export function outboundCluster(spec: OutboundClusterSpec, policies: OutboundPol
     connect_timeout: clusterTimeouts.connect,
     ...(policies.loadBalancing ? loadBalancer(policies.loadBalancing, warn) : {}),
     ...(check ? { health_checks: [check] } : {}),
-    ...(limits.circuit_breakers ? { circuit_breakers: limits.circuit_breakers } : {}),
-    ...(limits.outlier_detection ? { outlier_detection: limits.outlier_detection } : {}),
-    ...commonLbConfig(limits.healthyPanicThreshold, policies.healthCheck?.conf.failTrafficOnPanic),
+    ...(policies.circuitBreaker ? circuitBreakerSettings(policies.circuitBreaker.conf) : {}),
+    ...commonLbConfig(panicThreshold, policies.healthCheck?.conf.failTrafficOnPanic),
     ...(mtls ? { transport_socket: outboundTransportSocket(mesh, spec.service, spec.tags) } : {}),
     ...(isHttpProtocol(spec.protocol) ? { typed_extension_protocol_options: httpProtocolOptions(isHttp2Protocol(spec.protocol), clusterTimeouts.idle) } : {}),
   };

@@ -25,7 +25,7 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   if (mtls && !input.certificates) throw new Error(`mesh ${input.mesh.name} has mTLS enabled: generation needs the proxy's certificates`);
 
   const catalog = mesh.services;
-  const policies = proxyPolicies(input.dataplane, input.policies);
+  const policies = proxyPolicies(input.dataplane, input.policies, warn);
   const clusterRefs = new ClusterRefs(catalog);
   const inbound = inboundListenersAndClusters(input, policies, warn);
   const outbound = outboundListenersAndRoutes(proxyOutbounds(input, catalog), input, policies, { catalog, clusters: clusterRefs, warn });

@@ -11,7 +11,7 @@ import type { InboundPolicies, ProxyPolicies } from "./resolved-policies";
 import { timeouts, type Timeouts } from "./timeouts";
 import { inboundTransportSocket, isMtlsEnabled } from "./tls";
 import { trafficPermissionRules } from "./traffic-permission";
-import { http2ProtocolOptions } from "./clusters";
+import { circuitBreakerSettings, http2ProtocolOptions } from "./clusters";
 
 const routerFilter: HttpFilter = { name: "envoy.filters.http.router", typed_config: typed(typeNames.router, {}) };
 
@@ -94,6 +94,7 @@ export function inboundListenersAndClusters(input: GenerateInput, policies: Prox
       name: context.localCluster,
       connect_timeout: context.timeouts.connect,
       load_assignment: { cluster_name: context.localCluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socketAddress(inbound.serviceAddress ?? "127.0.0.1", servicePort) } }] }] },
+      ...(inboundPolicies.circuitBreaker ? circuitBreakerSettings(inboundPolicies.circuitBreaker.conf) : {}),
       ...(isHttp2Protocol(protocol) ? { typed_extension_protocol_options: http2ProtocolOptions() } : {}),
     });
   }

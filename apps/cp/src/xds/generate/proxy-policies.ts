@@ -1,12 +1,23 @@
 import { ROUTE_MATCHES_TAG, SERVICE_TAG, computeRule, routeMatchesHash, rulesForDataplane, type DataplaneBody, type PolicyResource, type PolicyTypeRules, type Resource, type Rule } from "@zonemesh/resources";
+import type { Warn } from "./input";
 import type { HttpRouteRule, TcpRouteRule } from "./policy-confs";
 import type { FromRule, InboundPolicies, Merged, OutboundPolicies, ProxyPolicies } from "./resolved-policies";
 
 const merged = <T>(rule: Rule | undefined): Merged<T> | undefined => rule && { conf: rule.conf as T, origins: rule.origin };
 
-/** The policies selecting a proxy, looked up per destination and per inbound through the resources package's matcher. */
-export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: PolicyResource[]): ProxyPolicies {
+/** Policy sections Envoy config is not generated from (outbound fault injection and rate limiting). */
+const untranslatedToSections = ["MeshFaultInjection", "MeshRateLimit"];
+
+/**
+ * The policies selecting a proxy, looked up per destination and per inbound through the resources package's matcher.
+ * Sections that generation does not translate are reported through `warn`.
+ */
+export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: PolicyResource[], warn: Warn): ProxyPolicies {
   const byType = new Map<string, PolicyTypeRules>(rulesForDataplane(dataplane, policies).rules.map((rules) => [rules.type, rules]));
+  for (const type of untranslatedToSections) {
+    const origins = (byType.get(type)?.toRules ?? []).flatMap((rule) => rule.origin);
+    if (origins.length > 0) warn(origins, `${type} \`to\` (outbound) is not supported, only \`from\` and \`rules\` (inbound)`);
+  }
 
   const to = <T>(type: string, service: string, routeMatches?: unknown) => {
     const rules = byType.get(type);
@@ -23,7 +34,7 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
     return inbound ? [...fromRules, { matchers: [], conf: inbound.conf as T, origins: inbound.origin }] : fromRules;
   };
 
-  /** The conf for every caller: an inbound's `rules[]` conf wins over its `from` rule for kind Mesh. */
+  /** The conf for every caller (these types only allow `from` kind Mesh): an inbound's `rules[]` conf wins over it. */
   const forEveryCaller = <T>(type: string, port: number): Merged<T> | undefined => {
     const rules = from<T>(type, port).filter((rule) => rule.matchers.length === 0);
     const last = rules[rules.length - 1];
@@ -65,6 +76,7 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
         rateLimit: from("MeshRateLimit", port),
         timeout: forEveryCaller("MeshTimeout", port),
         accessLog: forEveryCaller("MeshAccessLog", port),
+        circuitBreaker: forEveryCaller("MeshCircuitBreaker", port),
       };
     },
   };

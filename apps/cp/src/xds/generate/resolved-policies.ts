@@ -53,6 +53,8 @@ export interface InboundPolicies {
   rateLimit: FromRule<RateLimitConf>[];
   timeout?: Merged<TimeoutConf>;
   accessLog?: Merged<AccessLogConf>;
+  /** Limits on the local application's cluster. */
+  circuitBreaker?: Merged<CircuitBreakerConf>;
 }
 
 export interface ProxyPolicies {
