@@ -3,7 +3,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "@zonemesh/store";
-import { createApiServer, loadOrCreateSigningKeys } from "../../apps/cp/src/api-server";
+import { createApiServer, loadOrCreateSigningKeys } from "@zonemesh/cp/api-server";
 import { seedDataplane, seedMesh, seedZone } from "../../apps/web/src/server/testing/cp-api";
 
 const port = Number(process.env.ZONEMESH_E2E_CP_PORT ?? 5791);

@@ -1,8 +1,8 @@
 // A real control-plane API (global mode, SQLite in a temp dir) for the BFF's tests, and helpers that seed
 // its store the way KDS would (zones' dataplanes and insights are never written through the global API).
 import type { ResourceStore } from "@zonemesh/store";
-// apps/cp exports no package entry yet; its test server is the API factory on a temp-dir store.
-import { startTestApiServer, type TestApiServer } from "../../../../cp/src/api/testing";
+// apps/cp's test server: its API factory on a SQLite store in a temp dir.
+import { startTestApiServer, type TestApiServer } from "@zonemesh/cp/testing";
 import { createCpClient } from "../cp-client";
 import { createCaller } from "../root";
 
