@@ -6,7 +6,7 @@ import type { BackendRef } from "./policy-confs";
 
 export interface RouteContext {
   catalog: ReadonlyMap<string, ServiceInfo>;
-  clusters: ClusterRefs;
+  clusters: Pick<ClusterRefs, "ref">;
   warn: Warn;
 }
 

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import type { PolicyResource } from "@zonemesh/resources";
 import { generateProxyResources } from "./generate";
 import type { GenerateInput } from "./input";
-import { loadCase } from "./test-cases";
+import { MeshView } from "./mesh-view";
+import { caseFiles, loadCase } from "./test-cases";
 
 const brokenRouteForBackendProxies: PolicyResource = {
   type: "MeshHTTPRoute",
@@ -66,4 +67,16 @@ test("with mTLS and no MeshTrafficPermission selecting an inbound, every caller 
 test("a mesh with mTLS needs the proxy's certificates", () => {
   const { certificates: _, ...input } = loadCase("mtp-mtls.input.yaml");
   assert.throws(() => generateProxyResources(input), /needs the proxy's certificates/);
+});
+
+test("proxies generated with one shared MeshView get exactly what each would get alone", () => {
+  for (const file of caseFiles()) {
+    const input = loadCase(file);
+    const view = new MeshView(input);
+    // Every proxy twice: the second round is served from the view's caches.
+    for (const dataplane of [...input.dataplanes, ...input.dataplanes]) {
+      const proxy = { ...input, dataplane };
+      assert.deepEqual(generateProxyResources(proxy, view), generateProxyResources(proxy), `${file}: ${dataplane.name}`);
+    }
+  }
 });

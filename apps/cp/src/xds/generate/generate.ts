@@ -14,7 +14,8 @@ const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1
 /**
  * The Envoy resources of one proxy, computed only from its inputs: same input, same output (sorted, stable names).
  * Policies that cannot be translated are reported in `warnings` and left out; they never make generation fail.
- * `mesh` is what all proxies of the mesh share: build it once per mesh state when generating for many proxies.
+ * `mesh` is what all proxies of the mesh share: build it once per mesh state when generating for many proxies (the
+ * resources it shares between proxies are the same objects: treat the output as immutable).
  */
 export function generateProxyResources(input: GenerateInput, mesh: MeshView = new MeshView(input)): ProxyResources {
   const warnings = new Map<string, GenerationWarning>();
@@ -28,11 +29,16 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   const policies = proxyPolicies(input.dataplane, input.policies, warn);
   const clusterRefs = new ClusterRefs(catalog);
   const inbound = inboundListenersAndClusters(input, policies, warn);
-  const outbound = outboundListenersAndRoutes(proxyOutbounds(input, catalog), input, policies, { catalog, clusters: clusterRefs, warn });
+  const context = { catalog, clusters: clusterRefs, warn };
+  const outbound = outboundListenersAndRoutes(proxyOutbounds(input, catalog), input, policies, context, mesh.outbounds);
   const transparent = transparentProxyResources(input.dataplane.body.networking, input.mesh);
 
   const clusterSpecs = clusterRefs.all();
-  const outboundClusters = clusterSpecs.map((spec) => outboundCluster(spec, policies.outbound(spec.service), input.mesh.name, mtls, warn));
+  const outboundClusters = clusterSpecs.map((spec) =>
+    mesh.outbounds.memo(`${policies.outboundKey}|cluster|${spec.name}|${spec.protocol}`, context, (recording) =>
+      outboundCluster(spec, policies.outbound(spec.service), input.mesh.name, mtls, recording.warn),
+    ),
+  );
   const endpoints = clusterSpecs.map((spec) => {
     const localityAware = policies.outbound(spec.service).loadBalancing?.conf.localityAwareness?.disabled !== true;
     return mesh.loadAssignment(spec, localityAware);

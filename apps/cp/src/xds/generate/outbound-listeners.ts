@@ -6,6 +6,7 @@ import { adsConfigSource, socketAddress } from "./envoy-values";
 import type { GenerateInput } from "./input";
 import { listenerName } from "./names";
 import type { Outbound } from "./outbounds";
+import type { OutboundCache } from "./outbound-cache";
 import type { ProxyPolicies } from "./resolved-policies";
 import { backendClusters, type RouteContext } from "./backend-refs";
 import { outboundRouteConfiguration } from "./routes";
@@ -43,38 +44,48 @@ function httpConnectionManager(name: string, outbound: Outbound, input: Generate
   return typed(typeNames.httpConnectionManager, manager);
 }
 
+function outboundResources(outbound: Outbound, input: GenerateInput, policies: ProxyPolicies, context: RouteContext, sourceService: string): { listener: Listener; route?: RouteConfiguration } {
+  const socket = outbound.socket;
+  const name = socket ? listenerName.outbound(socket.address, socket.port) : outbound.service;
+  const http = isHttpProtocol(outbound.protocol);
+  const route = http ? outboundRouteConfiguration(name, outbound, policies.outbound(outbound.service), context) : undefined;
+  if (!socket) return { listener: { name, api_listener: { api_listener: httpConnectionManager(name, outbound, input, policies, context, sourceService) } }, route };
+  const filter = http
+    ? { name: "envoy.filters.network.http_connection_manager", typed_config: httpConnectionManager(name, outbound, input, policies, context, sourceService) }
+    : tcpProxy(outbound, input, policies, context, sourceService);
+  const listener: Listener = {
+    name,
+    address: socketAddress(socket.address, socket.port),
+    traffic_direction: "OUTBOUND",
+    filter_chains: [{ filters: [filter] }],
+    ...(socket.vip ? { bind_to_port: { value: false } } : {}),
+  };
+  return { listener, route };
+}
+
 /**
  * Outbound listeners and their routes. A socket listener holds a connection manager with RDS named like the listener
  * for HTTP, a TCP proxy otherwise; a proxyless gRPC client gets an api_listener named after the service instead.
+ * Proxies with the same outbound policies share what is built for the same outbound through `cache`.
  */
-export function outboundListenersAndRoutes(outbounds: Outbound[], input: GenerateInput, policies: ProxyPolicies, context: RouteContext): { listeners: Listener[]; routes: RouteConfiguration[] } {
+export function outboundListenersAndRoutes(
+  outbounds: Outbound[],
+  input: GenerateInput,
+  policies: ProxyPolicies,
+  context: RouteContext,
+  cache: OutboundCache,
+): { listeners: Listener[]; routes: RouteConfiguration[] } {
   const sourceService = input.dataplane.body.networking.inbound?.[0]?.tags[SERVICE_TAG] ?? input.dataplane.name;
   const listeners: Listener[] = [];
   const routes: RouteConfiguration[] = [];
   for (const outbound of outbounds) {
     const socket = outbound.socket;
-    const name = socket ? listenerName.outbound(socket.address, socket.port) : outbound.service;
-    const http = isHttpProtocol(outbound.protocol);
-    if (http) routes.push(outboundRouteConfiguration(name, outbound, policies.outbound(outbound.service), context));
-    if (!socket) {
-      listeners.push({ name, api_listener: { api_listener: httpConnectionManager(name, outbound, input, policies, context, sourceService) } });
-      continue;
-    }
-    listeners.push({
-      name,
-      address: socketAddress(socket.address, socket.port),
-      traffic_direction: "OUTBOUND",
-      filter_chains: [
-        {
-          filters: [
-            http
-              ? { name: "envoy.filters.network.http_connection_manager", typed_config: httpConnectionManager(name, outbound, input, policies, context, sourceService) }
-              : tcpProxy(outbound, input, policies, context, sourceService),
-          ],
-        },
-      ],
-      ...(socket.vip ? { bind_to_port: { value: false } } : {}),
-    });
+    // Only access logs name the calling service.
+    const caller = policies.outbound(outbound.service).accessLog ? sourceService : "";
+    const key = [policies.outboundKey, outbound.service, outbound.protocol, socket ? `${socket.address}:${socket.port}:${socket.vip}` : "api", caller].join("|");
+    const built = cache.memo(key, context, (recording) => outboundResources(outbound, input, policies, recording, sourceService));
+    listeners.push(built.listener);
+    if (built.route) routes.push(built.route);
   }
   return { listeners, routes };
 }

@@ -1,5 +1,6 @@
-import { ROUTE_MATCHES_TAG, SERVICE_TAG, computeRule, routeMatchesHash, rulesForDataplane, type DataplaneBody, type PolicyResource, type PolicyTypeRules, type Resource, type Rule } from "@zonemesh/resources";
+import { ROUTE_MATCHES_TAG, SERVICE_TAG, computeRule, policyTypeNames, routeMatchesHash, rulesForDataplane, type DataplaneBody, type PolicyResource, type PolicyTypeRules, type Resource, type Rule } from "@zonemesh/resources";
 import type { Warn } from "./input";
+import { identityKey } from "./outbound-cache";
 import type { HttpRouteRule, TcpRouteRule } from "./policy-confs";
 import type { FromRule, InboundPolicies, Merged, OutboundPolicies, ProxyPolicies } from "./resolved-policies";
 
@@ -61,6 +62,8 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
   const outbounds = new Map<string, OutboundPolicies>();
 
   return {
+    // The matcher hands dataplanes selected by the same policies the same rule lists.
+    outboundKey: identityKey(policyTypeNames.map((type) => byType.get(type)?.toRules)),
     outbound(service: string): OutboundPolicies {
       let found = outbounds.get(service);
       if (!found) {

@@ -58,6 +58,8 @@ export interface InboundPolicies {
 }
 
 export interface ProxyPolicies {
+  /** Equal for proxies whose outbound policies are the same: then `outbound(service)` gives them equal confs. */
+  outboundKey: string;
   outbound(service: string): OutboundPolicies;
   inbound(inbound: { port: number }): InboundPolicies;
 }
