@@ -81,7 +81,8 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
       const client = new pg.Client({ connectionString: `${baseUrl}/postgres` });
       await client.connect();
       try {
-        await client.query(`CREATE DATABASE ${name} STRATEGY = FILE_COPY`);
+        // A locale whose collation is not bytewise, as production databases often have.
+        await client.query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8' STRATEGY = FILE_COPY`);
       } finally {
         await client.end();
       }

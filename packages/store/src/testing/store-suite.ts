@@ -163,6 +163,10 @@ export function runStoreSuite(name: string, target: StoreSuiteTarget): void {
       assert.deepEqual(await store.list({ type: "Dataplane", size: 0 }), { total: 4, items: [] });
       assert.deepEqual(await store.list({ type: "Dataplane", mesh: "nowhere" }), { total: 0, items: [] });
 
+      // Bytewise, as SQLite compares, whatever the PostgreSQL database's locale.
+      for (const name of ["b", "B", "a_1", "a-2"]) await store.create({ ...dataplane(name), type: "MeshTimeout" });
+      assert.deepEqual((await store.list({ type: "MeshTimeout" })).items.map((r) => r.name), ["B", "a-2", "a_1", "b"]);
+
       const inMesh = await store.list({ type: "Dataplane", mesh: "default", size: 2 });
       assert.equal(inMesh.total, 3);
       assert.deepEqual(inMesh.items.map((r) => r.name), ["a", "b"]);
