@@ -11,7 +11,8 @@ import type { InboundPolicies, ProxyPolicies } from "./resolved-policies";
 import { timeouts, type Timeouts } from "./timeouts";
 import { inboundTransportSocket, isMtlsEnabled } from "./tls";
 import { trafficPermissionRules } from "./traffic-permission";
-import { circuitBreakerSettings, http2ProtocolOptions } from "./clusters";
+import { circuitBreakerSettings } from "./circuit-breaker";
+import { http2ProtocolOptions } from "./clusters";
 
 const routerFilter: HttpFilter = { name: "envoy.filters.http.router", typed_config: typed(typeNames.router, {}) };
 

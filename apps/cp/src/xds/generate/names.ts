@@ -7,8 +7,8 @@ export const listenerName = {
 
 export const localClusterName = (servicePort: number) => `localhost:${servicePort}`;
 
-export const passthroughClusterName = "outbound:passthrough:ipv4";
-export const inboundPassthroughClusterName = "inbound:passthrough:ipv4";
+/** Transparent proxying's redirect listeners and their original-destination clusters share these names. */
+export const passthroughName = { inbound: "inbound:passthrough:ipv4", outbound: "outbound:passthrough:ipv4" };
 
 export const secretName = {
   identity: (mesh: string) => `identity_cert:secret:${mesh}`,

@@ -1,14 +1,14 @@
 import { typeNames, typed, type Cluster, type Listener, type TcpProxy } from "@zonemesh/xds";
 import type { DataplaneBody, MeshBody } from "@zonemesh/resources";
 import { socketAddress } from "./envoy-values";
-import { inboundPassthroughClusterName, passthroughClusterName } from "./names";
+import { passthroughName } from "./names";
 
 /** Kuma's default iptables redirect ports. */
 const defaultRedirectPortOutbound = 15001;
 const defaultRedirectPortInbound = 15006;
 
-function redirectListener(name: string, port: number, cluster: string, direction: "INBOUND" | "OUTBOUND"): Listener {
-  const proxy: TcpProxy = { stat_prefix: cluster, cluster };
+function redirectListener(name: string, port: number, direction: "INBOUND" | "OUTBOUND"): Listener {
+  const proxy: TcpProxy = { stat_prefix: name, cluster: name };
   return {
     name,
     address: socketAddress("0.0.0.0", port),
@@ -31,9 +31,9 @@ export function transparentProxyResources(networking: DataplaneBody["networking"
   if (!transparent) return { listeners: [], clusters: [] };
   const passthrough = mesh.networking?.outbound?.passthrough !== false;
   const listeners = [
-    redirectListener("inbound:passthrough:ipv4", transparent.redirectPortInbound ?? defaultRedirectPortInbound, inboundPassthroughClusterName, "INBOUND"),
-    ...(passthrough ? [redirectListener("outbound:passthrough:ipv4", transparent.redirectPortOutbound ?? defaultRedirectPortOutbound, passthroughClusterName, "OUTBOUND")] : []),
+    redirectListener(passthroughName.inbound, transparent.redirectPortInbound ?? defaultRedirectPortInbound, "INBOUND"),
+    ...(passthrough ? [redirectListener(passthroughName.outbound, transparent.redirectPortOutbound ?? defaultRedirectPortOutbound, "OUTBOUND")] : []),
   ];
-  const clusters = [originalDestinationCluster(inboundPassthroughClusterName), ...(passthrough ? [originalDestinationCluster(passthroughClusterName)] : [])];
+  const clusters = [originalDestinationCluster(passthroughName.inbound), ...(passthrough ? [originalDestinationCluster(passthroughName.outbound)] : [])];
   return { listeners, clusters };
 }

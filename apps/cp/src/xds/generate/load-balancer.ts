@@ -1,0 +1,29 @@
+import type { Cluster } from "@zonemesh/xds";
+import type { Warn } from "./input";
+import type { LoadBalancingConf } from "./policy-confs";
+import type { Merged } from "./resolved-policies";
+
+const lbPolicies = { RoundRobin: undefined, LeastRequest: "LEAST_REQUEST", RingHash: "RING_HASH", Random: "RANDOM", Maglev: "MAGLEV" } as const;
+
+/** MeshLoadBalancingStrategy's balancer as the cluster's lb_policy and its settings. */
+export function loadBalancer(merged: Merged<LoadBalancingConf>, warn: Warn): Partial<Cluster> {
+  const locality = merged.conf.localityAwareness;
+  if (!locality?.disabled && (locality?.localZone || locality?.crossZone)) {
+    warn(merged.origins, "localityAwareness localZone affinity tags and crossZone failover are not supported: the local zone is preferred, then any other zone");
+  }
+  const balancer = merged.conf.loadBalancer;
+  if (!balancer) return {};
+  const policy = lbPolicies[balancer.type];
+  const cluster: Partial<Cluster> & { maglev_lb_config?: object } = policy ? { lb_policy: policy } : {};
+  if (balancer.type === "LeastRequest" && balancer.leastRequest?.choiceCount) cluster.least_request_lb_config = { choice_count: { value: balancer.leastRequest.choiceCount } };
+  if (balancer.type === "RingHash" && balancer.ringHash) {
+    const ring = balancer.ringHash;
+    cluster.ring_hash_lb_config = {
+      ...(ring.minRingSize ? { minimum_ring_size: { value: ring.minRingSize } } : {}),
+      ...(ring.maxRingSize ? { maximum_ring_size: { value: ring.maxRingSize } } : {}),
+      ...(ring.hashFunction === "MurmurHash2" ? { hash_function: "MURMUR_HASH_2" as const } : {}),
+    } as Cluster["ring_hash_lb_config"];
+  }
+  if (balancer.type === "Maglev" && balancer.maglev?.tableSize) cluster.maglev_lb_config = { table_size: { value: balancer.maglev.tableSize } };
+  return cluster;
+}
