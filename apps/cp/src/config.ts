@@ -7,11 +7,14 @@ const configSchema = z
     mode: z.enum(["global", "zone", "standalone"]),
     zone: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a DNS label (lowercase letters, digits, '-')").optional(),
     globalKdsAddress: z.string().optional(),
-    zoneToken: z.string().optional(),
+    zoneToken: z.string().min(1).optional(),
+    /** Read again on every KDS (re)connect, so a rotated token is picked up without a restart. */
+    zoneTokenFile: z.string().min(1).optional(),
     storeUrl: z.string().optional(),
     dataDir: z.string().default(".data/cp"),
     apiHost: z.string().default("127.0.0.1"),
     apiPort: z.coerce.number().int().min(0).max(65535).default(5681),
+    kdsHost: z.string().default("0.0.0.0"),
     kdsPort: z.coerce.number().int().min(0).max(65535).default(5685),
     xdsPort: z.coerce.number().int().min(0).max(65535).default(5678),
     seedDir: z.string().optional(),
@@ -20,6 +23,12 @@ const configSchema = z
     if (c.mode === "zone" && !c.zone) ctx.addIssue({ code: "custom", path: ["zone"], message: "zone mode needs --zone (ZONEMESH_ZONE)" });
     if (c.mode === "zone" && !c.globalKdsAddress)
       ctx.addIssue({ code: "custom", path: ["globalKdsAddress"], message: "zone mode needs --global-kds-address (ZONEMESH_GLOBAL_KDS_ADDRESS)" });
+    if (c.mode === "zone" && !c.zoneToken && !c.zoneTokenFile)
+      ctx.addIssue({
+        code: "custom",
+        path: ["zoneToken"],
+        message: "zone mode needs a zone token issued by the global CP: --zone-token-file (ZONEMESH_ZONE_TOKEN_FILE) or ZONEMESH_ZONE_TOKEN",
+      });
   });
 
 export type CpConfig = z.infer<typeof configSchema>;
@@ -36,6 +45,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): CpConfig {
       "data-dir": { type: "string" },
       "api-host": { type: "string" },
       "api-port": { type: "string" },
+      "kds-host": { type: "string" },
       "kds-port": { type: "string" },
       "xds-port": { type: "string" },
       seed: { type: "string" },
@@ -45,11 +55,13 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): CpConfig {
     mode: values.mode ?? env.ZONEMESH_MODE ?? "standalone",
     zone: values.zone ?? env.ZONEMESH_ZONE,
     globalKdsAddress: values["global-kds-address"] ?? env.ZONEMESH_GLOBAL_KDS_ADDRESS,
-    zoneToken: env.ZONEMESH_ZONE_TOKEN,
+    zoneToken: env.ZONEMESH_ZONE_TOKEN || undefined,
+    zoneTokenFile: values["zone-token-file"] ?? env.ZONEMESH_ZONE_TOKEN_FILE,
     storeUrl: values["store-url"] ?? env.ZONEMESH_STORE_URL,
     dataDir: values["data-dir"] ?? env.ZONEMESH_DATA_DIR,
     apiHost: values["api-host"] ?? env.ZONEMESH_API_HOST,
     apiPort: values["api-port"] ?? env.ZONEMESH_API_PORT,
+    kdsHost: values["kds-host"] ?? env.ZONEMESH_KDS_HOST,
     kdsPort: values["kds-port"] ?? env.ZONEMESH_KDS_PORT,
     xdsPort: values["xds-port"] ?? env.ZONEMESH_XDS_PORT,
     seedDir: values.seed ?? env.ZONEMESH_SEED_DIR,

@@ -1,0 +1,44 @@
+// The KDS side of a CP by mode: the global serves zones (and refuses proxies), a zone dials the global.
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import type { ResourceStore } from "@zonemesh/store";
+import { createTokenService, type SigningKeys } from "../api-server";
+import type { CpConfig } from "../config";
+import type { CpComponent } from "../control-plane";
+import { cpVersion } from "../version";
+import { startGlobalKds } from "./global-kds";
+import { refuseProxies } from "./refuse-proxies";
+import { startZoneKds } from "./zone-kds";
+
+export async function startKdsComponents(config: CpConfig, deps: { store: ResourceStore; signingKeys: SigningKeys }): Promise<CpComponent[]> {
+  const instanceId = `${hostname()}-${randomBytes(2).toString("hex")}`;
+  if (config.mode === "global") {
+    const kds = await startGlobalKds({
+      store: deps.store,
+      tokens: createTokenService(deps.signingKeys),
+      instanceId,
+      listenAddress: `${config.kdsHost}:${config.kdsPort}`,
+    });
+    try {
+      return [kds, await refuseProxies(`${config.kdsHost}:${config.xdsPort}`)];
+    } catch (error) {
+      await kds.close();
+      throw error;
+    }
+  }
+  if (config.mode === "zone") {
+    const { zoneTokenFile, zoneToken } = config;
+    return [
+      startZoneKds({
+        store: deps.store,
+        zone: config.zone!,
+        globalAddress: config.globalKdsAddress!,
+        instanceId,
+        version: cpVersion,
+        token: zoneTokenFile ? async () => (await readFile(zoneTokenFile, "utf8")).trim() : () => zoneToken!,
+      }),
+    ];
+  }
+  return [];
+}
