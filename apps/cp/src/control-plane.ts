@@ -3,6 +3,7 @@
 import { openStore, type ResourceStore } from "@zonemesh/store";
 import { createApiServer, loadOrCreateSigningKeys, type ApiRoute, type ApiServer } from "./api-server";
 import type { CpConfig } from "./config";
+import { startKdsComponents } from "./kds/kds-components";
 import { cpVersion } from "./version";
 
 /** A part of the CP that runs beside the API (xDS server, KDS server or client). */
@@ -23,6 +24,7 @@ export async function startControlPlane(config: CpConfig): Promise<ControlPlane>
   const components: CpComponent[] = [];
   try {
     const signingKeys = await loadOrCreateSigningKeys(store);
+    components.push(...(await startKdsComponents(config, { store, signingKeys })));
     const api = await createApiServer({
       store,
       mode: config.mode,
