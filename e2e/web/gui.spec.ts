@@ -25,7 +25,7 @@ test("dataplane filters live in the URL and the list follows them", async ({ pag
   await screenshot(page, "dataplane-detail");
 });
 
-test("topology draws the cross-zone permission edge and opens a side panel", async ({ page }) => {
+test("topology draws the cross-zone permission edge, opens a side panel, collapses by zone and drills down", async ({ page }) => {
   await page.goto("/topology?mesh=default");
   await expect(page.locator(".topology-zone-title")).toHaveCount(2);
   await expect(page.locator(".react-flow__edge")).toHaveCount(2);
@@ -35,6 +35,16 @@ test("topology draws the cross-zone permission edge and opens a side panel", asy
   const panel = page.getByRole("complementary", { name: "Service details" });
   await expect(panel.getByRole("link", { name: "api-west-1" })).toBeVisible();
   await screenshot(page, "topology");
+
+  // The checkbox follows the URL, so its state changes once the navigation lands: click, then assert.
+  await page.getByLabel("collapse by zone").click();
+  await expect(page.getByLabel("collapse by zone")).toBeChecked();
+  await expect(page).toHaveURL(/collapse=1/);
+  await expect(page.locator(".topology-service-name")).toHaveText(["2 services", "1 service"]);
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+  await page.locator(".topology-service", { hasText: "1 service" }).click();
+  await expect(page).toHaveURL(/zone=west/);
+  await expect(page.locator(".topology-service-name")).toHaveText(["api"]);
 });
 
 test("create a MeshTrafficPermission: field error, fix, preview, apply, listed", async ({ page }) => {

@@ -1,6 +1,7 @@
 "use client";
 
 import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { isZoneSummary } from "@/lib/topology/collapse-topology";
 import type { ServiceFlowNode, ZoneFlowNode } from "./to-flow";
 
 export function ZoneGroupNode({ data }: NodeProps<ZoneFlowNode>) {
@@ -13,13 +14,15 @@ export function ZoneGroupNode({ data }: NodeProps<ZoneFlowNode>) {
   );
 }
 
+const servicesText = (count: number) => `${count} service${count === 1 ? "" : "s"}`;
+
 export function ServiceGraphNode({ data }: NodeProps<ServiceFlowNode>) {
   const { service } = data;
   const health = service.healthy === service.total ? "online" : service.healthy === 0 ? "offline" : "partially_degraded";
   return (
     <div className={`topology-service ${health} ${data.selected ? "selected" : ""}`} title={`${service.service} in ${service.zone}`}>
       <Handle type="target" position={Position.Left} />
-      <div className="topology-service-name">{service.service}</div>
+      <div className="topology-service-name">{isZoneSummary(service) ? servicesText(service.serviceCount ?? 0) : service.service}</div>
       <div className="topology-service-counts">
         {service.healthy}/{service.total} healthy{service.openToMesh.length > 0 ? " · open to mesh" : ""}
       </div>

@@ -8,12 +8,13 @@ import { FilterForm } from "@/components/filter-form";
 import { MeshSelect } from "@/components/mesh-select";
 import { Empty, QueryView } from "@/components/states";
 import type { Topology } from "@/lib/topology/build-topology";
+import { AUTO_COLLAPSE_ABOVE, collapseByZone, isZoneSummary } from "@/lib/topology/collapse-topology";
 import { filterTopology } from "@/lib/topology/filter-topology";
 import { layoutTopology } from "@/lib/topology/layout-topology";
 import { useQueryState } from "@/lib/use-query-state";
 import { useTRPC } from "@/trpc/client";
 import { SidePanel } from "./side-panel";
-import { toFlow } from "./to-flow";
+import { toFlow, type ServiceFlowNode } from "./to-flow";
 import { nodeTypes } from "./topology-nodes";
 
 const REFRESH_MS = 10_000;
@@ -61,7 +62,9 @@ function TopologyCanvas({ topology }: { topology: Topology }) {
   const search = get("q");
   const focus = get("focus");
   const selected = get("selected");
-  const visible = useMemo(() => filterTopology(topology, { zone, search, focus }), [topology, zone, search, focus]);
+  const filtered = useMemo(() => filterTopology(topology, { zone, search, focus }), [topology, zone, search, focus]);
+  const collapsed = get("collapse") === "1" || (get("collapse") === "" && filtered.services.length > AUTO_COLLAPSE_ABOVE);
+  const visible = useMemo(() => (collapsed ? collapseByZone(filtered) : filtered), [collapsed, filtered]);
   const layout = useMemo(() => layoutTopology(visible), [visible]);
   const flow = useMemo(() => toFlow(visible, layout, selected), [visible, layout, selected]);
   if (topology.services.length === 0) return <Empty>No dataplane runs in mesh {topology.mesh} yet.</Empty>;
@@ -77,7 +80,12 @@ function TopologyCanvas({ topology }: { topology: Topology }) {
           nodesDraggable={false}
           nodesConnectable={false}
           onlyRenderVisibleElements
-          onNodeClick={(_, node) => node.type === "service" && set({ selected: node.id })}
+          onNodeClick={(_, node) => {
+            if (node.type !== "service") return;
+            const service = (node as ServiceFlowNode).data.service;
+            // A zone summary drills down into its zone; a service opens its side panel.
+            set(isZoneSummary(service) ? { zone: service.zone, collapse: "0" } : { selected: node.id });
+          }}
           proOptions={{ hideAttribution: true }}
         >
           <Background />
@@ -87,12 +95,16 @@ function TopologyCanvas({ topology }: { topology: Topology }) {
         {visible.services.length === 0 && <div className="topology-overlay">No service matches these filters.</div>}
       </div>
       <div className="topology-legend">
+        <label>
+          <input type="checkbox" checked={collapsed} onChange={(event) => set({ collapse: event.target.checked ? "1" : "0" })} /> collapse by zone
+        </label>
         <span className="legend permits">may talk (MeshTrafficPermission)</span>
         <span className="legend routes">routes to (MeshHTTPRoute/TCPRoute)</span>
         <span className="legend cross">cross-zone, through the zone ingress</span>
         <span>{topology.mtls ? "mTLS on: every edge is encrypted and authenticated" : "mTLS off in this mesh"}</span>
         <span className="muted">
-          {visible.services.length} of {topology.services.length} service nodes · {visible.edges.length} edges
+          {filtered.services.length} of {topology.services.length} service nodes{collapsed ? ` in ${visible.services.length} zones` : ""} ·{" "}
+          {visible.edges.length} edges
         </span>
       </div>
       {selected && <SidePanel topology={topology} selectedId={selected} onFocus={(id) => set({ focus: id })} onClose={() => set({ selected: undefined })} />}

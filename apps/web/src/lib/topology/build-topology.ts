@@ -37,6 +37,8 @@ export interface ServiceNode {
   healthy: number;
   total: number;
   dataplanes: { name: string; status: TopologyDataplane["status"] }[];
+  /** Set on the nodes of a graph collapsed by zone: how many services the node stands for. */
+  serviceCount?: number;
   /** MeshTrafficPermissions that allow any source (`from: Mesh`) into this service: drawn as a mark, not N edges. */
   openToMesh: string[];
 }

@@ -2,6 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { buildTopology, type TopologyDataplane, type TopologyPolicy } from "./build-topology";
+import { collapseByZone } from "./collapse-topology";
 import { filterTopology } from "./filter-topology";
 import { SERVICE_SIZE, layoutTopology } from "./layout-topology";
 
@@ -85,5 +86,20 @@ describe("layoutTopology", () => {
 
   it("gives the same positions for the same graph (a refresh moves nothing)", () => {
     assert.deepEqual(layoutTopology(topology), layout);
+  });
+});
+
+describe("collapseByZone", () => {
+  it("sums each zone into one node and merges edges per zone pair, dropping edges inside a zone", () => {
+    const collapsed = collapseByZone(topology);
+    assert.deepEqual(
+      collapsed.services.map((node) => [node.id, node.serviceCount, node.healthy, node.total]),
+      [["svc:east/*", 3, 3, 3], ["svc:west/*", 2, 2, 2]],
+    );
+    assert.deepEqual(
+      collapsed.edges.map((edge) => [edge.source, edge.target, edge.crossZone, edge.policies.map((policy) => policy.name)]),
+      [["svc:east/*", "svc:west/*", true, ["api-to-db"]]],
+    );
+    assert.equal(layoutTopology(collapsed).services.length, 2);
   });
 });
