@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { X509Certificate, createPrivateKey, createPublicKey } from "node:crypto";
 import { createMeshCa } from "./mesh-ca";
-import { issueProxyCertificate, needsRotation } from "./proxy-certificate";
+import { issueProxyCertificate, needsRotation, proxyIdentity } from "./proxy-certificate";
 
 const now = new Date("2026-01-01T00:00:00Z");
 const hour = 60 * 60 * 1000;
@@ -44,4 +44,25 @@ test("needsRotation is false early in a certificate's life and true from 80% of 
   assert.equal(needsRotation(certPem, new Date(now.getTime() + 7.9 * hour)), false);
   assert.equal(needsRotation(certPem, new Date(now.getTime() + 8 * hour)), true);
   assert.equal(needsRotation(certPem, new Date(now.getTime() + 11 * hour)), true);
+});
+
+test("proxyIdentity names a dataplane by its inbound services and their other tags", async () => {
+  const identity = proxyIdentity({
+    type: "Dataplane",
+    mesh: "default",
+    name: "backend-1",
+    labels: {},
+    body: {
+      networking: {
+        address: "10.0.0.2",
+        inbound: [
+          { port: 8080, tags: { "kuma.io/service": "backend", version: "v1" } },
+          { port: 9000, tags: { "kuma.io/service": "backend-admin", version: "v1" } },
+        ],
+      },
+    },
+  });
+  assert.deepEqual(identity, { mesh: "default", services: ["backend", "backend-admin"], tags: { version: ["v1"] } });
+  const leaf = new X509Certificate((await issueProxyCertificate(ca, identity, undefined, now)).certPem);
+  assert.equal(leaf.subjectAltName, "URI:spiffe://default/backend, URI:spiffe://default/backend-admin, URI:kuma://version/v1");
 });

@@ -1,2 +1,2 @@
 export { createMeshCa, type BuiltinCaConf, type CertificateAuthority } from "./mesh-ca";
-export { defaultProxyCertTtlMs, issueProxyCertificate, needsRotation, type ProxyCertificate, type ProxyIdentity } from "./proxy-certificate";
+export { defaultProxyCertTtlMs, issueProxyCertificate, needsRotation, proxyIdentity, type ProxyCertificate, type ProxyIdentity } from "./proxy-certificate";

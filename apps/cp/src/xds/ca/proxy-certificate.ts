@@ -1,3 +1,4 @@
+import { SERVICE_TAG, type DataplaneBody, type Resource } from "@zonemesh/resources";
 import { kumaTagUri, spiffeId } from "../generate/names";
 import type { CertificateAuthority } from "./mesh-ca";
 import { caKeyAlgorithm, importCaPrivateKey, privateKeyToPem, proxyKeyAlgorithm, randomSerialNumber, subtle, x509 } from "./x509";
@@ -15,6 +16,19 @@ export interface ProxyIdentity {
   services: string[];
   /** Other inbound tags, as `kuma://<tag>/<value>` URI SANs (Kuma matches MeshSubset sources on them). */
   tags?: Record<string, string[]>;
+}
+
+/** The identity of a Dataplane: its inbounds' services, and their other tags (MeshTrafficPermission matches on both). */
+export function proxyIdentity(dataplane: Resource<DataplaneBody>): ProxyIdentity {
+  const services = new Set<string>();
+  const tags: Record<string, Set<string>> = {};
+  for (const inbound of dataplane.body.networking.inbound ?? []) {
+    for (const [key, value] of Object.entries(inbound.tags)) {
+      if (key === SERVICE_TAG) services.add(value);
+      else (tags[key] ??= new Set()).add(value);
+    }
+  }
+  return { mesh: dataplane.mesh, services: [...services], tags: Object.fromEntries(Object.entries(tags).map(([key, values]) => [key, [...values]])) };
 }
 
 export interface ProxyCertificate {

@@ -1,0 +1,58 @@
+import { AlreadyExistsError, type ResourceStore } from "@zonemesh/store";
+import { createMeshCa, type BuiltinCaConf, type CertificateAuthority } from "../ca/index";
+
+// Kuma's names for a builtin backend's CA, stored as Secrets of the mesh.
+export const caCertSecretName = (mesh: string, backend: string) => `${mesh}.ca-builtin-cert-${backend}`;
+export const caKeySecretName = (mesh: string, backend: string) => `${mesh}.ca-builtin-key-${backend}`;
+
+const toBase64 = (pem: string) => Buffer.from(pem).toString("base64");
+const fromBase64 = (spec: unknown) => Buffer.from(String((spec as { data?: unknown } | null)?.data ?? ""), "base64").toString();
+
+/** The CA of each mesh's builtin mTLS backend: read from its Secrets, created once when they do not exist yet. */
+export class MeshCas {
+  readonly #known = new Map<string, Promise<CertificateAuthority>>();
+
+  constructor(private readonly store: ResourceStore) {}
+
+  /** A Secret of the mesh changed (e.g. synced from the global CP): read its CAs again next time. */
+  forget(mesh: string): void {
+    for (const key of this.#known.keys()) if (key.startsWith(`${mesh}/`)) this.#known.delete(key);
+  }
+
+  get(mesh: string, backend: string, conf: BuiltinCaConf | undefined): Promise<CertificateAuthority> {
+    const key = `${mesh}/${backend}`;
+    let ca = this.#known.get(key);
+    if (!ca) {
+      ca = this.#load(mesh, backend, conf);
+      this.#known.set(key, ca);
+      ca.catch(() => this.#known.delete(key));
+    }
+    return ca;
+  }
+
+  async #read(mesh: string, backend: string): Promise<CertificateAuthority | undefined> {
+    const [cert, key] = await Promise.all([
+      this.store.get({ type: "Secret", mesh, name: caCertSecretName(mesh, backend) }),
+      this.store.get({ type: "Secret", mesh, name: caKeySecretName(mesh, backend) }),
+    ]);
+    return cert && key ? { certPem: fromBase64(cert.spec), keyPem: fromBase64(key.spec) } : undefined;
+  }
+
+  async #load(mesh: string, backend: string, conf: BuiltinCaConf | undefined): Promise<CertificateAuthority> {
+    const stored = await this.#read(mesh, backend);
+    if (stored) return stored;
+    const ca = await createMeshCa(mesh, conf);
+    try {
+      // The key first: a cert Secret present means its key is too.
+      await this.store.create({ type: "Secret", mesh, name: caKeySecretName(mesh, backend), spec: { data: toBase64(ca.keyPem) } });
+      await this.store.create({ type: "Secret", mesh, name: caCertSecretName(mesh, backend), spec: { data: toBase64(ca.certPem) } });
+      return ca;
+    } catch (error) {
+      // Another CP instance sharing the store created it first: use theirs.
+      if (!(error instanceof AlreadyExistsError)) throw error;
+      const theirs = await this.#read(mesh, backend);
+      if (!theirs) throw new Error(`the CA Secrets of mesh "${mesh}" backend "${backend}" are half written; delete ${caKeySecretName(mesh, backend)} to start over`);
+      return theirs;
+    }
+  }
+}

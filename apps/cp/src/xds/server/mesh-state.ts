@@ -1,0 +1,36 @@
+import { policyTypeNames, type MeshBody, type PolicyResource, type Resource } from "@zonemesh/resources";
+import type { ResourceStore, StoredResource } from "@zonemesh/store";
+import type { DataplaneResource, ZoneIngressResource } from "../generate/index";
+
+/** Everything generation reads about one mesh, read from the store in one go. */
+export interface MeshState {
+  mesh: MeshBody & { name: string };
+  dataplanes: DataplaneResource[];
+  zoneIngresses: ZoneIngressResource[];
+  policies: PolicyResource[];
+}
+
+const toResource = <Body extends object>(stored: StoredResource): Resource<Body> => ({
+  type: stored.type,
+  mesh: stored.mesh,
+  name: stored.name,
+  labels: stored.labels,
+  body: stored.spec as Body,
+});
+
+/** Undefined when the mesh does not exist. Bodies were validated by the API (or KDS) on the way in. */
+export async function loadMeshState(store: ResourceStore, meshName: string): Promise<MeshState | undefined> {
+  const [mesh, dataplanes, zoneIngresses, ...policyLists] = await Promise.all([
+    store.get({ type: "Mesh", mesh: "", name: meshName }),
+    store.list({ type: "Dataplane", mesh: meshName }),
+    store.list({ type: "ZoneIngress" }),
+    ...policyTypeNames.map((type) => store.list({ type, mesh: meshName })),
+  ]);
+  if (!mesh) return undefined;
+  return {
+    mesh: { ...(mesh.spec as MeshBody), name: meshName },
+    dataplanes: dataplanes.items.map((d) => toResource(d)),
+    zoneIngresses: zoneIngresses.items.map((z) => toResource(z)),
+    policies: policyLists.flatMap((list) => list.items.map((p) => toResource(p))),
+  };
+}
