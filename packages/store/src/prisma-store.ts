@@ -48,15 +48,16 @@ export class PrismaResourceStore implements OpenedStore {
   async list(query: ListQuery): Promise<ListResult> {
     const { reader } = this.parts;
     const where = listCondition(this.backend, query);
-    // Counting apart keeps the page query an index walk that stops after the page (a COUNT(*) OVER ()
-    // on it would make the database read and sort every match); one transaction keeps both consistent.
-    const [[{ total }], rows] = await reader.$transaction([
-      reader.$queryRaw<[{ total: bigint | number }]>`SELECT COUNT(*) AS total FROM resources r WHERE ${where}`,
-      reader.$queryRaw<ResourceRow[]>`
-        SELECT r.type, r.mesh, r.name, r.version, r.labels, r.spec, r."creationTime", r."modificationTime"
-        FROM resources r WHERE ${where} ORDER BY r.name, r.mesh ${pageClause(query)}`,
-    ]);
-    return { total: Number(total), items: rows.map(toStoredResource) };
+    // One statement, so one snapshot: the page, and the total as an uncorrelated subquery (computed once;
+    // unlike COUNT(*) OVER (), it leaves the page an index walk that stops after the page).
+    const rows = await reader.$queryRaw<(ResourceRow & { total: bigint | number })[]>`
+      SELECT r.type, r.mesh, r.name, r.version, r.labels, r.spec, r."creationTime", r."modificationTime",
+             (SELECT COUNT(*) FROM resources r WHERE ${where}) AS total
+      FROM resources r WHERE ${where} ORDER BY r.name, r.mesh ${pageClause(query)}`;
+    if (rows[0]) return { total: Number(rows[0].total), items: rows.map(toStoredResource) };
+    // An empty page says nothing of the total.
+    const [{ total }] = await reader.$queryRaw<[{ total: bigint | number }]>`SELECT COUNT(*) AS total FROM resources r WHERE ${where}`;
+    return { total: Number(total), items: [] };
   }
 
   async create(resource: NewResource): Promise<StoredResource> {
