@@ -38,6 +38,8 @@ function httpFilters(context: InboundContext): Filter[] {
       virtual_hosts: [{ name: service, domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: localCluster, timeout: context.timeouts.request } }] }],
     },
     http_filters: [...rbac, ...faultFilters(policies.faultInjection, warn), ...httpRateLimitFilters(policies.rateLimit, warn), routerFilter],
+    // With mTLS the application learns its caller's identity from x-forwarded-client-cert (URI SANs), as with Kuma.
+    ...(context.mtls ? { forward_client_cert_details: "SANITIZE_SET" as const, set_current_client_cert_details: { uri: true } } : {}),
     stream_idle_timeout: context.timeouts.streamIdle,
     common_http_protocol_options: { idle_timeout: context.timeouts.idle, ...(context.timeouts.maxConnectionDuration ? { max_connection_duration: context.timeouts.maxConnectionDuration } : {}) },
     ...(logs.length > 0 ? { access_log: logs } : {}),
