@@ -70,3 +70,21 @@ test("create a MeshTrafficPermission: field error, fix, preview, apply, listed",
   await expect(page.getByRole("link", { name: "web-may-call-api" })).toBeVisible();
   await screenshot(page, "policies");
 });
+
+test("editing a policy someone else changed meanwhile warns before overwriting", async ({ page, request }) => {
+  await page.goto("/policies/edit?type=MeshTrafficPermission&mesh=default&name=web-to-api");
+  await expect(page.getByLabel("Action")).toHaveValue("Allow");
+  const changedElsewhere = await request.put("http://127.0.0.1:5791/meshes/default/meshtrafficpermissions/web-to-api", {
+    data: {
+      type: "MeshTrafficPermission",
+      mesh: "default",
+      name: "web-to-api",
+      labels: { changed: "elsewhere" },
+      spec: { targetRef: { kind: "MeshService", name: "api" }, from: [{ targetRef: { kind: "MeshService", name: "web" }, default: { action: "Allow" } }] },
+    },
+  });
+  expect(changedElsewhere.status()).toBe(200);
+  await page.getByLabel("Action").selectOption("Deny");
+  await expect(page.getByText("Someone changed this policy since you opened it")).toBeVisible();
+  await expect(page.getByLabel("Diff against the stored version")).toContainText("-         action: Allow");
+});

@@ -9,7 +9,6 @@ import {
   listSchema,
   wireResourceSchema,
   type CpClient,
-  type DataplaneOverview,
 } from "../cp-client";
 import { dataplaneRow } from "../dataplane-row";
 import { DATAPLANE_STATUSES } from "../dataplane-status";
@@ -45,11 +44,12 @@ function matchesTag(row: ReturnType<typeof dataplaneRow>, tag: string): boolean 
 /** Every dataplane of one mesh (or all meshes), optionally narrowed by the filters the CP supports. */
 export async function allDataplaneRows(cp: CpClient, filter: { mesh?: string | undefined; zone?: string | undefined; name?: string | undefined }) {
   const labels = filter.zone ? { [ZONE_TAG]: filter.zone } : undefined;
-  const overviews: DataplaneOverview[] = [];
-  for (const mesh of await meshNames(cp, filter.mesh)) {
-    overviews.push(...(await listAll(cp, `${apiPath("meshes", mesh)}/dataplanes+insights`, dataplaneOverviewSchema, { name: filter.name, labels })));
-  }
-  return overviews.map(dataplaneRow);
+  const perMesh = await Promise.all(
+    (await meshNames(cp, filter.mesh)).map((mesh) =>
+      listAll(cp, `${apiPath("meshes", mesh)}/dataplanes+insights`, dataplaneOverviewSchema, { name: filter.name, labels }),
+    ),
+  );
+  return perMesh.flat().map(dataplaneRow);
 }
 
 /**

@@ -55,7 +55,7 @@ function StoredPolicyEditor({ type, mesh, name }: { type: PolicyTypeName; mesh: 
         {(policy) => {
           if (policy === null) return <ErrorState error={{ message: `${type} "${name}" does not exist in mesh "${mesh}" (deleted?)` }} />;
           const text = storedPolicyYaml(policy);
-          return <PolicyEditor key={policy.modificationTime ?? text} initialText={text} stored={{ text, type, mesh, name }} />;
+          return <PolicyEditor key={policy.modificationTime ?? text} initialText={text} stored={{ text, type, mesh, name, modificationTime: policy.modificationTime ?? null }} />;
         }}
       </QueryView>
     </>

@@ -14,6 +14,7 @@ import { YamlEditor } from "./yaml-editor";
 
 export interface StoredPolicy {
   text: string;
+  modificationTime: string | null;
   type: string;
   mesh: string;
   name: string;
@@ -66,7 +67,12 @@ export function PolicyEditor({ initialText, stored }: { initialText: string; sto
           </div>
           {upsert.error && <ErrorState error={upsert.error} />}
           {check.ok ? (
-            <PolicyPreview resource={check.resource} storedText={stored?.text ?? ""} text={text} />
+            <PolicyPreview
+              resource={check.resource}
+              storedText={stored?.text ?? ""}
+              storedModificationTime={stored?.modificationTime ?? null}
+              text={text}
+            />
           ) : (
             <p className="muted">Fix the errors to see which dataplanes this policy selects.</p>
           )}

@@ -12,8 +12,33 @@ import { TextDiff } from "./text-diff";
 
 const PREVIEW_DELAY_MS = 400;
 
+/** The CP's dry run reports the stored version as it is now: warn when it is not the one the editor opened. */
+function ConcurrentChange({ current, opened }: { current: string | null; opened: string | null }) {
+  if (current === opened) return null;
+  return (
+    <p className="state error" role="alert">
+      {opened === null
+        ? "A policy with this name already exists: applying replaces it."
+        : current === null
+          ? "This policy was deleted since you opened it: applying creates it again."
+          : "Someone changed this policy since you opened it: applying overwrites their change. Reload to see it."}
+    </p>
+  );
+}
+
 /** The CP's dry run of the valid policy being edited: affected dataplanes, then the diff against the stored version. */
-export function PolicyPreview({ resource, storedText, text }: { resource: Resource; storedText: string; text: string }) {
+export function PolicyPreview({
+  resource,
+  storedText,
+  storedModificationTime,
+  text,
+}: {
+  resource: Resource;
+  storedText: string;
+  /** When the version the editor opened was last modified; null for a new policy. */
+  storedModificationTime: string | null;
+  text: string;
+}) {
   const trpc = useTRPC();
   const { mutate, data, error, isPending } = useMutation(trpc.policies.preview.mutationOptions());
   const key = JSON.stringify(wireOf(resource));
@@ -26,6 +51,7 @@ export function PolicyPreview({ resource, storedText, text }: { resource: Resour
     <section className="preview" aria-label="Preview">
       <h2>Affected dataplanes {isPending && <span className="muted">(updating…)</span>}</h2>
       {error && <ErrorState error={error} />}
+      {data && <ConcurrentChange current={data.stored?.modificationTime ?? null} opened={storedModificationTime} />}
       {data && (
         <>
           {data.dataplanes.selected.length === 0 ? (
