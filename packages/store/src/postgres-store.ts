@@ -13,5 +13,5 @@ export async function openPostgresStore(url: string): Promise<OpenedStore> {
   // The two generated clients differ only in provider options the store does not use (isolation levels).
   const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as StoreClient;
   const feed = await postgresChangeFeed(url);
-  return new PrismaResourceStore({ backend: "postgres", writer: client, reader: client, feed, appliedMigrations });
+  return new PrismaResourceStore({ backend: "postgres", writer: client, serializeWrites: false, reader: client, feed, appliedMigrations });
 }

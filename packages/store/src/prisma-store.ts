@@ -3,6 +3,7 @@
 import type { ChangeFeed } from "./change-feed/change-feed";
 import { AlreadyExistsError, ConflictError, NotFoundError } from "./errors";
 import { listCondition, pageClause } from "./list-query";
+import { SerialQueue } from "./serial-queue";
 import type { OpenedStore } from "./open-store";
 import type { PrismaClient } from "./prisma-client";
 import { byKey, changeOf, contentOf, keyOf, toStoredResource, type ResourceRow } from "./resource-rows";
@@ -21,6 +22,11 @@ import type {
 export interface PrismaStoreParts {
   backend: ResourceStore["backend"];
   writer: PrismaClient;
+  /**
+   * SQLite's writer is one connection that runs whatever comes while a transaction is open inside that
+   * transaction: there, writes must run one at a time. PostgreSQL gives each its own pooled connection.
+   */
+  serializeWrites: boolean;
   /** SQLite gives reads their own connection, so that they never see a write transaction in progress. */
   reader: PrismaClient;
   feed: ChangeFeed;
@@ -34,6 +40,8 @@ const recordNotFound = "P2025";
 export class PrismaResourceStore implements OpenedStore {
   readonly backend: ResourceStore["backend"];
   readonly appliedMigrations: string[];
+
+  private readonly writes = new SerialQueue();
 
   constructor(private readonly parts: PrismaStoreParts) {
     this.backend = parts.backend;
@@ -60,63 +68,73 @@ export class PrismaResourceStore implements OpenedStore {
     return { total: Number(total), items: [] };
   }
 
-  async create(resource: NewResource): Promise<StoredResource> {
-    const now = new Date();
-    try {
-      const row = await this.parts.writer.resource.create({
-        data: { ...keyOf(resource), ...contentOf(resource), version: 1, creationTime: now, modificationTime: now },
-      });
-      return this.committed("create", row);
-    } catch (error) {
-      if (prismaCode(error) === uniqueViolation) throw new AlreadyExistsError(keyOf(resource));
-      throw error;
-    }
-  }
-
-  async update(resource: ResourceUpdate): Promise<StoredResource> {
-    const [row] = await this.parts.writer.resource.updateManyAndReturn({
-      where: { ...keyOf(resource), version: resource.version },
-      data: { ...contentOf(resource), version: { increment: 1 }, modificationTime: new Date() },
+  create(resource: NewResource): Promise<StoredResource> {
+    return this.write(async (writer) => {
+      const now = new Date();
+      try {
+        const row = await writer.resource.create({
+          data: { ...keyOf(resource), ...contentOf(resource), version: 1, creationTime: now, modificationTime: now },
+        });
+        return this.committed("create", row);
+      } catch (error) {
+        if (prismaCode(error) === uniqueViolation) throw new AlreadyExistsError(keyOf(resource));
+        throw error;
+      }
     });
-    if (!row) return this.rejectStale(resource, resource.version);
-    return this.committed("update", row);
   }
 
-  async upsert(resource: NewResource): Promise<StoredResource> {
-    const now = new Date();
-    const row = await this.parts.writer.resource.upsert({
-      where: byKey(resource),
-      create: { ...keyOf(resource), ...contentOf(resource), version: 1, creationTime: now, modificationTime: now },
-      update: { ...contentOf(resource), version: { increment: 1 }, modificationTime: now },
-    });
-    return this.committed(row.version === 1 ? "create" : "update", row);
-  }
-
-  async delete(key: ResourceKey, opts: { version?: number } = {}): Promise<void> {
-    try {
-      const row = await this.parts.writer.resource.delete({
-        where: { ...byKey(key), ...(opts.version !== undefined && { version: opts.version }) },
+  update(resource: ResourceUpdate): Promise<StoredResource> {
+    return this.write(async (writer) => {
+      const [row] = await writer.resource.updateManyAndReturn({
+        where: { ...keyOf(resource), version: resource.version },
+        data: { ...contentOf(resource), version: { increment: 1 }, modificationTime: new Date() },
       });
-      this.committed("delete", row);
-    } catch (error) {
-      if (prismaCode(error) !== recordNotFound) throw error;
-      if (opts.version === undefined) throw new NotFoundError(keyOf(key));
-      await this.rejectStale(key, opts.version);
-    }
+      if (!row) return this.rejectStale(resource, resource.version);
+      return this.committed("update", row);
+    });
   }
 
-  async deleteMesh(name: string): Promise<void> {
+  upsert(resource: NewResource): Promise<StoredResource> {
+    return this.write(async (writer) => {
+      const now = new Date();
+      const row = await writer.resource.upsert({
+        where: byKey(resource),
+        create: { ...keyOf(resource), ...contentOf(resource), version: 1, creationTime: now, modificationTime: now },
+        update: { ...contentOf(resource), version: { increment: 1 }, modificationTime: now },
+      });
+      return this.committed(row.version === 1 ? "create" : "update", row);
+    });
+  }
+
+  delete(key: ResourceKey, opts: { version?: number } = {}): Promise<void> {
+    return this.write(async (writer) => {
+      try {
+        const row = await writer.resource.delete({
+          where: { ...byKey(key), ...(opts.version !== undefined && { version: opts.version }) },
+        });
+        this.committed("delete", row);
+      } catch (error) {
+        if (prismaCode(error) !== recordNotFound) throw error;
+        if (opts.version === undefined) throw new NotFoundError(keyOf(key));
+        await this.rejectStale(key, opts.version);
+      }
+    });
+  }
+
+  deleteMesh(name: string): Promise<void> {
     const meshKey = { type: "Mesh", mesh: "", name };
-    const events = await this.parts.writer.$transaction(async (tx) => {
-      const meshRow = await tx.resource.findUnique({ where: byKey(meshKey), select: { id: true, version: true } });
-      if (!meshRow) throw new NotFoundError(meshKey);
-      const inMesh = await tx.resource.findMany({ where: { mesh: name }, select: { type: true, mesh: true, name: true, version: true } });
-      await tx.resource.deleteMany({ where: { mesh: name } });
-      // The Mesh goes last: whoever reacts to its deletion finds its resources already gone.
-      await tx.resource.delete({ where: { id: meshRow.id } });
-      return [...inMesh, { ...meshKey, version: meshRow.version }].map((row) => changeOf("delete", row));
+    return this.write(async (writer) => {
+      const events = await writer.$transaction(async (tx) => {
+        const meshRow = await tx.resource.findUnique({ where: byKey(meshKey), select: { id: true, version: true } });
+        if (!meshRow) throw new NotFoundError(meshKey);
+        const inMesh = await tx.resource.findMany({ where: { mesh: name }, select: { type: true, mesh: true, name: true, version: true } });
+        await tx.resource.deleteMany({ where: { mesh: name } });
+        // The Mesh goes last: whoever reacts to its deletion finds its resources already gone.
+        await tx.resource.delete({ where: { id: meshRow.id } });
+        return [...inMesh, { ...meshKey, version: meshRow.version }].map((row) => changeOf("delete", row));
+      });
+      this.parts.feed.committed(events);
     });
-    this.parts.feed.committed(events);
   }
 
   subscribe(listener: ChangeListener): () => void {
@@ -127,6 +145,11 @@ export class PrismaResourceStore implements OpenedStore {
     await this.parts.feed.close();
     await this.parts.writer.$disconnect();
     if (this.parts.reader !== this.parts.writer) await this.parts.reader.$disconnect();
+  }
+
+  private write<T>(task: (writer: PrismaClient) => Promise<T>): Promise<T> {
+    const run = () => task(this.parts.writer);
+    return this.parts.serializeWrites ? this.writes.run(run) : run();
   }
 
   private committed(op: ChangeOp, row: ResourceRow): StoredResource {

@@ -20,5 +20,5 @@ export async function openSqliteStore(file: string): Promise<OpenedStore> {
   await writer.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   const reader = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url, readonly: true }) });
 
-  return new PrismaResourceStore({ backend: "sqlite", writer, reader, feed: inProcessChangeFeed(), appliedMigrations });
+  return new PrismaResourceStore({ backend: "sqlite", writer, serializeWrites: true, reader, feed: inProcessChangeFeed(), appliedMigrations });
 }

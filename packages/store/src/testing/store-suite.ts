@@ -225,6 +225,23 @@ export function runStoreSuite(name: string, target: StoreSuiteTarget): void {
       assert.equal((await store.list({ type: "Zone" })).total, 1);
     });
 
+    it("keeps its change feed true to its content when writes race a mesh deletion", async () => {
+      const store = await open();
+      await store.create(mesh("default"));
+      for (let i = 0; i < 50; i++) await store.create(dataplane(`early-${i}`));
+      const changes = recordChanges(store);
+      const deletion = store.deleteMesh("default");
+      const racing = Array.from({ length: 50 }, (_, i) => store.create(dataplane(`late-${i}`)));
+      await Promise.all([deletion, ...racing]);
+
+      const stored = (await store.list({ type: "Dataplane" })).items.map((r) => r.name).sort();
+      await eventually(() => {
+        const replayed = new Set<string>();
+        for (const e of changes.events) if (e.type === "Dataplane") e.op === "delete" ? replayed.delete(e.name) : replayed.add(e.name);
+        assert.deepEqual([...replayed].sort(), stored);
+      });
+    });
+
     it("tells subscribers of each change after commit, and nothing of a rejected write", async () => {
       const store = await open();
       const changes = recordChanges(store);
