@@ -9,7 +9,7 @@ export type Provider = "sqlite" | "postgresql";
 
 const prismaDir = fileURLToPath(new URL("../../../../prisma", import.meta.url));
 
-export const providerDir = (provider: Provider) => join(prismaDir, provider);
+const providerDir = (provider: Provider) => join(prismaDir, provider);
 export const migrationsDir = (provider: Provider) => join(providerDir(provider), "migrations");
 
 /** The schema as of the newest migration; `.snapshot` because Prisma would read a `.prisma` file here as part of the schema. */

@@ -12,8 +12,6 @@ import {
 import * as glue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
 
-export type { SchemaEngine };
-
 export interface SchemaFile {
   path: string;
   content: string;
