@@ -69,7 +69,7 @@ export interface ResourceStore {
   delete(key: ResourceKey, opts?: { version?: number }): Promise<void>;
   /**
    * Deletes a Mesh and every resource inside it in one transaction (cascade, as Kuma does);
-   * one change event per deleted resource.
+   * one change event per deleted resource, the Mesh's last. Throws NotFoundError when the Mesh does not exist.
    */
   deleteMesh(name: string): Promise<void>;
   /** Called for every change, including those made by other CP instances sharing a PostgreSQL database. */
