@@ -1,0 +1,182 @@
+import { typeNames } from "@zonemesh/xds";
+import { MapOf, TypedOf, type Shape } from "./field-spec";
+
+// The Envoy fields the built-in engine implements, by resource type. Values (enum names, retry conditions...)
+// are checked where they are compiled.
+
+const duration: Shape = { seconds: true, nanos: true };
+const u32: Shape = { value: true };
+const fractionalPercent: Shape = { numerator: true, denominator: true };
+const runtimeFractionalPercent: Shape = { default_value: fractionalPercent, runtime_key: true };
+const stringMatcher: Shape = { exact: true, prefix: true, suffix: true, contains: true, safe_regex: { regex: true }, ignore_case: true };
+const headerMatcher: Shape = { name: true, string_match: stringMatcher, present_match: true, invert_match: true };
+const headerValueOption: Shape = { header: { key: true, value: true }, append_action: true };
+const adsSource: Shape = { ads: {}, resource_api_version: true };
+const sdsSecretConfig: Shape = { name: true, sds_config: adsSource };
+const socketAddress: Shape = { socket_address: { address: true, port_value: true, protocol: true } };
+
+const validationContext: Shape = {
+  match_typed_subject_alt_names: { san_type: true, matcher: stringMatcher },
+  match_subject_alt_names: stringMatcher,
+};
+const commonTlsContext: Shape = {
+  tls_certificate_sds_secret_configs: sdsSecretConfig,
+  validation_context_sds_secret_config: sdsSecretConfig,
+  combined_validation_context: { default_validation_context: validationContext, validation_context_sds_secret_config: sdsSecretConfig },
+  alpn_protocols: true,
+};
+
+const principal: Shape = {
+  any: true,
+  authenticated: { principal_name: stringMatcher },
+  and_ids: { ids: () => principal },
+  or_ids: { ids: () => principal },
+  not_id: () => principal,
+};
+const permission: Shape = {
+  any: true,
+  destination_port: true,
+  header: headerMatcher,
+  url_path: { path: stringMatcher },
+  and_rules: { rules: () => permission },
+  or_rules: { rules: () => permission },
+  not_rule: () => permission,
+};
+const rbacRules: Shape = { action: true, policies: new MapOf({ permissions: permission, principals: principal }) };
+
+const retryPolicy: Shape = {
+  retry_on: true,
+  num_retries: u32,
+  per_try_timeout: duration,
+  retry_back_off: { base_interval: duration, max_interval: duration },
+  retriable_status_codes: true,
+  retriable_request_headers: headerMatcher,
+};
+const route: Shape = {
+  name: true,
+  match: {
+    prefix: true,
+    path: true,
+    safe_regex: { regex: true },
+    case_sensitive: u32,
+    headers: headerMatcher,
+    query_parameters: { name: true, string_match: stringMatcher, present_match: true },
+  },
+  route: {
+    cluster: true,
+    weighted_clusters: { clusters: { name: true, weight: u32 } },
+    timeout: duration,
+    idle_timeout: duration,
+    retry_policy: retryPolicy,
+    prefix_rewrite: true,
+    regex_rewrite: { pattern: { regex: true }, substitution: true },
+    host_rewrite_literal: true,
+  },
+  direct_response: { status: true, body: { inline_string: true } },
+  request_headers_to_add: headerValueOption,
+  request_headers_to_remove: true,
+  response_headers_to_add: headerValueOption,
+  response_headers_to_remove: true,
+};
+export const routeConfigurationFields: Shape = {
+  name: true,
+  virtual_hosts: { name: true, domains: true, routes: route },
+  validate_clusters: u32,
+};
+
+const httpFilters = new TypedOf({
+  [typeNames.router]: {},
+  [typeNames.httpRbac]: { rules: rbacRules, shadow_rules: rbacRules },
+  [typeNames.httpFault]: { delay: { fixed_delay: duration, percentage: fractionalPercent }, abort: { http_status: true, percentage: fractionalPercent } },
+  [typeNames.httpLocalRateLimit]: {
+    stat_prefix: true,
+    token_bucket: { max_tokens: true, tokens_per_fill: u32, fill_interval: duration },
+    filter_enabled: runtimeFractionalPercent,
+    filter_enforced: runtimeFractionalPercent,
+    status: { code: true },
+    response_headers_to_add: headerValueOption,
+  },
+});
+const httpConnectionManager: Shape = {
+  stat_prefix: true,
+  codec_type: true,
+  rds: { config_source: adsSource, route_config_name: true },
+  route_config: routeConfigurationFields,
+  http_filters: { name: true, typed_config: httpFilters },
+  stream_idle_timeout: duration,
+  request_timeout: duration,
+  common_http_protocol_options: { idle_timeout: duration },
+};
+const networkFilters = new TypedOf({
+  [typeNames.httpConnectionManager]: httpConnectionManager,
+  [typeNames.tcpProxy]: {
+    stat_prefix: true,
+    cluster: true,
+    weighted_clusters: { clusters: { name: true, weight: true } },
+    idle_timeout: duration,
+    max_connect_attempts: u32,
+  },
+  [typeNames.networkRbac]: { stat_prefix: true, rules: rbacRules, shadow_rules: rbacRules },
+});
+export const listenerFields: Shape = {
+  name: true,
+  address: socketAddress,
+  traffic_direction: true,
+  bind_to_port: u32,
+  stat_prefix: true,
+  metadata: true,
+  filter_chains: {
+    name: true,
+    filters: { name: true, typed_config: networkFilters },
+    transport_socket: {
+      name: true,
+      typed_config: new TypedOf({ [typeNames.downstreamTlsContext]: { common_tls_context: commonTlsContext, require_client_certificate: u32 } }),
+    },
+  },
+};
+
+const clusterLoadAssignment: Shape = {
+  cluster_name: true,
+  endpoints: {
+    locality: true,
+    load_balancing_weight: u32,
+    priority: true,
+    lb_endpoints: { endpoint: { address: socketAddress }, load_balancing_weight: u32, health_status: true },
+  },
+};
+export const clusterLoadAssignmentFields = clusterLoadAssignment;
+
+export const clusterFields: Shape = {
+  name: true,
+  type: true,
+  eds_cluster_config: { eds_config: adsSource, service_name: true },
+  connect_timeout: duration,
+  lb_policy: true,
+  load_assignment: clusterLoadAssignment,
+  circuit_breakers: { thresholds: { priority: true, max_connections: u32, max_pending_requests: u32, max_requests: u32, max_retries: u32 } },
+  outlier_detection: {
+    consecutive_5xx: u32,
+    consecutive_gateway_failure: u32,
+    interval: duration,
+    base_ejection_time: duration,
+    max_ejection_percent: u32,
+    enforcing_consecutive_5xx: u32,
+    enforcing_consecutive_gateway_failure: u32,
+  },
+  transport_socket: {
+    name: true,
+    typed_config: new TypedOf({ [typeNames.upstreamTlsContext]: { common_tls_context: commonTlsContext, sni: true } }),
+  },
+  typed_extension_protocol_options: new MapOf(
+    new TypedOf({
+      [typeNames.httpProtocolOptions]: { explicit_http_config: { http_protocol_options: {} }, common_http_protocol_options: { idle_timeout: duration } },
+    }),
+  ),
+};
+
+const dataSource: Shape = { inline_bytes: true, inline_string: true };
+export const secretFields: Shape = {
+  name: true,
+  tls_certificate: { certificate_chain: dataSource, private_key: dataSource },
+  validation_context: { trusted_ca: dataSource },
+};

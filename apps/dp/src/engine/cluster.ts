@@ -1,0 +1,157 @@
+import http from "node:http";
+import net from "node:net";
+import tls from "node:tls";
+import type { Cluster, ClusterLoadAssignment, OutlierDetection, UpstreamTlsContext } from "@zonemesh/xds";
+import { durationMs } from "./duration";
+import { endpointsOf, type UpstreamEndpoint } from "./endpoints";
+import { createPicker, type Picker } from "./load-balancer";
+import type { Runtime } from "./runtime";
+import { compileTlsSecretRefs, peerSans, sansAllowed, secureContextFor, type TlsSecretRefs } from "./tls-context";
+
+/** Envoy's default circuit breaker thresholds. */
+const defaultLimit = 1024;
+
+interface Limits {
+  maxConnections: number;
+  maxPendingRequests: number;
+  maxRequests: number;
+  maxRetries: number;
+}
+
+function limitsOf(cluster: Cluster): Limits {
+  const thresholds = cluster.circuit_breakers?.thresholds ?? [];
+  if (thresholds.some((threshold) => (threshold.priority ?? "DEFAULT") !== "DEFAULT")) throw new Error(`cluster ${cluster.name}: circuit_breakers.thresholds with priority HIGH are not supported`);
+  const threshold = thresholds[0];
+  return {
+    maxConnections: threshold?.max_connections?.value ?? defaultLimit,
+    maxPendingRequests: threshold?.max_pending_requests?.value ?? defaultLimit,
+    maxRequests: threshold?.max_requests?.value ?? defaultLimit,
+    maxRetries: threshold?.max_retries?.value ?? 3,
+  };
+}
+
+function checkOutlierDetection(cluster: Cluster): void {
+  const detection = cluster.outlier_detection as (OutlierDetection & Record<string, { value: number } | undefined>) | undefined;
+  for (const field of ["enforcing_success_rate", "enforcing_failure_percentage", "enforcing_consecutive_local_origin_failure"]) {
+    if ((detection?.[field]?.value ?? 0) !== 0) throw new Error(`cluster ${cluster.name}: outlier_detection.${field} other than 0 is not supported`);
+  }
+}
+
+/** A cluster as the engine runs it: endpoint selection, circuit breakers, outlier detection, upstream connections. */
+export class ClusterRuntime {
+  readonly name: string;
+  readonly connectTimeoutMs: number;
+  readonly #limits: Limits;
+  readonly #pick: Picker;
+  readonly #tls: { refs: TlsSecretRefs; sni: string | undefined } | undefined;
+  readonly #runtime: () => Runtime;
+  #endpoints = new Map<string, UpstreamEndpoint>();
+  #assignment: ClusterLoadAssignment | undefined;
+  #activeRequests = 0;
+  #activeRetries = 0;
+  #activeConnections = 0;
+  readonly agent: http.Agent;
+
+  constructor(readonly config: Cluster, runtime: () => Runtime) {
+    this.name = config.name;
+    const type = config.type ?? "STATIC";
+    if (type !== "STATIC" && type !== "EDS") throw new Error(`cluster ${config.name}: type ${type} is not supported`);
+    if (type === "STATIC" && !config.load_assignment) throw new Error(`cluster ${config.name}: a STATIC cluster needs load_assignment`);
+    this.connectTimeoutMs = durationMs(config.connect_timeout, 5000);
+    this.#limits = limitsOf(config);
+    checkOutlierDetection(config);
+    this.#pick = createPicker(config.lb_policy);
+    this.#runtime = runtime;
+    const tlsContext = config.transport_socket?.typed_config as UpstreamTlsContext | undefined;
+    this.#tls = tlsContext ? { refs: compileTlsSecretRefs(tlsContext.common_tls_context, `cluster ${config.name}: transport_socket`), sni: tlsContext.sni } : undefined;
+    this.agent = new http.Agent({ keepAlive: true, maxTotalSockets: this.#limits.maxConnections });
+    // http.Agent pools what createConnection returns: here plain TCP or mTLS to the endpoint.
+    (this.agent as unknown as { createConnection: (options: { host: string; port: number }) => net.Socket }).createConnection = (options) => this.connect(options.host, options.port);
+  }
+
+  #currentEndpoints(): UpstreamEndpoint[] {
+    const assignment = this.config.load_assignment ?? this.#runtime().endpoints.get(this.config.eds_cluster_config?.service_name ?? this.name);
+    if (assignment !== this.#assignment) {
+      this.#assignment = assignment;
+      this.#endpoints = assignment ? endpointsOf(assignment, this.#endpoints) : new Map();
+    }
+    return [...this.#endpoints.values()];
+  }
+
+  /** The hosts of the best priority that has an available one; ejected and unhealthy hosts are skipped. */
+  pick(exclude?: UpstreamEndpoint): UpstreamEndpoint | undefined {
+    const now = Date.now();
+    const available = this.#currentEndpoints().filter((endpoint) => endpoint.healthy && endpoint.ejectedUntil <= now && endpoint.weight > 0);
+    const candidates = available.length > 1 && exclude ? available.filter((endpoint) => endpoint !== exclude) : available;
+    const best = Math.min(...candidates.map((endpoint) => endpoint.priority));
+    return this.#pick(candidates.filter((endpoint) => endpoint.priority === best));
+  }
+
+  /** Circuit breaker for HTTP requests: false when max_requests, or connections plus pending requests, are exhausted. */
+  startRequest(): boolean {
+    const pending = this.#activeRequests - this.#limits.maxConnections;
+    if (this.#activeRequests >= this.#limits.maxRequests || pending >= this.#limits.maxPendingRequests) return false;
+    this.#activeRequests++;
+    return true;
+  }
+  endRequest(): void {
+    this.#activeRequests--;
+  }
+  startRetry(): boolean {
+    if (this.#activeRetries >= this.#limits.maxRetries) return false;
+    this.#activeRetries++;
+    return true;
+  }
+  endRetry(): void {
+    this.#activeRetries--;
+  }
+  /** Circuit breaker for TCP proxy connections. */
+  startConnection(): boolean {
+    if (this.#activeConnections >= this.#limits.maxConnections) return false;
+    this.#activeConnections++;
+    return true;
+  }
+  endConnection(): void {
+    this.#activeConnections--;
+  }
+
+  /** Outlier detection on response codes (consecutive 5xx and gateway failures); connection failures count as 503. */
+  recordResult(endpoint: UpstreamEndpoint, status: number): void {
+    const detection = this.config.outlier_detection;
+    if (!detection) return;
+    endpoint.consecutive5xx = status >= 500 ? endpoint.consecutive5xx + 1 : 0;
+    endpoint.consecutiveGatewayFailures = status >= 502 && status <= 504 ? endpoint.consecutiveGatewayFailures + 1 : 0;
+    const tripped =
+      (endpoint.consecutive5xx >= (detection.consecutive_5xx?.value ?? 5) && (detection.enforcing_consecutive_5xx?.value ?? 100) > Math.random() * 100) ||
+      (detection.consecutive_gateway_failure !== undefined &&
+        endpoint.consecutiveGatewayFailures >= detection.consecutive_gateway_failure.value &&
+        (detection.enforcing_consecutive_gateway_failure?.value ?? 0) > Math.random() * 100);
+    if (!tripped) return;
+    const now = Date.now();
+    const all = this.#currentEndpoints();
+    const ejected = all.filter((other) => other.ejectedUntil > now).length;
+    if ((ejected + 1) * 100 > all.length * (detection.max_ejection_percent?.value ?? 10) && ejected > 0) return;
+    endpoint.ejections++;
+    endpoint.ejectedUntil = now + durationMs(detection.base_ejection_time, 30_000) * endpoint.ejections;
+    endpoint.consecutive5xx = 0;
+    endpoint.consecutiveGatewayFailures = 0;
+  }
+
+  /** Opens an upstream connection: mTLS with the SDS identity when the cluster has an UpstreamTlsContext. */
+  connect(host: string, port: number): net.Socket {
+    const settings = this.#tls;
+    if (!settings) return net.connect({ host, port });
+    const { refs, sni } = settings;
+    return tls.connect({
+      host,
+      port,
+      secureContext: secureContextFor(refs, this.#runtime().secrets),
+      ...(sni ? { servername: sni } : {}),
+      checkServerIdentity: (_host, certificate) => (sansAllowed(refs, peerSans(certificate)) ? undefined : new Error(`peer certificate SANs ${certificate.subjectaltname} match no match_typed_subject_alt_names of cluster ${this.name}`)),
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}

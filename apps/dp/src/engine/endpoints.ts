@@ -1,0 +1,41 @@
+import type { ClusterLoadAssignment } from "@zonemesh/xds";
+
+/** One upstream host with the live state the load balancer and outlier detection keep about it. */
+export interface UpstreamEndpoint {
+  key: string;
+  host: string;
+  port: number;
+  weight: number;
+  priority: number;
+  healthy: boolean;
+  activeRequests: number;
+  ejectedUntil: number;
+  ejections: number;
+  consecutive5xx: number;
+  consecutiveGatewayFailures: number;
+}
+
+/**
+ * Flattens a ClusterLoadAssignment, keeping the state of hosts already known (an EDS update must not reset
+ * their counters). A host's weight is its own weight times its locality's.
+ */
+export function endpointsOf(assignment: ClusterLoadAssignment, known: ReadonlyMap<string, UpstreamEndpoint>): Map<string, UpstreamEndpoint> {
+  const result = new Map<string, UpstreamEndpoint>();
+  for (const locality of assignment.endpoints ?? []) {
+    for (const lbEndpoint of locality.lb_endpoints ?? []) {
+      const socket = lbEndpoint.endpoint?.address?.socket_address;
+      if (!socket) continue;
+      const key = `${socket.address}:${socket.port_value ?? 0}`;
+      const previous = known.get(key);
+      const weight = (lbEndpoint.load_balancing_weight?.value ?? 1) * (locality.load_balancing_weight?.value ?? 1);
+      const healthy = lbEndpoint.health_status === undefined || ["UNKNOWN", "HEALTHY", "DEGRADED"].includes(lbEndpoint.health_status);
+      result.set(
+        key,
+        previous
+          ? { ...previous, weight, priority: locality.priority ?? 0, healthy }
+          : { key, host: socket.address, port: socket.port_value ?? 0, weight, priority: locality.priority ?? 0, healthy, activeRequests: 0, ejectedUntil: 0, ejections: 0, consecutive5xx: 0, consecutiveGatewayFailures: 0 },
+      );
+    }
+  }
+  return result;
+}

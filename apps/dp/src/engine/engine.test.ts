@@ -1,0 +1,163 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { typeNames, typed, type SnapshotResources } from "@zonemesh/xds";
+import { freePort, get, httpBackend, tcpEchoBackend, tcpExchange, type TestBackend } from "../testing/backends";
+import { assignment, edsCluster, httpManager, listener, routeConfig, tcpProxy } from "../testing/resources";
+import { eventually, TestControlPlane, TestProxy } from "../testing/test-control-plane";
+
+describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () => {
+  const cp = new TestControlPlane();
+  const backends: TestBackend[] = [];
+  let proxy: TestProxy;
+  let port: number;
+  const node = "default.web-1";
+
+  before(async () => {
+    await cp.start();
+    port = await freePort();
+    proxy = new TestProxy(node, cp.port);
+  });
+  after(async () => {
+    await proxy.stop();
+    await cp.stop();
+    await Promise.all(backends.map((backend) => backend.close()));
+  });
+
+  async function backend(name: string, handler?: Parameters<typeof httpBackend>[1]): Promise<TestBackend> {
+    const started = await httpBackend(name, handler);
+    backends.push(started);
+    return started;
+  }
+  const applied = (resources: SnapshotResources) => cp.setAndSettle(node, resources);
+
+  test("TCP proxy forwards to the EDS endpoint", async () => {
+    const echo = await tcpEchoBackend("echo");
+    backends.push(echo);
+    await applied({ listeners: [listener("outbound:tcp", port, [tcpProxy("echo")])], clusters: [edsCluster("echo")], endpoints: [assignment("echo", [echo.port])] });
+    assert.equal(await eventually(() => tcpExchange(port, "hello")), "echo:hello");
+  });
+
+  test("HTTP route splits 90/10 between weighted clusters over 1,000 requests", async () => {
+    const v1 = await backend("v1");
+    const v2 = await backend("v2");
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("v1"), edsCluster("v2")],
+      endpoints: [assignment("v1", [v1.port]), assignment("v2", [v2.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { weighted_clusters: { clusters: [{ name: "v1", weight: { value: 90 } }, { name: "v2", weight: { value: 10 } }] } } }])],
+    });
+    await eventually(async () => assert.equal((await get(port)).status, 200));
+    const counts = { v1: 0, v2: 0 };
+    for (let batch = 0; batch < 20; batch++) {
+      const bodies = await Promise.all(Array.from({ length: 50 }, () => get(port).then((response) => response.body)));
+      for (const body of bodies) counts[body as "v1" | "v2"]++;
+    }
+    assert.equal(counts.v1 + counts.v2, 1000);
+    // 10 % of 1,000 has a standard deviation of about 9.5: 4 of them either way.
+    assert.ok(counts.v2 >= 62 && counts.v2 <= 138, `v2 got ${counts.v2} of 1000`);
+  });
+
+  test("routes match on path, header and regex, and modify request headers", async () => {
+    const echoHeaders = await backend("headers", (request, response) => response.end(JSON.stringify({ url: request.url, trace: request.headers["x-trace"] ?? null, internal: request.headers["x-internal"] ?? null })));
+    const other = await backend("other");
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("headers"), edsCluster("other")],
+      endpoints: [assignment("headers", [echoHeaders.port]), assignment("other", [other.port])],
+      routes: [
+        routeConfig("backend", [
+          { match: { path: "/exact", headers: [{ name: "x-canary", string_match: { exact: "yes" } }] }, route: { cluster: "headers" }, request_headers_to_add: [{ header: { key: "x-trace", value: "canary" } }], request_headers_to_remove: ["x-internal"] },
+          { match: { safe_regex: { regex: "/items/[0-9]+" } }, route: { cluster: "headers" } },
+          { match: { prefix: "/old/" }, route: { cluster: "headers", prefix_rewrite: "/new/" } },
+          { match: { prefix: "/" }, route: { cluster: "other" } },
+        ]),
+      ],
+    });
+    assert.deepEqual(JSON.parse((await get(port, "/exact", { "x-canary": "yes", "x-internal": "1" })).body), { url: "/exact", trace: "canary", internal: null });
+    assert.equal((await get(port, "/exact")).body, "other");
+    assert.equal(JSON.parse((await get(port, "/items/42")).body).url, "/items/42");
+    assert.equal(JSON.parse((await get(port, "/old/a?b=1")).body).url, "/new/a?b=1");
+    assert.equal((await get(port, "/items/x")).body, "other");
+  });
+
+  test("retries a 503 and answers with the retried response", async () => {
+    let calls = 0;
+    const flaky = await backend("flaky", (_request, response) => {
+      calls++;
+      response.writeHead(calls % 2 === 1 ? 503 : 200).end(calls % 2 === 1 ? "unavailable" : "recovered");
+    });
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("flaky")],
+      endpoints: [assignment("flaky", [flaky.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "flaky", retry_policy: { retry_on: "gateway-error", num_retries: { value: 2 }, retry_back_off: { base_interval: { nanos: 1_000_000 } } } } }])],
+    });
+    const response = await get(port);
+    assert.deepEqual([response.status, response.body, calls], [200, "recovered", 2]);
+  });
+
+  test("a route timeout answers 504 when the upstream is slower", async () => {
+    const slow = await backend("slow", (_request, response) => setTimeout(() => response.end("late"), 500));
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("slow")],
+      endpoints: [assignment("slow", [slow.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "slow", timeout: { nanos: 100_000_000 } } }])],
+    });
+    const started = Date.now();
+    const response = await get(port);
+    assert.equal(response.status, 504);
+    assert.ok(Date.now() - started < 400, "answered only after the upstream");
+  });
+
+  test("fault injection aborts with the configured status", async () => {
+    const ok = await backend("ok");
+    const fault = { name: "envoy.filters.http.fault", typed_config: typed(typeNames.httpFault, { abort: { http_status: 418, percentage: { numerator: 100, denominator: "HUNDRED" as const } } }) };
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend", [fault])])],
+      clusters: [edsCluster("ok")],
+      endpoints: [assignment("ok", [ok.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "ok" } }])],
+    });
+    assert.equal((await get(port)).status, 418);
+    assert.equal(ok.requests.length, 0);
+  });
+
+  test("an unsupported filter is NACKed with its name and the last good config keeps serving", async () => {
+    const ok = await backend("still-ok");
+    const good = {
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("ok")],
+      endpoints: [assignment("ok", [ok.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "ok" } }])],
+    };
+    await applied(good);
+    const limiter = { name: "envoy.filters.network.local_ratelimit", typed_config: typed(typeNames.networkLocalRateLimit, { stat_prefix: "x", token_bucket: { max_tokens: 1, fill_interval: { seconds: 1 } } }) };
+    cp.set(node, { ...good, listeners: [listener("outbound:http", port, [limiter, httpManager("backend")])] });
+    const nack = await eventually(() => {
+      const event = proxy.events.findLast((candidate) => candidate.kind === "nack");
+      assert.ok(event && event.kind === "nack", "no NACK yet");
+      return event;
+    });
+    assert.match(nack.error, /filter_chains\[0\]\.filters\[0\]\.typed_config: type\.googleapis\.com\/envoy\.extensions\.filters\.network\.local_ratelimit\.v3\.LocalRateLimit is not supported/);
+    assert.equal((await get(port)).body, "still-ok");
+  });
+
+  test("keeps serving while the ADS server is away and picks up new config after it restarts", async () => {
+    const before = await backend("before");
+    const afterRestart = await backend("after");
+    const config = (cluster: string, backendPort: number) => ({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster(cluster)],
+      endpoints: [assignment(cluster, [backendPort])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster } }])],
+    });
+    await applied(config("before", before.port));
+    await cp.stop();
+    await eventually(() => assert.equal(proxy.connection.connected, false));
+    assert.equal((await get(port)).body, "before");
+    cp.set(node, config("after", afterRestart.port));
+    await cp.start(cp.port);
+    await eventually(async () => assert.equal((await get(port)).body, "after"));
+  });
+});

@@ -1,0 +1,36 @@
+import type http from "node:http";
+import type { HeaderValueOption } from "@zonemesh/xds";
+
+export type HeaderMap = Record<string, string | string[]>;
+
+/** Connection-specific headers a proxy never forwards (RFC 9110 7.6.1). */
+const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]);
+
+export function forwardableHeaders(headers: http.IncomingHttpHeaders): HeaderMap {
+  const result: HeaderMap = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !hopByHop.has(name)) result[name] = value;
+  return result;
+}
+
+export function applyHeaderChanges(headers: HeaderMap, add: readonly HeaderValueOption[] | undefined, remove: readonly string[] | undefined): void {
+  for (const name of remove ?? []) delete headers[name.toLowerCase()];
+  for (const option of add ?? []) {
+    const name = option.header.key.toLowerCase();
+    const value = option.header.value ?? "";
+    const existing = headers[name];
+    switch (option.append_action ?? "APPEND_IF_EXISTS_OR_ADD") {
+      case "APPEND_IF_EXISTS_OR_ADD":
+        headers[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+        break;
+      case "ADD_IF_ABSENT":
+        if (existing === undefined) headers[name] = value;
+        break;
+      case "OVERWRITE_IF_EXISTS_OR_ADD":
+        headers[name] = value;
+        break;
+      case "OVERWRITE_IF_EXISTS":
+        if (existing !== undefined) headers[name] = value;
+        break;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import type http from "node:http";
+import { typeNames, type HttpFault, type HttpFilter as HttpFilterConfig, type HttpLocalRateLimit, type HttpRbac } from "@zonemesh/xds";
+import { durationMs } from "../duration";
+import type { HeaderLookup } from "../header-matcher";
+import { fractionalChance } from "../percentage";
+import { compileRbacRules } from "../rbac";
+import type { Stats } from "../stats";
+import type { PeerSans } from "../tls-context";
+import { applyHeaderChanges, type HeaderMap } from "./headers";
+
+export interface HttpExchange {
+  request: http.IncomingMessage;
+  response: http.ServerResponse;
+  headers: HeaderLookup;
+  peer: PeerSans | undefined;
+  destinationPort: number;
+  stats: Stats;
+  statPrefix: string;
+}
+
+/** Returns false when it answered the request itself (denied, aborted, rate limited). */
+export type HttpFilter = (exchange: HttpExchange) => boolean | Promise<boolean>;
+
+function reply(exchange: HttpExchange, status: number, body: string, headers: HeaderMap = {}): false {
+  exchange.response.writeHead(status, { "content-type": "text/plain", ...headers });
+  exchange.response.end(body);
+  return false;
+}
+
+function rbacFilter(config: HttpRbac): HttpFilter {
+  const allowed = compileRbacRules(config.rules);
+  return (exchange) => {
+    const subject = { peer: exchange.peer, destinationPort: exchange.destinationPort, headers: exchange.headers, path: exchange.request.url ?? "/" };
+    if (allowed(subject)) {
+      exchange.stats.add("http_rbac_allowed_total", { stat_prefix: exchange.statPrefix });
+      return true;
+    }
+    exchange.stats.add("http_rbac_denied_total", { stat_prefix: exchange.statPrefix });
+    return reply(exchange, 403, "RBAC: access denied");
+  };
+}
+
+function faultFilter(config: HttpFault): HttpFilter {
+  const delayChance = config.delay ? fractionalChance(config.delay.percentage) : () => false;
+  const delayMs = durationMs(config.delay?.fixed_delay, 0);
+  const abortChance = config.abort ? fractionalChance(config.abort.percentage) : () => false;
+  const abortStatus = config.abort?.http_status;
+  if (config.abort && abortStatus === undefined) throw new Error("fault abort needs http_status");
+  return async (exchange) => {
+    if (delayChance()) {
+      exchange.stats.add("http_fault_delays_injected_total", { stat_prefix: exchange.statPrefix });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+    if (abortStatus !== undefined && abortChance()) {
+      exchange.stats.add("http_fault_aborts_injected_total", { stat_prefix: exchange.statPrefix });
+      return reply(exchange, abortStatus, "fault filter abort");
+    }
+    return true;
+  };
+}
+
+function localRateLimitFilter(config: HttpLocalRateLimit): HttpFilter {
+  const bucket = config.token_bucket;
+  if (!bucket) throw new Error("local rate limit needs token_bucket");
+  const enabled = fractionalChance(config.filter_enabled?.default_value ?? { numerator: 0 });
+  const enforced = fractionalChance(config.filter_enforced?.default_value ?? { numerator: 0 });
+  const capacity = bucket.max_tokens;
+  const perFill = bucket.tokens_per_fill?.value ?? 1;
+  const fillMs = durationMs(bucket.fill_interval, 1000);
+  const status = config.status?.code ? Number(config.status.code) || statusByName(config.status.code) : 429;
+  const responseHeaders: HeaderMap = {};
+  applyHeaderChanges(responseHeaders, config.response_headers_to_add, undefined);
+  let tokens = capacity;
+  let lastFill = Date.now();
+  return (exchange) => {
+    if (!enabled()) return true;
+    const fills = Math.floor((Date.now() - lastFill) / fillMs);
+    if (fills > 0) {
+      tokens = Math.min(capacity, tokens + fills * perFill);
+      lastFill += fills * fillMs;
+    }
+    if (tokens > 0) {
+      tokens--;
+      return true;
+    }
+    exchange.stats.add("http_local_rate_limit_rate_limited_total", { stat_prefix: exchange.statPrefix });
+    return enforced() ? reply(exchange, status, "local_rate_limited", responseHeaders) : true;
+  };
+}
+
+/** envoy.type.v3.StatusCode names the codes ("TooManyRequests"); only the ones Kuma's MeshRateLimit allows to pick are needed. */
+function statusByName(name: string): number {
+  const codes: Record<string, number> = { TooManyRequests: 429, ServiceUnavailable: 503, Forbidden: 403, BadRequest: 400, Unauthorized: 401, InternalServerError: 500 };
+  const code = codes[name];
+  if (code === undefined) throw new Error(`local rate limit status ${name} is not supported`);
+  return code;
+}
+
+/** Compiles the http_filters before the router (which must come last). */
+export function compileHttpFilters(filters: readonly HttpFilterConfig[], path: string): HttpFilter[] {
+  const last = filters[filters.length - 1];
+  if (!last || last.typed_config?.["@type"] !== `type.googleapis.com/${typeNames.router}`) throw new Error(`${path}.http_filters: the last filter must be the router`);
+  return filters.slice(0, -1).map((filter, index) => {
+    const config = filter.typed_config as Record<string, unknown> & { "@type": string };
+    const at = `${path}.http_filters[${index}]`;
+    try {
+      switch (config["@type"].slice(config["@type"].lastIndexOf("/") + 1)) {
+        case typeNames.httpRbac:
+          return rbacFilter(config as HttpRbac);
+        case typeNames.httpFault:
+          return faultFilter(config as HttpFault);
+        case typeNames.httpLocalRateLimit:
+          return localRateLimitFilter(config as unknown as HttpLocalRateLimit);
+        default:
+          throw new Error(`${config["@type"]} is not supported here`);
+      }
+    } catch (error) {
+      throw new Error(`${at}: ${(error as Error).message}`);
+    }
+  });
+}

@@ -1,0 +1,156 @@
+import type { HeaderValueOption, RetryPolicy, Route, RouteConfiguration, VirtualHost } from "@zonemesh/xds";
+import { durationMs } from "../duration";
+import { compileHeaderMatcher, type HeaderLookup } from "../header-matcher";
+import { compileFullRegex, compileStringMatcher } from "../string-matcher";
+import { weightedChoice } from "../weighted-choice";
+import { compileRetryPolicy, type CompiledRetryPolicy } from "./retry-policy";
+
+export interface RequestView {
+  authority: string;
+  /** Path with query string. */
+  path: string;
+  headers: HeaderLookup;
+}
+
+export interface CompiledRoute {
+  matches(request: RequestView): boolean;
+  /** Weighted choice of the upstream cluster. */
+  pickCluster(): string;
+  directResponse?: { status: number; body: string };
+  timeoutMs: number;
+  idleTimeoutMs: number | undefined;
+  retry: CompiledRetryPolicy | undefined;
+  rewritePath(path: string): string;
+  hostRewrite: string | undefined;
+  requestHeadersToAdd: HeaderValueOption[] | undefined;
+  requestHeadersToRemove: string[] | undefined;
+  responseHeadersToAdd: HeaderValueOption[] | undefined;
+  responseHeadersToRemove: string[] | undefined;
+}
+
+export interface RouteTable {
+  name: string;
+  config: RouteConfiguration;
+  /** The first matching route of the virtual host for the request's authority. */
+  route(request: RequestView): CompiledRoute | undefined;
+}
+
+function compileMatch(route: Route): (request: RequestView) => boolean {
+  const match = route.match;
+  const caseSensitive = (match.case_sensitive as { value?: boolean } | undefined)?.value ?? true;
+  const fold = caseSensitive ? (value: string) => value : (value: string) => value.toLowerCase();
+  let pathMatches: (path: string) => boolean;
+  if (match.path !== undefined) {
+    const exact = fold(match.path);
+    pathMatches = (path) => fold(path) === exact;
+  } else if (match.prefix !== undefined) {
+    const prefix = fold(match.prefix);
+    pathMatches = (path) => fold(path).startsWith(prefix);
+  } else if (match.safe_regex !== undefined) {
+    const regex = compileFullRegex(match.safe_regex.regex);
+    pathMatches = (path) => regex.test(path);
+  } else {
+    throw new Error("route match needs path, prefix or safe_regex");
+  }
+  const headers = (match.headers ?? []).map(compileHeaderMatcher);
+  const queries = (match.query_parameters ?? []).map((query) => {
+    const test = query.string_match ? compileStringMatcher(query.string_match) : () => true;
+    return (params: URLSearchParams) => {
+      const value = params.get(query.name);
+      return query.present_match !== undefined && !query.string_match ? (value !== null) === query.present_match : value !== null && test(value);
+    };
+  });
+  return (request) => {
+    const queryStart = request.path.indexOf("?");
+    const path = queryStart < 0 ? request.path : request.path.slice(0, queryStart);
+    if (!pathMatches(path) || !headers.every((matches) => matches(request.headers))) return false;
+    if (queries.length === 0) return true;
+    const params = new URLSearchParams(queryStart < 0 ? "" : request.path.slice(queryStart + 1));
+    return queries.every((matches) => matches(params));
+  };
+}
+
+function compilePickCluster(route: Route): () => string {
+  const action = route.route;
+  if (action?.cluster !== undefined) {
+    const cluster = action.cluster;
+    return () => cluster;
+  }
+  const weighted = (action?.weighted_clusters?.clusters ?? []).map((cluster) => ({ name: cluster.name, weight: cluster.weight?.value ?? 0 }));
+  return weightedChoice(weighted, "route weighted_clusters");
+}
+
+function compilePathRewrite(route: Route): (path: string) => string {
+  const action = route.route;
+  if (action?.prefix_rewrite !== undefined) {
+    const matchedPrefix = route.match.prefix ?? route.match.path;
+    if (matchedPrefix === undefined) throw new Error("prefix_rewrite needs a prefix or path match");
+    const replacement = action.prefix_rewrite;
+    return (path) => replacement + path.slice(matchedPrefix.length);
+  }
+  const regexRewrite = (action as { regex_rewrite?: { pattern: { regex: string }; substitution: string } } | undefined)?.regex_rewrite;
+  if (regexRewrite) {
+    const regex = new RegExp(regexRewrite.pattern.regex, "g");
+    // RE2 substitutions write capture groups as \1; JavaScript as $1.
+    const substitution = regexRewrite.substitution.replace(/\$/g, "$$$$").replace(/\\(\d)/g, "$$$1");
+    return (path) => {
+      const queryStart = path.indexOf("?");
+      const bare = queryStart < 0 ? path : path.slice(0, queryStart);
+      return bare.replace(regex, substitution) + (queryStart < 0 ? "" : path.slice(queryStart));
+    };
+  }
+  return (path) => path;
+}
+
+function compileRoute(route: Route, virtualHost: VirtualHost): CompiledRoute {
+  if (!route.route && !route.direct_response) throw new Error("route needs route or direct_response");
+  const action = route.route;
+  return {
+    matches: compileMatch(route),
+    pickCluster: route.route ? compilePickCluster(route) : () => "",
+    ...(route.direct_response ? { directResponse: { status: route.direct_response.status, body: route.direct_response.body?.inline_string ?? "" } } : {}),
+    timeoutMs: durationMs(action?.timeout, 15_000),
+    idleTimeoutMs: action?.idle_timeout ? durationMs(action.idle_timeout, 0) : undefined,
+    retry: compileRetryPolicy((action?.retry_policy ?? virtualHost.retry_policy) as RetryPolicy | undefined),
+    rewritePath: compilePathRewrite(route),
+    hostRewrite: action?.host_rewrite_literal,
+    requestHeadersToAdd: route.request_headers_to_add,
+    requestHeadersToRemove: route.request_headers_to_remove,
+    responseHeadersToAdd: route.response_headers_to_add,
+    responseHeadersToRemove: route.response_headers_to_remove,
+  };
+}
+
+/** Domain match precedence as Envoy's: exact, then suffix wildcard ("*.x"), then prefix wildcard ("x.*"), then "*". */
+function domainRank(domain: string, host: string): number {
+  if (domain === host) return 4;
+  if (domain.startsWith("*") && domain !== "*" && host.endsWith(domain.slice(1))) return 3;
+  if (domain.endsWith("*") && domain !== "*" && host.startsWith(domain.slice(0, -1))) return 2;
+  if (domain === "*") return 1;
+  return 0;
+}
+
+export function compileRouteTable(config: RouteConfiguration): RouteTable {
+  const virtualHosts = (config.virtual_hosts ?? []).map((virtualHost, index) => {
+    try {
+      return { domains: virtualHost.domains.map((domain) => domain.toLowerCase()), routes: (virtualHost.routes ?? []).map((route) => compileRoute(route, virtualHost)) };
+    } catch (error) {
+      throw new Error(`route configuration ${config.name}: virtual_hosts[${index}]: ${(error as Error).message}`);
+    }
+  });
+  return {
+    name: config.name,
+    config,
+    route(request) {
+      const authority = request.authority.toLowerCase();
+      const host = authority.replace(/:\d+$/, "");
+      let best: (typeof virtualHosts)[number] | undefined;
+      let bestRank = 0;
+      for (const virtualHost of virtualHosts) {
+        const rank = Math.max(...virtualHost.domains.map((domain) => Math.max(domainRank(domain, authority), domainRank(domain, host))));
+        if (rank > bestRank) [best, bestRank] = [virtualHost, rank];
+      }
+      return best?.routes.find((route) => route.matches(request));
+    },
+  };
+}

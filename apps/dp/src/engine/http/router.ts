@@ -1,0 +1,135 @@
+import http from "node:http";
+import type { HeaderValueOption } from "@zonemesh/xds";
+import type { ClusterRuntime } from "../cluster";
+import type { UpstreamEndpoint } from "../endpoints";
+import type { Runtime } from "../runtime";
+import { applyHeaderChanges, forwardableHeaders, type HeaderMap } from "./headers";
+import type { HttpExchange } from "./http-filters";
+import type { AttemptOutcome } from "./retry-policy";
+import type { CompiledRoute } from "./route-table";
+
+type Attempt = { outcome: AttemptOutcome; response?: http.IncomingMessage };
+
+function readBody(request: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+function attempt(cluster: ClusterRuntime, endpoint: UpstreamEndpoint, method: string, path: string, headers: HeaderMap, body: Buffer, timeoutMs: number | undefined): Promise<Attempt> {
+  return new Promise((resolve) => {
+    let connected = false;
+    const request = http.request({ agent: cluster.agent, host: endpoint.host, port: endpoint.port, method, path, headers: { ...headers, "content-length": String(body.length) } });
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish({ outcome: { failure: "per-try-timeout" } }), timeoutMs);
+    const connectTimer = setTimeout(() => finish({ outcome: { failure: "connect-failure" } }), cluster.connectTimeoutMs);
+    const finish = (result: Attempt) => {
+      clearTimeout(timer);
+      clearTimeout(connectTimer);
+      if (!result.response) request.destroy();
+      resolve(result);
+    };
+    request.on("socket", (socket) => {
+      const onConnected = () => {
+        connected = true;
+        clearTimeout(connectTimer);
+      };
+      if (socket.connecting) socket.once("connect", onConnected);
+      else onConnected();
+    });
+    request.on("response", (response) => finish({ outcome: { status: response.statusCode ?? 502 }, response }));
+    request.on("error", () => finish({ outcome: { failure: connected ? "reset" : "connect-failure" } }));
+    request.end(body);
+  });
+}
+
+function sendError(exchange: HttpExchange, status: number, body: string, extra: HeaderMap = {}): void {
+  if (exchange.response.headersSent) {
+    exchange.response.destroy();
+    return;
+  }
+  exchange.response.writeHead(status, { "content-type": "text/plain", ...extra });
+  exchange.response.end(body);
+}
+
+function responseHeaders(response: http.IncomingMessage, add: HeaderValueOption[] | undefined, remove: string[] | undefined): HeaderMap {
+  const headers = forwardableHeaders(response.headers);
+  applyHeaderChanges(headers, add, remove);
+  return headers;
+}
+
+/**
+ * Forwards a request along its route: weighted cluster choice, retries with back-off, per-try and overall
+ * timeouts, circuit breakers. The request body is buffered so that it can be replayed on a retry.
+ */
+export async function forward(exchange: HttpExchange, route: CompiledRoute, runtime: Runtime): Promise<void> {
+  const { request, response } = exchange;
+  if (route.directResponse) {
+    response.writeHead(route.directResponse.status, { "content-type": "text/plain" });
+    response.end(route.directResponse.body);
+    return;
+  }
+  const body = await readBody(request);
+  const headers = forwardableHeaders(request.headers);
+  applyHeaderChanges(headers, route.requestHeadersToAdd, route.requestHeadersToRemove);
+  if (route.hostRewrite) headers.host = route.hostRewrite;
+  const path = route.rewritePath(request.url ?? "/");
+  const method = request.method ?? "GET";
+  const deadline = route.timeoutMs > 0 ? Date.now() + route.timeoutMs : Infinity;
+  const retry = route.retry && route.retry.requestRetriable(exchange.headers) ? route.retry : undefined;
+  const clusterName = route.pickCluster();
+  let previous: UpstreamEndpoint | undefined;
+
+  for (let attemptNumber = 0; ; attemptNumber++) {
+    const cluster = runtime.clusters.get(clusterName);
+    if (!cluster) return sendError(exchange, 503, `cluster ${clusterName} not found`);
+    const endpoint = cluster.pick(previous);
+    if (!endpoint) return sendError(exchange, 503, "no healthy upstream");
+    if (!cluster.startRequest()) {
+      runtime.stats.add("upstream_rq_pending_overflow_total", { cluster: clusterName });
+      return sendError(exchange, 503, "upstream connect error or disconnect/reset before headers. reset reason: overflow", { "x-envoy-overloaded": "true" });
+    }
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      cluster.endRequest();
+      return sendError(exchange, 504, "upstream request timeout");
+    }
+    const perTry = Math.min(retry?.perTryTimeoutMs ?? Infinity, remaining);
+    endpoint.activeRequests++;
+    const result = await attempt(cluster, endpoint, method, path, headers, body, Number.isFinite(perTry) ? perTry : undefined);
+    endpoint.activeRequests--;
+    const status = "status" in result.outcome ? result.outcome.status : 503;
+    cluster.recordResult(endpoint, status);
+    runtime.stats.add("upstream_rq_total", { cluster: clusterName, code: "status" in result.outcome ? String(status) : result.outcome.failure });
+    previous = endpoint;
+
+    const canRetry = retry !== undefined && attemptNumber < retry.numRetries && retry.retriable(result.outcome) && deadline - Date.now() > 0;
+    if (canRetry && cluster.startRetry()) {
+      result.response?.resume();
+      cluster.endRequest();
+      runtime.stats.add("upstream_rq_retry_total", { cluster: clusterName });
+      await new Promise((resolve) => setTimeout(resolve, Math.min(retry.backOffMs(attemptNumber + 1), Math.max(0, deadline - Date.now()))));
+      cluster.endRetry();
+      continue;
+    }
+
+    if (!result.response) {
+      cluster.endRequest();
+      if ("failure" in result.outcome && result.outcome.failure === "per-try-timeout") return sendError(exchange, 504, "upstream request timeout");
+      return sendError(exchange, 503, `upstream connect error or disconnect/reset before headers. reset reason: ${"failure" in result.outcome ? result.outcome.failure : "unknown"}`);
+    }
+    const upstream = result.response;
+    response.writeHead(upstream.statusCode ?? 502, responseHeaders(upstream, route.responseHeadersToAdd, route.responseHeadersToRemove));
+    // The overall timeout covers the body too; past it the downstream is reset, as Envoy does.
+    const overall = Number.isFinite(deadline) ? setTimeout(() => upstream.destroy(), Math.max(0, deadline - Date.now())) : undefined;
+    upstream.pipe(response);
+    upstream.on("close", () => {
+      clearTimeout(overall);
+      cluster.endRequest();
+      if (!upstream.complete) response.destroy();
+    });
+    return;
+  }
+}

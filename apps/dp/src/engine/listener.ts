@@ -1,0 +1,113 @@
+import net from "node:net";
+import tls from "node:tls";
+import { typeNames, type DownstreamTlsContext, type HttpConnectionManager, type Listener, type NetworkRbac, type TcpProxy } from "@zonemesh/xds";
+import { compileConnectionManager, type CompiledConnectionManager, type ConnectionInfo } from "./http/connection-manager";
+import { bindAddress } from "./listener-address";
+import { compileRbacRules } from "./rbac";
+import type { Runtime } from "./runtime";
+import { compileTcpProxy } from "./tcp-proxy";
+import { compileTlsSecretRefs, peerSans, sansAllowed, secureContextFor, type TlsSecretRefs } from "./tls-context";
+
+export interface CompiledListener {
+  name: string;
+  config: Listener;
+  host: string;
+  port: number;
+  /** Takes over an accepted connection. */
+  accept(socket: net.Socket): void;
+  drain(): void;
+}
+
+const typeNameOf = (config: { "@type"?: string } | undefined) => (config?.["@type"] ?? "").slice((config?.["@type"] ?? "").lastIndexOf("/") + 1);
+
+export function compileListener(config: Listener, runtime: () => Runtime): CompiledListener {
+  const path = `listener ${config.name}`;
+  const socket = config.address?.socket_address;
+  if (!socket || socket.port_value === undefined) throw new Error(`${path}: address.socket_address with port_value is required`);
+  if ((socket.protocol ?? "TCP") !== "TCP") throw new Error(`${path}: address protocol ${socket.protocol} is not supported`);
+  const chains = config.filter_chains ?? [];
+  if (chains.length !== 1) throw new Error(`${path}: exactly one filter chain is supported (got ${chains.length})`);
+  const chain = chains[0] as NonNullable<Listener["filter_chains"]>[number];
+  const chainPath = `${path}: filter_chains[0]`;
+
+  const rbacChecks: ((info: ConnectionInfo) => boolean)[] = [];
+  let terminal: ((socket: net.Socket, info: ConnectionInfo) => void) | undefined;
+  let manager: CompiledConnectionManager | undefined;
+  for (const [index, filter] of (chain.filters ?? []).entries()) {
+    const filterPath = `${chainPath}.filters[${index}]`;
+    if (terminal) throw new Error(`${filterPath}: no filter may follow the terminal ${chain.filters?.[index - 1]?.name}`);
+    const typed = filter.typed_config as ({ "@type": string } & object) | undefined;
+    switch (typeNameOf(typed)) {
+      case typeNames.networkRbac: {
+        const allowed = compileRbacRules((typed as unknown as NetworkRbac).rules);
+        rbacChecks.push((info) => allowed({ peer: info.peer, destinationPort: info.destinationPort }));
+        break;
+      }
+      case typeNames.tcpProxy: {
+        const proxy = compileTcpProxy(typed as unknown as TcpProxy, filterPath, runtime);
+        terminal = (socket) => proxy(socket);
+        break;
+      }
+      case typeNames.httpConnectionManager: {
+        const compiled = compileConnectionManager(typed as unknown as HttpConnectionManager, `${filterPath}.typed_config`, runtime);
+        manager = compiled;
+        terminal = (socket, info) => compiled.handle(socket, info);
+        break;
+      }
+      default:
+        throw new Error(`${filterPath}: filter ${filter.name} (${typed?.["@type"]}) is not supported`);
+    }
+  }
+  if (!terminal) throw new Error(`${chainPath}: a tcp_proxy or http_connection_manager filter is required`);
+  const handOver = terminal;
+
+  const tlsContext = chain.transport_socket?.typed_config as DownstreamTlsContext | undefined;
+  const tlsRefs: TlsSecretRefs | undefined = tlsContext ? compileTlsSecretRefs(tlsContext.common_tls_context, `${chainPath}.transport_socket`) : undefined;
+  const requireClientCertificate = tlsContext?.require_client_certificate?.value ?? false;
+
+  const proceed = (socket: net.Socket, info: ConnectionInfo) => {
+    const current = runtime();
+    if (!rbacChecks.every((allowed) => allowed(info))) {
+      current.stats.add("rbac_denied_total", { listener: config.name });
+      socket.destroy();
+      return;
+    }
+    handOver(socket, info);
+  };
+
+  return {
+    name: config.name,
+    config,
+    host: bindAddress(socket.address),
+    port: socket.port_value,
+    accept(raw) {
+      const current = runtime();
+      current.stats.add("downstream_cx_total", { listener: config.name });
+      raw.on("error", () => {});
+      const destinationPort = socket.port_value ?? 0;
+      if (!tlsRefs) return proceed(raw, { peer: undefined, destinationPort });
+      let secureContext: tls.SecureContext;
+      try {
+        secureContext = secureContextFor(tlsRefs, current.secrets);
+      } catch {
+        current.stats.add("ssl_no_certificate_total", { listener: config.name });
+        raw.destroy();
+        return;
+      }
+      const secured = new tls.TLSSocket(raw, { isServer: true, secureContext, requestCert: true, rejectUnauthorized: requireClientCertificate });
+      secured.on("error", () => raw.destroy());
+      secured.once("secure", () => {
+        const certificate = secured.getPeerCertificate();
+        const presented = certificate && Object.keys(certificate).length > 0;
+        const sans = presented ? peerSans(certificate) : undefined;
+        if ((presented && !secured.authorized) || (sans && !sansAllowed(tlsRefs, sans)) || (requireClientCertificate && !sans)) {
+          current.stats.add("ssl_fail_verify_san_total", { listener: config.name });
+          secured.destroy();
+          return;
+        }
+        proceed(secured, { peer: sans, destinationPort });
+      });
+    },
+    drain: () => manager?.drain(),
+  };
+}

@@ -1,0 +1,71 @@
+import type net from "node:net";
+import type { TcpProxy } from "@zonemesh/xds";
+import { durationMs } from "./duration";
+import type { UpstreamEndpoint } from "./endpoints";
+import type { Runtime } from "./runtime";
+import { weightedChoice } from "./weighted-choice";
+
+function compilePickCluster(config: TcpProxy, path: string): () => string {
+  if (config.cluster !== undefined) {
+    const cluster = config.cluster;
+    return () => cluster;
+  }
+  return weightedChoice(config.weighted_clusters?.clusters ?? [], `${path}: weighted_clusters`);
+}
+
+/** Envoy's TcpProxy: one upstream connection per downstream one, up to max_connect_attempts hosts tried. */
+export function compileTcpProxy(config: TcpProxy, path: string, runtime: () => Runtime): (downstream: net.Socket) => void {
+  const pickCluster = compilePickCluster(config, path);
+  const idleMs = durationMs(config.idle_timeout, 3_600_000);
+  const maxAttempts = config.max_connect_attempts?.value ?? 1;
+  return (downstream) => {
+    const current = runtime();
+    const clusterName = pickCluster();
+    downstream.pause();
+    downstream.on("error", () => {});
+    downstream.setTimeout(idleMs, () => downstream.destroy());
+    let upstream: net.Socket | undefined;
+    downstream.on("close", () => upstream?.destroy());
+    const connect = (attempt: number, previous?: UpstreamEndpoint) => {
+      const cluster = current.clusters.get(clusterName);
+      const endpoint = cluster?.pick(previous);
+      if (!cluster || !endpoint) {
+        current.stats.add("tcp_upstream_cx_none_healthy_total", { stat_prefix: config.stat_prefix });
+        downstream.destroy();
+        return;
+      }
+      if (!cluster.startConnection()) {
+        current.stats.add("tcp_upstream_cx_overflow_total", { stat_prefix: config.stat_prefix });
+        downstream.destroy();
+        return;
+      }
+      let socket: net.Socket;
+      try {
+        socket = upstream = cluster.connect(endpoint.host, endpoint.port);
+      } catch {
+        cluster.endConnection();
+        downstream.destroy();
+        return;
+      }
+      let connected = false;
+      const connectTimer = setTimeout(() => socket.destroy(), cluster.connectTimeoutMs);
+      socket.once("connect", () => {
+        connected = true;
+        clearTimeout(connectTimer);
+        current.stats.add("tcp_upstream_cx_total", { stat_prefix: config.stat_prefix, cluster: clusterName });
+        socket.pipe(downstream);
+        downstream.pipe(socket);
+        downstream.resume();
+      });
+      socket.on("close", () => {
+        clearTimeout(connectTimer);
+        cluster.endConnection();
+        if (!connected && attempt < maxAttempts && !downstream.destroyed) connect(attempt + 1, endpoint);
+        else downstream.destroy();
+      });
+      socket.on("error", () => {});
+      socket.setTimeout(idleMs, () => socket.destroy());
+    };
+    connect(1);
+  };
+}

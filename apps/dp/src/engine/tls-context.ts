@@ -1,0 +1,82 @@
+import tls from "node:tls";
+import type { CommonTlsContext, DataSource, Secret, StringMatcher, SubjectAltNameMatcher } from "@zonemesh/xds";
+import { compileStringMatcher } from "./string-matcher";
+
+/** The SDS secrets a TLS context names, resolved when a connection is made (secrets rotate independently). */
+export interface TlsSecretRefs {
+  identity: string;
+  validation: string;
+  /** The peer must carry a SAN matching one of these (none: any certificate signed by the CA). */
+  sanMatchers: ((sans: PeerSans) => boolean)[];
+}
+
+export interface PeerSans {
+  uri: string[];
+  dns: string[];
+}
+
+function dataSourceText(source: DataSource | undefined, what: string): string {
+  if (source?.inline_bytes !== undefined) return Buffer.from(source.inline_bytes, "base64").toString("utf8");
+  if (source?.inline_string !== undefined) return source.inline_string;
+  throw new Error(`${what} has no inline data`);
+}
+
+function compileSanMatcher(matcher: SubjectAltNameMatcher): (sans: PeerSans) => boolean {
+  const test = compileStringMatcher(matcher.matcher);
+  if (matcher.san_type === "URI") return (sans) => sans.uri.some(test);
+  if (matcher.san_type === "DNS") return (sans) => sans.dns.some(test);
+  throw new Error(`san_type ${matcher.san_type} is not supported`);
+}
+
+export function compileTlsSecretRefs(context: CommonTlsContext | undefined, path: string): TlsSecretRefs {
+  const identity = context?.tls_certificate_sds_secret_configs;
+  if (!identity || identity.length !== 1) throw new Error(`${path}.common_tls_context: exactly one tls_certificate_sds_secret_configs is supported`);
+  const combined = context?.combined_validation_context;
+  const validation = combined?.validation_context_sds_secret_config ?? context?.validation_context_sds_secret_config;
+  if (!validation) throw new Error(`${path}.common_tls_context: a validation context from SDS is required (peers are always verified)`);
+  const defaults = combined?.default_validation_context as { match_typed_subject_alt_names?: SubjectAltNameMatcher[]; match_subject_alt_names?: StringMatcher[] } | undefined;
+  const sanMatchers = [
+    ...(defaults?.match_typed_subject_alt_names ?? []).map(compileSanMatcher),
+    ...(defaults?.match_subject_alt_names ?? []).map((matcher) => {
+      const test = compileStringMatcher(matcher);
+      return (sans: PeerSans) => [...sans.uri, ...sans.dns].some(test);
+    }),
+  ];
+  return { identity: (identity[0] as { name: string }).name, validation: validation.name, sanMatchers };
+}
+
+/** Parses Node's `subjectaltname` string ("URI:spiffe://default/web, DNS:x"). */
+export function peerSans(certificate: tls.PeerCertificate | undefined): PeerSans {
+  const sans: PeerSans = { uri: [], dns: [] };
+  for (const entry of (certificate?.subjectaltname ?? "").split(", ")) {
+    if (entry.startsWith("URI:")) sans.uri.push(entry.slice(4));
+    else if (entry.startsWith("DNS:")) sans.dns.push(entry.slice(4));
+  }
+  return sans;
+}
+
+export function sansAllowed(refs: TlsSecretRefs, sans: PeerSans): boolean {
+  return refs.sanMatchers.length === 0 || refs.sanMatchers.some((matches) => matches(sans));
+}
+
+const contexts = new WeakMap<Secret, WeakMap<Secret, tls.SecureContext>>();
+
+/** A secure context from the current secrets, cached per pair of secret objects (a rotation brings new objects). */
+export function secureContextFor(refs: TlsSecretRefs, secrets: ReadonlyMap<string, Secret>): tls.SecureContext {
+  const identity = secrets.get(refs.identity);
+  const validation = secrets.get(refs.validation);
+  if (!identity?.tls_certificate) throw new Error(`secret ${refs.identity} (identity certificate) has not been received`);
+  if (!validation?.validation_context) throw new Error(`secret ${refs.validation} (validation context) has not been received`);
+  let byValidation = contexts.get(identity);
+  if (!byValidation) contexts.set(identity, (byValidation = new WeakMap()));
+  let context = byValidation.get(validation);
+  if (!context) {
+    context = tls.createSecureContext({
+      cert: dataSourceText(identity.tls_certificate.certificate_chain, `secret ${refs.identity} certificate_chain`),
+      key: dataSourceText(identity.tls_certificate.private_key, `secret ${refs.identity} private_key`),
+      ca: dataSourceText(validation.validation_context.trusted_ca, `secret ${refs.validation} trusted_ca`),
+    });
+    byValidation.set(validation, context);
+  }
+  return context;
+}
