@@ -69,7 +69,11 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${options.durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"}`;
   await run(...pgCtl(["-w", "-l", join(dir, "log"), "-o", serverOptions, "start"]), { cwd: dir });
 
-  const stopNow = () => execFileSync(...pgCtl(["-m", "immediate", "stop"]), { cwd: dir, stdio: "ignore" });
+  // If the process exits without stop(), the server must not outlive it.
+  const stopNow = () => {
+    execFileSync(...pgCtl(["-m", "immediate", "stop"]), { cwd: dir, stdio: "ignore" });
+    rmSync(dir, { recursive: true, force: true });
+  };
   process.once("exit", stopNow);
 
   const baseUrl = `postgresql://${user}@127.0.0.1:${port}`;
