@@ -1,5 +1,5 @@
-import { durationToMillis, SERVICE_TAG, dataplaneTags } from "@zonemesh/resources";
-import { defaultProxyCertTtlMs, issueProxyCertificate, needsRotation, type CertificateAuthority, type ProxyCertificate, type ProxyIdentity } from "../ca/index";
+import { durationToMillis } from "@zonemesh/resources";
+import { defaultProxyCertTtlMs, issueProxyCertificate, needsRotation, proxyIdentity, type CertificateAuthority, type ProxyCertificate } from "../ca/index";
 import type { DataplaneResource, ProxyCertificates } from "../generate/index";
 
 export interface IssuedCertificate {
@@ -13,18 +13,8 @@ export interface IssuedCertificate {
 interface Held extends IssuedCertificate {
   caPem: string;
   identityKey: string;
-}
-
-function identityOf(dataplane: DataplaneResource): ProxyIdentity {
-  const services: string[] = [];
-  const tags: Record<string, string[]> = {};
-  for (const set of dataplaneTags(dataplane)) {
-    for (const [key, value] of Object.entries(set.tags)) {
-      if (key === SERVICE_TAG) services.push(value);
-      else (tags[key] ??= []).push(value);
-    }
-  }
-  return { mesh: dataplane.mesh, services, tags };
+  /** Reading a certificate is not free: its rotation point is checked at most once per check interval. */
+  nextCheckAt: number;
 }
 
 /**
@@ -34,14 +24,24 @@ function identityOf(dataplane: DataplaneResource): ProxyIdentity {
 export class ProxyCertificateStore {
   readonly #held = new Map<string, Held>();
 
+  constructor(private readonly checkIntervalMs: number) {}
+
+  #due(held: Held, now: number): boolean {
+    if (now < held.nextCheckAt) return false;
+    const due = needsRotation(held.certificate.certPem, new Date(now));
+    if (!due) held.nextCheckAt = now + this.checkIntervalMs;
+    return due;
+  }
+
   async forProxy(nodeId: string, dataplane: DataplaneResource, ca: CertificateAuthority, backend: { name: string; ttl?: string }): Promise<ProxyCertificates> {
-    const identity = identityOf(dataplane);
+    const identity = proxyIdentity(dataplane);
     const identityKey = JSON.stringify(identity);
     let held = this.#held.get(nodeId);
-    if (!held || held.caPem !== ca.certPem || held.identityKey !== identityKey || held.backend !== backend.name || needsRotation(held.certificate.certPem)) {
+    if (!held || held.caPem !== ca.certPem || held.identityKey !== identityKey || held.backend !== backend.name || this.#due(held, Date.now())) {
       const ttlMs = backend.ttl ? durationToMillis(backend.ttl) : defaultProxyCertTtlMs;
       const certificate = await issueProxyCertificate(ca, identity, ttlMs);
-      held = { certificate, backend: backend.name, issuedAt: new Date(), generation: (held?.generation ?? 0) + 1, caPem: ca.certPem, identityKey };
+      const issuedAt = new Date();
+      held = { certificate, backend: backend.name, issuedAt, generation: (held?.generation ?? 0) + 1, caPem: ca.certPem, identityKey, nextCheckAt: issuedAt.getTime() };
       this.#held.set(nodeId, held);
     }
     return { identity: { certPem: held.certificate.certPem, keyPem: held.certificate.keyPem }, meshCaPem: ca.certPem };
@@ -55,8 +55,8 @@ export class ProxyCertificateStore {
     this.#held.delete(nodeId);
   }
 
-  rotationDue(now: Date = new Date()): string[] {
-    return [...this.#held].filter(([, held]) => needsRotation(held.certificate.certPem, now)).map(([nodeId]) => nodeId);
+  rotationDue(now: number = Date.now()): string[] {
+    return [...this.#held].filter(([, held]) => this.#due(held, now)).map(([nodeId]) => nodeId);
   }
 
   size(): number {

@@ -1,0 +1,225 @@
+import { performance } from "node:perf_hooks";
+import { typeByName } from "@zonemesh/resources";
+import type { ChangeEvent, ResourceStore } from "@zonemesh/store";
+import type { SnapshotCache } from "@zonemesh/xds";
+import type { BuiltinCaConf } from "../ca/index";
+import { MeshView, generateProxyResources, type GenerationWarning } from "../generate/index";
+import { MeshCas } from "./mesh-cas";
+import { loadMeshState, type MeshState } from "./mesh-state";
+import { MeshVips, VIP_CONFIG_TYPE, meshOfVipConfig } from "./mesh-vips";
+import { ProxyCertificateStore } from "./proxy-certificates";
+import type { ProxyKey } from "./proxy-id";
+import type { XdsMetrics } from "./xds-metrics";
+
+export interface ReconcilerOptions {
+  store: ResourceStore;
+  cache: SnapshotCache;
+  metrics: XdsMetrics;
+  /** Dataplanes without a `kuma.io/zone` label are in this zone. */
+  localZone: string;
+  vipCidr?: string;
+  /** Changes arriving within this window are computed in one pass. */
+  debounceMs: number;
+  /** How often certificates are checked against their rotation point. */
+  certificateCheckIntervalMs: number;
+}
+
+/** The outcome of the last generation for a proxy. */
+export interface GenerationRecord {
+  time: Date;
+  durationMs?: number;
+  error?: string;
+  warnings: GenerationWarning[];
+}
+
+interface ConnectedProxy {
+  key: ProxyKey;
+  proxyless: boolean;
+  streams: number;
+}
+
+interface BuiltinBackend {
+  name: string;
+  conf?: BuiltinCaConf;
+  ttl?: string;
+}
+
+function builtinBackend(mesh: MeshState["mesh"]): BuiltinBackend | undefined {
+  const enabled = mesh.mtls?.enabledBackend;
+  if (!enabled) return undefined;
+  const backend = mesh.mtls?.backends?.find((b) => b.name === enabled);
+  if (!backend) throw new Error(`mesh "${mesh.name}" enables mTLS backend "${enabled}", which it does not define`);
+  if (backend.type !== "builtin") throw new Error(`mTLS backend "${enabled}" of mesh "${mesh.name}" is of type ${backend.type}; this control plane issues certificates from builtin backends only`);
+  return { name: backend.name, ...(backend.conf ? { conf: backend.conf } : {}), ...(backend.dpCert?.rotation ? { ttl: backend.dpCert.rotation.expiration } : {}) };
+}
+
+/**
+ * Keeps the snapshot of every connected proxy up to date: a store change marks the meshes it affects, a connection
+ * marks its proxy, and after a short debounce one pass regenerates only the marked proxies that are connected.
+ * A proxy whose generation fails keeps its last snapshot and gets the error recorded; the others are not affected.
+ */
+export class Reconciler {
+  readonly certificates: ProxyCertificateStore;
+  readonly #options: ReconcilerOptions;
+  readonly #proxies = new Map<string, ConnectedProxy>();
+  readonly #records = new Map<string, GenerationRecord>();
+  readonly #dirtyMeshes = new Set<string>();
+  readonly #dirtyProxies = new Set<string>();
+  readonly #vips: MeshVips;
+  readonly #cas: MeshCas;
+  readonly #unsubscribe: () => void;
+  readonly #rotationTimer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout | undefined;
+  #pass: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: ReconcilerOptions) {
+    this.#options = options;
+    this.#vips = new MeshVips(options.store, options.vipCidr);
+    this.#cas = new MeshCas(options.store);
+    this.certificates = new ProxyCertificateStore(options.certificateCheckIntervalMs);
+    this.#unsubscribe = options.store.subscribe((event) => this.#changed(event));
+    this.#rotationTimer = setInterval(() => {
+      for (const nodeId of this.certificates.rotationDue()) this.#markProxy(nodeId);
+    }, options.certificateCheckIntervalMs).unref();
+  }
+
+  connected(nodeId: string, key: ProxyKey, proxyless: boolean): void {
+    const proxy = this.#proxies.get(nodeId);
+    if (proxy) proxy.streams++;
+    else this.#proxies.set(nodeId, { key, proxyless, streams: 1 });
+    this.#markProxy(nodeId);
+  }
+
+  disconnected(nodeId: string): void {
+    const proxy = this.#proxies.get(nodeId);
+    if (!proxy || --proxy.streams > 0) return;
+    this.#proxies.delete(nodeId);
+    this.#records.delete(nodeId);
+    this.#dirtyProxies.delete(nodeId);
+    this.certificates.forget(nodeId);
+    this.#options.cache.clearSnapshot(nodeId);
+  }
+
+  connectedCount(): number {
+    return this.#proxies.size;
+  }
+
+  record(nodeId: string): GenerationRecord | undefined {
+    return this.#records.get(nodeId);
+  }
+
+  /** Stops reacting and waits for the pass in progress. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    clearInterval(this.#rotationTimer);
+    this.#unsubscribe();
+    await this.#pass;
+  }
+
+  #changed(event: ChangeEvent): void {
+    if (event.type === "Mesh") return this.#markMesh(event.name);
+    if (event.type === "ZoneIngress") {
+      for (const proxy of this.#proxies.values()) this.#markMesh(proxy.key.mesh);
+      return;
+    }
+    if (event.type === "Secret") {
+      this.#cas.forget(event.mesh);
+      return this.#markMesh(event.mesh);
+    }
+    if (event.type === VIP_CONFIG_TYPE) {
+      const mesh = meshOfVipConfig(event.name);
+      if (mesh === undefined) return;
+      this.#vips.forget(mesh);
+      return this.#markMesh(mesh);
+    }
+    if (event.type === "Dataplane" || typeByName(event.type)?.isPolicy) this.#markMesh(event.mesh);
+  }
+
+  #markMesh(mesh: string): void {
+    this.#dirtyMeshes.add(mesh);
+    this.#kick();
+  }
+
+  #markProxy(nodeId: string): void {
+    this.#dirtyProxies.add(nodeId);
+    this.#kick();
+  }
+
+  #kick(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#pass = this.#pass.then(() => this.#reconcile()).catch((error: Error) => console.error(`xds: reconciliation failed: ${error.message}`));
+    }, this.#options.debounceMs);
+  }
+
+  async #reconcile(): Promise<void> {
+    const meshes = new Set(this.#dirtyMeshes);
+    const proxies = new Set(this.#dirtyProxies);
+    this.#dirtyMeshes.clear();
+    this.#dirtyProxies.clear();
+    const byMesh = new Map<string, string[]>();
+    for (const [nodeId, proxy] of this.#proxies) {
+      if (!meshes.has(proxy.key.mesh) && !proxies.has(nodeId)) continue;
+      const group = byMesh.get(proxy.key.mesh);
+      if (group) group.push(nodeId);
+      else byMesh.set(proxy.key.mesh, [nodeId]);
+    }
+    for (const [mesh, nodeIds] of byMesh) {
+      if (this.#closed) return;
+      try {
+        await this.#reconcileMesh(mesh, nodeIds);
+      } catch (error) {
+        for (const nodeId of nodeIds) this.#failed(nodeId, error);
+      }
+    }
+  }
+
+  async #reconcileMesh(meshName: string, nodeIds: string[]): Promise<void> {
+    const { store, localZone } = this.#options;
+    const state = await loadMeshState(store, meshName);
+    if (!state) throw new Error(`mesh "${meshName}" does not exist`);
+    const view = new MeshView({ mesh: state.mesh, dataplanes: state.dataplanes, zoneIngresses: state.zoneIngresses, localZone });
+    const vips = await this.#vips.forServices(meshName, view.services.keys());
+    const backend = builtinBackend(state.mesh);
+    const ca = backend && (await this.#cas.get(meshName, backend.name, backend.conf));
+    const dataplanes = new Map(state.dataplanes.map((dataplane) => [dataplane.name, dataplane]));
+    for (const nodeId of nodeIds) {
+      const proxy = this.#proxies.get(nodeId);
+      if (!proxy) continue;
+      try {
+        const dataplane = dataplanes.get(proxy.key.name);
+        if (!dataplane) {
+          throw new Error(`there is no Dataplane "${proxy.key.name}" in mesh "${meshName}": register it (PUT /meshes/${meshName}/dataplanes/${proxy.key.name})`);
+        }
+        const certificates = ca && backend ? await this.certificates.forProxy(nodeId, dataplane, ca, backend) : undefined;
+        // It may have disconnected while its certificate was being issued.
+        if (!this.#proxies.has(nodeId)) {
+          this.certificates.forget(nodeId);
+          continue;
+        }
+        const started = performance.now();
+        const { warnings, ...resources } = generateProxyResources(
+          { dataplane, ...state, vips, localZone, proxyless: proxy.proxyless, ...(certificates ? { certificates } : {}) },
+          view,
+        );
+        this.#options.cache.setSnapshot(nodeId, resources);
+        const durationMs = performance.now() - started;
+        this.#options.metrics.generated(durationMs / 1000);
+        this.#records.set(nodeId, { time: new Date(), durationMs, warnings });
+      } catch (error) {
+        this.#failed(nodeId, error);
+      }
+    }
+  }
+
+  #failed(nodeId: string, error: unknown): void {
+    if (!this.#proxies.has(nodeId)) return;
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`xds: could not generate the configuration of ${nodeId}: ${message}`);
+    this.#options.metrics.generationFailed();
+    this.#records.set(nodeId, { time: new Date(), error: message, warnings: [] });
+  }
+}

@@ -1,0 +1,117 @@
+// The zone side of xDS: an ADS server for the zone's data plane proxies, fed by the reconciler, recording each
+// proxy's DataplaneInsight and exposing what it serves (introspection route, Prometheus metrics).
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { ResourceStore } from "@zonemesh/store";
+import { SnapshotCache, createAdsServer, type StreamInfo } from "@zonemesh/xds";
+import type { TokenService } from "../../auth/tokens";
+import type { CpConfig } from "../../config";
+import type { CpComponent } from "../../control-plane";
+import { DataplaneInsights } from "./dataplane-insights";
+import { proxyAuthenticator } from "./proxy-authenticator";
+import { parseNodeId, type ProxyKey } from "./proxy-id";
+import { Reconciler } from "./reconciler";
+import { XdsMetrics } from "./xds-metrics";
+import { xdsRoutes } from "./xds-routes";
+
+/**
+ * Proxies run on other hosts, so (like Kuma) the xDS server listens on every interface: every stream must present
+ * a dataplane token, whatever its origin.
+ */
+export const XDS_LISTEN_HOST = "0.0.0.0";
+
+export interface XdsComponentOptions {
+  store: ResourceStore;
+  config: Pick<CpConfig, "xdsPort" | "zone">;
+  tokens: TokenService;
+  /** Store changes within this window are computed in one pass; default 20 ms. */
+  debounceMs?: number;
+  /** Throttle of DataplaneInsight writes per proxy; default 1 s. */
+  insightFlushIntervalMs?: number;
+  /** How often proxy certificates are checked for rotation; default 30 s. */
+  certificateCheckIntervalMs?: number;
+}
+
+export interface XdsComponent extends CpComponent {
+  port: number;
+  /** For leak checks: state held for reconciler. */
+  stats(): { streams: number; nodes: number; connectedProxies: number; snapshots: number; watchers: number; certificates: number; pendingInsights: number };
+}
+
+/** gRPC clients with xDS support (grpc-js-xds sends "gRPC Node Pure JS", grpc-go "gRPC Go"...) have no Envoy: they get api_listeners. */
+const isProxyless = (userAgent: string | undefined) => /^gRPC /.test(userAgent ?? "");
+
+export async function startXdsComponent(options: XdsComponentOptions): Promise<XdsComponent> {
+  const { store, config, tokens } = options;
+  const controlPlaneInstanceId = `${hostname()}-${randomBytes(2).toString("hex")}`;
+  const cache = new SnapshotCache();
+  // The gauges read these when scraped, long after both exist.
+  const metrics: XdsMetrics = new XdsMetrics(() => reconciler.connectedCount(), () => ads.stats().streams);
+  const reconciler: Reconciler = new Reconciler({
+    store,
+    cache,
+    metrics,
+    localZone: config.zone ?? "default",
+    debounceMs: options.debounceMs ?? 20,
+    certificateCheckIntervalMs: options.certificateCheckIntervalMs ?? 30_000,
+  });
+  const insights = new DataplaneInsights({
+    store,
+    controlPlaneInstanceId,
+    flushIntervalMs: options.insightFlushIntervalMs ?? 1000,
+    certificate: (nodeId) => reconciler.certificates.get(nodeId),
+  });
+  const keyOf = (stream: StreamInfo): ProxyKey => parseNodeId(stream.node.id)!; // authenticate refused any other id
+
+  const ads = createAdsServer({
+    cache,
+    callbacks: {
+      authenticate: proxyAuthenticator(tokens, store),
+      onStreamOpen(stream) {
+        reconciler.connected(stream.node.id, keyOf(stream), isProxyless(stream.node.userAgent));
+        insights.opened(stream, keyOf(stream));
+      },
+      onStreamClose(stream) {
+        reconciler.disconnected(stream.node.id);
+        insights.closed(stream);
+      },
+      onResponse(stream, response) {
+        metrics.pushed(response.typeUrl);
+        insights.sent(stream, response.typeUrl);
+      },
+      onAck(stream, ack) {
+        insights.acknowledged(stream, ack.typeUrl);
+      },
+      onNack(stream, nack) {
+        console.error(`xds: ${stream.node.id} rejected ${nack.typeUrl} version ${nack.version}: ${nack.error}`);
+        metrics.nacked(nack.typeUrl);
+        insights.rejected(stream, nack.typeUrl);
+      },
+    },
+  });
+
+  let port: number;
+  try {
+    port = await ads.listen(`${XDS_LISTEN_HOST}:${config.xdsPort}`);
+  } catch (error) {
+    await reconciler.close();
+    throw error;
+  }
+  return {
+    port,
+    routes: xdsRoutes({ ads, cache, reconciler, metrics, controlPlaneInstanceId }),
+    stats: () => ({
+      ...ads.stats(),
+      connectedProxies: reconciler.connectedCount(),
+      snapshots: cache.nodeIds().length,
+      watchers: cache.watcherCount(),
+      certificates: reconciler.certificates.size(),
+      pendingInsights: insights.pendingCount(),
+    }),
+    async close() {
+      await ads.close();
+      await reconciler.close();
+      await insights.close();
+    },
+  };
+}
