@@ -1,9 +1,10 @@
 // Composition root of one control-plane process: the store, the REST API and, by mode,
 // the xDS server for local proxies (zone, standalone) and the KDS side (global server, zone client).
 import { openStore, type ResourceStore } from "@zonemesh/store";
-import { createApiServer, loadOrCreateSigningKeys, type ApiRoute, type ApiServer } from "./api-server";
+import { createApiServer, createTokenService, loadOrCreateSigningKeys, type ApiRoute, type ApiServer } from "./api-server";
 import type { CpConfig } from "./config";
 import { startKdsComponents } from "./kds/kds-components";
+import { startXdsComponent } from "./xds/server/xds-component";
 import { cpVersion } from "./version";
 
 /** A part of the CP that runs beside the API (xDS server, KDS server or client). */
@@ -25,6 +26,7 @@ export async function startControlPlane(config: CpConfig): Promise<ControlPlane>
   try {
     const signingKeys = await loadOrCreateSigningKeys(store);
     components.push(...(await startKdsComponents(config, { store, signingKeys })));
+    if (config.mode !== "global") components.push(await startXdsComponent({ store, config, tokens: createTokenService(signingKeys) }));
     const api = await createApiServer({
       store,
       mode: config.mode,
