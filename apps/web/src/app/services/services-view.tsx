@@ -52,6 +52,10 @@ export function ServicesView() {
           { header: "Zones", cell: (service) => <Tags values={service.zones} /> },
           { header: "Healthy / total", cell: (service) => `${service.healthy} / ${service.total}` },
           { header: "Status", cell: (service) => <StatusBadge status={service.status} /> },
+          {
+            header: "Graph",
+            cell: (service) => <Link href={`/topology?${new URLSearchParams({ mesh: service.mesh, q: service.name }).toString()}`}>topology</Link>,
+          },
         ]}
       />
     </>
