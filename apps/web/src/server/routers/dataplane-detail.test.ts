@@ -32,3 +32,11 @@ describe("dataplanes.get", () => {
     await assert.rejects(bff.caller.dataplanes.get({ mesh: "default", name: "ghost" }), (error: { code?: string }) => error.code === "NOT_FOUND");
   });
 });
+
+describe("dataplanes.xds", () => {
+  it("returns no config and the CP's reason when the CP serves none for the proxy", async () => {
+    const xds = await bff.caller.dataplanes.xds({ mesh: "default", name: "api-1" });
+    assert.equal(xds.config, null);
+    assert.ok(xds.reason && xds.reason.length > 0);
+  });
+});

@@ -1,3 +1,4 @@
+import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ZONE_TAG } from "@zonemesh/resources";
 import {
@@ -8,6 +9,7 @@ import {
   listQuery,
   listSchema,
   wireResourceSchema,
+  CpProblem,
   type CpClient,
 } from "../cp-client";
 import { dataplaneRow } from "../dataplane-row";
@@ -95,6 +97,16 @@ export const dataplanesRouter = router({
     };
   }),
 
-  /** The xDS configuration the CP currently serves the proxy; null when the CP does not expose it. */
-  xds: publicProcedure.input(dataplaneKey).query(({ ctx, input }) => ctx.cp.requestOrNull({ path: `${dataplanePath(input)}/xds`, schema: z.json() })),
+  /**
+   * The xDS configuration the CP serves the proxy (a config dump with ACK/NACK state). Only the CP the proxy is
+   * connected to has it: otherwise `config` is null and `reason` is the CP's explanation.
+   */
+  xds: publicProcedure.input(dataplaneKey).query(async ({ ctx, input }) => {
+    try {
+      return { config: await ctx.cp.request({ path: `${dataplanePath(input)}/xds`, schema: z.json() }), reason: null };
+    } catch (error) {
+      if (error instanceof TRPCError && error.code === "NOT_FOUND" && error.cause instanceof CpProblem) return { config: null, reason: error.cause.detail };
+      throw error;
+    }
+  }),
 });

@@ -19,12 +19,8 @@ export function XdsConfig({ mesh, name }: { mesh: string; name: string }) {
   }
   return (
     <QueryView query={xds} what="the xDS configuration">
-      {(config) =>
-        config === null ? (
-          <Empty>The control plane does not expose this proxy&apos;s xDS configuration.</Empty>
-        ) : (
-          <pre className="block">{JSON.stringify(config, null, 2)}</pre>
-        )
+      {({ config, reason }) =>
+        config === null ? <Empty>No xDS configuration here: {reason}</Empty> : <pre className="block">{JSON.stringify(config, null, 2)}</pre>
       }
     </QueryView>
   );
