@@ -37,6 +37,8 @@ export async function startKdsComponents(config: CpConfig, deps: { store: Resour
         instanceId,
         version: cpVersion,
         token: zoneTokenFile ? async () => (await readFile(zoneTokenFile, "utf8")).trim() : () => zoneToken!,
+        // A handful of zones redialing is cheap; a zone should not stay cut off for long after the global returns.
+        reconnect: { initialDelayMs: 500, maxDelayMs: 5_000 },
       }),
     ];
   }

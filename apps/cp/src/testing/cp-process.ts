@@ -23,7 +23,7 @@ export interface CpProcessOptions {
   dataDir?: string;
   ports?: CpPorts;
   env?: Record<string, string>;
-  /** How long to wait for the API to answer; default 30 s. */
+  /** How long to wait for the API to answer; default 120 s (a loaded 2-core machine takes 10-60 s). */
   startTimeoutMs?: number;
 }
 
@@ -122,7 +122,7 @@ export async function startCpProcess(input: CpProcessOptions): Promise<CpProcess
         if (hasExited) throw new Error(`${label} exited while starting; output:\n${output}`);
         return fetch(`${apiUrl}/`).then((response) => response.ok, () => false);
       },
-      input.startTimeoutMs ?? 30_000,
+      input.startTimeoutMs ?? 120_000,
       () => `${label} API never answered; output:\n${output}`,
     );
   } catch (error) {
