@@ -6,7 +6,7 @@ import { durationMs } from "./duration";
 import { endpointsOf, type UpstreamEndpoint } from "./endpoints";
 import { createPicker, type Picker } from "./load-balancer";
 import type { Runtime } from "./runtime";
-import { compileTlsSecretRefs, peerSans, sansAllowed, secureContextFor, type TlsSecretRefs } from "./tls-context";
+import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsSecretRefs } from "./tls-context";
 
 /** Envoy's default circuit breaker thresholds. */
 const defaultLimit = 1024;
@@ -145,7 +145,7 @@ export class ClusterRuntime {
     return tls.connect({
       host,
       port,
-      secureContext: secureContextFor(refs, this.#runtime().secrets),
+      secureContext: tlsMaterialFor(refs, this.#runtime().secrets).context,
       ...(sni ? { servername: sni } : {}),
       checkServerIdentity: (_host, certificate) => (sansAllowed(refs, peerSans(certificate)) ? undefined : new Error(`peer certificate SANs ${certificate.subjectaltname} match no match_typed_subject_alt_names of cluster ${this.name}`)),
     });

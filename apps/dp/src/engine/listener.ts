@@ -6,7 +6,7 @@ import { bindAddress } from "./listener-address";
 import { compileRbacRules } from "./rbac";
 import type { Runtime } from "./runtime";
 import { compileTcpProxy } from "./tcp-proxy";
-import { compileTlsSecretRefs, peerSans, sansAllowed, secureContextFor, type TlsSecretRefs } from "./tls-context";
+import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsMaterial, type TlsSecretRefs } from "./tls-context";
 
 export interface CompiledListener {
   name: string;
@@ -75,6 +75,31 @@ export function compileListener(config: Listener, runtime: () => Runtime): Compi
     handOver(socket, info);
   };
 
+  // One tls.Server per identity (a secret rotation brings new material); connections are handed to it.
+  const tlsServers = new WeakMap<TlsMaterial, tls.Server>();
+  const tlsServerFor = (material: TlsMaterial): tls.Server => {
+    const known = tlsServers.get(material);
+    if (known) return known;
+    const server = tls.createServer({ cert: material.cert, key: material.key, ca: material.ca, requestCert: true, rejectUnauthorized: requireClientCertificate });
+    server.on("tlsClientError", (_error, socket) => {
+      runtime().stats.add("ssl_handshake_error_total", { listener: config.name });
+      socket.destroy();
+    });
+    server.on("secureConnection", (secured) => {
+      secured.on("error", () => secured.destroy());
+      const certificate = secured.getPeerCertificate();
+      const sans = certificate && Object.keys(certificate).length > 0 && secured.authorized ? peerSans(certificate) : undefined;
+      if ((sans && !sansAllowed(tlsRefs as TlsSecretRefs, sans)) || (requireClientCertificate && !sans)) {
+        runtime().stats.add("ssl_fail_verify_san_total", { listener: config.name });
+        secured.destroy();
+        return;
+      }
+      proceed(secured, { peer: sans, destinationPort: socket.port_value ?? 0 });
+    });
+    tlsServers.set(material, server);
+    return server;
+  };
+
   return {
     name: config.name,
     config,
@@ -86,27 +111,15 @@ export function compileListener(config: Listener, runtime: () => Runtime): Compi
       raw.on("error", () => {});
       const destinationPort = socket.port_value ?? 0;
       if (!tlsRefs) return proceed(raw, { peer: undefined, destinationPort });
-      let secureContext: tls.SecureContext;
+      let material: TlsMaterial;
       try {
-        secureContext = secureContextFor(tlsRefs, current.secrets);
+        material = tlsMaterialFor(tlsRefs, current.secrets);
       } catch {
         current.stats.add("ssl_no_certificate_total", { listener: config.name });
         raw.destroy();
         return;
       }
-      const secured = new tls.TLSSocket(raw, { isServer: true, secureContext, requestCert: true, rejectUnauthorized: requireClientCertificate });
-      secured.on("error", () => raw.destroy());
-      secured.once("secure", () => {
-        const certificate = secured.getPeerCertificate();
-        const presented = certificate && Object.keys(certificate).length > 0;
-        const sans = presented ? peerSans(certificate) : undefined;
-        if ((presented && !secured.authorized) || (sans && !sansAllowed(tlsRefs, sans)) || (requireClientCertificate && !sans)) {
-          current.stats.add("ssl_fail_verify_san_total", { listener: config.name });
-          secured.destroy();
-          return;
-        }
-        proceed(secured, { peer: sans, destinationPort });
-      });
+      tlsServerFor(material).emit("connection", raw);
     },
     drain: () => manager?.drain(),
   };

@@ -59,24 +59,33 @@ export function sansAllowed(refs: TlsSecretRefs, sans: PeerSans): boolean {
   return refs.sanMatchers.length === 0 || refs.sanMatchers.some((matches) => matches(sans));
 }
 
-const contexts = new WeakMap<Secret, WeakMap<Secret, tls.SecureContext>>();
+/** PEM material of a proxy identity and its mesh CA, with a secure context made from it. */
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  ca: string;
+  context: tls.SecureContext;
+}
 
-/** A secure context from the current secrets, cached per pair of secret objects (a rotation brings new objects). */
-export function secureContextFor(refs: TlsSecretRefs, secrets: ReadonlyMap<string, Secret>): tls.SecureContext {
+const materials = new WeakMap<Secret, WeakMap<Secret, TlsMaterial>>();
+
+/** The material of the current secrets, cached per pair of secret objects (a rotation brings new objects). */
+export function tlsMaterialFor(refs: TlsSecretRefs, secrets: ReadonlyMap<string, Secret>): TlsMaterial {
   const identity = secrets.get(refs.identity);
   const validation = secrets.get(refs.validation);
   if (!identity?.tls_certificate) throw new Error(`secret ${refs.identity} (identity certificate) has not been received`);
   if (!validation?.validation_context) throw new Error(`secret ${refs.validation} (validation context) has not been received`);
-  let byValidation = contexts.get(identity);
-  if (!byValidation) contexts.set(identity, (byValidation = new WeakMap()));
-  let context = byValidation.get(validation);
-  if (!context) {
-    context = tls.createSecureContext({
+  let byValidation = materials.get(identity);
+  if (!byValidation) materials.set(identity, (byValidation = new WeakMap()));
+  let material = byValidation.get(validation);
+  if (!material) {
+    const pems = {
       cert: dataSourceText(identity.tls_certificate.certificate_chain, `secret ${refs.identity} certificate_chain`),
       key: dataSourceText(identity.tls_certificate.private_key, `secret ${refs.identity} private_key`),
       ca: dataSourceText(validation.validation_context.trusted_ca, `secret ${refs.validation} trusted_ca`),
-    });
-    byValidation.set(validation, context);
+    };
+    material = { ...pems, context: tls.createSecureContext(pems) };
+    byValidation.set(validation, material);
   }
-  return context;
+  return material;
 }

@@ -16,7 +16,7 @@ export interface ConnectionInfo {
 export interface CompiledConnectionManager {
   /** Serves HTTP/1.1 on an accepted (and, with mTLS, already verified) connection. */
   handle(socket: net.Socket, info: ConnectionInfo): void;
-  /** Closes idle keep-alive connections so that clients reconnect to the listener's new configuration. */
+  /** Closes idle keep-alive connections, and busy ones after their response, so that clients reconnect to the listener's new configuration. */
   drain(): void;
 }
 
@@ -38,7 +38,14 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
   const routeName = config.rds?.route_config_name;
   const filters = compileHttpFilters(config.http_filters ?? [], path);
   const connectionInfo = new WeakMap<net.Socket, ConnectionInfo>();
+  // In-flight requests per connection. Node tracks idle connections only for servers that listen themselves.
+  const inFlight = new Map<net.Socket, number>();
+  let draining = false;
   const server = http.createServer(async (request, response) => {
+    const socket = request.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    response.once("close", () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
+    if (draining) response.setHeader("connection", "close");
     const current = runtime();
     const info = connectionInfo.get(request.socket) ?? { peer: undefined, destinationPort: 0 };
     const headers = lookup(request);
@@ -64,8 +71,13 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
   return {
     handle(socket, info) {
       connectionInfo.set(socket, info);
+      inFlight.set(socket, 0);
+      socket.once("close", () => inFlight.delete(socket));
       server.emit("connection", socket);
     },
-    drain: () => server.closeIdleConnections(),
+    drain() {
+      draining = true;
+      for (const [socket, requests] of inFlight) if (requests === 0) socket.destroy();
+    },
   };
 }

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { typeNames, typed, type HttpFilter, type Secret, type SnapshotResources } from "@zonemesh/xds";
+// Test-only: the transport sockets exactly as the control plane generates them.
+import { inboundTransportSocket, outboundTransportSocket } from "../../../cp/src/xds/generate/tls";
+import { freePort, get, httpBackend, tcpEchoBackend, tcpExchange, type TestBackend } from "../testing/backends";
+import { meshCa, proxySecrets } from "../testing/mesh-certificates";
+import { assignment, edsCluster, httpManager, listener, routeConfig, tcpProxy } from "../testing/resources";
+import { TestControlPlane, TestProxy } from "../testing/test-control-plane";
+
+const mesh = "default";
+
+function httpRbac(principals: string[]): HttpFilter {
+  return {
+    name: "envoy.filters.http.rbac",
+    typed_config: typed(typeNames.httpRbac, {
+      rules: { policies: { MeshTrafficPermission: { permissions: [{ any: true }], principals: principals.map((exact) => ({ authenticated: { principal_name: { exact } } })) } } },
+    }),
+  };
+}
+
+describe("two proxies with mTLS from SDS secrets", { timeout: 30_000 }, () => {
+  const cp = new TestControlPlane();
+  let app: TestBackend;
+  let echo: TestBackend;
+  let client: TestProxy;
+  let server: TestProxy;
+  let clientSecrets: Secret[];
+  let serverSecrets: Secret[];
+  const ports = { inbound: 0, outbound: 0, tcpInbound: 0, tcpOutbound: 0 };
+
+  before(async () => {
+    await cp.start();
+    const ca = await meshCa(mesh);
+    [clientSecrets, serverSecrets] = await Promise.all([proxySecrets(ca, mesh, "web"), proxySecrets(ca, mesh, "backend")]);
+    app = await httpBackend("backend app");
+    echo = await tcpEchoBackend("db");
+    for (const key of Object.keys(ports) as (keyof typeof ports)[]) ports[key] = await freePort();
+    client = new TestProxy("default.web-1", cp.port);
+    server = new TestProxy("default.backend-1", cp.port);
+  });
+  after(async () => {
+    await Promise.all([client.stop(), server.stop()]);
+    await cp.stop();
+    await Promise.all([app.close(), echo.close()]);
+  });
+
+  const serverConfig = (allowed: string[]): SnapshotResources => ({
+    listeners: [
+      listener(`inbound:127.0.0.1:${ports.inbound}`, ports.inbound, [httpManager("inbound:backend", [httpRbac(allowed)])], inboundTransportSocket(mesh)),
+      listener(`inbound:127.0.0.1:${ports.tcpInbound}`, ports.tcpInbound, [tcpProxy("db-app")], inboundTransportSocket(mesh)),
+    ],
+    clusters: [edsCluster("app"), edsCluster("db-app")],
+    endpoints: [assignment("app", [app.port]), assignment("db-app", [echo.port])],
+    routes: [routeConfig("inbound:backend", [{ match: { prefix: "/" }, route: { cluster: "app" } }])],
+    secrets: serverSecrets,
+  });
+  const clientConfig = (expectedService: string): SnapshotResources => ({
+    listeners: [
+      listener(`outbound:127.0.0.1:${ports.outbound}`, ports.outbound, [httpManager("outbound:backend")]),
+      listener(`outbound:127.0.0.1:${ports.tcpOutbound}`, ports.tcpOutbound, [tcpProxy("db")]),
+    ],
+    clusters: [edsCluster("backend", { transport_socket: outboundTransportSocket(mesh, expectedService, {}) }), edsCluster("db", { transport_socket: outboundTransportSocket(mesh, "backend", {}) })],
+    endpoints: [assignment("backend", [ports.inbound]), assignment("db", [ports.tcpInbound])],
+    routes: [routeConfig("outbound:backend", [{ match: { prefix: "/" }, route: { cluster: "backend" } }])],
+    secrets: clientSecrets,
+  });
+
+  test("RBAC denies the caller's SPIFFE id, then allows it after a new snapshot", async () => {
+    await Promise.all([cp.setAndSettle("default.backend-1", serverConfig([`spiffe://${mesh}/monitoring`])), cp.setAndSettle("default.web-1", clientConfig("backend"))]);
+    const denied = await get(ports.outbound);
+    assert.deepEqual([denied.status, denied.body], [403, "RBAC: access denied"]);
+    assert.equal(app.requests.length, 0);
+
+    await cp.setAndSettle("default.backend-1", serverConfig([`spiffe://${mesh}/web`]));
+    const allowed = await get(ports.outbound);
+    assert.deepEqual([allowed.status, allowed.body], [200, "backend app"]);
+  });
+
+  test("TCP traffic crosses the mTLS hop", async () => {
+    assert.equal(await tcpExchange(ports.tcpOutbound, "ping"), "db:ping");
+  });
+
+  test("the client refuses a server whose SPIFFE id is not the expected one", async () => {
+    await cp.setAndSettle("default.web-1", clientConfig("payments"));
+    const refused = await get(ports.outbound);
+    assert.equal(refused.status, 503);
+    assert.match(refused.body, /upstream connect error/);
+  });
+
+  test("the server refuses a caller without a mesh certificate", async () => {
+    await assert.rejects(get(ports.inbound));
+  });
+});
