@@ -5,10 +5,13 @@
  * `lo` without configuration. The embedded DNS answers service names with the same alias.
  */
 export function bindAddress(address: string): string {
-  const octets = address.split(".").map(Number);
-  if (octets.length !== 4 || octets.some((octet) => !Number.isInteger(octet) || octet < 0 || octet > 255)) return address;
-  const [a = 0, b = 0, c = 0, d = 0] = octets;
-  if (a < 240) return address;
+  if (!isVip(address)) return address;
+  const [a = 0, b = 0, c = 0, d = 0] = address.split(".").map(Number);
   const offset = (((a - 240) * 2 ** 24 + b * 2 ** 16 + c * 2 ** 8 + d) % 2 ** 23) + 128 * 2 ** 16;
   return `127.${Math.floor(offset / 2 ** 16)}.${Math.floor(offset / 2 ** 8) % 256}.${offset % 256}`;
+}
+
+export function isVip(address: string): boolean {
+  const octets = address.split(".").map(Number);
+  return octets.length === 4 && octets.every((octet) => Number.isInteger(octet) && octet >= 0 && octet <= 255) && (octets[0] ?? 0) >= 240;
 }

@@ -53,9 +53,9 @@ export async function tcpEchoBackend(name: string): Promise<TestBackend> {
   };
 }
 
-export function get(port: number, path = "/", headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+export function get(port: number, path = "/", headers: Record<string, string> = {}, host = "127.0.0.1"): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const request = http.get({ host: "127.0.0.1", port, path, headers, agent: false }, (response) => {
+    const request = http.get({ host, port, path, headers, agent: false }, (response) => {
       let body = "";
       response.on("data", (chunk: Buffer) => (body += chunk.toString()));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
