@@ -66,7 +66,6 @@ function problemToError(status: number, body: unknown, text: string): TRPCError 
 export function listSchema<Item extends z.ZodType>(item: Item) {
   return z.object({ total: z.number().int().min(0), items: z.array(item), next: z.string().nullable().optional() });
 }
-export type ListOf<T> = { total: number; items: T[]; next?: string | null | undefined };
 
 export type QueryValue = string | number | boolean | undefined;
 
@@ -217,7 +216,6 @@ export const zoneIngressOverviewSchema = z.object({
   zoneIngress: zoneIngressBody,
   zoneIngressInsight: zoneIngressInsightBody.default({}),
 });
-export type ZoneIngressOverview = z.infer<typeof zoneIngressOverviewSchema>;
 
 const counts = z.object({ total: z.number().default(0), online: z.number().default(0), offline: z.number().default(0) });
 const emptyCounts = { total: 0, online: 0, offline: 0 };
@@ -234,7 +232,6 @@ export const globalInsightSchema = z.object({
   services: z.object({ total: z.number(), internal: counts.default(emptyCounts) }),
   policies: z.object({ total: z.number() }),
 });
-export type GlobalInsight = z.infer<typeof globalInsightSchema>;
 
 export const indexSchema = z.object({
   version: z.string(),

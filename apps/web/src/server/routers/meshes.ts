@@ -14,7 +14,6 @@ function meshRow(mesh: WireResource) {
     creationTime: mesh.creationTime ?? null,
   };
 }
-export type MeshRow = ReturnType<typeof meshRow>;
 
 export const meshesRouter = router({
   list: publicProcedure.input(pageInput.extend({ name: z.string().optional() })).query(async ({ ctx, input }) => {

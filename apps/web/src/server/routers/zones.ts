@@ -18,7 +18,6 @@ function zoneRow(zone: ZoneOverview) {
     responsesAcknowledged: Number(newest?.status.total?.responsesAcknowledged ?? 0),
   };
 }
-export type ZoneRow = ReturnType<typeof zoneRow>;
 
 export const zonesRouter = router({
   /** Zones with their KDS connection state, as the global CP sees them. */
