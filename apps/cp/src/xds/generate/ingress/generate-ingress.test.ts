@@ -5,9 +5,9 @@ import { loadIngressCase } from "./test-cases";
 
 const reversed = <T>(items: T[]) => [...items].reverse();
 
-test("zone ingress generation does not depend on the order of meshes and dataplanes", () => {
+test("zone ingress generation does not depend on the order of meshes, dataplanes and policies", () => {
   const input = loadIngressCase("ingress-two-meshes.ingress.yaml");
-  assert.deepEqual(generateIngressResources({ ...input, meshes: reversed(input.meshes), dataplanes: reversed(input.dataplanes) }), generateIngressResources(input));
+  assert.deepEqual(generateIngressResources({ ...input, meshes: reversed(input.meshes), dataplanes: reversed(input.dataplanes), policies: reversed(input.policies ?? []) }), generateIngressResources(input));
 });
 
 test("an ingress with nothing to route gets no listener (Envoy refuses one without filter chains) but still lists its services", () => {

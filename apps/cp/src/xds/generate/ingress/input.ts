@@ -1,4 +1,4 @@
-import type { MeshBody, ZoneIngressBody } from "@zonemesh/resources";
+import type { MeshBody, PolicyResource, ZoneIngressBody } from "@zonemesh/resources";
 import type { DataplaneResource, ProxyResources } from "../input";
 
 export type AvailableService = NonNullable<ZoneIngressBody["availableServices"]>[number];
@@ -11,6 +11,8 @@ export interface IngressInput {
   /** Every dataplane of the local zone, all meshes together (each carries its `mesh`). */
   dataplanes: DataplaneResource[];
   localZone: string;
+  /** The targetRef policies of those meshes: subsets their MeshHTTPRoutes and MeshTCPRoutes route to get chains of their own. */
+  policies?: PolicyResource[];
 }
 
 export interface IngressResources extends Omit<ProxyResources, "warnings"> {

@@ -23,7 +23,7 @@ const client: DataplaneResource = {
   },
 };
 
-test("a client in another zone sets, for each remote service, an SNI the ingress has a filter chain for, and dials the ingress", () => {
+test("a client in another zone sets, for each remote service and routed subset, an SNI the ingress has a filter chain for, and dials the ingress", () => {
   const input = loadIngressCase("ingress-two-meshes.ingress.yaml");
   const generated = generateIngressResources(input);
   // What KDS carries to zone-1: the ingress with the availableServices its zone computed.
@@ -34,20 +34,22 @@ test("a client in another zone sets, for each remote service, an SNI the ingress
     mesh: { ...mesh.body, name: mesh.name },
     dataplanes: [client],
     zoneIngresses: [ingress],
-    policies: [],
+    policies: input.policies ?? [],
     vips: new Map(),
     localZone: "zone-1",
     certificates: { identity: { certPem: "cert", keyPem: "key" }, meshCaPem: "ca" },
   });
 
   const serverNames = new Set(generated.listeners.flatMap((listener) => listener.filter_chains ?? []).flatMap((chain) => chain.filter_chain_match?.server_names ?? []));
-  const remote = clientResources.clusters.filter((cluster) => cluster.name === "backend" || cluster.name === "payments");
-  assert.equal(remote.length, 2);
+  const remote = clientResources.clusters.filter((cluster) => cluster.transport_socket);
+  assert.deepEqual(remote.map((cluster) => cluster.name), ["backend", "backend{version=v1}", "backend{version=v2}", "backend{version=v3}", "payments"]);
   for (const cluster of remote) {
     const sni = (cluster.transport_socket?.typed_config as UpstreamTlsContext | undefined)?.sni;
     assert.ok(sni && serverNames.has(sni), `${cluster.name}: SNI ${sni} is one of the ingress's server_names ${[...serverNames].join(", ")}`);
     const assignment = clientResources.endpoints.find((candidate) => candidate.cluster_name === cluster.name)!;
-    const addresses = assignment.endpoints!.flatMap((locality) => (locality.lb_endpoints ?? []).map((lb) => lb.endpoint?.address?.socket_address));
-    assert.deepEqual(addresses, [{ address: "203.0.113.2", port_value: 30001 }], `${cluster.name} goes through the ingress's advertised address`);
+    const addresses = (assignment.endpoints ?? []).flatMap((locality) => (locality.lb_endpoints ?? []).map((lb) => lb.endpoint?.address?.socket_address));
+    // Nobody runs backend v3 (only mirrored to): no endpoint anywhere.
+    const expected = cluster.name === "backend{version=v3}" ? [] : [{ address: "203.0.113.2", port_value: 30001 }];
+    assert.deepEqual(addresses, expected, `${cluster.name} goes through the ingress's advertised address`);
   }
 });
