@@ -1,6 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { NameFilter } from "@/components/name-filter";
 import { PagedTable } from "@/components/paged-table";
 import { OnlineBadge } from "@/components/status-badge";
@@ -30,6 +31,15 @@ export function ZonesView() {
           { header: "Last seen", cell: (zone) => <Timestamp value={zone.lastSeen} /> },
           { header: "Zone CP version", cell: (zone) => zone.cpVersion ?? "—" },
           { header: "KDS responses (sent / acked)", cell: (zone) => `${zone.responsesSent} / ${zone.responsesAcknowledged}` },
+          {
+            header: "In this zone",
+            cell: (zone) => (
+              <>
+                <Link href={`/dataplanes?zone=${encodeURIComponent(zone.name)}`}>dataplanes</Link> ·{" "}
+                <Link href={`/services?zone=${encodeURIComponent(zone.name)}`}>services</Link>
+              </>
+            ),
+          },
         ]}
       />
     </>
