@@ -58,7 +58,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const proxy of proxies) proxy.close();
+  await Promise.all(proxies.map((proxy) => proxy.close()));
   await cp.close();
   await rm(dataDir, { recursive: true, force: true });
 });
@@ -139,7 +139,7 @@ test("the DataplaneInsight shows the proxy online with its ACK counts, and offli
     return subscription && !subscription.disconnectTime && subscription.status.lds?.responsesAcknowledged > 0;
   });
   assert.match(newest(online).controlPlaneInstanceId, /./);
-  proxy.close();
+  await proxy.close();
   await eventuallyGet("/meshes/default/dataplanes+insights/backend-1", (body) => newest(body)?.id === newest(online).id && newest(body).disconnectTime);
 });
 

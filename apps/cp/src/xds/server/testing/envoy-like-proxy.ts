@@ -44,6 +44,7 @@ export class EnvoyLikeProxy {
   readonly #types = new Map<TypeUrl, TypeState>();
   readonly #waiters = new Set<() => void>();
   readonly #reject: EnvoyLikeProxyOptions["reject"];
+  #lastWrite: Promise<void> = Promise.resolve();
   /** Responses received, NACKed ones included. */
   responses = 0;
 
@@ -62,9 +63,9 @@ export class EnvoyLikeProxy {
       user_agent_name: "envoy",
       ...(options.token && options.tokenIn === "node" ? { metadata: { fields: { "dataplane.token": { stringValue: options.token } } } } : {}),
     };
-    this.#call.write({ node, type_url: typeUrls.cluster, resource_names: [] });
-    this.#call.write({ type_url: typeUrls.listener, resource_names: [] });
-    this.#call.write({ type_url: typeUrls.secret, resource_names: ["*"] });
+    this.#send({ node, type_url: typeUrls.cluster, resource_names: [] });
+    this.#send({ type_url: typeUrls.listener, resource_names: [] });
+    this.#send({ type_url: typeUrls.secret, resource_names: ["*"] });
   }
 
   /** The accepted resources of a type, by name. */
@@ -96,9 +97,15 @@ export class EnvoyLikeProxy {
     }
   }
 
-  close(): void {
+  /** Cancels the stream once its writes reached the transport: grpc-js drops a cancel that overtakes a write in flight, leaving the stream open on the server. */
+  async close(): Promise<void> {
+    await this.#lastWrite;
     this.#call.cancel();
     this.#ownClient?.close();
+  }
+
+  #send(request: DiscoveryRequest): void {
+    this.#lastWrite = new Promise((resolve) => this.#call.write(request, () => resolve()));
   }
 
   #received(response: DiscoveryResponse): void {
@@ -131,7 +138,7 @@ export class EnvoyLikeProxy {
   }
 
   #request(typeUrl: TypeUrl, state: TypeState, error?: { code: number; message: string }): void {
-    this.#call.write({
+    this.#send({
       type_url: typeUrl,
       resource_names: typeUrl === typeUrls.secret ? ["*"] : state.names,
       ...(state.version ? { version_info: state.version } : {}),
