@@ -4,7 +4,7 @@ import type { Topology } from "./build-topology";
 
 export const SERVICE_SIZE = { width: 180, height: 56 };
 const ZONE_PADDING = 24;
-const ZONE_HEADER = 28;
+export const ZONE_HEADER = 28;
 const EMPTY_ZONE = { width: 220, height: 80 };
 
 export interface PlacedZone {
@@ -68,7 +68,7 @@ export function layoutTopology(topology: Topology): TopologyLayout {
   for (const edge of topology.edges) graph.setEdge(edge.source, edge.target, {}, edge.id);
   dagre.layout(graph);
 
-  const zones = separate(topology.zones.map((zone) => {
+  const unmoved = topology.zones.map((zone) => {
     const placed = graph.node(zone.id);
     const padding = occupied.has(zone.id) ? ZONE_PADDING : 0;
     const header = occupied.has(zone.id) ? ZONE_HEADER : 0;
@@ -79,12 +79,14 @@ export function layoutTopology(topology: Topology): TopologyLayout {
       width: placed.width + 2 * padding,
       height: placed.height + 2 * padding + header,
     };
-  }));
-  const zoneById = new Map(zones.map((zone) => [zone.id, zone]));
+  });
+  // Services are placed relative to their zone before the zones are separated, so they move with it.
+  const zoneById = new Map(unmoved.map((zone) => [zone.id, zone]));
   const services = topology.services.map((node) => {
     const placed = graph.node(node.id);
     const zone = zoneById.get(`zone:${node.zone}`)!;
     return { id: node.id, zoneId: zone.id, x: placed.x - SERVICE_SIZE.width / 2 - zone.x, y: placed.y - SERVICE_SIZE.height / 2 - zone.y };
   });
+  const zones = separate(unmoved);
   return { zones, services };
 }

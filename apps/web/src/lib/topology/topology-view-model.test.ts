@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { buildTopology, type TopologyDataplane, type TopologyPolicy } from "./build-topology";
 import { collapseByZone } from "./collapse-topology";
 import { filterTopology } from "./filter-topology";
-import { SERVICE_SIZE, layoutTopology } from "./layout-topology";
+import { SERVICE_SIZE, ZONE_HEADER, layoutTopology } from "./layout-topology";
 
 const dp = (name: string, zone: string, service: string): TopologyDataplane => ({ name, zone, services: [service], tags: {}, status: "online" });
 const permit = (to: string, from: string): TopologyPolicy => ({
@@ -54,27 +54,40 @@ describe("filterTopology", () => {
 
 describe("layoutTopology", () => {
   const layout = layoutTopology(topology);
-  const zone = (id: string) => layout.zones.find((z) => z.id === id)!;
+  // web and api run in both zones: dagre puts both zones' copies in the same columns, and the zones must be pulled apart.
+  const sharedRanks = buildTopology({
+    mesh: "default",
+    mtls: true,
+    zones: [],
+    dataplanes: [dp("web-e", "east", "web"), dp("api-e", "east", "api"), dp("web-w", "west", "web"), dp("api-w", "west", "api"), dp("db-w", "west", "db")],
+    policies: [permit("api", "web"), permit("db", "api")],
+  });
+  // api in both zones, web in one: dagre's clusters overlap here and the west zone has to move down.
+  const crossing = buildTopology({
+    mesh: "default",
+    mtls: true,
+    zones: [],
+    dataplanes: [dp("web-e", "east", "web"), dp("api-e", "east", "api"), dp("api-w", "west", "api")],
+    policies: [permit("api", "web")],
+  });
 
-  it("places every service inside its zone's box", () => {
-    for (const service of layout.services) {
-      const box = zone(service.zoneId);
-      assert.ok(service.x >= 0 && service.y >= 0, service.id);
-      assert.ok(service.x + SERVICE_SIZE.width <= box.width && service.y + SERVICE_SIZE.height <= box.height, service.id);
+  it("places every service inside its zone's box, below the zone's title", () => {
+    for (const placed of [layout, layoutTopology(sharedRanks), layoutTopology(crossing)]) {
+      for (const service of placed.services) {
+        const box = placed.zones.find((z) => z.id === service.zoneId)!;
+        assert.ok(service.x >= 0 && service.y >= ZONE_HEADER, service.id);
+        assert.ok(service.x + SERVICE_SIZE.width <= box.width && service.y + SERVICE_SIZE.height <= box.height, service.id);
+      }
     }
   });
 
   it("does not overlap zone boxes, even when services of several zones share a rank, and keeps empty zones visible", () => {
-    // web and api run in both zones: dagre puts both zones' copies in the same columns.
-    const shared = buildTopology({
-      mesh: "default",
-      mtls: true,
-      zones: [],
-      dataplanes: [dp("web-e", "east", "web"), dp("api-e", "east", "api"), dp("web-w", "west", "web"), dp("api-w", "west", "api"), dp("db-w", "west", "db")],
-      policies: [permit("api", "web"), permit("db", "api")],
-    });
-    const boxes = [...layout.zones, ...layoutTopology(shared).zones.map((box) => ({ ...box, id: `shared-${box.id}`, x: box.x + 100_000 }))];
-    assert.ok(zone("zone:north").width > 0);
+    const boxes = [
+      ...layout.zones,
+      ...layoutTopology(sharedRanks).zones.map((box) => ({ ...box, id: `shared-${box.id}`, x: box.x + 100_000 })),
+      ...layoutTopology(crossing).zones.map((box) => ({ ...box, id: `crossing-${box.id}`, x: box.x + 200_000 })),
+    ];
+    assert.ok(layout.zones.find((z) => z.id === "zone:north")!.width > 0);
     for (const a of boxes) {
       for (const b of boxes) {
         if (a.id >= b.id) continue;
