@@ -13,7 +13,7 @@ import { sniListener, type SniRoute } from "./sni-listener";
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Mesh names have no ':', so the same service in two meshes gets two clusters. */
-export const ingressClusterName = (mesh: string, service: string) => `${mesh}:${service}`;
+const ingressClusterName = (mesh: string, service: string) => `${mesh}:${service}`;
 
 /**
  * The Envoy resources of a ZoneIngress, and the `availableServices` to store on it. Other zones' proxies reach a service
