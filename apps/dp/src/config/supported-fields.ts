@@ -71,6 +71,7 @@ const route: Shape = {
     prefix_rewrite: true,
     regex_rewrite: { pattern: { regex: true }, substitution: true },
     host_rewrite_literal: true,
+    max_stream_duration: { max_stream_duration: duration },
   },
   direct_response: { status: true, body: { inline_string: true } },
   request_headers_to_add: headerValueOption,
@@ -106,6 +107,8 @@ const httpConnectionManager: Shape = {
   stream_idle_timeout: duration,
   request_timeout: duration,
   common_http_protocol_options: { idle_timeout: duration },
+  forward_client_cert_details: true,
+  set_current_client_cert_details: { uri: true, dns: true },
 };
 const networkFilters = new TypedOf({
   [typeNames.httpConnectionManager]: httpConnectionManager,
@@ -123,6 +126,7 @@ export const listenerFields: Shape = {
   address: socketAddress,
   traffic_direction: true,
   bind_to_port: u32,
+  use_original_dst: u32,
   stat_prefix: true,
   metadata: true,
   filter_chains: {
@@ -162,6 +166,10 @@ export const clusterFields: Shape = {
     max_ejection_percent: u32,
     enforcing_consecutive_5xx: u32,
     enforcing_consecutive_gateway_failure: u32,
+    // Accepted only at 0 (disabled): checked when the cluster is compiled.
+    enforcing_consecutive_local_origin_failure: u32,
+    enforcing_success_rate: u32,
+    enforcing_failure_percentage: u32,
   },
   transport_socket: {
     name: true,

@@ -55,12 +55,13 @@ export class ClusterRuntime {
   constructor(readonly config: Cluster, runtime: () => Runtime) {
     this.name = config.name;
     const type = config.type ?? "STATIC";
-    if (type !== "STATIC" && type !== "EDS") throw new Error(`cluster ${config.name}: type ${type} is not supported`);
+    if (type !== "STATIC" && type !== "EDS" && type !== "ORIGINAL_DST") throw new Error(`cluster ${config.name}: type ${type} is not supported`);
     if (type === "STATIC" && !config.load_assignment) throw new Error(`cluster ${config.name}: a STATIC cluster needs load_assignment`);
     this.connectTimeoutMs = durationMs(config.connect_timeout, 5000);
     this.#limits = limitsOf(config);
     checkOutlierDetection(config);
-    this.#pick = createPicker(config.lb_policy);
+    // An ORIGINAL_DST cluster has no endpoints of its own: only passthrough listeners use it, and they are not bound.
+    this.#pick = type === "ORIGINAL_DST" ? () => undefined : createPicker(config.lb_policy);
     this.#runtime = runtime;
     const tlsContext = config.transport_socket?.typed_config as UpstreamTlsContext | undefined;
     this.#tls = tlsContext ? { refs: compileTlsSecretRefs(tlsContext.common_tls_context, `cluster ${config.name}: transport_socket`), sni: tlsContext.sni } : undefined;

@@ -63,9 +63,18 @@ export class Engine {
     (this.#accepted[type.key] as object[]) = resources;
   }
 
+  /**
+   * Transparent proxying's passthrough listeners (use_original_dst) receive what iptables redirects; the
+   * built-in engine has no redirection (it binds VIP listeners on loopback aliases instead), so they are
+   * compiled but not bound, and reported by unboundListeners().
+   */
   async #applyListeners(listeners: Listener[]): Promise<void> {
     const compiled = listeners.map((listener) => compileListener(listener, this.#getRuntime));
-    await this.#listeners.apply(compiled);
+    await this.#listeners.apply(compiled.filter((listener) => !listener.config.use_original_dst?.value));
+  }
+
+  unboundListeners(): { name: string; reason: string }[] {
+    return this.#accepted.listeners.filter((listener) => listener.use_original_dst?.value).map((listener) => ({ name: listener.name, reason: "use_original_dst needs iptables redirection, which the built-in engine does not set up" }));
   }
 
   #applyClusters(clusters: Cluster[]): void {
@@ -108,9 +117,10 @@ export class Engine {
   }
 
   /** The accepted resources, secrets' private keys redacted. */
-  configDump(): AcceptedConfig {
+  configDump(): AcceptedConfig & { unboundListeners: { name: string; reason: string }[] } {
     return {
       ...this.#accepted,
+      unboundListeners: this.unboundListeners(),
       secrets: this.#accepted.secrets.map((secret) => (secret.tls_certificate ? { ...secret, tls_certificate: { ...secret.tls_certificate, private_key: { inline_string: "[redacted]" } } } : secret)),
     };
   }

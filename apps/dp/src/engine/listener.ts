@@ -94,7 +94,8 @@ export function compileListener(config: Listener, runtime: () => Runtime): Compi
         secured.destroy();
         return;
       }
-      proceed(secured, { peer: sans, destinationPort: socket.port_value ?? 0 });
+      const mtls = sans ? { local: peerSans(secured.getCertificate() as tls.PeerCertificate | null ?? undefined), peer: sans, peerHash: certificate.fingerprint256.replace(/:/g, "").toLowerCase() } : undefined;
+      proceed(secured, { peer: sans, destinationPort: socket.port_value ?? 0, ...(mtls ? { mtls } : {}) });
     });
     tlsServers.set(material, server);
     return server;

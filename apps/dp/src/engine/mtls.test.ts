@@ -47,7 +47,7 @@ describe("two proxies with mTLS from SDS secrets", { timeout: 30_000 }, () => {
 
   const serverConfig = (allowed: string[]): SnapshotResources => ({
     listeners: [
-      listener(`inbound:127.0.0.1:${ports.inbound}`, ports.inbound, [httpManager("inbound:backend", [httpRbac(allowed)])], inboundTransportSocket(mesh)),
+      listener(`inbound:127.0.0.1:${ports.inbound}`, ports.inbound, [httpManager("inbound:backend", [httpRbac(allowed)], { forward_client_cert_details: "SANITIZE_SET", set_current_client_cert_details: { uri: true } })], inboundTransportSocket(mesh)),
       listener(`inbound:127.0.0.1:${ports.tcpInbound}`, ports.tcpInbound, [tcpProxy("db-app")], inboundTransportSocket(mesh)),
     ],
     clusters: [edsCluster("app"), edsCluster("db-app")],
@@ -75,6 +75,8 @@ describe("two proxies with mTLS from SDS secrets", { timeout: 30_000 }, () => {
     await cp.setAndSettle("default.backend-1", serverConfig([`spiffe://${mesh}/web`]));
     const allowed = await get(ports.outbound);
     assert.deepEqual([allowed.status, allowed.body], [200, "backend app"]);
+    const forwarded = String(app.requests.at(-1)?.headers["x-forwarded-client-cert"]);
+    assert.match(forwarded, new RegExp(`^By=spiffe://${mesh}/backend;Hash=[0-9a-f]{64};URI=spiffe://${mesh}/web$`));
   });
 
   test("TCP traffic crosses the mTLS hop", async () => {

@@ -1,4 +1,4 @@
-import { typeNames, typed, type Cluster, type ClusterLoadAssignment, type Filter, type HttpFilter, type Listener, type Route, type RouteConfiguration, type TransportSocket } from "@zonemesh/xds";
+import { typeNames, typed, type Cluster, type ClusterLoadAssignment, type Filter, type HttpConnectionManager, type HttpFilter, type Listener, type Route, type RouteConfiguration, type TransportSocket } from "@zonemesh/xds";
 
 const ads = { ads: {}, resource_api_version: "V3" as const };
 const router: HttpFilter = { name: "envoy.filters.http.router", typed_config: typed(typeNames.router, {}) };
@@ -11,10 +11,10 @@ export function listener(name: string, port: number, filters: Filter[], transpor
   };
 }
 
-export function httpManager(routeName: string, httpFilters: HttpFilter[] = []): Filter {
+export function httpManager(routeName: string, httpFilters: HttpFilter[] = [], extra: Partial<HttpConnectionManager> = {}): Filter {
   return {
     name: "envoy.filters.network.http_connection_manager",
-    typed_config: typed(typeNames.httpConnectionManager, { stat_prefix: routeName, rds: { config_source: ads, route_config_name: routeName }, http_filters: [...httpFilters, router] }),
+    typed_config: typed(typeNames.httpConnectionManager, { stat_prefix: routeName, rds: { config_source: ads, route_config_name: routeName }, http_filters: [...httpFilters, router], ...extra }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { createAdsServer, SnapshotCache, type AdsServer, type SnapshotResources } from "@zonemesh/xds";
+import { createAdsServer, SnapshotCache, type AdsCallbacks, type AdsServer, type SnapshotResources } from "@zonemesh/xds";
 import { AdsConnection, type AdsEvent } from "../ads/ads-client";
 import { Engine } from "../engine/engine";
 
@@ -8,8 +8,10 @@ export class TestControlPlane {
   #server: AdsServer = createAdsServer({ cache: this.cache });
   port = 0;
 
+  constructor(readonly callbacks: AdsCallbacks = {}) {}
+
   async start(port = 0): Promise<this> {
-    this.#server = createAdsServer({ cache: this.cache });
+    this.#server = createAdsServer({ cache: this.cache, callbacks: this.callbacks });
     this.port = await this.#server.listen(`127.0.0.1:${port}`);
     return this;
   }

@@ -4,6 +4,7 @@ import type { HttpConnectionManager } from "@zonemesh/xds";
 import { durationMs } from "../duration";
 import type { Runtime } from "../runtime";
 import type { PeerSans } from "../tls-context";
+import { compileClientCertDetails, type MtlsDetails } from "./client-cert-details";
 import { compileHttpFilters, type HttpExchange } from "./http-filters";
 import { compileRouteTable, type RouteTable } from "./route-table";
 import { forward } from "./router";
@@ -11,6 +12,7 @@ import { forward } from "./router";
 export interface ConnectionInfo {
   peer: PeerSans | undefined;
   destinationPort: number;
+  mtls?: MtlsDetails;
 }
 
 export interface CompiledConnectionManager {
@@ -37,6 +39,7 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
   const inline: RouteTable | undefined = config.route_config ? compileRouteTable(config.route_config) : undefined;
   const routeName = config.rds?.route_config_name;
   const filters = compileHttpFilters(config.http_filters ?? [], path);
+  const setClientCertDetails = compileClientCertDetails(config);
   const connectionInfo = new WeakMap<net.Socket, ConnectionInfo>();
   // In-flight requests per connection. Node tracks idle connections only for servers that listen themselves.
   const inFlight = new Map<net.Socket, number>();
@@ -48,8 +51,9 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
     if (draining) response.setHeader("connection", "close");
     const current = runtime();
     const info = connectionInfo.get(request.socket) ?? { peer: undefined, destinationPort: 0 };
+    setClientCertDetails(request.headers, info.mtls);
     const headers = lookup(request);
-    const exchange: HttpExchange = { request, response, headers, ...info, stats: current.stats, statPrefix: config.stat_prefix };
+    const exchange: HttpExchange = { request, response, headers, peer: info.peer, destinationPort: info.destinationPort, stats: current.stats, statPrefix: config.stat_prefix };
     current.stats.add("http_downstream_rq_total", { stat_prefix: config.stat_prefix });
     try {
       for (const filter of filters) if (!(await filter(exchange))) return;

@@ -102,6 +102,14 @@ function compilePathRewrite(route: Route): (path: string) => string {
   return (path) => path;
 }
 
+/** The route timeout (Envoy's default 15 s, 0 = none), capped by max_stream_duration when that is shorter. */
+function overallTimeoutMs(action: Route["route"]): number {
+  const timeout = durationMs(action?.timeout, 15_000);
+  const maxStream = action?.max_stream_duration?.max_stream_duration ? durationMs(action.max_stream_duration.max_stream_duration, 0) : 0;
+  if (maxStream === 0) return timeout;
+  return timeout === 0 ? maxStream : Math.min(timeout, maxStream);
+}
+
 function compileRoute(route: Route, virtualHost: VirtualHost): CompiledRoute {
   if (!route.route && !route.direct_response) throw new Error("route needs route or direct_response");
   const action = route.route;
@@ -109,7 +117,7 @@ function compileRoute(route: Route, virtualHost: VirtualHost): CompiledRoute {
     matches: compileMatch(route),
     pickCluster: route.route ? compilePickCluster(route) : () => "",
     ...(route.direct_response ? { directResponse: { status: route.direct_response.status, body: route.direct_response.body?.inline_string ?? "" } } : {}),
-    timeoutMs: durationMs(action?.timeout, 15_000),
+    timeoutMs: overallTimeoutMs(action),
     idleTimeoutMs: action?.idle_timeout ? durationMs(action.idle_timeout, 0) : undefined,
     retry: compileRetryPolicy((action?.retry_policy ?? virtualHost.retry_policy) as RetryPolicy | undefined),
     rewritePath: compilePathRewrite(route),

@@ -1,0 +1,41 @@
+import { envoyBootstrap, findEnvoy, runEnvoy } from "./cli/envoy";
+import { registerProxy } from "./cli/register";
+import { parseRunOptions, usage } from "./cli/run-options";
+import { DataplaneProxy } from "./proxy";
+
+const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+
+async function run(args: string[]): Promise<number> {
+  const options = parseRunOptions(args);
+  const { document } = options;
+  await registerProxy(options.cpApiUrl, document);
+  log(`registered ${document.type} ${document.mesh ? `${document.mesh}/` : ""}${document.name} at ${options.cpApiUrl}`);
+  const nodeId = `${document.mesh}.${document.name}`;
+  const envoy = findEnvoy();
+  if (envoy) {
+    log(`running ${envoy}`);
+    return runEnvoy(envoy, envoyBootstrap({ nodeId, cpAddress: options.cpAddress, token: options.token, adminPort: options.adminPort }));
+  }
+  const proxy = new DataplaneProxy({ cpAddress: options.cpAddress, nodeId, token: options.token, dnsPort: options.dnsPort, adminPort: options.adminPort, log });
+  const { adminPort, dnsPort } = await proxy.start();
+  log(`built-in engine for ${nodeId}: admin on 127.0.0.1:${adminPort}${dnsPort !== undefined ? `, DNS on 127.0.0.1:${dnsPort}` : ""}`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await proxy.stop();
+  return 0;
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (command !== "run") {
+  process.stderr.write(`${usage}\n`);
+  process.exit(command === undefined || command === "help" || command === "--help" ? 0 : 2);
+}
+run(rest).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`zonemesh-dp: ${error.message}\n`);
+    process.exit(1);
+  },
+);
