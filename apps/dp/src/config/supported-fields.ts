@@ -157,6 +157,14 @@ export const clusterFields: Shape = {
   connect_timeout: duration,
   lb_policy: true,
   load_assignment: clusterLoadAssignment,
+  health_checks: {
+    timeout: duration,
+    interval: duration,
+    unhealthy_threshold: u32,
+    healthy_threshold: u32,
+    http_health_check: { path: true, host: true, expected_statuses: { start: true, end: true } },
+    tcp_health_check: {},
+  },
   circuit_breakers: { thresholds: { priority: true, max_connections: u32, max_pending_requests: u32, max_requests: u32, max_retries: u32 } },
   outlier_detection: {
     consecutive_5xx: u32,

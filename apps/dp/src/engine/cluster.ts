@@ -4,6 +4,7 @@ import tls from "node:tls";
 import type { Cluster, ClusterLoadAssignment, OutlierDetection, UpstreamTlsContext } from "@zonemesh/xds";
 import { durationMs } from "./duration";
 import { endpointsOf, type UpstreamEndpoint } from "./endpoints";
+import { startHealthChecks } from "./health-checker";
 import { createPicker, type Picker } from "./load-balancer";
 import type { Runtime } from "./runtime";
 import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsSecretRefs } from "./tls-context";
@@ -51,6 +52,7 @@ export class ClusterRuntime {
   #activeRetries = 0;
   #activeConnections = 0;
   readonly agent: http.Agent;
+  readonly #stopHealthChecks: (() => void) | undefined;
 
   constructor(readonly config: Cluster, runtime: () => Runtime) {
     this.name = config.name;
@@ -65,6 +67,9 @@ export class ClusterRuntime {
     this.#runtime = runtime;
     const tlsContext = config.transport_socket?.typed_config as UpstreamTlsContext | undefined;
     this.#tls = tlsContext ? { refs: compileTlsSecretRefs(tlsContext.common_tls_context, `cluster ${config.name}: transport_socket`), sni: tlsContext.sni } : undefined;
+    if ((config.health_checks?.length ?? 0) > 1) throw new Error(`cluster ${config.name}: only one health check is supported`);
+    const healthCheck = config.health_checks?.[0];
+    this.#stopHealthChecks = healthCheck ? startHealthChecks(healthCheck, () => this.#currentEndpoints(), config.name) : undefined;
     this.agent = new http.Agent({ keepAlive: true, maxTotalSockets: this.#limits.maxConnections });
     // http.Agent pools what createConnection returns: here plain TCP or mTLS to the endpoint.
     (this.agent as unknown as { createConnection: (options: { host: string; port: number }) => net.Socket }).createConnection = (options) => this.connect(options.host, options.port);
@@ -82,7 +87,7 @@ export class ClusterRuntime {
   /** The hosts of the best priority that has an available one; ejected and unhealthy hosts are skipped. */
   pick(exclude?: UpstreamEndpoint): UpstreamEndpoint | undefined {
     const now = Date.now();
-    const available = this.#currentEndpoints().filter((endpoint) => endpoint.healthy && endpoint.ejectedUntil <= now && endpoint.weight > 0);
+    const available = this.#currentEndpoints().filter((endpoint) => endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now && endpoint.weight > 0);
     const candidates = available.length > 1 && exclude ? available.filter((endpoint) => endpoint !== exclude) : available;
     const best = Math.min(...candidates.map((endpoint) => endpoint.priority));
     return this.#pick(candidates.filter((endpoint) => endpoint.priority === best));
@@ -141,18 +146,21 @@ export class ClusterRuntime {
   /** Opens an upstream connection: mTLS with the SDS identity when the cluster has an UpstreamTlsContext. */
   connect(host: string, port: number): net.Socket {
     const settings = this.#tls;
-    if (!settings) return net.connect({ host, port });
+    if (!settings) return net.connect({ host, port, noDelay: true });
     const { refs, sni } = settings;
-    return tls.connect({
+    const socket = tls.connect({
       host,
       port,
       secureContext: tlsMaterialFor(refs, this.#runtime().secrets).context,
       ...(sni ? { servername: sni } : {}),
       checkServerIdentity: (_host, certificate) => (sansAllowed(refs, peerSans(certificate)) ? undefined : new Error(`peer certificate SANs ${certificate.subjectaltname} match no match_typed_subject_alt_names of cluster ${this.name}`)),
     });
+    socket.setNoDelay(true);
+    return socket;
   }
 
   close(): void {
+    this.#stopHealthChecks?.();
     this.agent.destroy();
   }
 }

@@ -1,4 +1,5 @@
 import type { ClusterLoadAssignment } from "@zonemesh/xds";
+import type { ActiveHealth } from "./health-checker";
 
 /** One upstream host with the live state the load balancer and outlier detection keep about it. */
 export interface UpstreamEndpoint {
@@ -13,6 +14,7 @@ export interface UpstreamEndpoint {
   ejections: number;
   consecutive5xx: number;
   consecutiveGatewayFailures: number;
+  activeHealth: ActiveHealth;
 }
 
 /**
@@ -33,7 +35,7 @@ export function endpointsOf(assignment: ClusterLoadAssignment, known: ReadonlyMa
         key,
         previous
           ? { ...previous, weight, priority: locality.priority ?? 0, healthy }
-          : { key, host: socket.address, port: socket.port_value ?? 0, weight, priority: locality.priority ?? 0, healthy, activeRequests: 0, ejectedUntil: 0, ejections: 0, consecutive5xx: 0, consecutiveGatewayFailures: 0 },
+          : { key, host: socket.address, port: socket.port_value ?? 0, weight, priority: locality.priority ?? 0, healthy, activeRequests: 0, ejectedUntil: 0, ejections: 0, consecutive5xx: 0, consecutiveGatewayFailures: 0, activeHealth: { failing: false, successes: 0, failures: 0 } },
       );
     }
   }

@@ -123,6 +123,22 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.equal(ok.requests.length, 0);
   });
 
+  test("active HTTP health checks take a failing endpoint out of rotation", async () => {
+    const healthy = await backend("healthy");
+    const sick = await backend("sick", (request, response) => response.writeHead(request.url === "/healthz" ? 500 : 200).end("sick"));
+    const healthCheck = { timeout: { nanos: 200_000_000 }, interval: { nanos: 50_000_000 }, unhealthy_threshold: { value: 1 }, healthy_threshold: { value: 1 }, http_health_check: { path: "/healthz" } };
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("pool", { health_checks: [healthCheck] })],
+      endpoints: [assignment("pool", [healthy.port, sick.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "pool" } }])],
+    });
+    await eventually(() => assert.ok(sick.requests.some((request) => request.url === "/healthz"), "no health check yet"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const bodies = await Promise.all(Array.from({ length: 20 }, () => get(port).then((response) => response.body)));
+    assert.deepEqual(new Set(bodies), new Set(["healthy"]));
+  });
+
   test("an unsupported filter is NACKed with its name and the last good config keeps serving", async () => {
     const ok = await backend("still-ok");
     const good = {

@@ -80,10 +80,15 @@ export class Engine {
   #applyClusters(clusters: Cluster[]): void {
     const previous = this.#runtime.clusters;
     const next = new Map<string, ClusterRuntime>();
-    for (const cluster of clusters) {
-      const known = previous.get(cluster.name);
-      // An unchanged cluster keeps its connection pool, circuit breaker counters and outlier state.
-      next.set(cluster.name, known && JSON.stringify(known.config) === JSON.stringify(cluster) ? known : new ClusterRuntime(cluster, this.#getRuntime));
+    try {
+      for (const cluster of clusters) {
+        const known = previous.get(cluster.name);
+        // An unchanged cluster keeps its connection pool, circuit breaker counters, outlier and health state.
+        next.set(cluster.name, known && JSON.stringify(known.config) === JSON.stringify(cluster) ? known : new ClusterRuntime(cluster, this.#getRuntime));
+      }
+    } catch (error) {
+      for (const [name, cluster] of next) if (previous.get(name) !== cluster) cluster.close();
+      throw error;
     }
     this.#runtime = { ...this.#runtime, clusters: next };
     for (const [name, cluster] of previous) if (next.get(name) !== cluster) cluster.close();

@@ -35,7 +35,9 @@ export class ListenerSet {
       for (const [key, listener] of wanted) {
         if (this.#bound.has(key)) continue;
         const bound: BoundListener = { server: net.createServer(), current: listener, connections: new Set() };
+        // Proxied traffic is latency-bound: no Nagle delay on either side (the server is net's, not http's, hence not by default).
         bound.server.on("connection", (socket) => {
+          socket.setNoDelay(true);
           bound.connections.add(socket);
           socket.on("close", () => bound.connections.delete(socket));
           bound.current.accept(socket);
