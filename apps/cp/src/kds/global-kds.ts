@@ -45,12 +45,15 @@ export async function startGlobalKds(options: GlobalKdsOptions): Promise<GlobalK
   const { store } = options;
   const published = watchTypes(store, globalToZoneTypes);
   let server: KdsServer | undefined;
-  const cleanup = cleanUpDeletedZones(store, (zone, reason) => server?.disconnectZone(zone, reason));
   const insights = recordZoneInsights({
     store,
     globalInstanceId: options.instanceId,
     zoneStats: (zone) => server?.zoneStats(zone),
     flushIntervalMs: options.insightFlushIntervalMs ?? 5_000,
+  });
+  const cleanup = cleanUpDeletedZones(store, {
+    disconnect: (zone, reason) => server?.disconnectZone(zone, reason),
+    insightSettled: (zone) => insights.settled(zone),
   });
   const authenticate = zoneAuthenticator(options.tokens, store);
 

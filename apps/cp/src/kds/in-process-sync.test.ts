@@ -112,3 +112,25 @@ test("a disabled Zone is refused; a Mesh deleted on the global is deleted in the
     await eventually(async () => assert.equal((await global.store.list({ type: "Dataplane" })).total, 0));
   });
 });
+
+test("deleting a connected zone's Zone removes what it synced, then the zone reconnects and syncs it again", async () => {
+  await withGlobalAndZone(async ({ global, zone, connect }) => {
+    await zone.store.create({ type: "Dataplane", mesh: "default", name: "web-1", spec: dataplane("10.0.0.1") });
+    const { client } = connect();
+    const scopedName = zoneScopedName("default", "web-1", "east");
+    await eventually(async () => assert.ok(await global.store.get({ type: "Dataplane", mesh: "default", name: scopedName })));
+    const connections = client.stats().streams.globalToZone.stats?.openedAt;
+    const deleted: string[] = [];
+    global.store.subscribe((event) => event.op === "delete" && deleted.push(`${event.type} ${event.name}`));
+
+    await global.store.delete({ type: "Zone", mesh: "", name: "east" });
+    await eventually(() => assert.notEqual(client.stats().streams.globalToZone.stats?.openedAt, connections));
+    await eventually(async () => {
+      assert.ok(await global.store.get({ type: "Zone", mesh: "", name: "east" }));
+      assert.ok(await global.store.get({ type: "Dataplane", mesh: "default", name: scopedName }));
+      const insight = await global.store.get({ type: "ZoneInsight", mesh: "", name: "east" });
+      assert.equal((insight?.spec as { subscriptions: unknown[] }).subscriptions.length, 1, "a fresh insight");
+    });
+    assert.deepEqual(deleted.sort(), ["Dataplane " + scopedName, "Zone east", "ZoneInsight east"]);
+  });
+});

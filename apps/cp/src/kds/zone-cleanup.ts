@@ -11,7 +11,13 @@ export interface ZoneCleanup {
   close(): Promise<void>;
 }
 
-export function cleanUpDeletedZones(store: ResourceStore, disconnect: (zone: string, reason: string) => void): ZoneCleanup {
+export interface ZoneCleanupHooks {
+  disconnect(zone: string, reason: string): void;
+  /** Resolves when nothing more will write the zone's ZoneInsight (the disconnect's own update included). */
+  insightSettled(zone: string): Promise<void>;
+}
+
+export function cleanUpDeletedZones(store: ResourceStore, hooks: ZoneCleanupHooks): ZoneCleanup {
   const running = new Map<string, Promise<void>>();
 
   async function removeZoneResources(zone: string): Promise<void> {
@@ -20,6 +26,7 @@ export function cleanUpDeletedZones(store: ResourceStore, disconnect: (zone: str
       const { items } = await store.list({ type, labels });
       for (const item of items) await deleteIfPresent({ type, mesh: item.mesh, name: item.name });
     }
+    await hooks.insightSettled(zone);
     await deleteIfPresent({ type: "ZoneInsight", mesh: "", name: zone });
   }
 
@@ -34,7 +41,7 @@ export function cleanUpDeletedZones(store: ResourceStore, disconnect: (zone: str
   const unsubscribe = store.subscribe((event) => {
     if (event.type !== "Zone" || event.op !== "delete" || running.has(event.name)) return;
     const zone = event.name;
-    disconnect(zone, `zone "${zone}" was deleted on the global control plane`);
+    hooks.disconnect(zone, `zone "${zone}" was deleted on the global control plane`);
     const cleanup = removeZoneResources(zone)
       .catch((error: Error) => console.error(`kds: could not remove the resources of deleted zone "${zone}": ${error.message}`))
       .finally(() => running.delete(zone));

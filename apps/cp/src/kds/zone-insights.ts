@@ -22,6 +22,8 @@ export interface ZoneInsightOptions {
 export interface ZoneInsights {
   connected(connection: ZoneConnection): void;
   disconnected(connection: ZoneConnection): void;
+  /** Resolves once the zone's queued insight writes are done. */
+  settled(zone: string): Promise<void>;
   /** Stops refreshing and waits for pending writes. */
   close(): Promise<void>;
 }
@@ -63,11 +65,15 @@ export function recordZoneInsights(options: ZoneInsightOptions): ZoneInsights {
     return parsed.success ? (parsed.data.subscriptions ?? []) : [];
   }
 
-  /** Read-modify-write with the store's optimistic concurrency: other global instances may write the same insight. */
-  async function updateInsight(zone: string, change: (subscriptions: Subscription[]) => Subscription[]): Promise<void> {
+  /**
+   * Read-modify-write with the store's optimistic concurrency: other global instances may write the same insight.
+   * Only a connect creates an insight; other updates of a deleted one (its Zone was deleted) are dropped.
+   */
+  async function updateInsight(zone: string, change: (subscriptions: Subscription[]) => Subscription[], create = false): Promise<void> {
     const key = { type: "ZoneInsight", mesh: "", name: zone };
     for (let attempt = 0; ; attempt++) {
       const current = await store.get(key);
+      if (!current && !create) return;
       const subscriptions = change(subscriptionsOf(current?.spec)).slice(-MAX_SUBSCRIPTIONS);
       const spec = { ...(current?.spec as object | undefined), subscriptions };
       try {
@@ -106,7 +112,7 @@ export function recordZoneInsights(options: ZoneInsightOptions): ZoneInsights {
           version: { kumaCp: { version: connection.version } },
           status: status(connection.zone),
         },
-      ]);
+      ], true);
     });
   }
 
@@ -153,6 +159,7 @@ export function recordZoneInsights(options: ZoneInsightOptions): ZoneInsights {
   return {
     connected,
     disconnected,
+    settled: async (zone) => writes.get(zone),
     async close() {
       clearInterval(timer);
       await Promise.all(writes.values());
