@@ -8,7 +8,7 @@ export interface DnsServerOptions {
   host?: string;
   /** The mesh zone's answers: an IPv4 address for a name under `.mesh`, or undefined. */
   resolve(name: string): string | undefined;
-  /** Where other names go; by default the first nameserver of /etc/resolv.conf. */
+  /** Where other names go (the proxy passes the system resolver: systemResolver()). */
   upstream: { host: string; port: number };
 }
 

@@ -123,6 +123,50 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.equal(ok.requests.length, 0);
   });
 
+  test("local rate limit answers 429 once the token bucket is empty", async () => {
+    const ok = await backend("limited");
+    const limit = {
+      name: "envoy.filters.http.local_ratelimit",
+      typed_config: typed(typeNames.httpLocalRateLimit, {
+        stat_prefix: "rate_limit",
+        token_bucket: { max_tokens: 2, tokens_per_fill: { value: 2 }, fill_interval: { seconds: 60 } },
+        filter_enabled: { default_value: { numerator: 100, denominator: "HUNDRED" as const }, runtime_key: "enabled" },
+        filter_enforced: { default_value: { numerator: 100, denominator: "HUNDRED" as const }, runtime_key: "enforced" },
+        response_headers_to_add: [{ header: { key: "x-rate-limited", value: "yes" }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" as const }],
+      }),
+    };
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend", [limit])])],
+      clusters: [edsCluster("ok")],
+      endpoints: [assignment("ok", [ok.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "ok" } }])],
+    });
+    const responses = [await get(port), await get(port), await get(port)];
+    assert.deepEqual(responses.map((response) => response.status), [200, 200, 429]);
+    assert.equal(responses[2]?.headers["x-rate-limited"], "yes");
+  });
+
+  test("the circuit breaker refuses requests beyond max_requests with x-envoy-overloaded", async () => {
+    const slow = await backend("slow", (_request, response) => setTimeout(() => response.end("done"), 200));
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("slow", { circuit_breakers: { thresholds: [{ max_requests: { value: 1 } }] } })],
+      endpoints: [assignment("slow", [slow.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "slow" } }])],
+    });
+    const [first, second] = await Promise.all([get(port), new Promise((resolve) => setTimeout(resolve, 50)).then(() => get(port))]);
+    assert.equal(first.status, 200);
+    assert.deepEqual([second.status, second.headers["x-envoy-overloaded"]], [503, "true"]);
+  });
+
+  test("network RBAC without policies closes TCP connections", async () => {
+    const echo = await tcpEchoBackend("guarded");
+    backends.push(echo);
+    const rbac = { name: "envoy.filters.network.rbac", typed_config: typed(typeNames.networkRbac, { stat_prefix: "rbac", rules: {} }) };
+    await applied({ listeners: [listener("inbound:tcp", port, [rbac, tcpProxy("guarded")])], clusters: [edsCluster("guarded")], endpoints: [assignment("guarded", [echo.port])] });
+    await assert.rejects(tcpExchange(port, "hello"), /closed without an answer/);
+  });
+
   test("active HTTP health checks take a failing endpoint out of rotation", async () => {
     const healthy = await backend("healthy");
     const sick = await backend("sick", (request, response) => response.writeHead(request.url === "/healthz" ? 500 : 200).end("sick"));

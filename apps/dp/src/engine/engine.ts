@@ -130,10 +130,6 @@ export class Engine {
     };
   }
 
-  boundPort(listenerName: string): number | undefined {
-    return this.#listeners.boundPort(listenerName);
-  }
-
   async close(): Promise<void> {
     await this.#listeners.close();
     for (const cluster of this.#runtime.clusters.values()) cluster.close();

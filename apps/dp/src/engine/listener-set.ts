@@ -66,12 +66,6 @@ export class ListenerSet {
     }
   }
 
-  /** The port a listener actually got (its configured port, or the system's pick for port 0). */
-  boundPort(name: string): number | undefined {
-    for (const bound of this.#bound.values()) if (bound.current.name === name) return (bound.server.address() as net.AddressInfo).port;
-    return undefined;
-  }
-
   /** Stops listening and resets every open connection. */
   async close(): Promise<void> {
     const closed = [...this.#bound.values()].map((bound) => new Promise((resolve) => bound.server.close(resolve)));

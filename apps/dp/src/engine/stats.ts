@@ -9,10 +9,6 @@ export class Stats {
     else this.#values.set(key, { name, labels, value: delta });
   }
 
-  get(name: string, labels: Record<string, string>): number {
-    return this.#values.get(`${name}${JSON.stringify(labels)}`)?.value ?? 0;
-  }
-
   prometheus(): string {
     const escape = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
     return [...this.#values.values()]
