@@ -51,6 +51,6 @@ test("a global CP on PostgreSQL syncs with two zones and converges after a crash
       }, CONVERGE_MS);
     }
   } finally {
-    await Promise.all([global, east, west].map((cp) => cp.stop()));
+    await Promise.all([global, east, west].map((cp) => cp.remove()));
   }
 });

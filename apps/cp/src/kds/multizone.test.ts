@@ -203,7 +203,7 @@ test("global and zone CPs as processes: sync both ways, survive restarts of eith
         assert.equal(await fetchResource(secondEast, "meshes", "default"), undefined);
         assert.ok(isOnline(await zoneInsight(global, "east")));
       } finally {
-        await secondEast.stop();
+        await secondEast.remove();
       }
       assert.equal(await fetchResource(global, "zones", "south"), undefined);
       assert.equal(await fetchResource(global, "zones", "north"), undefined);
@@ -232,6 +232,6 @@ test("global and zone CPs as processes: sync both ways, survive restarts of eith
       }, CONVERGE_MS);
     });
   } finally {
-    await Promise.all([global, east, west].map((cp) => cp.stop()));
+    await Promise.all([global, east, west].map((cp) => cp.remove()));
   }
 });

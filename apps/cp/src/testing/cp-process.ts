@@ -1,7 +1,7 @@
 // Runs a control plane as a real process (apps/cp/src/main.ts) on 127.0.0.1 for multi-process tests
 // (multi-zone KDS, data plane and GUI end-to-end tests). Ports are chosen up front so a restart keeps them.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,6 +49,8 @@ export interface CpProcess {
   kill(): Promise<void>;
   /** A new process with the same options. */
   restart(): Promise<CpProcess>;
+  /** Stops the process and deletes its data directory (call it on the last process of a store). */
+  remove(): Promise<void>;
 }
 
 export function freePort(): Promise<number> {
@@ -115,6 +117,10 @@ export async function startCpProcess(input: CpProcessOptions): Promise<CpProcess
     stop: () => end("SIGTERM"),
     kill: () => end("SIGKILL"),
     restart: () => startCpProcess(options),
+    remove: async () => {
+      await end("SIGTERM");
+      await rm(dataDir, { recursive: true, force: true });
+    },
   };
   try {
     await poll(

@@ -5,7 +5,6 @@ import { startCpProcess, type CpProcess } from "./cp-process";
 export interface MultiZone {
   global: CpProcess;
   zones: Record<string, CpProcess>;
-  stop(): Promise<void>;
 }
 
 /** Issues a zone token on the global CP (as `POST /tokens/zone`). */
@@ -27,17 +26,10 @@ export async function startMultiZone(zoneNames: string[], options: { globalStore
     const tokens = await Promise.all(zoneNames.map((zone) => issueZoneToken(global, zone)));
     started.push(...(await Promise.all(zoneNames.map((zone, i) => startZone(global, zone, tokens[i]!)))));
   } catch (error) {
-    await Promise.all([global, ...started].map((cp) => cp.kill()));
+    await Promise.all([global, ...started].map((cp) => cp.remove()));
     throw error;
   }
-  const zones = Object.fromEntries(zoneNames.map((zone, i) => [zone, started[i]!]));
-  return {
-    global,
-    zones,
-    stop: async () => {
-      await Promise.all([global, ...Object.values(zones)].map((cp) => cp.stop()));
-    },
-  };
+  return { global, zones: Object.fromEntries(zoneNames.map((zone, i) => [zone, started[i]!])) };
 }
 
 /** Kuma's REST path of a resource: `/meshes/{mesh}/{plural}/{name}`, or `/{plural}/{name}` for Global-scoped types. */
