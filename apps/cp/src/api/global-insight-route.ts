@@ -1,5 +1,6 @@
 import { SERVICE_TAG, type DataplaneBody, resourceTypes } from "@zonemesh/resources";
 import type { ResourceStore, StoredResource } from "@zonemesh/store";
+import { type DataplaneStatus, dataplaneStatus } from "./dataplane-status";
 import { isOnline } from "./online-status";
 import type { ApiRoute } from "./route";
 
@@ -16,38 +17,52 @@ const count = (counts: Counts, online: boolean) => {
   else counts.offline++;
 };
 
-/** Online status of every stored resource of `type`, from its `<type>Insight`. */
-async function withStatus(store: ResourceStore, type: string): Promise<{ resource: StoredResource; online: boolean }[]> {
+/** Kuma's dataplane counts: online, offline and partially degraded are disjoint and add up to total. */
+interface DataplaneCounts extends Counts {
+  partiallyDegraded: number;
+}
+
+const dataplaneCounter = (): DataplaneCounts => ({ ...counter(), partiallyDegraded: 0 });
+const countDataplane = (counts: DataplaneCounts, status: DataplaneStatus) => {
+  counts.total++;
+  counts[status]++;
+};
+
+/** Every stored resource of `type` with its `<type>Insight` body (undefined when it has none). */
+async function withInsights(store: ResourceStore, type: string): Promise<{ resource: StoredResource; insight: unknown }[]> {
   const [{ items: resources }, { items: insights }] = await Promise.all([store.list({ type }), store.list({ type: `${type}Insight` })]);
-  const onlineKeys = new Set(insights.filter((i) => isOnline(i.spec)).map((i) => `${i.mesh}/${i.name}`));
-  return resources.map((resource) => ({ resource, online: onlineKeys.has(`${resource.mesh}/${resource.name}`) }));
+  const byKey = new Map(insights.map((i) => [`${i.mesh}/${i.name}`, i.spec]));
+  return resources.map((resource) => ({ resource, insight: byKey.get(`${resource.mesh}/${resource.name}`) }));
 }
 
 async function globalInsight(store: ResourceStore) {
   const [meshes, zones, ingresses, dataplanes, policyTotals] = await Promise.all([
     store.list({ type: "Mesh", size: 1 }),
-    withStatus(store, "Zone"),
-    withStatus(store, "ZoneIngress"),
-    withStatus(store, "Dataplane"),
+    withInsights(store, "Zone"),
+    withInsights(store, "ZoneIngress"),
+    withInsights(store, "Dataplane"),
     Promise.all(resourceTypes.filter((t) => t.isPolicy).map((t) => store.list({ type: t.name, size: 1 }).then((r) => r.total))),
   ]);
   const controlPlanes = counter();
-  for (const zone of zones) count(controlPlanes, zone.online);
+  for (const zone of zones) count(controlPlanes, isOnline(zone.insight));
   const zoneIngresses = counter();
-  for (const ingress of ingresses) count(zoneIngresses, ingress.online);
+  for (const ingress of ingresses) count(zoneIngresses, isOnline(ingress.insight));
 
-  const standard = counter();
-  const gatewayBuiltin = counter();
-  const gatewayDelegated = counter();
-  // A service is online when at least one of its proxies is.
+  const standard = dataplaneCounter();
+  const gatewayBuiltin = dataplaneCounter();
+  const gatewayDelegated = dataplaneCounter();
+  // A service is online when at least one of its proxies is connected.
   const services = new Map<string, boolean>();
-  for (const { resource, online } of dataplanes) {
-    const networking = (resource.spec as DataplaneBody).networking;
+  for (const { resource, insight } of dataplanes) {
+    const dataplane = resource.spec as DataplaneBody;
+    const status = dataplaneStatus(dataplane, insight);
+    const online = status !== "offline";
+    const networking = dataplane.networking;
     if (networking.gateway) {
-      count(networking.gateway.type === "BUILTIN" ? gatewayBuiltin : gatewayDelegated, online);
+      countDataplane(networking.gateway.type === "BUILTIN" ? gatewayBuiltin : gatewayDelegated, status);
       continue;
     }
-    count(standard, online);
+    countDataplane(standard, status);
     for (const inbound of networking.inbound ?? []) {
       const key = `${resource.mesh}/${inbound.tags[SERVICE_TAG]}`;
       services.set(key, (services.get(key) ?? false) || online);
@@ -67,6 +82,11 @@ async function globalInsight(store: ResourceStore) {
 }
 
 const countsSchema = { type: "object", properties: { total: { type: "integer" }, online: { type: "integer" }, offline: { type: "integer" } } };
+const dataplaneCountsSchema = {
+  type: "object",
+  description: "online, offline and partiallyDegraded (connected, some inbound not ready) are disjoint and add up to total",
+  properties: { ...countsSchema.properties, partiallyDegraded: { type: "integer" } },
+};
 
 /** Kuma's `/global-insight`: counts across all meshes and zones. */
 export function globalInsightRoute(store: ResourceStore): ApiRoute {
@@ -74,7 +94,7 @@ export function globalInsightRoute(store: ResourceStore): ApiRoute {
     method: "GET",
     path: "/global-insight",
     operationId: "getGlobalInsight",
-    summary: "Counts of meshes, zones (online/offline), dataplanes, services and policies",
+    summary: "Counts of meshes, zones (online/offline), dataplanes (online/offline/partiallyDegraded), services and policies",
     tag: "Insights",
     responses: {
       200: {
@@ -85,7 +105,7 @@ export function globalInsightRoute(store: ResourceStore): ApiRoute {
             createdAt: { type: "string", format: "date-time" },
             meshes: { type: "object", properties: { total: { type: "integer" } } },
             zones: { type: "object", properties: { controlPlanes: countsSchema, zoneIngresses: countsSchema } },
-            dataplanes: { type: "object", properties: { standard: countsSchema, gatewayBuiltin: countsSchema, gatewayDelegated: countsSchema } },
+            dataplanes: { type: "object", properties: { standard: dataplaneCountsSchema, gatewayBuiltin: dataplaneCountsSchema, gatewayDelegated: dataplaneCountsSchema } },
             services: { type: "object", properties: { total: { type: "integer" }, internal: countsSchema } },
             policies: { type: "object", properties: { total: { type: "integer" } } },
           },

@@ -1,9 +1,13 @@
 import type { FastifyRequest } from "fastify";
-import type { ResourceKey, ResourceStore, StoredResource } from "@zonemesh/store";
-import { listQueryParameters, nextPageUrl, parsePage } from "./list-query";
+import type { DataplaneBody } from "@zonemesh/resources";
+import type { ListQuery, ResourceKey, ResourceStore, StoredResource } from "@zonemesh/store";
+import { type DataplaneFilter, dataplaneFilterParameters, matchesSpec, needsScan, parseDataplaneFilter, zoneLabels } from "./dataplane-filter";
+import { dataplaneStatus } from "./dataplane-status";
+import { type Page, listQueryParameters, nextPageUrl, parsePage } from "./list-query";
 import { requireMesh } from "./mesh-exists";
 import { notFound } from "./problem";
 import { type ApiRoute, type JsonSchema, pathParam } from "./route";
+import { withZoneIngressAliases } from "./zone-ingress-aliases";
 
 /** A resource joined with its insight, as Kuma's `+insights` endpoints return it. */
 interface Overview {
@@ -34,8 +38,13 @@ const overviewSchema = (o: Overview): JsonSchema => ({
   },
 });
 
-async function toOverview(store: ResourceStore, o: Overview, resource: StoredResource) {
-  const insight = await store.get({ type: `${o.type}Insight`, mesh: resource.mesh, name: resource.name });
+interface Joined {
+  resource: StoredResource;
+  /** The insight's body; undefined when the resource has none yet. */
+  insight: unknown;
+}
+
+function toOverview(o: Overview, { resource, insight }: Joined) {
   const mesh = o.meshScoped ? { mesh: resource.mesh } : {};
   return {
     type: `${o.type}Overview`,
@@ -45,52 +54,88 @@ async function toOverview(store: ResourceStore, o: Overview, resource: StoredRes
     modificationTime: resource.modificationTime.toISOString(),
     labels: resource.labels,
     [o.resourceField]: { ...mesh, ...(resource.spec as object) },
-    [`${o.resourceField}Insight`]: insight?.spec ?? {},
+    [`${o.resourceField}Insight`]: insight ?? {},
   };
 }
 
-/** Kuma's `dataplanes+insights`, `zones+insights` and `zoneingresses+insights`: lists and single items. */
+/**
+ * One page of resources joined with their insights. The insights come from one list read (of the mesh, or of all
+ * meshes) rather than one read per item. Filters that look into the dataplane (service, tag, status) are applied
+ * here to every stored item, so `total` counts what matched.
+ */
+async function overviewPage(store: ResourceStore, o: Overview, mesh: string | undefined, page: Page, filter: DataplaneFilter | undefined) {
+  const labels = { ...page.labels, ...(filter ? zoneLabels(filter) : {}) };
+  const query: ListQuery = {
+    type: o.type,
+    ...(mesh === undefined ? {} : { mesh }),
+    ...(Object.keys(labels).length ? { labels } : {}),
+    ...(page.nameContains ? { nameContains: page.nameContains } : {}),
+  };
+  const scan = filter !== undefined && needsScan(filter);
+  const [resources, insights] = await Promise.all([
+    store.list(scan ? query : { ...query, offset: page.offset, size: page.size }),
+    store.list({ type: `${o.type}Insight`, ...(mesh === undefined ? {} : { mesh }) }),
+  ]);
+  const insightByKey = new Map(insights.items.map((insight) => [`${insight.mesh}/${insight.name}`, insight.spec]));
+  const joined = resources.items.map((resource): Joined => ({ resource, insight: insightByKey.get(`${resource.mesh}/${resource.name}`) }));
+  if (!scan) return { total: resources.total, items: joined };
+  const matching = joined.filter(({ resource, insight }) => {
+    const dataplane = resource.spec as DataplaneBody;
+    return matchesSpec(dataplane, filter) && (!filter.status || dataplaneStatus(dataplane, insight) === filter.status);
+  });
+  return { total: matching.length, items: matching.slice(page.offset, page.offset + page.size) };
+}
+
+function listRoute(store: ResourceStore, o: Overview, path: string, acrossMeshes: boolean): ApiRoute {
+  const isDataplane = o.type === "Dataplane";
+  return {
+    method: "GET",
+    path,
+    operationId: `get${o.type}OverviewList${acrossMeshes ? "AcrossMeshes" : ""}`,
+    summary: `List ${o.type} resources with their insights${acrossMeshes ? " across all meshes" : ""}`,
+    tag: "Insights",
+    query: isDataplane ? [...listQueryParameters, ...dataplaneFilterParameters] : listQueryParameters,
+    responses: {
+      200: {
+        description: `A page of ${o.type}Overview items; \`total\` counts the items that match every filter`,
+        schema: { type: "object", properties: { total: { type: "integer" }, items: { type: "array", items: overviewSchema(o) }, next: { type: ["string", "null"] } } },
+      },
+    },
+    handler: async (request) => {
+      const mesh = !o.meshScoped ? "" : acrossMeshes ? undefined : pathParam(request, "mesh");
+      if (mesh) await requireMesh(store, mesh, "mesh");
+      const page = parsePage(request);
+      const { total, items } = await overviewPage(store, o, mesh, page, isDataplane ? parseDataplaneFilter(request) : undefined);
+      return { total, items: items.map((item) => toOverview(o, item)), next: nextPageUrl(request, page, total) };
+    },
+  };
+}
+
+/** Kuma's `dataplanes+insights` (per mesh and across meshes), `zones+insights` and `zoneingresses+insights`: lists and single items. */
 export function overviewRoutes(store: ResourceStore): ApiRoute[] {
-  return overviews.flatMap((o): ApiRoute[] => {
-    const base = o.meshScoped ? `/meshes/{mesh}/${o.segment}` : `/${o.segment}`;
-    const meshOf = (request: FastifyRequest) => (o.meshScoped ? pathParam(request, "mesh") : "");
-    return [
-      {
-        method: "GET",
-        path: base,
-        operationId: `get${o.type}OverviewList`,
-        summary: `List ${o.type} resources with their insights`,
-        tag: "Insights",
-        query: listQueryParameters,
-        responses: {
-          200: {
-            description: `A page of ${o.type}Overview items`,
-            schema: { type: "object", properties: { total: { type: "integer" }, items: { type: "array", items: overviewSchema(o) }, next: { type: ["string", "null"] } } },
+  return withZoneIngressAliases(
+    overviews.flatMap((o): ApiRoute[] => {
+      const base = o.meshScoped ? `/meshes/{mesh}/${o.segment}` : `/${o.segment}`;
+      const meshOf = (request: FastifyRequest) => (o.meshScoped ? pathParam(request, "mesh") : "");
+      return [
+        listRoute(store, o, base, false),
+        ...(o.meshScoped ? [listRoute(store, o, `/${o.segment}`, true)] : []),
+        {
+          method: "GET",
+          path: `${base}/{name}`,
+          operationId: `get${o.type}Overview`,
+          summary: `Get a ${o.type} with its insight`,
+          tag: "Insights",
+          responses: { 200: { description: `${o.type}Overview`, schema: overviewSchema(o) } },
+          handler: async (request) => {
+            const key: ResourceKey = { type: o.type, mesh: meshOf(request), name: pathParam(request, "name") };
+            if (o.meshScoped) await requireMesh(store, key.mesh, "mesh");
+            const [resource, insight] = await Promise.all([store.get(key), store.get({ ...key, type: `${o.type}Insight` })]);
+            if (!resource) throw notFound(`${o.type} "${key.name}" not found`);
+            return toOverview(o, { resource, insight: insight?.spec });
           },
         },
-        handler: async (request) => {
-          const mesh = meshOf(request);
-          if (o.meshScoped) await requireMesh(store, mesh, "mesh");
-          const page = parsePage(request);
-          const { total, items } = await store.list({ type: o.type, mesh, ...page });
-          return { total, items: await Promise.all(items.map((item) => toOverview(store, o, item))), next: nextPageUrl(request, page, total) };
-        },
-      },
-      {
-        method: "GET",
-        path: `${base}/{name}`,
-        operationId: `get${o.type}Overview`,
-        summary: `Get a ${o.type} with its insight`,
-        tag: "Insights",
-        responses: { 200: { description: `${o.type}Overview`, schema: overviewSchema(o) } },
-        handler: async (request) => {
-          const key: ResourceKey = { type: o.type, mesh: meshOf(request), name: pathParam(request, "name") };
-          if (o.meshScoped) await requireMesh(store, key.mesh, "mesh");
-          const resource = await store.get(key);
-          if (!resource) throw notFound(`${o.type} "${key.name}" not found`);
-          return toOverview(store, o, resource);
-        },
-      },
-    ];
-  });
+      ];
+    }),
+  );
 }

@@ -9,6 +9,7 @@ import { type ApiRoute, type JsonSchema, pathParam } from "./route";
 import { type ResourceType, resourceSchemaRef, wireOf } from "./resource-types";
 import { putResource } from "./put-resource";
 import type { SyncRules } from "./sync-rules";
+import { withZoneIngressAliases } from "./zone-ingress-aliases";
 
 export interface ResourceRouteDeps {
   store: ResourceStore;
@@ -27,7 +28,7 @@ const listSchema = (itemRef: JsonSchema): JsonSchema => ({
 
 /** GET/PUT/DELETE of single resources and paged lists, for every type in the registry, at Kuma's paths. */
 export function resourceRoutes(deps: ResourceRouteDeps): ApiRoute[] {
-  return resourceTypes.flatMap((type) => (type.scope === "Mesh" ? meshScopedRoutes(type, deps) : globalRoutes(type, deps)));
+  return withZoneIngressAliases(resourceTypes.flatMap((type) => (type.scope === "Mesh" ? meshScopedRoutes(type, deps) : globalRoutes(type, deps))));
 }
 
 function meshScopedRoutes(type: ResourceType, deps: ResourceRouteDeps): ApiRoute[] {
