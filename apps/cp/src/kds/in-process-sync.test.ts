@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createKdsClient } from "@zonemesh/kds";
 import { openStore, type ResourceStore } from "@zonemesh/store";
 import { createTokenService, loadOrCreateSigningKeys, type TokenService } from "../api-server";
 import { eventually as eventuallyWithin } from "../testing/eventually";
@@ -77,17 +78,29 @@ test("the global NACKs an invalid resource from a zone and stores none of that r
   });
 });
 
-test("a zone cannot label its resources as another zone's", async () => {
-  await withGlobalAndZone(async ({ global, zone, connect }) => {
-    await zone.store.create({ type: "Dataplane", mesh: "default", name: "web-1", labels: { "kuma.io/zone": "west" }, spec: dataplane("10.0.0.1") });
-    connect();
-    const stored = await eventually(async () => {
-      const { items } = await global.store.list({ type: "Dataplane" });
-      assert.equal(items.length, 1);
-      return items[0]!;
+test("the global stores a zone's resources as that zone's, whatever zone and origin labels it sent", async () => {
+  await withGlobalAndZone(async ({ global, kds, tokens }) => {
+    const impostor = { mesh: "default", name: "web-1", labels: { "kuma.io/zone": "west", "kuma.io/origin": "global" }, body: dataplane("10.0.0.1") };
+    const client = createKdsClient({
+      address: `127.0.0.1:${kds.port}`,
+      zone: "east",
+      instanceId: "raw-east",
+      token: await tokens.issueToken("zone", { zone: "east" }, 600),
+      zoneToGlobal: { types: ["Dataplane"], snapshotFor: () => [impostor], subscribe: () => () => {} },
+      globalToZone: { types: [], heldFromGlobal: () => [], onGlobalResources: () => {} },
     });
-    assert.equal(stored.labels["kuma.io/zone"], "east");
-    assert.equal(stored.name, zoneScopedName("default", "web-1", "east"));
+    client.start();
+    try {
+      const stored = await eventually(async () => {
+        const { items } = await global.store.list({ type: "Dataplane" });
+        assert.equal(items.length, 1);
+        return items[0]!;
+      });
+      assert.equal(stored.name, zoneScopedName("default", "web-1", "east"));
+      assert.deepEqual(stored.labels, { "kuma.io/zone": "east", "kuma.io/origin": "zone", "kuma.io/display-name": "web-1" });
+    } finally {
+      client.stop();
+    }
   });
 });
 
