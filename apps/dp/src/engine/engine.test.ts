@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
-import { typeNames, typed, type SnapshotResources } from "@zonemesh/xds";
+import { typeNames, typed, type Route, type RouteAction, type SnapshotResources } from "@zonemesh/xds";
 import { freePort, get, httpBackend, tcpEchoBackend, tcpExchange, type TestBackend } from "../testing/backends";
 import { assignment, edsCluster, httpManager, listener, routeConfig, tcpProxy } from "../testing/resources";
 import { eventually, TestControlPlane, TestProxy } from "../testing/test-control-plane";
@@ -96,6 +96,26 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.equal(JSON.parse((await get(port, "/items/42")).body).url, "/items/42");
     assert.equal(JSON.parse((await get(port, "/old/a?b=1")).body).url, "/new/a?b=1");
     assert.equal((await get(port, "/items/x")).body, "other");
+  });
+
+  test("redirects, and mirrors a copy of the request to another cluster", async () => {
+    const main = await backend("main");
+    const mirror = await backend("mirror");
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("main"), edsCluster("mirror")],
+      endpoints: [assignment("main", [main.port]), assignment("mirror", [mirror.port])],
+      routes: [
+        routeConfig("backend", [
+          { match: { prefix: "/old/" }, redirect: { scheme_redirect: "https", host_redirect: "new.example.com", prefix_rewrite: "/new/", response_code: "MOVED_PERMANENTLY" } } as Route,
+          { match: { prefix: "/" }, route: { cluster: "main", request_mirror_policies: [{ cluster: "mirror", runtime_fraction: { default_value: { numerator: 100, denominator: "HUNDRED" } } }] } as RouteAction },
+        ]),
+      ],
+    });
+    const redirected = await get(port, "/old/page?x=1");
+    assert.deepEqual([redirected.status, redirected.headers.location], [301, "https://new.example.com/new/page?x=1"]);
+    assert.equal((await get(port, "/live", { host: "backend" })).body, "main");
+    await eventually(() => assert.equal(mirror.requests[0]?.headers.host, "backend-shadow"));
   });
 
   test("retries a 503 and answers with the retried response", async () => {

@@ -1,5 +1,6 @@
-import type { HeaderValueOption, RetryPolicy, Route, RouteConfiguration, VirtualHost } from "@zonemesh/xds";
+import type { HeaderValueOption, RetryPolicy, RuntimeFractionalPercent, Route, RouteConfiguration, VirtualHost } from "@zonemesh/xds";
 import { durationMs } from "../duration";
+import { fractionalChance } from "../percentage";
 import { compileHeaderMatcher, type HeaderLookup } from "../header-matcher";
 import { compileFullRegex, compileStringMatcher } from "../string-matcher";
 import { weightedChoice } from "../weighted-choice";
@@ -17,6 +18,10 @@ export interface CompiledRoute {
   /** Weighted choice of the upstream cluster. */
   pickCluster(): string;
   directResponse?: { status: number; body: string };
+  /** A redirect answer (status, Location) instead of forwarding. */
+  redirect?: (request: RequestView) => { status: number; location: string };
+  /** Clusters that get a copy of the request (response ignored), each with its own sampling. */
+  mirrors: { cluster: string; sampled: () => boolean }[];
   timeoutMs: number;
   idleTimeoutMs: number | undefined;
   retry: CompiledRetryPolicy | undefined;
@@ -80,14 +85,35 @@ function compilePickCluster(route: Route): () => string {
   return weightedChoice(weighted, "route weighted_clusters");
 }
 
+function compilePrefixRewrite(route: Route, replacement: string): (path: string) => string {
+  const matchedPrefix = route.match.prefix ?? route.match.path;
+  if (matchedPrefix === undefined) throw new Error("prefix_rewrite needs a prefix or path match");
+  return (path) => replacement + path.slice(matchedPrefix.length);
+}
+
+const redirectCodes: Record<string, number> = { MOVED_PERMANENTLY: 301, FOUND: 302, SEE_OTHER: 303, TEMPORARY_REDIRECT: 307, PERMANENT_REDIRECT: 308 };
+
+type RedirectAction = { scheme_redirect?: string; host_redirect?: string; port_redirect?: number; path_redirect?: string; prefix_rewrite?: string; response_code?: string; strip_query?: boolean };
+
+function compileRedirect(route: Route, redirect: RedirectAction): (request: RequestView) => { status: number; location: string } {
+  const status = redirectCodes[redirect.response_code ?? "MOVED_PERMANENTLY"];
+  if (status === undefined) throw new Error(`redirect response_code ${redirect.response_code} is not supported`);
+  const rewrite = redirect.prefix_rewrite !== undefined ? compilePrefixRewrite(route, redirect.prefix_rewrite) : undefined;
+  return (request) => {
+    const queryStart = request.path.indexOf("?");
+    const bare = queryStart < 0 ? request.path : request.path.slice(0, queryStart);
+    const query = queryStart < 0 || redirect.strip_query ? "" : request.path.slice(queryStart);
+    const [requestHost = "", requestPort] = request.authority.split(":");
+    const host = redirect.host_redirect ?? requestHost;
+    const port = redirect.port_redirect !== undefined ? `:${redirect.port_redirect}` : redirect.host_redirect === undefined && requestPort ? `:${requestPort}` : "";
+    const path = redirect.path_redirect ?? (rewrite ? rewrite(bare) : bare);
+    return { status, location: `${redirect.scheme_redirect ?? "http"}://${host}${port}${path}${query}` };
+  };
+}
+
 function compilePathRewrite(route: Route): (path: string) => string {
   const action = route.route;
-  if (action?.prefix_rewrite !== undefined) {
-    const matchedPrefix = route.match.prefix ?? route.match.path;
-    if (matchedPrefix === undefined) throw new Error("prefix_rewrite needs a prefix or path match");
-    const replacement = action.prefix_rewrite;
-    return (path) => replacement + path.slice(matchedPrefix.length);
-  }
+  if (action?.prefix_rewrite !== undefined) return compilePrefixRewrite(route, action.prefix_rewrite);
   const regexRewrite = (action as { regex_rewrite?: { pattern: { regex: string }; substitution: string } } | undefined)?.regex_rewrite;
   if (regexRewrite) {
     const regex = new RegExp(regexRewrite.pattern.regex, "g");
@@ -111,12 +137,16 @@ function overallTimeoutMs(action: Route["route"]): number {
 }
 
 function compileRoute(route: Route, virtualHost: VirtualHost): CompiledRoute {
-  if (!route.route && !route.direct_response) throw new Error("route needs route or direct_response");
+  const redirect = (route as { redirect?: RedirectAction }).redirect;
+  if (!route.route && !route.direct_response && !redirect) throw new Error("route needs route, redirect or direct_response");
   const action = route.route;
+  const mirrorPolicies = (action as { request_mirror_policies?: { cluster: string; runtime_fraction?: RuntimeFractionalPercent }[] } | undefined)?.request_mirror_policies ?? [];
   return {
     matches: compileMatch(route),
     pickCluster: route.route ? compilePickCluster(route) : () => "",
     ...(route.direct_response ? { directResponse: { status: route.direct_response.status, body: route.direct_response.body?.inline_string ?? "" } } : {}),
+    ...(redirect ? { redirect: compileRedirect(route, redirect) } : {}),
+    mirrors: mirrorPolicies.map((policy) => ({ cluster: policy.cluster, sampled: fractionalChance(policy.runtime_fraction?.default_value) })),
     timeoutMs: overallTimeoutMs(action),
     idleTimeoutMs: action?.idle_timeout ? durationMs(action.idle_timeout, 0) : undefined,
     retry: compileRetryPolicy((action?.retry_policy ?? virtualHost.retry_policy) as RetryPolicy | undefined),

@@ -45,6 +45,16 @@ function attempt(cluster: ClusterRuntime, endpoint: UpstreamEndpoint, method: st
   });
 }
 
+/** Envoy's request mirroring: a copy to another cluster, authority suffixed with "-shadow", its response discarded. */
+function shadow(runtime: Runtime, clusterName: string, method: string, path: string, headers: HeaderMap, body: Buffer): void {
+  const cluster = runtime.clusters.get(clusterName);
+  const endpoint = cluster?.pick();
+  if (!cluster || !endpoint) return;
+  const host = typeof headers.host === "string" ? headers.host : "";
+  const shadowHost = host.includes(":") ? host.replace(/:/, "-shadow:") : `${host}-shadow`;
+  void attempt(cluster, endpoint, method, path, { ...headers, host: shadowHost }, body, undefined).then((result) => result.response?.resume());
+}
+
 function sendError(exchange: HttpExchange, status: number, body: string, extra: HeaderMap = {}): void {
   if (exchange.response.headersSent) {
     exchange.response.destroy();
@@ -71,6 +81,12 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
     response.end(route.directResponse.body);
     return;
   }
+  if (route.redirect) {
+    const { status, location } = route.redirect({ authority: request.headers.host ?? "", path: request.url ?? "/", headers: exchange.headers });
+    response.writeHead(status, { location });
+    response.end();
+    return;
+  }
   const body = await readBody(request);
   const headers = forwardableHeaders(request.headers);
   applyHeaderChanges(headers, route.requestHeadersToAdd, route.requestHeadersToRemove);
@@ -79,6 +95,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
   const method = request.method ?? "GET";
   const deadline = route.timeoutMs > 0 ? Date.now() + route.timeoutMs : Infinity;
   const retry = route.retry && route.retry.requestRetriable(exchange.headers) ? route.retry : undefined;
+  for (const mirror of route.mirrors) if (mirror.sampled()) shadow(runtime, mirror.cluster, method, path, headers, body);
   const clusterName = route.pickCluster();
   let previous: UpstreamEndpoint | undefined;
 
