@@ -225,7 +225,7 @@ export const globalInsightSchema = z.object({
   meshes: z.object({ total: z.number() }),
   zones: z.object({ controlPlanes: counts.default(emptyCounts), zoneIngresses: counts.default(emptyCounts) }),
   dataplanes: z.object({
-    standard: counts.extend({ partiallyDegraded: z.number().default(0) }).default({ ...emptyCounts, partiallyDegraded: 0 }),
+    standard: counts.extend({ partiallyDegraded: z.number() }),
     gatewayBuiltin: counts.default(emptyCounts),
     gatewayDelegated: counts.default(emptyCounts),
   }),
@@ -241,21 +241,23 @@ export const indexSchema = z.object({
   clusterId: z.string().optional(),
 });
 
-/** Kuma's list parameters: `size`, `offset`, `name` (substring) and `filter[labels.<key>]`. */
+/** Kuma's list parameters: `size`, `offset`, `name` (substring) and `filter[labels.<key>]`, and a list's own filters. */
 export interface ListParams {
   size?: number;
   offset?: number;
-  name?: string;
+  name?: string | undefined;
   labels?: Record<string, string>;
+  /** Filters of one list, e.g. `service`, `tag`, `zone`, `status` of `dataplanes+insights`. */
+  filters?: Record<string, QueryValue>;
 }
 
-export function listQuery({ size, offset, name, labels }: ListParams): Record<string, QueryValue> {
-  const query: Record<string, QueryValue> = { size, offset, name };
+export function listQuery({ size, offset, name, labels, filters }: ListParams): Record<string, QueryValue> {
+  const query: Record<string, QueryValue> = { ...filters, size, offset, name };
   for (const [key, value] of Object.entries(labels ?? {})) query[`filter[labels.${key}]`] = value;
   return query;
 }
 
-/** Every page of a list, for views the CP cannot filter itself (kept bounded by the CP's page size). */
+/** Every page of a list, for views that aggregate a whole list (kept bounded by the CP's page size). */
 export async function listAll<Item extends z.ZodType>(cp: CpClient, path: string, item: Item, params: Omit<ListParams, "size" | "offset"> = {}) {
   const pageSize = 1000;
   const items: z.infer<Item>[] = [];

@@ -1,6 +1,5 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { ZONE_TAG } from "@zonemesh/resources";
 import {
   apiPath,
   dataplaneOverviewSchema,
@@ -8,13 +7,12 @@ import {
   listAll,
   listQuery,
   listSchema,
-  wireResourceSchema,
   CpProblem,
   type CpClient,
 } from "../cp-client";
 import { dataplaneRow } from "../dataplane-row";
-import { DATAPLANE_STATUSES } from "../dataplane-status";
-import { pageInput, pageOf } from "../page-input";
+import { DATAPLANE_STATUSES, type DataplaneStatus } from "../dataplane-status";
+import { pageInput } from "../page-input";
 import { publicProcedure, router } from "../trpc";
 
 export const dataplaneListInput = pageInput.extend({
@@ -31,49 +29,31 @@ export const dataplaneListInput = pageInput.extend({
 });
 export type DataplaneListInput = z.infer<typeof dataplaneListInput>;
 
-async function meshNames(cp: CpClient, mesh: string | undefined): Promise<string[]> {
-  if (mesh) return [mesh];
-  return (await listAll(cp, "/meshes", wireResourceSchema)).map((resource) => resource.name);
+/** The CP's `dataplanes+insights` of one mesh, or across meshes when none is given. */
+const overviewListPath = (mesh: string | undefined) => (mesh ? `${apiPath("meshes", mesh)}/dataplanes+insights` : "/dataplanes+insights");
+
+/** The CP's name for the one status the GUI spells differently (Kuma's GUI uses `partially_degraded` too). */
+const cpStatus = (status: DataplaneStatus | undefined) => (status === "partially_degraded" ? "partiallyDegraded" : status);
+
+/** Every dataplane of one mesh (or all meshes) in one zone or all, for views that aggregate them (services, topology). */
+export async function allDataplaneRows(cp: CpClient, filter: { mesh?: string | undefined; zone?: string | undefined }) {
+  const overviews = await listAll(cp, overviewListPath(filter.mesh), dataplaneOverviewSchema, { filters: { zone: filter.zone } });
+  return overviews.map(dataplaneRow);
 }
 
-function matchesTag(row: ReturnType<typeof dataplaneRow>, tag: string): boolean {
-  const [key, ...rest] = tag.split(":");
-  const values = row.tags[key ?? ""];
-  if (!values) return false;
-  return rest.length === 0 || values.includes(rest.join(":"));
-}
-
-/** Every dataplane of one mesh (or all meshes), optionally narrowed by the filters the CP supports. */
-export async function allDataplaneRows(cp: CpClient, filter: { mesh?: string | undefined; zone?: string | undefined; name?: string | undefined }) {
-  const labels = filter.zone ? { [ZONE_TAG]: filter.zone } : undefined;
-  const perMesh = await Promise.all(
-    (await meshNames(cp, filter.mesh)).map((mesh) =>
-      listAll(cp, `${apiPath("meshes", mesh)}/dataplanes+insights`, dataplaneOverviewSchema, { name: filter.name, labels }),
-    ),
-  );
-  return perMesh.flat().map(dataplaneRow);
-}
-
-/**
- * Name and zone go to the CP (`name`, `filter[labels.kuma.io/zone]`) with the page; service, tag and status
- * are not CP filters, so those lists are read whole from the CP and filtered and paged here.
- */
+/** One page of dataplanes: the CP filters (name, zone, service, tag, status) and pages them. */
 export async function listDataplanes(cp: CpClient, input: DataplaneListInput) {
-  const labels = input.zone ? { [ZONE_TAG]: input.zone } : undefined;
-  const needsLocalFilter = Boolean(input.service || input.tag || input.status);
-  if (input.mesh && !needsLocalFilter) {
-    const page = await cp.request({
-      path: `${apiPath("meshes", input.mesh)}/dataplanes+insights`,
-      query: listQuery({ offset: input.offset, size: input.size, name: input.name, labels }),
-      schema: listSchema(dataplaneOverviewSchema),
-    });
-    return { total: page.total, items: page.items.map(dataplaneRow) };
-  }
-  const rows = (await allDataplaneRows(cp, input))
-    .filter((row) => !input.service || row.services.includes(input.service))
-    .filter((row) => !input.tag || matchesTag(row, input.tag))
-    .filter((row) => !input.status || row.status === input.status);
-  return pageOf(rows, input);
+  const page = await cp.request({
+    path: overviewListPath(input.mesh),
+    query: listQuery({
+      offset: input.offset,
+      size: input.size,
+      name: input.name,
+      filters: { zone: input.zone, service: input.service, tag: input.tag, status: cpStatus(input.status) },
+    }),
+    schema: listSchema(dataplaneOverviewSchema),
+  });
+  return { total: page.total, items: page.items.map(dataplaneRow) };
 }
 
 const dataplaneKey = z.object({ mesh: z.string().min(1), name: z.string().min(1) });

@@ -25,7 +25,7 @@ describe("overview.summary", () => {
     assert.equal(summary.controlPlane.version, "0.0.0-test");
     assert.deepEqual(summary.zones.controlPlanes, { total: 2, online: 1, offline: 1 });
     assert.equal(summary.meshes.total, 2);
-    assert.equal(summary.dataplanes.standard.total, 4);
+    assert.deepEqual(summary.dataplanes.standard, { total: 4, online: 2, offline: 1, partiallyDegraded: 1 });
   });
 });
 
@@ -64,6 +64,12 @@ describe("dataplanes.list", () => {
     assert.deepEqual(await names({ service: "web" }), ["web-1", "web-2"]);
     assert.deepEqual(await names({ tag: "version:v2" }), ["web-2"]);
     assert.deepEqual(await names({ tag: "version" }), ["web-1", "web-2"]);
+  });
+  it("gets a filtered page and the filtered total from the CP", async () => {
+    const page = await bff.caller.dataplanes.list({ mesh: "default", service: "web", status: "offline", size: 1 });
+    assert.deepEqual([page.total, page.items.map((dp) => dp.name)], [1, ["web-2"]]);
+    const second = await bff.caller.dataplanes.list({ service: "web", size: 1, offset: 1 });
+    assert.deepEqual([second.total, second.items.map((dp) => dp.name)], [2, ["web-2"]]);
   });
   it("lists across meshes when no mesh is given, paged", async () => {
     const page = await bff.caller.dataplanes.list({ size: 3 });
