@@ -73,6 +73,7 @@ const route: Shape = {
     host_rewrite_literal: true,
     max_stream_duration: { max_stream_duration: duration },
     request_mirror_policies: { cluster: true, runtime_fraction: runtimeFractionalPercent },
+    hash_policy: { header: { header_name: true }, connection_properties: { source_ip: true }, terminal: true },
   },
   redirect: { scheme_redirect: true, host_redirect: true, port_redirect: true, path_redirect: true, prefix_rewrite: true, response_code: true, strip_query: true },
   direct_response: { status: true, body: { inline_string: true } },
@@ -158,6 +159,7 @@ export const clusterFields: Shape = {
   eds_cluster_config: { eds_config: adsSource, service_name: true },
   connect_timeout: duration,
   lb_policy: true,
+  ring_hash_lb_config: { minimum_ring_size: u32, hash_function: true },
   load_assignment: clusterLoadAssignment,
   health_checks: {
     timeout: duration,

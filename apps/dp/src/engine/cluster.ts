@@ -63,7 +63,7 @@ export class ClusterRuntime {
     this.#limits = limitsOf(config);
     checkOutlierDetection(config);
     // An ORIGINAL_DST cluster has no endpoints of its own: only passthrough listeners use it, and they are not bound.
-    this.#pick = type === "ORIGINAL_DST" ? () => undefined : createPicker(config.lb_policy);
+    this.#pick = type === "ORIGINAL_DST" ? () => undefined : createPicker(config.lb_policy, config);
     this.#runtime = runtime;
     const tlsContext = config.transport_socket?.typed_config as UpstreamTlsContext | undefined;
     this.#tls = tlsContext ? { refs: compileTlsSecretRefs(tlsContext.common_tls_context, `cluster ${config.name}: transport_socket`), sni: tlsContext.sni } : undefined;
@@ -85,12 +85,12 @@ export class ClusterRuntime {
   }
 
   /** The hosts of the best priority that has an available one; ejected and unhealthy hosts are skipped. */
-  pick(exclude?: UpstreamEndpoint): UpstreamEndpoint | undefined {
+  pick(exclude?: UpstreamEndpoint, hash?: number): UpstreamEndpoint | undefined {
     const now = Date.now();
     const available = this.#currentEndpoints().filter((endpoint) => endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now && endpoint.weight > 0);
     const candidates = available.length > 1 && exclude ? available.filter((endpoint) => endpoint !== exclude) : available;
     const best = Math.min(...candidates.map((endpoint) => endpoint.priority));
-    return this.#pick(candidates.filter((endpoint) => endpoint.priority === best));
+    return this.#pick(candidates.filter((endpoint) => endpoint.priority === best), hash);
   }
 
   /** Circuit breaker for HTTP requests: false when max_requests, or connections plus pending requests, are exhausted. */

@@ -118,6 +118,21 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     await eventually(() => assert.equal(mirror.requests[0]?.headers.host, "backend-shadow"));
   });
 
+  test("RING_HASH with a header hash policy keeps each user on one host", async () => {
+    const hosts = [await backend("a"), await backend("b"), await backend("c")];
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("sticky", { lb_policy: "RING_HASH", ring_hash_lb_config: { minimum_ring_size: { value: 1024 } } })],
+      endpoints: [assignment("sticky", hosts.map((host) => host.port))],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "sticky", hash_policy: [{ header: { header_name: "x-user-id" } }] } }])],
+    });
+    const hostOf = async (user: string) => (await get(port, "/", { "x-user-id": user })).body;
+    const users = Array.from({ length: 12 }, (_, index) => `user-${index}`);
+    const first = await Promise.all(users.map(hostOf));
+    assert.deepEqual(await Promise.all(users.map(hostOf)), first);
+    assert.ok(new Set(first).size >= 2, `all users on ${first[0]}`);
+  });
+
   test("retries a 503 and answers with the retried response", async () => {
     let calls = 0;
     const flaky = await backend("flaky", (_request, response) => {

@@ -1,7 +1,13 @@
-import type { LbPolicy } from "@zonemesh/xds";
+import { createHash } from "node:crypto";
+import type { Cluster, LbPolicy } from "@zonemesh/xds";
 import type { UpstreamEndpoint } from "./endpoints";
 
-export type Picker = (endpoints: readonly UpstreamEndpoint[]) => UpstreamEndpoint | undefined;
+/** `hash` is the request's hash-policy value, used by RING_HASH and MAGLEV (others ignore it). */
+export type Picker = (endpoints: readonly UpstreamEndpoint[], hash?: number) => UpstreamEndpoint | undefined;
+
+export function hash32(text: string): number {
+  return createHash("md5").update(text).digest().readUInt32BE(0);
+}
 
 function weightedRandom(endpoints: readonly UpstreamEndpoint[]): UpstreamEndpoint | undefined {
   const total = endpoints.reduce((sum, endpoint) => sum + endpoint.weight, 0);
@@ -37,8 +43,42 @@ function leastRequest(endpoints: readonly UpstreamEndpoint[]): UpstreamEndpoint 
   return b.activeRequests < a.activeRequests ? b : a;
 }
 
-export function createPicker(policy: LbPolicy | undefined): Picker {
+/**
+ * Consistent hashing: each host owns points on a ring in proportion to its weight; a request goes to the first
+ * point at or after its hash. (Envoy's xxHash/Murmur and Maglev tables differ in detail; the property kept is that
+ * equal hashes land on the same host while the host set is unchanged.) Without a hash, a random host.
+ */
+function ringHash(minimumRingSize: number): Picker {
+  let ring: { key: string; points: { point: number; endpoint: UpstreamEndpoint }[] } = { key: "", points: [] };
+  return (endpoints, hash) => {
+    if (hash === undefined) return weightedRandom(endpoints);
+    const key = endpoints.map((endpoint) => `${endpoint.key}*${endpoint.weight}`).join(",");
+    if (key !== ring.key) {
+      const totalWeight = endpoints.reduce((sum, endpoint) => sum + endpoint.weight, 0);
+      const points = endpoints.flatMap((endpoint) =>
+        Array.from({ length: Math.max(1, Math.ceil((minimumRingSize * endpoint.weight) / totalWeight)) }, (_, index) => ({ point: hash32(`${endpoint.key}_${index}`), endpoint })),
+      );
+      ring = { key, points: points.sort((a, b) => a.point - b.point) };
+    }
+    const points = ring.points;
+    if (points.length === 0) return undefined;
+    let low = 0;
+    let high = points.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((points[middle] as { point: number }).point < hash) low = middle + 1;
+      else high = middle;
+    }
+    return (points[low % points.length] as { endpoint: UpstreamEndpoint }).endpoint;
+  };
+}
+
+export function createPicker(policy: LbPolicy | undefined, cluster?: Cluster): Picker {
   switch (policy ?? "ROUND_ROBIN") {
+    case "RING_HASH":
+      return ringHash(Math.min(cluster?.ring_hash_lb_config?.minimum_ring_size?.value ?? 1024, 8_388_608));
+    case "MAGLEV":
+      return ringHash(65_537);
     case "ROUND_ROBIN":
       return roundRobin();
     case "LEAST_REQUEST":

@@ -1,5 +1,6 @@
 import type { HeaderValueOption, RetryPolicy, RuntimeFractionalPercent, Route, RouteConfiguration, VirtualHost } from "@zonemesh/xds";
 import { durationMs } from "../duration";
+import { hash32 } from "../load-balancer";
 import { fractionalChance } from "../percentage";
 import { compileHeaderMatcher, type HeaderLookup } from "../header-matcher";
 import { compileFullRegex, compileStringMatcher } from "../string-matcher";
@@ -8,6 +9,7 @@ import { compileRetryPolicy, type CompiledRetryPolicy } from "./retry-policy";
 
 export interface RequestView {
   authority: string;
+  sourceIp?: string;
   /** Path with query string. */
   path: string;
   headers: HeaderLookup;
@@ -22,6 +24,8 @@ export interface CompiledRoute {
   redirect?: (request: RequestView) => { status: number; location: string };
   /** Clusters that get a copy of the request (response ignored), each with its own sampling. */
   mirrors: { cluster: string; sampled: () => boolean }[];
+  /** The hash_policy value for RING_HASH/MAGLEV clusters; undefined when no policy applies. */
+  hash(request: RequestView): number | undefined;
   timeoutMs: number;
   idleTimeoutMs: number | undefined;
   retry: CompiledRetryPolicy | undefined;
@@ -136,6 +140,21 @@ function overallTimeoutMs(action: Route["route"]): number {
   return timeout === 0 ? maxStream : Math.min(timeout, maxStream);
 }
 
+/** Envoy's hash policies: each applicable one is folded into the hash; a terminal one that applies ends the list. */
+function compileHashPolicy(route: Route): (request: RequestView) => number | undefined {
+  const policies = route.route?.hash_policy ?? [];
+  return (request) => {
+    let hash: number | undefined;
+    for (const policy of policies) {
+      const value = policy.header ? request.headers(policy.header.header_name.toLowerCase()) : policy.connection_properties?.source_ip ? request.sourceIp : undefined;
+      if (value === undefined) continue;
+      hash = hash32(`${hash ?? ""}|${value}`);
+      if (policy.terminal) break;
+    }
+    return hash;
+  };
+}
+
 function compileRoute(route: Route, virtualHost: VirtualHost): CompiledRoute {
   const redirect = (route as { redirect?: RedirectAction }).redirect;
   if (!route.route && !route.direct_response && !redirect) throw new Error("route needs route, redirect or direct_response");
@@ -146,6 +165,7 @@ function compileRoute(route: Route, virtualHost: VirtualHost): CompiledRoute {
     pickCluster: route.route ? compilePickCluster(route) : () => "",
     ...(route.direct_response ? { directResponse: { status: route.direct_response.status, body: route.direct_response.body?.inline_string ?? "" } } : {}),
     ...(redirect ? { redirect: compileRedirect(route, redirect) } : {}),
+    hash: compileHashPolicy(route),
     mirrors: mirrorPolicies.map((policy) => ({ cluster: policy.cluster, sampled: fractionalChance(policy.runtime_fraction?.default_value) })),
     timeoutMs: overallTimeoutMs(action),
     idleTimeoutMs: action?.idle_timeout ? durationMs(action.idle_timeout, 0) : undefined,

@@ -98,11 +98,13 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
   for (const mirror of route.mirrors) if (mirror.sampled()) shadow(runtime, mirror.cluster, method, path, headers, body);
   const clusterName = route.pickCluster();
   let previous: UpstreamEndpoint | undefined;
+  const hash = route.hash({ authority: request.headers.host ?? "", path: request.url ?? "/", headers: exchange.headers, sourceIp: request.socket.remoteAddress });
 
   for (let attemptNumber = 0; ; attemptNumber++) {
     const cluster = runtime.clusters.get(clusterName);
     if (!cluster) return sendError(exchange, 503, `cluster ${clusterName} not found`);
-    const endpoint = cluster.pick(previous);
+    // A retry goes elsewhere, so the hash only picks the first host.
+    const endpoint = cluster.pick(previous, previous ? undefined : hash);
     if (!endpoint) return sendError(exchange, 503, "no healthy upstream");
     if (!cluster.startRequest()) {
       runtime.stats.add("upstream_rq_pending_overflow_total", { cluster: clusterName });
