@@ -88,6 +88,13 @@ export const routeConfigurationFields: Shape = {
   validate_clusters: u32,
 };
 
+const accessLog: Shape = {
+  name: true,
+  typed_config: new TypedOf({
+    [typeNames.fileAccessLog]: { path: true, log_format: { text_format_source: { inline_string: true }, json_format: true } },
+  }),
+};
+
 const httpFilters = new TypedOf({
   [typeNames.router]: {},
   [typeNames.httpRbac]: { rules: rbacRules, shadow_rules: rbacRules },
@@ -111,6 +118,7 @@ const httpConnectionManager: Shape = {
   request_timeout: duration,
   common_http_protocol_options: { idle_timeout: duration },
   forward_client_cert_details: true,
+  access_log: accessLog,
   set_current_client_cert_details: { uri: true, dns: true },
 };
 const networkFilters = new TypedOf({
@@ -121,6 +129,7 @@ const networkFilters = new TypedOf({
     weighted_clusters: { clusters: { name: true, weight: true } },
     idle_timeout: duration,
     max_connect_attempts: u32,
+    access_log: accessLog,
   },
   [typeNames.networkRbac]: { stat_prefix: true, rules: rbacRules, shadow_rules: rbacRules },
 });

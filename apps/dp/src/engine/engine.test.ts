@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { typeNames, typed, type Route, type RouteAction, type SnapshotResources } from "@zonemesh/xds";
 import { freePort, get, httpBackend, tcpEchoBackend, tcpExchange, type TestBackend } from "../testing/backends";
@@ -116,6 +119,22 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.deepEqual([redirected.status, redirected.headers.location], [301, "https://new.example.com/new/page?x=1"]);
     assert.equal((await get(port, "/live", { host: "backend" })).body, "main");
     await eventually(() => assert.equal(mirror.requests[0]?.headers.host, "backend-shadow"));
+  });
+
+  test("access logs write Kuma's text format and JSON lines to their files", async () => {
+    const ok = await backend("logged");
+    const dir = mkdtempSync(join(tmpdir(), "dp-access-log-"));
+    const fileLog = (file: string, log_format: object) => ({ name: "envoy.access_loggers.file", typed_config: typed(typeNames.fileAccessLog, { path: join(dir, file), log_format }) });
+    const logs = [fileLog("text.log", { text_format_source: { inline_string: '%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL% %RESPONSE_CODE% %RESPONSE_FLAGS% %BYTES_SENT% "%UPSTREAM_HOST%"\n' } }), fileLog("json.log", { json_format: { fields: { mesh: { stringValue: "default" }, status: { stringValue: "%RESPONSE_CODE%" } } } })];
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend", [], { access_log: logs })])],
+      clusters: [edsCluster("ok")],
+      endpoints: [assignment("ok", [ok.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "ok" } }])],
+    });
+    await get(port, "/logged?x=1");
+    await eventually(() => assert.equal(readFileSync(join(dir, "text.log"), "utf8"), `GET /logged?x=1 HTTP/1.1 200 - 6 "127.0.0.1:${ok.port}"\n`));
+    await eventually(() => assert.deepEqual(JSON.parse(readFileSync(join(dir, "json.log"), "utf8")), { mesh: "default", status: "200" }));
   });
 
   test("RING_HASH with a header hash policy keeps each user on one host", async () => {

@@ -1,5 +1,6 @@
 import type net from "node:net";
 import type { TcpProxy } from "@zonemesh/xds";
+import { compileAccessLogs } from "./access-log";
 import { durationMs } from "./duration";
 import type { UpstreamEndpoint } from "./endpoints";
 import type { Runtime } from "./runtime";
@@ -18,8 +19,15 @@ export function compileTcpProxy(config: TcpProxy, path: string, runtime: () => R
   const pickCluster = compilePickCluster(config, path);
   const idleMs = durationMs(config.idle_timeout, 3_600_000);
   const maxAttempts = config.max_connect_attempts?.value ?? 1;
+  const writeAccessLog = compileAccessLogs(config.access_log, path);
   return (downstream) => {
     const current = runtime();
+    const startTime = new Date();
+    let upstreamHost: string | undefined;
+    let responseFlags = "-";
+    downstream.once("close", () =>
+      writeAccessLog({ startTime, durationMs: Date.now() - startTime.getTime(), bytesReceived: downstream.bytesRead, bytesSent: downstream.bytesWritten, upstreamHost, responseFlags }),
+    );
     const clusterName = pickCluster();
     downstream.pause();
     downstream.on("error", () => {});
@@ -31,11 +39,13 @@ export function compileTcpProxy(config: TcpProxy, path: string, runtime: () => R
       const endpoint = cluster?.pick(previous);
       if (!cluster || !endpoint) {
         current.stats.add("tcp_upstream_cx_none_healthy_total", { stat_prefix: config.stat_prefix });
+        responseFlags = "UH";
         downstream.destroy();
         return;
       }
       if (!cluster.startConnection()) {
         current.stats.add("tcp_upstream_cx_overflow_total", { stat_prefix: config.stat_prefix });
+        responseFlags = "UO";
         downstream.destroy();
         return;
       }
@@ -51,6 +61,7 @@ export function compileTcpProxy(config: TcpProxy, path: string, runtime: () => R
       const connectTimer = setTimeout(() => socket.destroy(), cluster.connectTimeoutMs);
       socket.once("connect", () => {
         connected = true;
+        upstreamHost = `${endpoint.host}:${endpoint.port}`;
         clearTimeout(connectTimer);
         current.stats.add("tcp_upstream_cx_total", { stat_prefix: config.stat_prefix, cluster: clusterName });
         socket.pipe(downstream);
@@ -61,7 +72,10 @@ export function compileTcpProxy(config: TcpProxy, path: string, runtime: () => R
         clearTimeout(connectTimer);
         cluster.endConnection();
         if (!connected && attempt < maxAttempts && !downstream.destroyed) connect(attempt + 1, endpoint);
-        else downstream.destroy();
+        else {
+          if (!connected) responseFlags = "UF";
+          downstream.destroy();
+        }
       });
       socket.on("error", () => {});
       socket.setTimeout(idleMs, () => socket.destroy());

@@ -4,6 +4,7 @@ import type { HttpConnectionManager } from "@zonemesh/xds";
 import { durationMs } from "../duration";
 import type { Runtime } from "../runtime";
 import type { PeerSans } from "../tls-context";
+import { compileAccessLogs } from "../access-log";
 import { compileClientCertDetails, type MtlsDetails } from "./client-cert-details";
 import { compileHttpFilters, type HttpExchange } from "./http-filters";
 import { compileRouteTable, type RouteTable } from "./route-table";
@@ -40,6 +41,7 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
   const routeName = config.rds?.route_config_name;
   const filters = compileHttpFilters(config.http_filters ?? [], path);
   const setClientCertDetails = compileClientCertDetails(config);
+  const writeAccessLog = compileAccessLogs(config.access_log, path);
   const connectionInfo = new WeakMap<net.Socket, ConnectionInfo>();
   // In-flight requests per connection. Node tracks idle connections only for servers that listen themselves.
   const inFlight = new Map<net.Socket, number>();
@@ -53,13 +55,18 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
     const info = connectionInfo.get(request.socket) ?? { peer: undefined, destinationPort: 0 };
     setClientCertDetails(request.headers, info.mtls);
     const headers = lookup(request);
-    const exchange: HttpExchange = { request, response, headers, peer: info.peer, destinationPort: info.destinationPort, stats: current.stats, statPrefix: config.stat_prefix };
+    const exchange: HttpExchange = { request, response, headers, peer: info.peer, destinationPort: info.destinationPort, stats: current.stats, statPrefix: config.stat_prefix, log: { bytesReceived: 0, bytesSent: 0, responseFlags: "-" } };
+    const startTime = new Date();
+    response.once("close", () =>
+      writeAccessLog({ startTime, durationMs: Date.now() - startTime.getTime(), ...exchange.log, upstreamHost: exchange.log.upstreamHost, request: { headers, protocol: `HTTP/${request.httpVersion}` }, responseCode: response.statusCode }),
+    );
     current.stats.add("http_downstream_rq_total", { stat_prefix: config.stat_prefix });
     try {
       for (const filter of filters) if (!(await filter(exchange))) return;
       const table = inline ?? (routeName !== undefined ? current.routes.get(routeName) : undefined);
       const route = table?.route({ authority: request.headers.host ?? "", path: request.url ?? "/", headers });
       if (!route) {
+        exchange.log.responseFlags = "NR";
         response.writeHead(404).end();
         return;
       }

@@ -16,6 +16,8 @@ export interface HttpExchange {
   destinationPort: number;
   stats: Stats;
   statPrefix: string;
+  /** Filled in along the way for the access log. */
+  log: { upstreamHost?: string; bytesReceived: number; bytesSent: number; responseFlags: string };
 }
 
 /** Returns false when it answered the request itself (denied, aborted, rate limited). */
@@ -53,6 +55,7 @@ function faultFilter(config: HttpFault): HttpFilter {
     }
     if (abortStatus !== undefined && abortChance()) {
       exchange.stats.add("http_fault_aborts_injected_total", { stat_prefix: exchange.statPrefix });
+      exchange.log.responseFlags = "FI";
       return reply(exchange, abortStatus, "fault filter abort");
     }
     return true;
@@ -84,6 +87,7 @@ function localRateLimitFilter(config: HttpLocalRateLimit): HttpFilter {
       return true;
     }
     exchange.stats.add("http_local_rate_limit_rate_limited_total", { stat_prefix: exchange.statPrefix });
+    exchange.log.responseFlags = "RL";
     return enforced() ? reply(exchange, status, "local_rate_limited", responseHeaders) : true;
   };
 }

@@ -55,7 +55,9 @@ function shadow(runtime: Runtime, clusterName: string, method: string, path: str
   void attempt(cluster, endpoint, method, path, { ...headers, host: shadowHost }, body, undefined).then((result) => result.response?.resume());
 }
 
-function sendError(exchange: HttpExchange, status: number, body: string, extra: HeaderMap = {}): void {
+/** Envoy's response flags: UH no healthy upstream, UO overflow, UT timeout, UF connect failure, UR reset, NC no cluster. */
+function sendError(exchange: HttpExchange, flags: string, status: number, body: string, extra: HeaderMap = {}): void {
+  exchange.log.responseFlags = flags;
   if (exchange.response.headersSent) {
     exchange.response.destroy();
     return;
@@ -88,6 +90,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
     return;
   }
   const body = await readBody(request);
+  exchange.log.bytesReceived = body.length;
   const headers = forwardableHeaders(request.headers);
   applyHeaderChanges(headers, route.requestHeadersToAdd, route.requestHeadersToRemove);
   if (route.hostRewrite) headers.host = route.hostRewrite;
@@ -102,21 +105,22 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
 
   for (let attemptNumber = 0; ; attemptNumber++) {
     const cluster = runtime.clusters.get(clusterName);
-    if (!cluster) return sendError(exchange, 503, `cluster ${clusterName} not found`);
+    if (!cluster) return sendError(exchange, "NC", 503, `cluster ${clusterName} not found`);
     // A retry goes elsewhere, so the hash only picks the first host.
     const endpoint = cluster.pick(previous, previous ? undefined : hash);
-    if (!endpoint) return sendError(exchange, 503, "no healthy upstream");
+    if (!endpoint) return sendError(exchange, "UH", 503, "no healthy upstream");
     if (!cluster.startRequest()) {
       runtime.stats.add("upstream_rq_pending_overflow_total", { cluster: clusterName });
-      return sendError(exchange, 503, "upstream connect error or disconnect/reset before headers. reset reason: overflow", { "x-envoy-overloaded": "true" });
+      return sendError(exchange, "UO", 503, "upstream connect error or disconnect/reset before headers. reset reason: overflow", { "x-envoy-overloaded": "true" });
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
       cluster.endRequest();
-      return sendError(exchange, 504, "upstream request timeout");
+      return sendError(exchange, "UT", 504, "upstream request timeout");
     }
     const perTry = Math.min(retry?.perTryTimeoutMs ?? Infinity, remaining);
     endpoint.activeRequests++;
+    exchange.log.upstreamHost = `${endpoint.host}:${endpoint.port}`;
     const result = await attempt(cluster, endpoint, method, path, headers, body, Number.isFinite(perTry) ? perTry : undefined);
     endpoint.activeRequests--;
     const status = "status" in result.outcome ? result.outcome.status : 503;
@@ -136,13 +140,14 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
 
     if (!result.response) {
       cluster.endRequest();
-      if ("failure" in result.outcome && result.outcome.failure === "per-try-timeout") return sendError(exchange, 504, "upstream request timeout");
-      return sendError(exchange, 503, `upstream connect error or disconnect/reset before headers. reset reason: ${"failure" in result.outcome ? result.outcome.failure : "unknown"}`);
+      if ("failure" in result.outcome && result.outcome.failure === "per-try-timeout") return sendError(exchange, "UT", 504, "upstream request timeout");
+      return sendError(exchange, "failure" in result.outcome && result.outcome.failure === "connect-failure" ? "UF" : "UR", 503, `upstream connect error or disconnect/reset before headers. reset reason: ${"failure" in result.outcome ? result.outcome.failure : "unknown"}`);
     }
     const upstream = result.response;
     response.writeHead(upstream.statusCode ?? 502, responseHeaders(upstream, route.responseHeadersToAdd, route.responseHeadersToRemove));
     // The overall timeout covers the body too; past it the downstream is reset, as Envoy does.
     const overall = Number.isFinite(deadline) ? setTimeout(() => upstream.destroy(), Math.max(0, deadline - Date.now())) : undefined;
+    upstream.on("data", (chunk: Buffer) => (exchange.log.bytesSent += chunk.length));
     upstream.pipe(response);
     upstream.on("close", () => {
       clearTimeout(overall);
