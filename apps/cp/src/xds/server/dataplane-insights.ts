@@ -35,7 +35,7 @@ export class DataplaneInsights {
   readonly #proxies = new Map<string, ProxyInsight>();
   readonly #streams = new Map<number, { nodeId: string; subscription: Subscription }>();
   readonly #dirty = new Set<string>();
-  readonly #writes = new Map<string, Promise<void>>();
+  #writing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: DataplaneInsightOptions) {
@@ -90,7 +90,7 @@ export class DataplaneInsights {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#flush();
-    await Promise.all(this.#writes.values());
+    await this.#writing;
   }
 
   #count(stream: StreamInfo, typeUrl: TypeUrl, counter: keyof Stats): void {
@@ -112,25 +112,28 @@ export class DataplaneInsights {
     }, this.#options.flushIntervalMs);
   }
 
+  /**
+   * Writes the dirty proxies one after another: thousands of proxies connecting at once must not become thousands of
+   * concurrent store calls. Changes arriving meanwhile wait for the next flush.
+   */
   #flush(): void {
-    for (const nodeId of this.#dirty) {
-      const proxy = this.#proxies.get(nodeId);
-      if (!proxy) continue;
-      // Copies: counters keep moving while the write is in flight.
-      const written = [...proxy.subscriptions.values()].map(({ subscription, open }) => ({ subscription: structuredClone(subscription), open }));
-      const next = (this.#writes.get(nodeId) ?? Promise.resolve())
-        .then(() => this.#write(nodeId, proxy.key, written.map((w) => w.subscription)))
-        .then(() => {
+    const nodeIds = [...this.#dirty];
+    this.#dirty.clear();
+    this.#writing = this.#writing.then(async () => {
+      for (const nodeId of nodeIds) {
+        const proxy = this.#proxies.get(nodeId);
+        if (!proxy) continue;
+        // Copies: counters keep moving while the write is in flight.
+        const written = [...proxy.subscriptions.values()].map(({ subscription, open }) => ({ subscription: structuredClone(subscription), open }));
+        try {
+          await this.#write(nodeId, proxy.key, written.map((w) => w.subscription));
           for (const { subscription, open } of written) if (!open) proxy.subscriptions.delete(subscription.id);
           if (proxy.subscriptions.size === 0 && this.#proxies.get(nodeId) === proxy) this.#proxies.delete(nodeId);
-        })
-        .catch((error: Error) => console.error(`xds: could not update the DataplaneInsight of ${nodeId}: ${error.message}`))
-        .finally(() => {
-          if (this.#writes.get(nodeId) === next) this.#writes.delete(nodeId);
-        });
-      this.#writes.set(nodeId, next);
-    }
-    this.#dirty.clear();
+        } catch (error) {
+          console.error(`xds: could not update the DataplaneInsight of ${nodeId}: ${(error as Error).message}`);
+        }
+      }
+    });
   }
 
   /** Read-modify-write with the store's optimistic concurrency: other CP instances may write the same insight. */
