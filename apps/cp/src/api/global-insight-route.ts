@@ -88,13 +88,41 @@ const dataplaneCountsSchema = {
   properties: { ...countsSchema.properties, partiallyDegraded: { type: "integer" } },
 };
 
+// Kuma recomputes its insights at most once per second (KUMA_METRICS_MESH_MIN_RESYNC_INTERVAL); counting reads
+// every dataplane and insight, so this does the same, and not at all while nothing changed.
+const minRecomputeIntervalMs = 1000;
+
+/** The global insight, recomputed on a request only after a change and at most once per interval. */
+function cachedGlobalInsight(store: ResourceStore) {
+  let cached: ReturnType<typeof globalInsight> | undefined;
+  let computedAt = 0;
+  let changed = false;
+  store.subscribe(() => {
+    changed = true;
+  });
+  return () => {
+    if (!cached || (changed && Date.now() - computedAt >= minRecomputeIntervalMs)) {
+      changed = false;
+      computedAt = Date.now();
+      const computing = globalInsight(store);
+      cached = computing;
+      computing.catch(() => {
+        if (cached === computing) cached = undefined;
+      });
+    }
+    return cached;
+  };
+}
+
 /** Kuma's `/global-insight`: counts across all meshes and zones. */
 export function globalInsightRoute(store: ResourceStore): ApiRoute {
+  const current = cachedGlobalInsight(store);
   return {
     method: "GET",
     path: "/global-insight",
     operationId: "getGlobalInsight",
     summary: "Counts of meshes, zones (online/offline), dataplanes (online/offline/partiallyDegraded), services and policies",
+    description: "As in Kuma, recomputed at most once per second: counts may lag a change by up to a second (`createdAt` says when they were made).",
     tag: "Insights",
     responses: {
       200: {
@@ -112,6 +140,6 @@ export function globalInsightRoute(store: ResourceStore): ApiRoute {
         },
       },
     },
-    handler: async () => globalInsight(store),
+    handler: async () => current(),
   };
 }

@@ -112,3 +112,10 @@ test("global-insight counts meshes, zones online/offline, dataplanes online/offl
   assert.deepEqual(body.services.internal, { total: 3, online: 2, offline: 1 });
   assert.deepEqual(body.policies, { total: 1 });
 });
+
+test("global-insight counts a change once its recompute interval has passed", async () => {
+  const before = (await call(api.url, "GET", "/global-insight")).body.dataplanes.standard.total;
+  assert.equal((await call(api.url, "PUT", "/meshes/default/dataplanes/late-1", { body: dataplane("late-1", "late") })).status, 201);
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  assert.equal((await call(api.url, "GET", "/global-insight")).body.dataplanes.standard.total, before + 1);
+});

@@ -58,10 +58,24 @@ function toOverview(o: Overview, { resource, insight }: Joined) {
   };
 }
 
+const keyOf = (resource: StoredResource) => `${resource.mesh}/${resource.name}`;
+
 /**
- * One page of resources joined with their insights. The insights come from one list read (of the mesh, or of all
- * meshes) rather than one read per item. Filters that look into the dataplane (service, tag, status) are applied
- * here to every stored item, so `total` counts what matched.
+ * The insights of `resources` (a page of `query`), in one list read. An insight has its resource's mesh and name and
+ * the store orders lists by name then mesh, so without label filters the same page of the insight list holds exactly
+ * them. When it does not (a resource without an insight yet, label filters), every insight of the mesh is read.
+ */
+async function insightsOf(store: ResourceStore, o: Overview, query: ListQuery, resources: StoredResource[], aligned: StoredResource[] | undefined) {
+  if (aligned && aligned.length === resources.length && aligned.every((insight, i) => keyOf(insight) === keyOf(resources[i]!))) {
+    return new Map(aligned.map((insight) => [keyOf(insight), insight.spec]));
+  }
+  const all = await store.list({ type: `${o.type}Insight`, ...(query.mesh === undefined ? {} : { mesh: query.mesh }), ...(query.nameContains ? { nameContains: query.nameContains } : {}) });
+  return new Map(all.items.map((insight) => [keyOf(insight), insight.spec]));
+}
+
+/**
+ * One page of resources joined with their insights (no read per item). Filters that look into the dataplane
+ * (service, tag, status) are applied here to every stored item, so `total` counts what matched.
  */
 async function overviewPage(store: ResourceStore, o: Overview, mesh: string | undefined, page: Page, filter: DataplaneFilter | undefined) {
   const labels = { ...page.labels, ...(filter ? zoneLabels(filter) : {}) };
@@ -72,12 +86,13 @@ async function overviewPage(store: ResourceStore, o: Overview, mesh: string | un
     ...(page.nameContains ? { nameContains: page.nameContains } : {}),
   };
   const scan = filter !== undefined && needsScan(filter);
-  const [resources, insights] = await Promise.all([
-    store.list(scan ? query : { ...query, offset: page.offset, size: page.size }),
-    store.list({ type: `${o.type}Insight`, ...(mesh === undefined ? {} : { mesh }) }),
+  const range = scan ? {} : { offset: page.offset, size: page.size };
+  const [resources, sameRange] = await Promise.all([
+    store.list({ ...query, ...range }),
+    query.labels ? undefined : store.list({ ...query, type: `${o.type}Insight`, ...range }),
   ]);
-  const insightByKey = new Map(insights.items.map((insight) => [`${insight.mesh}/${insight.name}`, insight.spec]));
-  const joined = resources.items.map((resource): Joined => ({ resource, insight: insightByKey.get(`${resource.mesh}/${resource.name}`) }));
+  const insights = await insightsOf(store, o, query, resources.items, sameRange?.items);
+  const joined = resources.items.map((resource): Joined => ({ resource, insight: insights.get(keyOf(resource)) }));
   if (!scan) return { total: resources.total, items: joined };
   const matching = joined.filter(({ resource, insight }) => {
     const dataplane = resource.spec as DataplaneBody;
