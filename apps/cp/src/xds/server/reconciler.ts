@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { typeByName } from "@zonemesh/resources";
 import type { ChangeEvent, ResourceStore } from "@zonemesh/store";
 import type { SnapshotCache } from "@zonemesh/xds";
-import type { BuiltinCaConf } from "../ca/index";
+import type { BuiltinCaConf, CertificateAuthority } from "../ca/index";
 import { MeshView, generateProxyResources, type GenerationWarning } from "../generate/index";
 import { MeshCas } from "./mesh-cas";
 import { loadMeshState, type MeshState } from "./mesh-state";
@@ -38,6 +38,14 @@ interface ConnectedProxy {
   streams: number;
 }
 
+interface MeshInputs {
+  state: MeshState;
+  view: MeshView;
+  vips: Map<string, string>;
+  dataplanes: Map<string, MeshState["dataplanes"][number]>;
+  mtls?: { backend: BuiltinBackend; ca: CertificateAuthority };
+}
+
 interface BuiltinBackend {
   name: string;
   conf?: BuiltinCaConf;
@@ -65,6 +73,7 @@ export class Reconciler {
   readonly #records = new Map<string, GenerationRecord>();
   readonly #dirtyMeshes = new Set<string>();
   readonly #dirtyProxies = new Set<string>();
+  readonly #meshInputCache = new Map<string, MeshInputs>();
   readonly #vips: MeshVips;
   readonly #cas: MeshCas;
   readonly #unsubscribe: () => void;
@@ -121,6 +130,8 @@ export class Reconciler {
   #changed(event: ChangeEvent): void {
     if (event.type === "Mesh") return this.#markMesh(event.name);
     if (event.type === "ZoneIngress") {
+      // Every mesh reads the ingresses, those without proxies now included.
+      this.#meshInputCache.clear();
       for (const proxy of this.#proxies.values()) this.#markMesh(proxy.key.mesh);
       return;
     }
@@ -158,6 +169,7 @@ export class Reconciler {
   async #reconcile(): Promise<void> {
     const meshes = new Set(this.#dirtyMeshes);
     const proxies = new Set(this.#dirtyProxies);
+    for (const mesh of meshes) this.#meshInputCache.delete(mesh);
     this.#dirtyMeshes.clear();
     this.#dirtyProxies.clear();
     const byMesh = new Map<string, string[]>();
@@ -177,7 +189,10 @@ export class Reconciler {
     }
   }
 
-  async #reconcileMesh(meshName: string, nodeIds: string[]): Promise<void> {
+  /** What every proxy of the mesh is generated from; read again only after a change to the mesh. */
+  async #meshInputs(meshName: string): Promise<MeshInputs> {
+    const known = this.#meshInputCache.get(meshName);
+    if (known) return known;
     const { store, localZone } = this.#options;
     const state = await loadMeshState(store, meshName);
     if (!state) throw new Error(`mesh "${meshName}" does not exist`);
@@ -186,6 +201,14 @@ export class Reconciler {
     const backend = builtinBackend(state.mesh);
     const ca = backend && (await this.#cas.get(meshName, backend.name, backend.conf));
     const dataplanes = new Map(state.dataplanes.map((dataplane) => [dataplane.name, dataplane]));
+    const inputs = { state, view, vips, dataplanes, ...(backend && ca ? { mtls: { backend, ca } } : {}) };
+    this.#meshInputCache.set(meshName, inputs);
+    return inputs;
+  }
+
+  async #reconcileMesh(meshName: string, nodeIds: string[]): Promise<void> {
+    const { localZone } = this.#options;
+    const { state, view, vips, dataplanes, mtls } = await this.#meshInputs(meshName);
     for (const nodeId of nodeIds) {
       const proxy = this.#proxies.get(nodeId);
       if (!proxy) continue;
@@ -194,7 +217,7 @@ export class Reconciler {
         if (!dataplane) {
           throw new Error(`there is no Dataplane "${proxy.key.name}" in mesh "${meshName}": register it (PUT /meshes/${meshName}/dataplanes/${proxy.key.name})`);
         }
-        const certificates = ca && backend ? await this.certificates.forProxy(nodeId, dataplane, ca, backend) : undefined;
+        const certificates = mtls ? await this.certificates.forProxy(nodeId, dataplane, mtls.ca, mtls.backend) : undefined;
         // It may have disconnected while its certificate was being issued.
         if (!this.#proxies.has(nodeId)) {
           this.certificates.forget(nodeId);
