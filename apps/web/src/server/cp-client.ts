@@ -257,15 +257,15 @@ export function listQuery({ size, offset, name, labels, filters }: ListParams): 
   return query;
 }
 
-/** Every page of a list, for views that aggregate a whole list (kept bounded by the CP's page size). */
+/** Every page of a list, for views that aggregate a whole list: the first page, then the others at once. */
 export async function listAll<Item extends z.ZodType>(cp: CpClient, path: string, item: Item, params: Omit<ListParams, "size" | "offset"> = {}) {
   const pageSize = 1000;
-  const items: z.infer<Item>[] = [];
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await cp.request({ path, query: listQuery({ ...params, size: pageSize, offset }), schema: listSchema(item) });
-    items.push(...page.items);
-    if (offset + pageSize >= page.total || page.items.length === 0) return items;
-  }
+  const page = (offset: number) => cp.request({ path, query: listQuery({ ...params, size: pageSize, offset }), schema: listSchema(item) });
+  const first = await page(0);
+  const offsets: number[] = [];
+  for (let offset = pageSize; offset < first.total; offset += pageSize) offsets.push(offset);
+  const rest = await Promise.all(offsets.map(page));
+  return [first, ...rest].flatMap((result): z.infer<Item>[] => result.items);
 }
 
 const tagsSchema = z.record(z.string(), z.string());
