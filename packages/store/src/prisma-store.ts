@@ -1,9 +1,10 @@
-// Every write but deleteMesh is one SQL statement (INSERT, UPDATE ... WHERE version = ?, INSERT ... ON
-// CONFLICT, DELETE ... RETURNING): atomic on both backends without an interactive transaction.
+// Every write but deleteMesh and upsertMany is one SQL statement (INSERT, UPDATE ... WHERE version = ?, INSERT
+// ... ON CONFLICT, DELETE ... RETURNING): atomic on both backends without an interactive transaction.
 import type { ChangeFeed } from "./change-feed/change-feed";
 import { AlreadyExistsError, ConflictError, NotFoundError } from "./errors";
 import { listCondition, pageClause } from "./list-query";
 import { SerialQueue } from "./serial-queue";
+import { upsertChunkRows, upsertRows } from "./upsert-rows";
 import type { OpenedStore } from "./open-store";
 import type { PrismaClient } from "./prisma-client";
 import { byKey, changeOf, contentOf, keyOf, toStoredResource, type ResourceRow } from "./resource-rows";
@@ -103,6 +104,26 @@ export class PrismaResourceStore implements OpenedStore {
         update: { ...contentOf(resource), version: { increment: 1 }, modificationTime: now },
       });
       return this.committed(row.version === 1 ? "create" : "update", row);
+    });
+  }
+
+  upsertMany(resources: NewResource[]): Promise<StoredResource[]> {
+    const keyText = (key: ResourceKey) => JSON.stringify([key.type, key.mesh, key.name]);
+    const keys = resources.map(keyText);
+    const repeated = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (repeated) return Promise.reject(new Error(`upsertMany: ${repeated} appears more than once`));
+    if (resources.length === 0) return Promise.resolve([]);
+    return this.write(async (writer) => {
+      const now = new Date();
+      const chunks: NewResource[][] = [];
+      for (let i = 0; i < resources.length; i += upsertChunkRows) chunks.push(resources.slice(i, i + upsertChunkRows));
+      // One transaction of one statement per chunk: all rows are written, or none.
+      const written = await writer.$transaction(chunks.map((chunk) => writer.$queryRaw<ResourceRow[]>(upsertRows(this.backend, chunk, now))));
+      // RETURNING promises no order: rows and events follow the caller's.
+      const rowByKey = new Map(written.flat().map((row) => [keyText(row), row]));
+      const rows = keys.map((k) => rowByKey.get(k)!);
+      this.parts.feed.committed(rows.map((row) => changeOf(row.version === 1 ? "create" : "update", row)));
+      return rows.map(toStoredResource);
     });
   }
 

@@ -65,6 +65,11 @@ export interface ResourceStore {
   update(resource: ResourceUpdate): Promise<StoredResource>;
   /** Create or replace regardless of version (used by KDS sync and seeding). */
   upsert(resource: NewResource): Promise<StoredResource>;
+  /**
+   * `upsert` of many resources in one transaction: all are written or none (the error is thrown). Results and
+   * change events (after commit) are in the given order. Throws when a key appears more than once.
+   */
+  upsertMany(resources: NewResource[]): Promise<StoredResource[]>;
   /** Throws NotFoundError; with `version`, ConflictError when stale. */
   delete(key: ResourceKey, opts?: { version?: number }): Promise<void>;
   /**

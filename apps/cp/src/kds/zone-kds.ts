@@ -32,14 +32,23 @@ export function startZoneKds(options: ZoneKdsOptions): ZoneKds {
 
   async function applyFromGlobal(type: string, delta: ResourceDelta): Promise<void> {
     assertValidResources(type, delta.upserted);
-    for (const resource of delta.upserted) {
-      const key = { type, mesh: resource.mesh, name: resource.name };
-      const existing = await store.get(key);
-      if (existing && !fromGlobal(existing) && zoneToGlobalTypes.includes(type)) {
-        throw new Error(`${type} "${resource.name}" from the global would replace this zone's own ${type} of that name`);
+    const received = delta.upserted.map((resource) => ({
+      type,
+      mesh: resource.mesh,
+      name: resource.name,
+      labels: { ...resource.labels, [ORIGIN_LABEL]: "global" },
+      spec: resource.body,
+    }));
+    if (zoneToGlobalTypes.includes(type)) {
+      for (const resource of received) {
+        const existing = await store.get(resource);
+        if (existing && !fromGlobal(existing)) {
+          throw new Error(`${type} "${resource.name}" from the global would replace this zone's own ${type} of that name`);
+        }
       }
-      await store.upsert({ ...key, labels: { ...resource.labels, [ORIGIN_LABEL]: "global" }, spec: resource.body });
     }
+    // All of the response or, when one is refused, none of it.
+    await store.upsertMany(received);
     for (const { mesh, name } of delta.removed) {
       const existing = await store.get({ type, mesh, name });
       if (!existing || !fromGlobal(existing)) continue;

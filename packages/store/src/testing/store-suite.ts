@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { AlreadyExistsError, ConflictError, NotFoundError } from "../errors";
 import { openStore, type OpenedStore, type StoreOptions } from "../open-store";
+import { upsertChunkRows } from "../upsert-rows";
 import type { ChangeEvent, NewResource, ResourceStore } from "../types";
 
 export interface StoreSuiteTarget {
@@ -144,6 +145,63 @@ export function runStoreSuite(name: string, target: StoreSuiteTarget): void {
       assert.deepEqual(replaced.labels, { b: "2" });
       assert.deepEqual(replaced.creationTime, created.creationTime);
       assert.deepEqual((await store.get(key(created)))?.spec, dataplane("web-1", "default", "api").spec);
+    });
+
+    it("upserts many in one call: creates and updates, results in the given order", async () => {
+      const store = await open();
+      const existing = await store.upsert(dataplane("web-1", "default", "web", { a: "1" }));
+      await store.update({ ...dataplane("web-1"), version: 1 });
+      const written = await store.upsertMany([dataplane("web-2", "default", "api", { b: "2" }), dataplane("web-1", "default", "api", { c: "3" })]);
+      assert.deepEqual(written.map((r) => `${r.name} v${r.version}`), ["web-2 v1", "web-1 v3"]);
+      assert.deepEqual(written[1]?.labels, { c: "3" });
+      assert.deepEqual(written[1]?.spec, dataplane("web-1", "default", "api").spec);
+      assert.deepEqual(written[1]?.creationTime, existing.creationTime);
+      assert.ok(written[1]!.modificationTime > existing.modificationTime);
+      for (const resource of written) assert.deepEqual(await store.get(key(resource)), resource);
+      assert.deepEqual(await store.upsertMany([]), []);
+      await assert.rejects(store.upsertMany([dataplane("web-3"), dataplane("web-3")]), /more than once/);
+      assert.equal(await store.get(key(dataplane("web-3"))), null);
+    });
+
+    it("upserts many in one transaction: an invalid row fails the whole batch, across chunks", async () => {
+      const store = await open();
+      const changes = recordChanges(store);
+      const existing = await store.upsert(dataplane("web-0"));
+      await changes.next(1);
+      const valid = Array.from({ length: upsertChunkRows + 10 }, (_, i) => dataplane(`web-${i}`));
+      const invalid = { ...dataplane("broken"), name: null as unknown as string };
+      await assert.rejects(store.upsertMany([...valid, invalid]));
+      assert.deepEqual(await store.get(key(existing)), existing);
+      assert.equal((await store.list({ type: "Dataplane" })).total, 1);
+
+      await store.upsert(dataplane("canary"));
+      assert.deepEqual((await changes.next(1)).map((e) => e.name), ["canary"]);
+      assert.equal(changes.events.length, 2);
+    });
+
+    it("upserts a batch larger than a statement's chunk, telling subscribers of each row after commit", async () => {
+      const store = await open();
+      const changes = recordChanges(store);
+      await store.upsert(dataplane("web-7"));
+      await changes.next(1);
+      // Read one at a time: Prisma would batch a thousand concurrent reads into one query over SQLite's parameter limit.
+      const readByListener: number[] = [];
+      let reads = Promise.resolve();
+      const stopReading = store.subscribe((event) => {
+        reads = reads.then(async () => void readByListener.push((await store.get(event))?.version ?? 0));
+      });
+      const count = 2 * upsertChunkRows + 7;
+      const written = await store.upsertMany(Array.from({ length: count }, (_, i) => dataplane(`web-${i}`)));
+      assert.equal(written.length, count);
+      assert.equal((await store.list({ type: "Dataplane" })).total, count);
+
+      const events = await changes.next(count);
+      assert.deepEqual(events[0], { op: "create", type: "Dataplane", mesh: "default", name: "web-0", version: 1 });
+      assert.deepEqual(events[7], { op: "update", type: "Dataplane", mesh: "default", name: "web-7", version: 2 });
+      assert.deepEqual(events.map((e) => e.name), written.map((r) => r.name));
+      await eventually(() => assert.equal(readByListener.length, count));
+      stopReading();
+      assert.ok(readByListener.every((version) => version > 0), "an event came before its write was visible");
     });
 
     it("lists by type ordered by name then mesh, with the total and pages by offset and size", async () => {
