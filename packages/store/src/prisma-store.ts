@@ -50,7 +50,9 @@ export class PrismaResourceStore implements OpenedStore {
   }
 
   async get(key: ResourceKey): Promise<StoredResource | null> {
-    const row = await this.parts.reader.resource.findUnique({ where: byKey(key) });
+    // Not findUnique: Prisma batches concurrent findUnique calls into one query, which past a few thousand
+    // exceeds SQLite's bound-parameter limit (a burst of change events each read by a subscriber did that).
+    const row = await this.parts.reader.resource.findFirst({ where: keyOf(key) });
     return row && toStoredResource(row);
   }
 

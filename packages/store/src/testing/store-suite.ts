@@ -147,6 +147,15 @@ export function runStoreSuite(name: string, target: StoreSuiteTarget): void {
       assert.deepEqual((await store.get(key(created)))?.spec, dataplane("web-1", "default", "api").spec);
     });
 
+    it("answers thousands of concurrent gets (a burst of change events each read by a subscriber)", async () => {
+      const store = await open();
+      const count = 3_000;
+      await store.upsertMany(Array.from({ length: count }, (_, i) => dataplane(`web-${i}`)));
+      const found = await Promise.all(Array.from({ length: count + 1 }, (_, i) => store.get(key(dataplane(`web-${i}`)))));
+      assert.deepEqual(found.slice(0, count).map((r) => r?.name), Array.from({ length: count }, (_, i) => `web-${i}`));
+      assert.equal(found[count], null);
+    });
+
     it("upserts many in one call: creates and updates, results in the given order", async () => {
       const store = await open();
       const existing = await store.upsert(dataplane("web-1", "default", "web", { a: "1" }));
