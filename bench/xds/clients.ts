@@ -14,8 +14,8 @@ function idleTimeoutIs(proxy: EnvoyLikeProxy, seconds: number): boolean {
   return timeouts.length > 0 && timeouts.every((timeout) => timeout.endsWith(`:${seconds}`) || timeout.endsWith(`"${seconds}`));
 }
 
-async function all(check: (proxy: EnvoyLikeProxy) => boolean): Promise<void> {
-  let pending = proxies;
+async function all(among: EnvoyLikeProxy[], check: (proxy: EnvoyLikeProxy) => boolean): Promise<void> {
+  let pending = among;
   while (pending.length > 0) {
     pending = pending.filter((proxy) => !check(proxy));
     if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -27,15 +27,17 @@ process.on("message", async (message: Message) => {
     const { address, token, nodeIds } = message.connect;
     const started = Date.now();
     const client = createAdsClient(address);
-    for (const [i, nodeId] of nodeIds.entries()) {
-      proxies.push(new EnvoyLikeProxy({ client, nodeId, token }));
-      if (i % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
+    // In batches, as a rollout would: thousands of streams opened at once on one connection can wait past the
+    // server's first-request timeout, and these clients do not reconnect.
+    for (let i = 0; i < nodeIds.length; i += 500) {
+      const batch = nodeIds.slice(i, i + 500).map((nodeId) => new EnvoyLikeProxy({ client, nodeId, token }));
+      proxies.push(...batch);
+      await all(batch, (proxy) => proxy.resources(typeUrls.route).size > 0);
     }
-    await all((proxy) => proxy.resources(typeUrls.route).size > 0);
     process.send!({ connected: Date.now() - started });
   } else {
     const seconds = message.watch;
-    await all((proxy) => idleTimeoutIs(proxy, seconds));
+    await all(proxies, (proxy) => idleTimeoutIs(proxy, seconds));
     process.send!({ allAcceptedAt: Date.now() });
   }
 });
