@@ -9,35 +9,13 @@ import type { PolicyResource } from "@zonemesh/resources";
 import { SnapshotCache, createAdsServer } from "@zonemesh/xds";
 import { generateProxyResources } from "./generate";
 import type { DataplaneResource } from "./input";
+import { GreeterClient, startGreeter } from "../server/testing/greeter";
 import { allocateVips } from "./vips";
-
-const method = {
-  path: "/zonemesh.test.Greeter/Hello",
-  requestStream: false,
-  responseStream: false,
-  requestSerialize: (value: Buffer) => value,
-  requestDeserialize: (value: Buffer) => value,
-  responseSerialize: (value: Buffer) => value,
-  responseDeserialize: (value: Buffer) => value,
-};
-const greeterService = { hello: method };
-
-/** A backend answering its own name; a "slow" request is answered after a second. */
-async function startBackend(name: string): Promise<{ port: number; server: grpc.Server }> {
-  const server = new grpc.Server();
-  server.addService(greeterService, {
-    hello: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
-      setTimeout(() => callback(null, Buffer.from(name)), call.request.toString() === "slow" ? 1000 : 0);
-    },
-  });
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
-  return { port, server };
-}
 
 const cache = new SnapshotCache();
 const ads = createAdsServer({ cache });
 const adsPort = await ads.listen("127.0.0.1:0");
-const [v1, v2] = await Promise.all([startBackend("v1"), startBackend("v2")]);
+const [v1, v2] = await Promise.all([startGreeter("v1"), startGreeter("v2")]);
 
 const nodeId = "client-1";
 process.env.GRPC_XDS_BOOTSTRAP_CONFIG = JSON.stringify({
@@ -45,10 +23,7 @@ process.env.GRPC_XDS_BOOTSTRAP_CONFIG = JSON.stringify({
   node: { id: nodeId, locality: { zone: "zone-1" } },
 });
 createRequire(import.meta.url)("@grpc/grpc-js-xds").register();
-const Greeter = grpc.makeGenericClientConstructor(greeterService, "Greeter");
-const client = new Greeter("xds:///greeter", grpc.credentials.createInsecure()) as unknown as grpc.Client & {
-  hello(request: Buffer, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, reply?: Buffer) => void): void;
-};
+const client = new GreeterClient("xds:///greeter");
 
 after(async () => {
   client.close();
@@ -102,37 +77,17 @@ function serve(policies: PolicyResource[]): void {
   cache.setSnapshot(nodeId, resources);
 }
 
-function hello(request = "hi"): Promise<{ reply?: string; code?: number; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) =>
-    client.hello(Buffer.from(request), { deadline: Date.now() + 5000 }, (error, reply) =>
-      resolve(error ? { code: error.code, ms: Date.now() - started } : { reply: reply?.toString(), ms: Date.now() - started }),
-    ),
-  );
-}
-
-/** Calls in batches until one batch satisfies `expected`: configuration reaches the client asynchronously. */
-async function callsSettleOn(expected: (replies: (string | undefined)[]) => boolean, what: string): Promise<void> {
-  let last: (string | undefined)[] = [];
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
-    last = (await Promise.all(Array.from({ length: 20 }, () => hello()))).map((result) => result.reply);
-    if (expected(last)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`calls never settled on ${what}; last batch: ${last.join(", ")}`);
-}
-
 test("grpc-js-xds calls follow generated routes to the backends of our EDS, move with MeshHTTPRoute weights and stop at the MeshTimeout", async () => {
   serve([split(100, 0), timeout]);
-  await callsSettleOn((replies) => replies.every((reply) => reply === "v1"), "v1 only at weight 100/0");
+  await client.settlesOn((replies) => replies.every((reply) => reply === "v1"), "v1 only at weight 100/0");
 
   serve([split(0, 100), timeout]);
-  await callsSettleOn((replies) => replies.every((reply) => reply === "v2"), "v2 only at weight 0/100");
+  await client.settlesOn((replies) => replies.every((reply) => reply === "v2"), "v2 only at weight 0/100");
 
   serve([split(50, 50), timeout]);
-  await callsSettleOn((replies) => replies.includes("v1") && replies.includes("v2"), "both versions at 50/50");
+  await client.settlesOn((replies) => replies.includes("v1") && replies.includes("v2"), "both versions at 50/50");
 
-  const slow = await hello("slow");
+  const slow = await client.hello("slow");
   assert.equal(slow.code, grpc.status.DEADLINE_EXCEEDED, "the 300ms MeshTimeout ends a call the backend answers after 1s");
   assert.ok(slow.ms < 900, `ended after ${slow.ms}ms`);
 });
