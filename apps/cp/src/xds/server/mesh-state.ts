@@ -10,7 +10,7 @@ export interface MeshState {
   policies: PolicyResource[];
 }
 
-const toResource = <Body extends object>(stored: StoredResource): Resource<Body> => ({
+export const toResource = <Body extends object>(stored: StoredResource): Resource<Body> => ({
   type: stored.type,
   mesh: stored.mesh,
   name: stored.name,

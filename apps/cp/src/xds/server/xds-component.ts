@@ -8,6 +8,7 @@ import type { TokenService } from "../../auth/tokens";
 import type { CpConfig } from "../../config";
 import type { CpComponent } from "../../control-plane";
 import { DataplaneInsights } from "./dataplane-insights";
+import { IngressAvailableServices } from "./ingress-available-services";
 import { proxyAuthenticator } from "./proxy-authenticator";
 import { parseNodeId, type ProxyKey } from "./proxy-id";
 import { Reconciler } from "./reconciler";
@@ -55,6 +56,7 @@ export async function startXdsComponent(options: XdsComponentOptions): Promise<X
     debounceMs: options.debounceMs ?? 20,
     certificateCheckIntervalMs: options.certificateCheckIntervalMs ?? 30_000,
   });
+  const ingressServices = new IngressAvailableServices({ store, localZone: config.zone ?? "default", debounceMs: options.debounceMs ?? 20 });
   const insights = new DataplaneInsights({
     store,
     controlPlaneInstanceId,
@@ -94,7 +96,7 @@ export async function startXdsComponent(options: XdsComponentOptions): Promise<X
   try {
     port = await ads.listen(`${XDS_LISTEN_HOST}:${config.xdsPort}`);
   } catch (error) {
-    await reconciler.close();
+    await Promise.all([reconciler.close(), ingressServices.close()]);
     throw error;
   }
   return {
@@ -111,6 +113,7 @@ export async function startXdsComponent(options: XdsComponentOptions): Promise<X
     async close() {
       await ads.close();
       await reconciler.close();
+      await ingressServices.close();
       await insights.close();
     },
   };
