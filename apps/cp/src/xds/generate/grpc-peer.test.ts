@@ -9,7 +9,7 @@ import type { PolicyResource } from "@zonemesh/resources";
 import { SnapshotCache, createAdsServer } from "@zonemesh/xds";
 import { generateProxyResources } from "./generate";
 import type { DataplaneResource } from "./input";
-import { GreeterClient, startGreeter } from "../server/testing/greeter";
+import { GreeterClient, greeterSplitSpec, greeterTimeoutSpec, startGreeter } from "../server/testing/greeter";
 import { allocateVips } from "./vips";
 
 const cache = new SnapshotCache();
@@ -45,30 +45,8 @@ const dataplanes = [
   dataplane("greeter-v2", v2.port, { "kuma.io/service": "greeter", version: "v2" }),
 ];
 const policy = (type: string, name: string, spec: object): PolicyResource => ({ type, mesh: "default", name, labels: {}, body: { spec } });
-const timeout = policy("MeshTimeout", "greeter-timeout", {
-  targetRef: { kind: "Mesh" },
-  to: [{ targetRef: { kind: "MeshService", name: "greeter" }, default: { http: { requestTimeout: "300ms" } } }],
-});
-const split = (weightV1: number, weightV2: number) =>
-  policy("MeshHTTPRoute", "greeter-split", {
-    targetRef: { kind: "Mesh" },
-    to: [
-      {
-        targetRef: { kind: "MeshService", name: "greeter" },
-        rules: [
-          {
-            matches: [{ path: { type: "PathPrefix", value: "/zonemesh.test.Greeter/" } }],
-            default: {
-              backendRefs: [
-                { kind: "MeshServiceSubset", name: "greeter", tags: { version: "v1" }, weight: weightV1 },
-                { kind: "MeshServiceSubset", name: "greeter", tags: { version: "v2" }, weight: weightV2 },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+const timeout = policy("MeshTimeout", "greeter-timeout", greeterTimeoutSpec);
+const split = (weightV1: number, weightV2: number) => policy("MeshHTTPRoute", "greeter-split", greeterSplitSpec(weightV1, weightV2));
 
 function serve(policies: PolicyResource[]): void {
   const input = { dataplane: dataplanes[0] as DataplaneResource, mesh: { name: "default" }, dataplanes, zoneIngresses: [], policies, vips: allocateVips(["client", "greeter"]), localZone: "zone-1", proxyless: true };

@@ -12,7 +12,7 @@ import { call } from "../../api/testing";
 import { readConfig } from "../../config";
 import { startControlPlane, type ControlPlane } from "../../control-plane";
 import { freePort } from "../../testing/cp-process";
-import { GreeterClient, startGreeter, type Greeter } from "./testing/greeter";
+import { GreeterClient, greeterSplitSpec, greeterTimeoutSpec, startGreeter, type Greeter } from "./testing/greeter";
 
 let cp: ControlPlane;
 let dataDir: string;
@@ -29,30 +29,7 @@ const dataplane = (name: string, port: number, tags: Record<string, string>) => 
   name,
   networking: { address: "127.0.0.1", inbound: [{ port, tags: { "kuma.io/protocol": "grpc", ...tags } }] },
 });
-const split = (v1: number, v2: number) => ({
-  type: "MeshHTTPRoute",
-  mesh: "default",
-  name: "greeter-split",
-  spec: {
-    targetRef: { kind: "Mesh" },
-    to: [
-      {
-        targetRef: { kind: "MeshService", name: "greeter" },
-        rules: [
-          {
-            matches: [{ path: { type: "PathPrefix", value: "/zonemesh.test.Greeter/" } }],
-            default: {
-              backendRefs: [
-                { kind: "MeshServiceSubset", name: "greeter", tags: { version: "v1" }, weight: v1 },
-                { kind: "MeshServiceSubset", name: "greeter", tags: { version: "v2" }, weight: v2 },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  },
-});
+const split = (v1: number, v2: number) => ({ type: "MeshHTTPRoute", mesh: "default", name: "greeter-split", spec: greeterSplitSpec(v1, v2) });
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "zonemesh-xds-peer-"));
@@ -69,7 +46,7 @@ before(async () => {
     type: "MeshTimeout",
     mesh: "default",
     name: "greeter-timeout",
-    spec: { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "MeshService", name: "greeter" }, default: { http: { requestTimeout: "300ms" } } }] },
+    spec: greeterTimeoutSpec,
   });
   const token = (await call(cp.api.address.url, "POST", "/tokens/dataplane", { body: { mesh: "default", name: "client-1" } })).body as string;
   process.env.GRPC_XDS_BOOTSTRAP_CONFIG = JSON.stringify({

@@ -70,3 +70,30 @@ export class GreeterClient {
     this.#stub.close();
   }
 }
+
+/** A MeshHTTPRoute spec sending every Greeter call to version v1 or v2 of `greeter` by weight. */
+export const greeterSplitSpec = (weightV1: number, weightV2: number) => ({
+  targetRef: { kind: "Mesh" },
+  to: [
+    {
+      targetRef: { kind: "MeshService", name: "greeter" },
+      rules: [
+        {
+          matches: [{ path: { type: "PathPrefix", value: "/zonemesh.test.Greeter/" } }],
+          default: {
+            backendRefs: [
+              { kind: "MeshServiceSubset", name: "greeter", tags: { version: "v1" }, weight: weightV1 },
+              { kind: "MeshServiceSubset", name: "greeter", tags: { version: "v2" }, weight: weightV2 },
+            ],
+          },
+        },
+      ],
+    },
+  ],
+});
+
+/** A MeshTimeout spec ending calls to `greeter` after 300 ms (a "slow" request takes a second). */
+export const greeterTimeoutSpec = {
+  targetRef: { kind: "Mesh" },
+  to: [{ targetRef: { kind: "MeshService", name: "greeter" }, default: { http: { requestTimeout: "300ms" } } }],
+};
