@@ -1,6 +1,7 @@
 import { createAdsServer, SnapshotCache, type AdsCallbacks, type AdsServer, type SnapshotResources } from "@zonemesh/xds";
 import { AdsConnection, type AdsEvent } from "../ads/ads-client";
 import { Engine } from "../engine/engine";
+import { eventually as retryUntil } from "../../../cp/src/testing/eventually";
 
 /** An in-process ADS server on 127.0.0.1 with a snapshot cache, as the zone CP would serve. */
 export class TestControlPlane {
@@ -67,14 +68,5 @@ export class TestProxy {
   }
 }
 
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
+/** The CP tests' `eventually`, polling faster and giving up sooner, as the engine's tests want. */
+export const eventually = <T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> => retryUntil(check, timeoutMs, 25);
