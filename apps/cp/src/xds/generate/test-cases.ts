@@ -18,16 +18,22 @@ function fakePem(kind: string, content: string): string {
   return `-----BEGIN ${kind}-----\n${Buffer.from(content).toString("base64")}\n-----END ${kind}-----\n`;
 }
 
-export function loadCase(file: string): GenerateInput {
+/** A case file of testdata/: its header document, its Kuma resources (validated) and a filter by type. */
+export function readCaseFile<Header>(file: string) {
   const parsed = parseDocuments(readFileSync(join(testdataDir, file), "utf8"));
   if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.errors)}`);
-  const [header, ...documents] = parsed.documents as [CaseHeader, ...unknown[]];
+  const [header, ...documents] = parsed.documents as [Header, ...unknown[]];
   const resources = documents.map((document, index) => {
     const result = parseResource(document);
     if (!result.ok) throw new Error(`${file} document ${index + 1}: ${JSON.stringify(result.errors)}`);
     return result.resource;
   });
   const ofType = <B extends object>(type: string) => resources.filter((resource) => resource.type === type) as Resource<B>[];
+  return { header, resources, ofType };
+}
+
+export function loadCase(file: string): GenerateInput {
+  const { header, resources, ofType } = readCaseFile<CaseHeader>(file);
   const mesh = ofType<MeshBody>("Mesh")[0];
   if (!mesh) throw new Error(`${file}: no Mesh`);
   const dataplanes = ofType<DataplaneBody>("Dataplane");

@@ -1,8 +1,7 @@
 // Loads the zone ingress cases of ../testdata (`*.ingress.yaml`): a header document, then Kuma resources.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseDocuments, parseResource, type DataplaneBody, type MeshBody, type PolicyResource, type Resource, type ZoneIngressBody } from "@zonemesh/resources";
-import { testdataDir } from "../test-cases";
+import { readdirSync } from "node:fs";
+import type { DataplaneBody, MeshBody, PolicyResource, ZoneIngressBody } from "@zonemesh/resources";
+import { readCaseFile, testdataDir } from "../test-cases";
 import type { IngressInput } from "./input";
 
 interface IngressCaseHeader {
@@ -12,15 +11,7 @@ interface IngressCaseHeader {
 }
 
 export function loadIngressCase(file: string): IngressInput {
-  const parsed = parseDocuments(readFileSync(join(testdataDir, file), "utf8"));
-  if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.errors)}`);
-  const [header, ...documents] = parsed.documents as [IngressCaseHeader, ...unknown[]];
-  const resources = documents.map((document, index) => {
-    const result = parseResource(document);
-    if (!result.ok) throw new Error(`${file} document ${index + 1}: ${JSON.stringify(result.errors)}`);
-    return result.resource;
-  });
-  const ofType = <B extends object>(type: string) => resources.filter((resource) => resource.type === type) as Resource<B>[];
+  const { header, resources, ofType } = readCaseFile<IngressCaseHeader>(file);
   const ingress = ofType<ZoneIngressBody>("ZoneIngress").find((candidate) => candidate.name === header.ingress);
   if (!ingress) throw new Error(`${file}: no ZoneIngress ${header.ingress}`);
   return {
