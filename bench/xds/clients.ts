@@ -1,12 +1,15 @@
-// Child process of the xDS bench: many Envoy-like ADS streams over one gRPC connection. Messages from the parent:
-// {connect: {address, token, nodeIds}} answered {connected: ms} once every proxy accepted its routes;
+// Child process of the xDS bench: many Envoy-like ADS streams, spread over several gRPC connections (every Envoy has
+// its own). Messages from the parent:
+// {connect: {address, token, nodeIds, channels}} answered {connected: ms} once every proxy accepted its routes;
 // {watch: seconds} answered {allAcceptedAt: epoch ms} once every proxy accepted routes with that stream idle timeout.
-import { createAdsClient, typeUrls } from "@zonemesh/xds";
+import { createAdsClient, typeUrls, type AdsClient } from "@zonemesh/xds";
 import { EnvoyLikeProxy } from "@zonemesh/cp/xds";
 
-type Message = { connect: { address: string; token: string; nodeIds: string[] } } | { watch: number };
+type Message = { connect: { address: string; token: string; nodeIds: string[]; channels: number } } | { watch: number };
 
 const proxies: EnvoyLikeProxy[] = [];
+/** Checked when a proxy accepts routes, never by polling: 10,000 proxies polled would keep this process busy. */
+let onRoutesAccepted: (proxy: EnvoyLikeProxy) => void = () => {};
 
 /** Every route of the proxy has this stream idle timeout (what the bench's mesh-wide MeshTimeout sets). */
 function idleTimeoutIs(proxy: EnvoyLikeProxy, seconds: number): boolean {
@@ -14,23 +17,37 @@ function idleTimeoutIs(proxy: EnvoyLikeProxy, seconds: number): boolean {
   return timeouts.length > 0 && timeouts.every((timeout) => timeout.endsWith(`:${seconds}`) || timeout.endsWith(`"${seconds}`));
 }
 
-async function all(among: EnvoyLikeProxy[], check: (proxy: EnvoyLikeProxy) => boolean): Promise<void> {
-  let pending = among;
-  while (pending.length > 0) {
-    pending = pending.filter((proxy) => !check(proxy));
-    if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/** Resolves once `check` holds for every proxy of `among`, checked now and after each routes response. */
+function all(among: EnvoyLikeProxy[], check: (proxy: EnvoyLikeProxy) => boolean): Promise<void> {
+  const pending = new Set(among.filter((proxy) => !check(proxy)));
+  return new Promise((resolve) => {
+    if (pending.size === 0) return resolve();
+    onRoutesAccepted = (proxy) => {
+      if (!pending.has(proxy) || !check(proxy)) return;
+      pending.delete(proxy);
+      if (pending.size === 0) resolve();
+    };
+  });
 }
 
 process.on("message", async (message: Message) => {
   if ("connect" in message) {
-    const { address, token, nodeIds } = message.connect;
+    const { address, token, nodeIds, channels } = message.connect;
     const started = Date.now();
-    const client = createAdsClient(address);
-    // In batches, as a rollout would: thousands of streams opened at once on one connection can wait past the
-    // server's first-request timeout, and these clients do not reconnect.
+    // A distinct option value per client: grpc-js would otherwise share one connection (subchannel) between them.
+    const clients: AdsClient[] = Array.from({ length: channels }, (_, i) => createAdsClient(address, undefined, { "zonemesh.bench.channel": i }));
+    // In batches, as a rollout would: thousands of streams opened at once can wait past the server's first-request
+    // timeout, and these clients do not reconnect.
     for (let i = 0; i < nodeIds.length; i += 500) {
-      const batch = nodeIds.slice(i, i + 500).map((nodeId) => new EnvoyLikeProxy({ client, nodeId, token }));
+      const batch = nodeIds.slice(i, i + 500).map((nodeId, j) => {
+        const proxy: EnvoyLikeProxy = new EnvoyLikeProxy({
+          client: clients[(i + j) % channels]!,
+          nodeId,
+          token,
+          onAccepted: (typeUrl) => typeUrl === typeUrls.route && onRoutesAccepted(proxy),
+        });
+        return proxy;
+      });
       proxies.push(...batch);
       await all(batch, (proxy) => proxy.resources(typeUrls.route).size > 0);
     }

@@ -1,7 +1,7 @@
 // xDS bench: one zone's mesh of D dataplanes (S services, each proxy reaching 3 of them) and P policies in a
 // SQLite store; full generation time; memory per connected idle proxy (server side); and the time from one
 // mesh-wide policy change (the stream idle timeout of every route) to every proxy having accepted (and ACKed) the new routes, over real ADS streams opened
-// by a child process. Usage: bench:xds [-- --dataplanes 10000 --services 1000 --policies 500]
+// by a child process over C gRPC connections. Usage: bench:xds [-- --dataplanes 10000 --services 1000 --policies 500 --channels 100]
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,10 +13,11 @@ import { openStore } from "@zonemesh/store";
 import { SnapshotCache } from "@zonemesh/xds";
 import { ms, percentile } from "../store/stats";
 
-const { values } = parseArgs({ options: { dataplanes: { type: "string" }, services: { type: "string" }, policies: { type: "string" } } });
+const { values } = parseArgs({ options: { dataplanes: { type: "string" }, services: { type: "string" }, policies: { type: "string" }, channels: { type: "string" } } });
 const D = Number(values.dataplanes ?? 10_000);
 const S = Number(values.services ?? 1_000);
 const P = Number(values.policies ?? 500);
+const C = Number(values.channels ?? 100);
 const gc = globalThis.gc ?? (() => {});
 const heapMiB = () => (gc(), process.memoryUsage().heapUsed / 2 ** 20);
 
@@ -92,15 +93,15 @@ for (let round = 0; round < 2; round++) {
 progress("generated");
 const xds = await startXdsComponent({ store, config: { xdsPort: 0 }, tokens });
 const heapBefore = heapMiB();
-const clients = fork(new URL("./clients.ts", import.meta.url).pathname, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+const clients = fork(new URL("./clients.ts", import.meta.url).pathname, { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
 const ask = <T>(message: object) => new Promise<T>((resolve) => {
   clients.once("message", (reply) => resolve(reply as T));
   clients.send(message);
 });
 const token = await tokens.issueToken("dataplane", { mesh: "default" }, 3600);
 const nodeIds = Array.from({ length: D }, (_, i) => `default.dp-${i}`);
-const { connected } = await ask<{ connected: number }>({ connect: { address: `127.0.0.1:${xds.port}`, token, nodeIds } });
-result(`${D} ADS streams opened, every proxy has its routes`, `${(connected / 1000).toFixed(1)} s`);
+const { connected } = await ask<{ connected: number }>({ connect: { address: `127.0.0.1:${xds.port}`, token, nodeIds, channels: C } });
+result(`${D} ADS streams opened over ${C} connections, every proxy has its routes`, `${(connected / 1000).toFixed(1)} s`);
 progress("connected");
 await new Promise((resolve) => setTimeout(resolve, 3000)); // insight writes settle
 const heapAfter = heapMiB();

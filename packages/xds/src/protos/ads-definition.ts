@@ -23,6 +23,6 @@ export interface AdsClient extends grpc.Client {
 }
 
 /** A client of envoy.service.discovery.v3.AggregatedDiscoveryService (for the data plane and tests). */
-export function createAdsClient(address: string, credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure()): AdsClient {
-  return new AdsServiceClient(address, credentials) as unknown as AdsClient;
+export function createAdsClient(address: string, credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(), options?: grpc.ChannelOptions): AdsClient {
+  return new AdsServiceClient(address, credentials, options) as unknown as AdsClient;
 }

@@ -14,6 +14,8 @@ export interface EnvoyLikeProxyOptions {
   tokenIn?: "metadata" | "node";
   /** Returns an error message to NACK a response. */
   reject?: (typeUrl: TypeUrl, resources: Record<string, unknown>[]) => string | undefined;
+  /** Called after each accepted (ACKed) response, with its type. */
+  onAccepted?: (typeUrl: TypeUrl) => void;
 }
 
 interface TypeState {
@@ -44,6 +46,7 @@ export class EnvoyLikeProxy {
   readonly #types = new Map<TypeUrl, TypeState>();
   readonly #waiters = new Set<() => void>();
   readonly #reject: EnvoyLikeProxyOptions["reject"];
+  readonly #onAccepted: EnvoyLikeProxyOptions["onAccepted"];
   #lastWrite: Promise<void> = Promise.resolve();
   /** Responses received, NACKed ones included. */
   responses = 0;
@@ -52,6 +55,7 @@ export class EnvoyLikeProxy {
     this.#ownClient = options.client ? undefined : createAdsClient(options.address!);
     const client = options.client ?? this.#ownClient!;
     this.#reject = options.reject;
+    this.#onAccepted = options.onAccepted;
     const metadata = new grpc.Metadata();
     if (options.token && options.tokenIn !== "node") metadata.set("authorization", `Bearer ${options.token}`);
     this.#call = client.StreamAggregatedResources(metadata);
@@ -124,6 +128,7 @@ export class EnvoyLikeProxy {
       this.#request(typeUrl, state);
       if (typeUrl === typeUrls.cluster) this.#follow(typeUrls.endpoint, [...state.resources.values()].filter((c) => c.type === "EDS").map(nameOf));
       if (typeUrl === typeUrls.listener) this.#follow(typeUrls.route, [...collect([...state.resources.values()], "route_config_name")]);
+      this.#onAccepted?.(typeUrl);
     }
     for (const wake of [...this.#waiters]) wake();
   }
