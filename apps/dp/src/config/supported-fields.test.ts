@@ -24,7 +24,7 @@ function unsupportedIn(goldenFile: string): string[] {
   return [...errors].sort();
 }
 
-for (const file of ["http-route-split", "mtp-mtls", "cross-zone", "timeouts-retries", "http-and-tcp", "route-filters", "cluster-policies", "warnings"]) {
+for (const file of ["http-route-split", "mtp-mtls", "cross-zone", "timeouts-retries", "http-and-tcp", "route-filters", "cluster-policies", "warnings", "ingress-two-meshes.ingress"]) {
   test(`the CP's ${file} golden output uses only fields and values the engine supports`, () => {
     assert.deepEqual(unsupportedIn(`${file}.golden.json`), []);
     // Values too (enum names, retry conditions, regexes...): everything compiles without binding anything.
@@ -37,5 +37,8 @@ for (const file of ["http-route-split", "mtp-mtls", "cross-zone", "timeouts-retr
 }
 
 test("an unknown field is reported with its path", () => {
-  assert.deepEqual(unsupportedFields({ name: "l", filter_chains: [{ filter_chain_match: {} }] }, listenerFields), ["filter_chains[0].filter_chain_match is not supported"]);
+  assert.deepEqual(unsupportedFields({ name: "l", filter_chains: [{ filter_chain_match: { server_names: ["a"], destination_port: { value: 80 } } }] }, listenerFields), [
+    "filter_chains[0].filter_chain_match.destination_port is not supported",
+  ]);
+  assert.deepEqual(unsupportedFields({ name: "l", default_filter_chain: { filter_chain_match: {} } }, listenerFields), ["default_filter_chain.filter_chain_match is not supported"]);
 });

@@ -133,6 +133,14 @@ const networkFilters = new TypedOf({
   },
   [typeNames.networkRbac]: { stat_prefix: true, rules: rbacRules, shadow_rules: rbacRules },
 });
+const filterChain: Shape = {
+  name: true,
+  filters: { name: true, typed_config: networkFilters },
+  transport_socket: {
+    name: true,
+    typed_config: new TypedOf({ [typeNames.downstreamTlsContext]: { common_tls_context: commonTlsContext, require_client_certificate: u32 } }),
+  },
+};
 export const listenerFields: Shape = {
   name: true,
   address: socketAddress,
@@ -141,14 +149,11 @@ export const listenerFields: Shape = {
   use_original_dst: u32,
   stat_prefix: true,
   metadata: true,
-  filter_chains: {
-    name: true,
-    filters: { name: true, typed_config: networkFilters },
-    transport_socket: {
-      name: true,
-      typed_config: new TypedOf({ [typeNames.downstreamTlsContext]: { common_tls_context: commonTlsContext, require_client_certificate: u32 } }),
-    },
-  },
+  filter_chains: { ...filterChain, filter_chain_match: { server_names: true, transport_protocol: true, application_protocols: true } },
+  default_filter_chain: filterChain,
+  listener_filters: { name: true, typed_config: new TypedOf({ [typeNames.tlsInspector]: {} }) },
+  listener_filters_timeout: duration,
+  continue_on_listener_filters_timeout: true,
 };
 
 const clusterLoadAssignment: Shape = {

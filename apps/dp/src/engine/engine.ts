@@ -106,7 +106,7 @@ export class Engine {
       if (validation) secrets.add(validation.name);
     };
     for (const listener of this.#accepted.listeners) {
-      for (const chain of listener.filter_chains ?? []) {
+      for (const chain of [...(listener.filter_chains ?? []), ...(listener.default_filter_chain ? [listener.default_filter_chain] : [])]) {
         addSecrets(chain.transport_socket?.typed_config as DownstreamTlsContext | undefined);
         for (const filter of chain.filters ?? []) {
           const name = (filter.typed_config as HttpConnectionManager | undefined)?.rds?.route_config_name;

@@ -1,12 +1,11 @@
-import net from "node:net";
-import tls from "node:tls";
-import { typeNames, type DownstreamTlsContext, type HttpConnectionManager, type Listener, type NetworkRbac, type TcpProxy } from "@zonemesh/xds";
-import { compileConnectionManager, type CompiledConnectionManager, type ConnectionInfo } from "./http/connection-manager";
+import type net from "node:net";
+import { typeNames, type Listener } from "@zonemesh/xds";
+import { durationMs } from "./duration";
+import { compileFilterChainMatch } from "./filter-chain-match";
 import { bindAddress } from "./listener-address";
-import { compileRbacRules } from "./rbac";
+import { compileFilterChain, typeNameOf, type CompiledFilterChain } from "./listener-filter-chain";
 import type { Runtime } from "./runtime";
-import { compileTcpProxy } from "./tcp-proxy";
-import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsMaterial, type TlsSecretRefs } from "./tls-context";
+import { inspectTls, rawConnection, type ConnectionProperties } from "./tls-inspector";
 
 export interface CompiledListener {
   name: string;
@@ -18,110 +17,75 @@ export interface CompiledListener {
   drain(): void;
 }
 
-const typeNameOf = (config: { "@type"?: string } | undefined) => (config?.["@type"] ?? "").slice((config?.["@type"] ?? "").lastIndexOf("/") + 1);
+/** Envoy's default listener_filters_timeout. */
+const defaultListenerFiltersTimeoutMs = 15_000;
+
+/** The tls_inspector listener filter, the only one the engine has; undefined when the listener has none. */
+function compileListenerFilters(config: Listener, path: string): { timeoutMs: number; continueOnTimeout: boolean } | undefined {
+  const filters = config.listener_filters ?? [];
+  for (const [index, filter] of filters.entries()) {
+    if (typeNameOf(filter.typed_config) !== typeNames.tlsInspector) throw new Error(`${path}: listener_filters[${index}]: ${filter.name} (${filter.typed_config?.["@type"]}) is not supported (only tls_inspector)`);
+  }
+  if (filters.length > 1) throw new Error(`${path}: listener_filters: tls_inspector is listed ${filters.length} times`);
+  if (filters.length === 0) return undefined;
+  return { timeoutMs: durationMs(config.listener_filters_timeout, defaultListenerFiltersTimeoutMs), continueOnTimeout: config.continue_on_listener_filters_timeout ?? false };
+}
 
 export function compileListener(config: Listener, runtime: () => Runtime): CompiledListener {
   const path = `listener ${config.name}`;
   const socket = config.address?.socket_address;
   if (!socket || socket.port_value === undefined) throw new Error(`${path}: address.socket_address with port_value is required`);
   if ((socket.protocol ?? "TCP") !== "TCP") throw new Error(`${path}: address protocol ${socket.protocol} is not supported`);
-  const chains = config.filter_chains ?? [];
-  if (chains.length !== 1) throw new Error(`${path}: exactly one filter chain is supported (got ${chains.length})`);
-  const chain = chains[0] as NonNullable<Listener["filter_chains"]>[number];
-  const chainPath = `${path}: filter_chains[0]`;
+  const port = socket.port_value;
+  const chainConfigs = config.filter_chains ?? [];
+  if (chainConfigs.length === 0 && !config.default_filter_chain) throw new Error(`${path}: filter_chains or default_filter_chain is required`);
+  const listener = { name: config.name, port };
+  const chains = chainConfigs.map((chain, index) => compileFilterChain(chain, `${path}: filter_chains[${index}]`, listener, runtime));
+  const defaultChain = config.default_filter_chain ? compileFilterChain(config.default_filter_chain, `${path}: default_filter_chain`, listener, runtime) : undefined;
+  const selectChain = compileFilterChainMatch(chainConfigs.map((chain) => chain.filter_chain_match), `${path}: filter_chains`);
+  const inspector = compileListenerFilters(config, path);
 
-  const rbacChecks: ((info: ConnectionInfo) => boolean)[] = [];
-  let terminal: ((socket: net.Socket, info: ConnectionInfo) => void) | undefined;
-  let manager: CompiledConnectionManager | undefined;
-  for (const [index, filter] of (chain.filters ?? []).entries()) {
-    const filterPath = `${chainPath}.filters[${index}]`;
-    if (terminal) throw new Error(`${filterPath}: no filter may follow the terminal ${chain.filters?.[index - 1]?.name}`);
-    const typed = filter.typed_config as ({ "@type": string } & object) | undefined;
-    switch (typeNameOf(typed)) {
-      case typeNames.networkRbac: {
-        const allowed = compileRbacRules((typed as unknown as NetworkRbac).rules);
-        rbacChecks.push((info) => allowed({ peer: info.peer, destinationPort: info.destinationPort }));
-        break;
-      }
-      case typeNames.tcpProxy: {
-        const proxy = compileTcpProxy(typed as unknown as TcpProxy, filterPath, runtime);
-        terminal = (socket) => proxy(socket);
-        break;
-      }
-      case typeNames.httpConnectionManager: {
-        const compiled = compileConnectionManager(typed as unknown as HttpConnectionManager, `${filterPath}.typed_config`, runtime);
-        manager = compiled;
-        terminal = (socket, info) => compiled.handle(socket, info);
-        break;
-      }
-      default:
-        throw new Error(`${filterPath}: filter ${filter.name} (${typed?.["@type"]}) is not supported`);
-    }
-  }
-  if (!terminal) throw new Error(`${chainPath}: a tcp_proxy or http_connection_manager filter is required`);
-  const handOver = terminal;
-
-  const tlsContext = chain.transport_socket?.typed_config as DownstreamTlsContext | undefined;
-  const tlsRefs: TlsSecretRefs | undefined = tlsContext ? compileTlsSecretRefs(tlsContext.common_tls_context, `${chainPath}.transport_socket`) : undefined;
-  const requireClientCertificate = tlsContext?.require_client_certificate?.value ?? false;
-
-  const proceed = (socket: net.Socket, info: ConnectionInfo) => {
-    const current = runtime();
-    if (!rbacChecks.every((allowed) => allowed(info))) {
-      current.stats.add("rbac_denied_total", { listener: config.name });
-      socket.destroy();
+  const dispatch = (raw: net.Socket, connection: ConnectionProperties) => {
+    const index = selectChain(connection);
+    const chain: CompiledFilterChain | undefined = index !== undefined ? chains[index] : defaultChain;
+    if (!chain) {
+      runtime().stats.add("no_filter_chain_match_total", { listener: config.name });
+      raw.destroy();
       return;
     }
-    handOver(socket, info);
-  };
-
-  // One tls.Server per identity (a secret rotation brings new material); connections are handed to it.
-  const tlsServers = new WeakMap<TlsMaterial, tls.Server>();
-  const tlsServerFor = (material: TlsMaterial): tls.Server => {
-    const known = tlsServers.get(material);
-    if (known) return known;
-    const server = tls.createServer({ cert: material.cert, key: material.key, ca: material.ca, requestCert: true, rejectUnauthorized: requireClientCertificate });
-    server.on("tlsClientError", (_error, socket) => {
-      runtime().stats.add("ssl_handshake_error_total", { listener: config.name });
-      socket.destroy();
-    });
-    server.on("secureConnection", (secured) => {
-      secured.on("error", () => secured.destroy());
-      const certificate = secured.getPeerCertificate();
-      const sans = certificate && Object.keys(certificate).length > 0 && secured.authorized ? peerSans(certificate) : undefined;
-      if ((sans && !sansAllowed(tlsRefs as TlsSecretRefs, sans)) || (requireClientCertificate && !sans)) {
-        runtime().stats.add("ssl_fail_verify_san_total", { listener: config.name });
-        secured.destroy();
-        return;
-      }
-      const mtls = sans ? { local: peerSans(secured.getCertificate() as tls.PeerCertificate | null ?? undefined), peer: sans, peerHash: certificate.fingerprint256.replace(/:/g, "").toLowerCase() } : undefined;
-      proceed(secured, { peer: sans, destinationPort: socket.port_value ?? 0, ...(mtls ? { mtls } : {}) });
-    });
-    tlsServers.set(material, server);
-    return server;
+    chain.accept(raw);
   };
 
   return {
     name: config.name,
     config,
     host: bindAddress(socket.address),
-    port: socket.port_value,
+    port,
     accept(raw) {
-      const current = runtime();
-      current.stats.add("downstream_cx_total", { listener: config.name });
+      const stats = runtime().stats;
+      stats.add("downstream_cx_total", { listener: config.name });
       raw.on("error", () => {});
-      const destinationPort = socket.port_value ?? 0;
-      if (!tlsRefs) return proceed(raw, { peer: undefined, destinationPort });
-      let material: TlsMaterial;
-      try {
-        material = tlsMaterialFor(tlsRefs, current.secrets);
-      } catch {
-        current.stats.add("ssl_no_certificate_total", { listener: config.name });
-        raw.destroy();
-        return;
-      }
-      tlsServerFor(material).emit("connection", raw);
+      if (!inspector) return dispatch(raw, rawConnection);
+      inspectTls(raw, inspector.timeoutMs, (outcome) => {
+        switch (outcome.kind) {
+          case "inspected":
+            stats.add("tls_inspector_total", { listener: config.name, transport_protocol: outcome.properties.transportProtocol, sni: outcome.properties.serverName ? "found" : "not_found" });
+            return dispatch(raw, outcome.properties);
+          case "timeout":
+            stats.add("downstream_pre_cx_timeout_total", { listener: config.name });
+            if (inspector.continueOnTimeout) return dispatch(raw, rawConnection);
+            return raw.destroy();
+          case "client-hello-too-large":
+            stats.add("tls_inspector_client_hello_too_large_total", { listener: config.name });
+            return raw.destroy();
+          case "closed":
+            return raw.destroy();
+        }
+      });
     },
-    drain: () => manager?.drain(),
+    drain() {
+      for (const chain of chains) chain.drain();
+      defaultChain?.drain();
+    },
   };
 }

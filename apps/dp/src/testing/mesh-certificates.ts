@@ -16,3 +16,9 @@ export async function proxySecrets(ca: CertificateAuthority, mesh: string, servi
     { name: `mesh_ca:secret:${mesh}`, validation_context: { trusted_ca: { inline_bytes: base64(ca.certPem) } } },
   ];
 }
+
+/** The PEM identity (certificate, key) the mesh CA issues a proxy of `service`. */
+export async function proxyIdentity(ca: CertificateAuthority, mesh: string, service: string): Promise<{ cert: string; key: string }> {
+  const certificate = await issueProxyCertificate(ca, { mesh, services: [service] });
+  return { cert: certificate.certPem, key: certificate.keyPem };
+}

@@ -1,4 +1,4 @@
-import type { Address, AccessLog, CidrRange, Metadata, Typed, TransportSocket, UInt32Value, BoolValue } from "./core";
+import type { Address, AccessLog, CidrRange, Duration, Metadata, Typed, TransportSocket, UInt32Value, BoolValue } from "./core";
 
 export interface FilterChainMatch {
   destination_port?: UInt32Value;
@@ -30,6 +30,8 @@ export interface Listener {
   filter_chains?: FilterChain[];
   default_filter_chain?: FilterChain;
   listener_filters?: Filter[];
+  listener_filters_timeout?: Duration;
+  continue_on_listener_filters_timeout?: boolean;
   use_original_dst?: BoolValue;
   traffic_direction?: "UNSPECIFIED" | "INBOUND" | "OUTBOUND";
   bind_to_port?: BoolValue;
