@@ -18,12 +18,12 @@ export interface PutRequest {
 
 /** Kuma's PUT: creates or replaces the resource at the URL after validating the body against the registry. */
 export async function putResource({ store, sync, type, key, body, version }: PutRequest): Promise<{ created: boolean; stored: StoredResource }> {
-  sync.assertWritable(type);
+  const existing = await store.get(key);
+  sync.assertWritable(type, existing);
   const parsed = parseRequestBody(type, key, body);
   if (type.scope === "Mesh") await requireMesh(store, key.mesh, "mesh", 400);
   const resource = { ...key, labels: parsed.labels, spec: parsed.body };
   if (version !== undefined) return { created: false, stored: await store.update({ ...resource, version }) };
-  const existing = await store.get(key);
   return { created: existing === null, stored: await store.upsert(resource) };
 }
 

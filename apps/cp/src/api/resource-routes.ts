@@ -136,7 +136,7 @@ function itemRoutes(
       responses: { 200: { description: "Deleted", schema: { type: "object" } } },
       handler: async (request) => {
         const key = keyOf(request);
-        sync.assertWritable(type);
+        sync.assertWritable(type, await store.get(key));
         const version = ifMatchVersion(request);
         if (type.name !== "Mesh") {
           await store.delete(key, version === undefined ? undefined : { version });

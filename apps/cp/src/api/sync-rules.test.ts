@@ -44,3 +44,23 @@ test("global mode rejects Dataplane writes, pointing at the zones, and accepts p
     await api.close();
   }
 });
+
+test("zone mode refuses to change or delete another zone's ZoneIngress synced from the global, and keeps it", async () => {
+  const api = await startTestApiServer({ mode: "zone", zone: "east" });
+  try {
+    const synced = { type: "ZoneIngress", mesh: "", name: "west.ingress-1", labels: { "kuma.io/origin": "global", "kuma.io/zone": "west" }, spec: { zone: "west", networking: { address: "10.0.0.9", port: 10001 } } };
+    const stored = await api.store.create(synced);
+    const body = { type: "ZoneIngress", name: "west.ingress-1", networking: { address: "127.0.0.1", port: 10001 } };
+    const put = await call(api.url, "PUT", "/zoneingresses/west.ingress-1", { body });
+    assert.equal(put.status, 400);
+    assert.match(put.body.detail, /copy synced from the global control plane/);
+    assert.equal(put.body.invalid_parameters[0].field, 'labels["kuma.io/origin"]');
+    assert.equal((await call(api.url, "DELETE", "/zoneingresses/west.ingress-1")).status, 400);
+    assert.equal((await api.store.get({ type: "ZoneIngress", mesh: "", name: "west.ingress-1" }))?.version, stored.version);
+
+    const own = await call(api.url, "PUT", "/zoneingresses/ingress-1", { body: { ...body, name: "ingress-1" } });
+    assert.equal(own.status, 201);
+  } finally {
+    await api.close();
+  }
+});

@@ -1,3 +1,5 @@
+import type { StoredResource } from "@zonemesh/store";
+import { ORIGIN_LABEL } from "../kds/sync-types";
 import { badRequest } from "./problem";
 import type { ResourceType } from "./resource-types";
 import type { CpMode } from "./system-routes";
@@ -22,13 +24,16 @@ function originOf(type: ResourceType): Origin {
 }
 
 export interface SyncRules {
-  /** Throws a 400 pointing at the control plane that owns the type when this one only receives it through KDS. */
-  assertWritable(type: ResourceType): void;
+  /**
+   * Throws a 400 pointing at the control plane that owns the type when this one only receives it through KDS, or,
+   * on a zone CP, when the stored resource is a copy synced from the global (another zone's ZoneIngress).
+   */
+  assertWritable(type: ResourceType, existing?: Pick<StoredResource, "labels"> | null): void;
 }
 
 export function syncRules(mode: CpMode): SyncRules {
   return {
-    assertWritable(type) {
+    assertWritable(type, existing) {
       const origin = originOf(type);
       if (mode === "zone" && origin === "global") {
         throw badRequest(`${type.name} is managed by the global control plane; apply it there`, [
@@ -38,6 +43,11 @@ export function syncRules(mode: CpMode): SyncRules {
       if (mode === "global" && origin === "zone") {
         throw badRequest(`${type.name} is managed by the zone control planes; apply it on the zone where it runs`, [
           { field: "type", reason: `${type.name} is synced from zones and read-only on the global control plane` },
+        ]);
+      }
+      if (mode === "zone" && existing?.labels[ORIGIN_LABEL] === "global") {
+        throw badRequest(`this ${type.name} is a copy synced from the global control plane; change it where it was created`, [
+          { field: `labels["${ORIGIN_LABEL}"]`, reason: "the stored resource has origin global and is read-only on a zone control plane" },
         ]);
       }
     },
