@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import type net from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { freePort, get, httpBackend, type TestBackend } from "./testing/backends";
+import { proxyFiles, registrationApi, spawnDp, type DpProcess, type RegistrationApi } from "./testing/dp-process";
 import { assignment, edsCluster, httpManager, listener, routeConfig } from "./testing/resources";
 import { eventually, TestControlPlane } from "./testing/test-control-plane";
 
@@ -22,50 +17,38 @@ networking:
       kuma.io/service: web
 `;
 
-describe("zonemesh-dp run (real process)", { timeout: 60_000 }, () => {
+// The child process compiles its TypeScript (tsx) at start: seconds on a busy 2-core machine.
+const startupMs = 45_000;
+
+describe("zonemesh-dp run (real process)", { timeout: 120_000 }, () => {
   const tokens: string[] = [];
   const cp = new TestControlPlane({ authenticate: (_node, metadata) => void tokens.push(String(metadata.get("authorization")[0])) });
-  const registered: { url: string; body: unknown }[] = [];
-  let api: http.Server;
+  let api: RegistrationApi;
   let app: TestBackend;
-  let dp: ChildProcess;
+  let dp: DpProcess;
   let adminPort: number;
   let outboundPort: number;
-  let output = "";
 
   before(async () => {
     await cp.start();
     app = await httpBackend("backend app");
-    api = http.createServer((request, response) => {
-      let body = "";
-      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      request.on("end", () => {
-        registered.push({ url: `${request.method} ${request.url}`, body: JSON.parse(body) });
-        response.writeHead(201).end();
-      });
-    });
-    await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+    api = await registrationApi();
     [adminPort, outboundPort] = [await freePort(), await freePort()];
-    const dir = mkdtempSync(join(tmpdir(), "dp-test-"));
-    writeFileSync(join(dir, "dp.yaml"), dataplaneYaml);
-    writeFileSync(join(dir, "token"), "the-token\n");
-    const args = ["run", "--cp-address", `127.0.0.1:${cp.port}`, "--cp-api-url", `http://127.0.0.1:${(api.address() as net.AddressInfo).port}`, "--dataplane-file", join(dir, "dp.yaml"), "--dataplane-token-file", join(dir, "token"), "--admin-port", String(adminPort)];
-    // An empty PATH entry list keeps a real envoy (if one were installed) out of this test of the built-in engine.
-    dp = spawn(process.execPath, [join(import.meta.dirname, "../bin/zonemesh-dp.mjs"), ...args], { env: { ...process.env, PATH: "" }, stdio: ["ignore", "ignore", "pipe"] });
-    dp.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const { documentFile, tokenFile } = proxyFiles(dataplaneYaml, "the-token");
+    dp = spawnDp(["run", "--cp-address", `127.0.0.1:${cp.port}`, "--cp-api-url", api.url, "--dataplane-file", documentFile, "--dataplane-token-file", tokenFile, "--admin-port", String(adminPort)]);
   });
   after(async () => {
-    if (dp.exitCode === null) dp.kill("SIGKILL");
+    if (dp.child.exitCode === null) dp.child.kill("SIGKILL");
     await cp.stop();
     await app.close();
     api.close();
   });
 
   test("registers the Dataplane with the CP's REST API and connects to ADS with its token as node <mesh>.<name>", async () => {
-    await eventually(() => assert.equal(registered.length, 1, output), 10_000);
-    assert.equal(registered[0]?.url, "PUT /meshes/default/dataplanes/web-1");
-    assert.deepEqual((registered[0]?.body as { networking: unknown }).networking, { address: "127.0.0.1", inbound: [{ port: 18080, servicePort: 8080, tags: { "kuma.io/service": "web" } }] });
-    await eventually(() => assert.deepEqual(tokens.slice(0, 1), ["Bearer the-token"], output), 10_000);
+    await eventually(() => assert.equal(api.registered.length, 1, dp.output()), startupMs);
+    assert.equal(api.registered[0]?.request, "PUT /meshes/default/dataplanes/web-1");
+    assert.deepEqual((api.registered[0]?.body as { networking: unknown }).networking, { address: "127.0.0.1", inbound: [{ port: 18080, servicePort: 8080, tags: { "kuma.io/service": "web" } }] });
+    await eventually(() => assert.deepEqual(tokens.slice(0, 1), ["Bearer the-token"], dp.output()), startupMs);
   });
 
   test("is ready once config arrives, serves it, and shows it in /config_dump and /stats/prometheus", async () => {
@@ -87,8 +70,8 @@ describe("zonemesh-dp run (real process)", { timeout: 60_000 }, () => {
   });
 
   test("exits cleanly on SIGTERM", async () => {
-    const exited = new Promise((resolve) => dp.once("exit", resolve));
-    dp.kill("SIGTERM");
+    const exited = new Promise((resolve) => dp.child.once("exit", resolve));
+    dp.child.kill("SIGTERM");
     assert.equal(await exited, 0);
   });
 });

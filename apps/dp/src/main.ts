@@ -1,4 +1,5 @@
 import { envoyBootstrap, findEnvoy, runEnvoy } from "./cli/envoy";
+import { nodeIdOf } from "./cli/proxy-document";
 import { registerProxy } from "./cli/register";
 import { parseRunOptions, usage } from "./cli/run-options";
 import { DataplaneProxy } from "./proxy";
@@ -10,7 +11,7 @@ async function run(args: string[]): Promise<number> {
   const { document } = options;
   await registerProxy(options.cpApiUrl, document);
   log(`registered ${document.type} ${document.mesh ? `${document.mesh}/` : ""}${document.name} at ${options.cpApiUrl}`);
-  const nodeId = `${document.mesh}.${document.name}`;
+  const nodeId = nodeIdOf(document);
   const envoy = findEnvoy();
   if (envoy) {
     log(`running ${envoy}`);
@@ -18,7 +19,7 @@ async function run(args: string[]): Promise<number> {
   }
   const proxy = new DataplaneProxy({ cpAddress: options.cpAddress, nodeId, token: options.token, dnsPort: options.dnsPort, adminPort: options.adminPort, log });
   const { adminPort, dnsPort } = await proxy.start();
-  log(`built-in engine for ${nodeId}: admin on 127.0.0.1:${adminPort}${dnsPort !== undefined ? `, DNS on 127.0.0.1:${dnsPort}` : ""}`);
+  log(`built-in engine for ${options.proxyType === "ingress" ? "zone ingress" : "dataplane"} ${nodeId}: admin on 127.0.0.1:${adminPort}${dnsPort !== undefined ? `, DNS on 127.0.0.1:${dnsPort}` : ""}`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);

@@ -30,9 +30,13 @@ export function parseProxyDocument(text: string, proxyType: ProxyType): ProxyDoc
   if (!head.success) throw new Error(head.error.issues.map((issue) => `${formatFieldPath(issue.path as (string | number)[])}: ${issue.message}`).join("; "));
   const expected = proxyType === "ingress" ? "ZoneIngress" : "Dataplane";
   if (head.data.type !== expected) throw new Error(`type: --proxy-type ${proxyType} needs a ${expected}, got ${head.data.type}`);
+  if (expected === "ZoneIngress" && head.data.mesh !== undefined) throw new Error("mesh: a ZoneIngress belongs to no mesh (it serves every mesh of its zone)");
   const body = Object.fromEntries(Object.entries(document).filter(([key]) => !metaFields.has(key)));
   const checked = (expected === "Dataplane" ? dataplaneBody : zoneIngressBody).safeParse(body);
   if (!checked.success) throw new Error(checked.error.issues.map((issue) => `${formatFieldPath(issue.path as (string | number)[])}: ${issue.message}`).join("; "));
   const mesh = expected === "Dataplane" ? (head.data.mesh ?? "default") : "";
   return { type: expected, mesh, name: head.data.name, wire: { type: expected, ...(mesh ? { mesh } : {}), name: head.data.name, labels: head.data.labels ?? {}, ...body } };
 }
+
+/** The xDS node id the zone CP expects: `<mesh>.<name>`, for a ZoneIngress (no mesh) `.<name>`, as kuma-dp sends. */
+export const nodeIdOf = (document: ProxyDocument) => `${document.mesh}.${document.name}`;

@@ -28,7 +28,8 @@ const flags = z
     "admin-port": port.default(9901),
     "proxy-type": z.enum(["dataplane", "ingress"]).default("dataplane"),
   })
-  .refine((value) => (value["dataplane-file"] === undefined) !== (value.dataplane === undefined), { message: "give exactly one of --dataplane-file and --dataplane", path: ["dataplane"] });
+  .refine((value) => (value["dataplane-file"] === undefined) !== (value.dataplane === undefined), { message: "give exactly one of --dataplane-file and --dataplane", path: ["dataplane"] })
+  .refine((value) => value["proxy-type"] !== "ingress" || value["dns-port"] === undefined, { message: "a zone ingress runs no DNS server (it only forwards other zones' TLS connections by SNI)", path: ["dns-port"] });
 
 export function parseRunOptions(args: string[]): RunOptions {
   const { values } = parseArgs({
