@@ -3,7 +3,7 @@
 // the proxy's certificate. Writes are throttled: changes of a proxy within one flush interval make one write.
 import { randomUUID } from "node:crypto";
 import { dataplaneInsightBody, type DataplaneInsightBody } from "@zonemesh/resources";
-import { AlreadyExistsError, ConflictError, type ResourceStore } from "@zonemesh/store";
+import type { ChangeEvent, ResourceStore, StoredResource } from "@zonemesh/store";
 import type { StreamInfo, TypeUrl } from "@zonemesh/xds";
 import type { IssuedCertificate } from "./proxy-certificates";
 import type { ProxyKey } from "./proxy-id";
@@ -14,25 +14,40 @@ type Stats = { responsesSent: number; responsesAcknowledged: number; responsesRe
 
 /** Kuma keeps a bounded subscription history per insight. */
 const MAX_SUBSCRIPTIONS = 5;
+/** Proxies written per store transaction. */
+const FLUSH_BATCH = 500;
+/** From this many unknown insights in a batch on, one list of the mesh is cheaper than a read each. */
+const LIST_READ_THRESHOLD = 50;
 
 export interface DataplaneInsightOptions {
   store: ResourceStore;
+  /** Default DataplaneInsight; zone ingresses (key `{mesh: "", name}`) have a ZoneIngressInsight of the same shape without mTLS. */
+  insightType?: "DataplaneInsight" | "ZoneIngressInsight";
   controlPlaneInstanceId: string;
   flushIntervalMs: number;
   certificate(nodeId: string): IssuedCertificate | undefined;
 }
 
 interface ProxyInsight {
+  nodeId: string;
   key: ProxyKey;
   /** Subscriptions of this CP not written yet in their latest state; closed ones leave once written. */
   subscriptions: Map<string, { subscription: Subscription; open: boolean }>;
+  /** The insight as last read or written by us; undefined when unknown or changed by someone else since. */
+  stored?: { version: number; spec: DataplaneInsightBody; labels: Record<string, string> };
+  /** Store events seen while a write of ours is in flight: judged once its version is known. */
+  writing?: ChangeEvent[];
 }
 
+const keyText = (key: ProxyKey) => `${key.mesh}/${key.name}`;
 const newStats = (): Stats => ({ responsesSent: 0, responsesAcknowledged: 0, responsesRejected: 0 });
 
 export class DataplaneInsights {
   readonly #options: DataplaneInsightOptions;
   readonly #proxies = new Map<string, ProxyInsight>();
+  /** The same proxies by insight key (`<mesh>/<name>`), for store events. */
+  readonly #byKey = new Map<string, ProxyInsight>();
+  readonly #unsubscribe: () => void;
   readonly #streams = new Map<number, { nodeId: string; subscription: Subscription }>();
   readonly #dirty = new Set<string>();
   #writing: Promise<void> = Promise.resolve();
@@ -40,6 +55,15 @@ export class DataplaneInsights {
 
   constructor(options: DataplaneInsightOptions) {
     this.#options = options;
+    this.#unsubscribe = options.store.subscribe((event) => {
+      if (event.type !== this.#type) return;
+      const proxy = this.#byKey.get(keyText(event));
+      if (proxy) this.#storeChanged(proxy, event);
+    });
+  }
+
+  get #type(): string {
+    return this.#options.insightType ?? "DataplaneInsight";
   }
 
   opened(stream: StreamInfo, key: ProxyKey): void {
@@ -52,7 +76,11 @@ export class DataplaneInsights {
       status: { lastUpdateTime: new Date().toISOString(), total: newStats(), lds: newStats(), cds: newStats(), eds: newStats(), rds: newStats() },
     };
     let proxy = this.#proxies.get(nodeId);
-    if (!proxy) this.#proxies.set(nodeId, (proxy = { key, subscriptions: new Map() }));
+    if (!proxy) {
+      proxy = { nodeId, key, subscriptions: new Map() };
+      this.#proxies.set(nodeId, proxy);
+      this.#byKey.set(keyText(key), proxy);
+    }
     proxy.subscriptions.set(subscription.id, { subscription, open: true });
     this.#streams.set(stream.streamId, { nodeId, subscription });
     this.#markDirty(nodeId);
@@ -87,6 +115,7 @@ export class DataplaneInsights {
 
   /** Writes everything pending now and waits for it. */
   async close(): Promise<void> {
+    this.#unsubscribe();
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#flush();
@@ -113,39 +142,39 @@ export class DataplaneInsights {
   }
 
   /**
-   * Writes the dirty proxies one after another: thousands of proxies connecting at once must not become thousands of
-   * concurrent store calls. Changes arriving meanwhile wait for the next flush.
+   * Writes the dirty proxies in batches: one read of the insights we do not know yet and one `upsertMany` transaction
+   * per batch, instead of a read and a write per proxy (on SQLite's synchronous driver those calls block the event
+   * loop, and thousands of them held back every push and ACK). Changes arriving meanwhile wait for the next flush.
    */
   #flush(): void {
     const nodeIds = [...this.#dirty];
     this.#dirty.clear();
     this.#writing = this.#writing.then(async () => {
-      for (const nodeId of nodeIds) {
-        const proxy = this.#proxies.get(nodeId);
-        if (!proxy) continue;
-        // Copies: counters keep moving while the write is in flight.
-        const written = [...proxy.subscriptions.values()].map(({ subscription, open }) => ({ subscription: structuredClone(subscription), open }));
+      for (let i = 0; i < nodeIds.length; i += FLUSH_BATCH) {
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve)); // let pushes and ACKs through between batches
+        const batch = nodeIds.slice(i, i + FLUSH_BATCH).flatMap((nodeId) => {
+          const proxy = this.#proxies.get(nodeId);
+          return proxy ? [{ nodeId, proxy }] : [];
+        });
         try {
-          await this.#write(nodeId, proxy.key, written.map((w) => w.subscription));
-          for (const { subscription, open } of written) if (!open) proxy.subscriptions.delete(subscription.id);
-          if (proxy.subscriptions.size === 0 && this.#proxies.get(nodeId) === proxy) this.#proxies.delete(nodeId);
+          await this.#writeBatch(batch);
         } catch (error) {
-          console.error(`xds: could not update the DataplaneInsight of ${nodeId}: ${(error as Error).message}`);
+          console.error(`xds: could not update the ${this.#type}s of ${batch.length} proxies: ${(error as Error).message}`);
         }
       }
     });
   }
 
-  /** Read-modify-write with the store's optimistic concurrency: other CP instances may write the same insight. */
-  async #write(nodeId: string, proxy: ProxyKey, ours: Subscription[]): Promise<void> {
-    const key = { type: "DataplaneInsight", ...proxy };
-    const certificate = this.#options.certificate(nodeId);
-    for (let attempt = 0; ; attempt++) {
-      const current = await this.#options.store.get(key);
-      const parsed = dataplaneInsightBody.safeParse(current?.spec);
-      const previous = parsed.success ? parsed.data : {};
-      const ids = new Set(ours.map((s) => s.id));
-      const subscriptions = [...(previous.subscriptions ?? []).filter((s) => !ids.has(s.id)), ...ours].slice(-MAX_SUBSCRIPTIONS);
+  async #writeBatch(batch: { nodeId: string; proxy: ProxyInsight }[]): Promise<void> {
+    await this.#readUnknown(batch.filter(({ proxy }) => !proxy.stored).map(({ proxy }) => proxy));
+    const writes: { proxy: ProxyInsight; spec: DataplaneInsightBody; labels: Record<string, string>; written: { id: string; open: boolean }[] }[] = [];
+    for (const { nodeId, proxy } of batch) {
+      // Copies: counters keep moving while the write is in flight.
+      const ours = [...proxy.subscriptions.values()].map(({ subscription, open }) => ({ subscription: structuredClone(subscription), open }));
+      const previous = proxy.stored?.spec ?? {};
+      const ids = new Set(ours.map((s) => s.subscription.id));
+      const subscriptions = [...(previous.subscriptions ?? []).filter((s) => !ids.has(s.id)), ...ours.map((s) => s.subscription)].slice(-MAX_SUBSCRIPTIONS);
+      const certificate = this.#options.certificate(nodeId);
       const spec: DataplaneInsightBody = {
         ...previous,
         subscriptions,
@@ -161,13 +190,68 @@ export class DataplaneInsights {
             }
           : {}),
       };
-      try {
-        if (current) await this.#options.store.update({ ...key, labels: current.labels, spec, version: current.version });
-        else await this.#options.store.create({ ...key, spec });
-        return;
-      } catch (error) {
-        if (attempt >= 4 || !(error instanceof ConflictError || error instanceof AlreadyExistsError)) throw error;
+      const written = ours.map(({ subscription, open }) => ({ id: subscription.id, open }));
+      if (proxy.stored && JSON.stringify(spec) === JSON.stringify(proxy.stored.spec)) this.#written(proxy, written);
+      else writes.push({ proxy, spec, labels: proxy.stored?.labels ?? {}, written });
+    }
+    if (writes.length === 0) return;
+    for (const { proxy } of writes) proxy.writing = [];
+    try {
+      const stored = await this.#options.store.upsertMany(writes.map(({ proxy, spec, labels }) => ({ type: this.#type, ...proxy.key, labels, spec })));
+      writes.forEach(({ proxy, spec, labels, written }, index) => {
+        proxy.stored = { version: stored[index]!.version, spec, labels };
+        this.#written(proxy, written);
+      });
+    } finally {
+      for (const { proxy } of writes) {
+        const seen = proxy.writing ?? [];
+        proxy.writing = undefined;
+        for (const event of seen) this.#storeChanged(proxy, event);
       }
     }
+  }
+
+  /** Reads the stored insights of these proxies: one list per mesh when there are many, else one read each. */
+  async #readUnknown(proxies: ProxyInsight[]): Promise<void> {
+    if (proxies.length === 0) return;
+    const found = new Map<string, StoredResource>();
+    if (proxies.length >= LIST_READ_THRESHOLD) {
+      for (const mesh of new Set(proxies.map((proxy) => proxy.key.mesh))) {
+        for (const item of (await this.#options.store.list({ type: this.#type, mesh })).items) found.set(keyText(item), item);
+      }
+    } else {
+      for (const item of await Promise.all(proxies.map((proxy) => this.#options.store.get({ type: this.#type, ...proxy.key })))) {
+        if (item) found.set(keyText(item), item);
+      }
+    }
+    for (const proxy of proxies) {
+      const current = found.get(keyText(proxy.key));
+      const parsed = dataplaneInsightBody.safeParse(current?.spec);
+      proxy.stored = { version: current?.version ?? 0, spec: parsed.success ? parsed.data : {}, labels: current?.labels ?? {} };
+    }
+  }
+
+  /** Subscriptions written in their latest state: the closed ones leave, and so does a proxy with none left. */
+  #written(proxy: ProxyInsight, written: { id: string; open: boolean }[]): void {
+    for (const { id, open } of written) if (!open) proxy.subscriptions.delete(id);
+    if (proxy.subscriptions.size === 0 && this.#proxies.get(proxy.nodeId) === proxy) {
+      this.#proxies.delete(proxy.nodeId);
+      this.#byKey.delete(keyText(proxy.key));
+    }
+  }
+
+  /**
+   * Another CP instance sharing the store wrote (or someone deleted) an insight we hold: read it again before our
+   * next write and write ours again if that write lost them (a write between our read and our batch overwrites it;
+   * the instance that wrote it hears of ours the same way and merges its subscriptions back).
+   */
+  #storeChanged(proxy: ProxyInsight, event: ChangeEvent): void {
+    if (proxy.writing) {
+      proxy.writing.push(event);
+      return;
+    }
+    if (event.op !== "delete" && proxy.stored && event.version <= proxy.stored.version) return; // ours, or older
+    proxy.stored = undefined;
+    this.#markDirty(proxy.nodeId);
   }
 }
