@@ -5,10 +5,10 @@ import type { Listener, SnapshotResources } from "@zonemesh/xds";
 import type { CertificateAuthority } from "../../../cp/src/xds/ca/index";
 // Test-only: the zone ingress listener exactly as the control plane generates it.
 import { sniListener } from "../../../cp/src/xds/generate/ingress/sni-listener";
-import { freePort, get, httpBackend, type TestBackend } from "../testing/backends";
+import { freePort, get, httpBackend, tcpEchoBackend, type TestBackend } from "../testing/backends";
 import { meshCa } from "../testing/mesh-certificates";
 import { meshTlsClient, meshTlsEchoBackend, meshTlsExchange, type MeshTlsBackend, type MeshTlsClient } from "../testing/mesh-tls";
-import { assignment, edsCluster, httpManager, routeConfig } from "../testing/resources";
+import { assignment, edsCluster, httpManager, routeConfig, tcpProxy } from "../testing/resources";
 import { eventually, TestControlPlane, TestProxy } from "../testing/test-control-plane";
 
 const mesh = "default";
@@ -94,6 +94,31 @@ describe("zone ingress: SNI passthrough in the built-in engine", { timeout: 30_0
     assert.equal(silent.socket.destroyed || half.socket.destroyed, false);
     for (const elapsed of await Promise.all([silent.closed, half.closed])) assert.ok(elapsed >= 350 && elapsed < 5_000, `closed after ${elapsed} ms`);
     assert.equal(await stat("downstream_pre_cx_timeout_total"), before + 2);
+  });
+
+  test("with continue_on_listener_filters_timeout a silent connection goes on, as raw_buffer, to the default_filter_chain; an oversized ClientHello is closed", async () => {
+    const echo = await tcpEchoBackend("plain");
+    try {
+      await cp.setAndSettle(node, {
+        ...ingress({ listener_filters_timeout: { nanos: 200_000_000 }, continue_on_listener_filters_timeout: true, default_filter_chain: { filters: [tcpProxy("echo")] } }),
+        clusters: [edsCluster(`${mesh}:backend`), edsCluster(`${mesh}:web`), edsCluster("echo")],
+        endpoints: [assignment(`${mesh}:backend`, [backend.port]), assignment(`${mesh}:web`, [web.port]), assignment("echo", [echo.port])],
+      });
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect({ host: "127.0.0.1", port }, () => setTimeout(() => socket.write("late"), 400));
+        socket.once("data", (chunk) => resolve(chunk.toString()));
+        socket.on("error", reject);
+      });
+      assert.equal(answer, "plain:late");
+      const before = await stat("tls_inspector_client_hello_too_large_total");
+      const tooLarge = 70_000;
+      const { closed } = await closedAfter(port, Buffer.from([0x16, 0x03, 0x01, 0x40, 0x00, 0x01, tooLarge >> 16, (tooLarge >> 8) & 0xff, tooLarge & 0xff]));
+      // Closed, not passed on to the default chain at the timeout (the echo server would keep it open).
+      await closed;
+      assert.equal(await stat("tls_inspector_client_hello_too_large_total"), before + 1);
+    } finally {
+      await echo.close();
+    }
   });
 
   test("a connection without SNI goes to the default_filter_chain, which may be HTTP over the bytes the inspector read", async () => {
