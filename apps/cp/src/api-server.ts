@@ -7,12 +7,15 @@ import { adminGuard, defaultLocalAddresses } from "./auth/admin-guard";
 import type { SigningKeys } from "./auth/signing-keys";
 import { createTokenService, type TokenService } from "./auth/tokens";
 import { registerBodyParsers } from "./api/body-parsers";
+import { dataplaneIndex } from "./api/dataplane-index";
 import { errorHandler } from "./api/error-handler";
 import { notFoundHandler } from "./api/not-found";
 import { buildOpenApi } from "./api/openapi";
 import { globalInsightRoute } from "./api/global-insight-route";
 import { inspectRoutes } from "./api/inspect-routes";
 import { overviewRoutes } from "./api/overview-routes";
+import { policyCountRoutes } from "./api/policy-counts-route";
+import { serviceInsightRoutes } from "./api/service-insight-routes";
 import { resourceRoutes } from "./api/resource-routes";
 import { resourceSchemas } from "./api/resource-types";
 import { type ApiRoute, toFastifyPath } from "./api/route";
@@ -62,6 +65,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const routes: ApiRoute[] = [];
   let document: ReturnType<typeof buildOpenApi> | undefined;
   const openApi = () => (document ??= buildOpenApi(routes, { version: options.version, schemas: resourceSchemas() }));
+  const dataplanes = dataplaneIndex(store);
   routes.push(
     ...systemRoutes(
       {
@@ -73,7 +77,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       },
       openApi,
     ),
-    ...overviewRoutes(store),
+    ...overviewRoutes(store, dataplanes),
+    ...serviceInsightRoutes(store, dataplanes),
+    ...policyCountRoutes(store),
     globalInsightRoute(store),
     ...inspectRoutes(store),
     ...resourceRoutes({ store, sync: syncRules(mode) }),
@@ -118,6 +124,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     tokens,
     routes,
     registered,
-    close: () => app.close(),
+    close: async () => {
+      dataplanes.close();
+      await app.close();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { SERVICE_TAG, ZONE_TAG, type DataplaneBody } from "@zonemesh/resources";
+import { SERVICE_TAG, ZONE_TAG } from "@zonemesh/resources";
+import type { IndexedDataplane } from "./dataplane-index";
 import { type DataplaneStatus, dataplaneStatuses } from "./dataplane-status";
 import { parseInput } from "./parse-input";
 import type { QueryParameter } from "./route";
@@ -48,14 +49,10 @@ export function parseDataplaneFilter(request: FastifyRequest): DataplaneFilter {
   return { tags, ...(parsed.service ? { service: parsed.service } : {}), ...(parsed.zone ? { zone: parsed.zone } : {}), ...(parsed.status ? { status: parsed.status } : {}) };
 }
 
-/** The zone filter is a label filter the store applies; the others look into the dataplane and need every item. */
-export const needsScan = (filter: DataplaneFilter) => Boolean(filter.service || filter.status || filter.tags.length);
-
-export const zoneLabels = (filter: DataplaneFilter): Record<string, string> => (filter.zone ? { [ZONE_TAG]: filter.zone } : {});
-
-export function matchesSpec(dataplane: DataplaneBody, filter: DataplaneFilter): boolean {
-  const networking = dataplane.networking;
-  const tagSets = networking.gateway ? [networking.gateway.tags] : (networking.inbound ?? []).map((inbound) => inbound.tags);
-  if (filter.service && !tagSets.some((tags) => tags[SERVICE_TAG] === filter.service)) return false;
-  return filter.tags.every(({ key, value }) => tagSets.some((tags) => key in tags && (value === undefined || tags[key] === value)));
+/** The zone filter compares the `kuma.io/zone` label (the zone that synced the dataplane), as Kuma's does. */
+export function matchesIndexed(dp: IndexedDataplane, filter: DataplaneFilter): boolean {
+  if (filter.zone && dp.resource.labels[ZONE_TAG] !== filter.zone) return false;
+  if (filter.status && dp.status !== filter.status) return false;
+  if (filter.service && !dp.tagSets.some((tags) => tags[SERVICE_TAG] === filter.service)) return false;
+  return filter.tags.every(({ key, value }) => dp.tagSets.some((tags) => key in tags && (value === undefined || tags[key] === value)));
 }

@@ -1,8 +1,7 @@
 import type { FastifyRequest } from "fastify";
-import type { DataplaneBody } from "@zonemesh/resources";
 import type { ListQuery, ResourceKey, ResourceStore, StoredResource } from "@zonemesh/store";
-import { type DataplaneFilter, dataplaneFilterParameters, matchesSpec, needsScan, parseDataplaneFilter, zoneLabels } from "./dataplane-filter";
-import { dataplaneStatus } from "./dataplane-status";
+import { type DataplaneFilter, dataplaneFilterParameters, matchesIndexed, parseDataplaneFilter } from "./dataplane-filter";
+import type { DataplaneIndex } from "./dataplane-index";
 import { type Page, listQueryParameters, nextPageUrl, parsePage } from "./list-query";
 import { requireMesh } from "./mesh-exists";
 import { notFound } from "./problem";
@@ -73,35 +72,37 @@ async function insightsOf(store: ResourceStore, o: Overview, query: ListQuery, r
   return new Map(all.items.map((insight) => [keyOf(insight), insight.spec]));
 }
 
-/**
- * One page of resources joined with their insights (no read per item). Filters that look into the dataplane
- * (service, tag, status) are applied here to every stored item, so `total` counts what matched.
- */
-async function overviewPage(store: ResourceStore, o: Overview, mesh: string | undefined, page: Page, filter: DataplaneFilter | undefined) {
-  const labels = { ...page.labels, ...(filter ? zoneLabels(filter) : {}) };
+/** One page of zones or zone ingresses joined with their insights (no read per item). */
+async function overviewPage(store: ResourceStore, o: Overview, page: Page) {
   const query: ListQuery = {
     type: o.type,
-    ...(mesh === undefined ? {} : { mesh }),
-    ...(Object.keys(labels).length ? { labels } : {}),
+    mesh: "",
+    ...(page.labels ? { labels: page.labels } : {}),
     ...(page.nameContains ? { nameContains: page.nameContains } : {}),
   };
-  const scan = filter !== undefined && needsScan(filter);
-  const range = scan ? {} : { offset: page.offset, size: page.size };
+  const range = { offset: page.offset, size: page.size };
   const [resources, sameRange] = await Promise.all([
     store.list({ ...query, ...range }),
     query.labels ? undefined : store.list({ ...query, type: `${o.type}Insight`, ...range }),
   ]);
   const insights = await insightsOf(store, o, query, resources.items, sameRange?.items);
-  const joined = resources.items.map((resource): Joined => ({ resource, insight: insights.get(keyOf(resource)) }));
-  if (!scan) return { total: resources.total, items: joined };
-  const matching = joined.filter(({ resource, insight }) => {
-    const dataplane = resource.spec as DataplaneBody;
-    return matchesSpec(dataplane, filter) && (!filter.status || dataplaneStatus(dataplane, insight) === filter.status);
-  });
+  return { total: resources.total, items: resources.items.map((resource): Joined => ({ resource, insight: insights.get(keyOf(resource)) })) };
+}
+
+/** One page of dataplanes from the in-memory index, filtered (name, labels, zone, service, tag, status) before paging. */
+async function dataplanePage(index: DataplaneIndex, mesh: string | undefined, page: Page, filter: DataplaneFilter) {
+  const labels = Object.entries(page.labels ?? {});
+  const matching = (await index.all()).filter(
+    (dp) =>
+      (mesh === undefined || dp.resource.mesh === mesh) &&
+      (!page.nameContains || dp.resource.name.includes(page.nameContains)) &&
+      labels.every(([key, value]) => dp.resource.labels[key] === value) &&
+      matchesIndexed(dp, filter),
+  );
   return { total: matching.length, items: matching.slice(page.offset, page.offset + page.size) };
 }
 
-function listRoute(store: ResourceStore, o: Overview, path: string, acrossMeshes: boolean): ApiRoute {
+function listRoute(store: ResourceStore, index: DataplaneIndex, o: Overview, path: string, acrossMeshes: boolean): ApiRoute {
   const isDataplane = o.type === "Dataplane";
   return {
     method: "GET",
@@ -120,21 +121,21 @@ function listRoute(store: ResourceStore, o: Overview, path: string, acrossMeshes
       const mesh = !o.meshScoped ? "" : acrossMeshes ? undefined : pathParam(request, "mesh");
       if (mesh) await requireMesh(store, mesh, "mesh");
       const page = parsePage(request);
-      const { total, items } = await overviewPage(store, o, mesh, page, isDataplane ? parseDataplaneFilter(request) : undefined);
+      const { total, items } = isDataplane ? await dataplanePage(index, mesh, page, parseDataplaneFilter(request)) : await overviewPage(store, o, page);
       return { total, items: items.map((item) => toOverview(o, item)), next: nextPageUrl(request, page, total) };
     },
   };
 }
 
 /** Kuma's `dataplanes+insights` (per mesh and across meshes), `zones+insights` and `zoneingresses+insights`: lists and single items. */
-export function overviewRoutes(store: ResourceStore): ApiRoute[] {
+export function overviewRoutes(store: ResourceStore, index: DataplaneIndex): ApiRoute[] {
   return withZoneIngressAliases(
     overviews.flatMap((o): ApiRoute[] => {
       const base = o.meshScoped ? `/meshes/{mesh}/${o.segment}` : `/${o.segment}`;
       const meshOf = (request: FastifyRequest) => (o.meshScoped ? pathParam(request, "mesh") : "");
       return [
-        listRoute(store, o, base, false),
-        ...(o.meshScoped ? [listRoute(store, o, `/${o.segment}`, true)] : []),
+        listRoute(store, index, o, base, false),
+        ...(o.meshScoped ? [listRoute(store, index, o, `/${o.segment}`, true)] : []),
         {
           method: "GET",
           path: `${base}/{name}`,
