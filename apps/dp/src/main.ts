@@ -4,12 +4,14 @@ import { registerProxy } from "./cli/register";
 import { parseRunOptions, usage } from "./cli/run-options";
 import { DataplaneProxy } from "./proxy";
 
+// A proxy started beside its CP may come up first: the CP gets this long to answer.
+const registrationRetryMs = 60_000;
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
 async function run(args: string[]): Promise<number> {
   const options = parseRunOptions(args);
   const { document } = options;
-  await registerProxy(options.cpApiUrl, document);
+  await registerProxy(options.cpApiUrl, document, { retryForMs: registrationRetryMs, log });
   log(`registered ${document.type} ${document.mesh ? `${document.mesh}/` : ""}${document.name} at ${options.cpApiUrl}`);
   const nodeId = nodeIdOf(document);
   const envoy = findEnvoy();
