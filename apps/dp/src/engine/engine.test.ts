@@ -58,6 +58,28 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.equal(await tcpExchange(port, "three"), "green:three");
   });
 
+  test("an LDS update that leaves a listener unchanged keeps its idle keep-alive connections open", async () => {
+    const app = await backend("app");
+    const other = await freePort();
+    const base = { clusters: [edsCluster("app")], endpoints: [assignment("app", [app.port])], routes: [routeConfig("app", [{ match: { prefix: "/" }, route: { cluster: "app" } }])] };
+    const http = listener("outbound:http", port, [httpManager("app")]);
+    await applied({ ...base, listeners: [http] });
+    const socket = net.connect({ host: "127.0.0.1", port });
+    let received = "";
+    let closed = false;
+    socket.on("data", (chunk) => (received += chunk.toString()));
+    socket.on("close", () => (closed = true));
+    const request = () => socket.write("GET / HTTP/1.1\r\nhost: app\r\n\r\n");
+    request();
+    await eventually(() => assert.match(received, /\r\n\r\napp$/));
+    await applied({ ...base, listeners: [http, listener("outbound:other", other, [tcpProxy("app")])] });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(closed, false, "the unchanged listener's idle connection was closed");
+    request();
+    await eventually(() => assert.match(received, /app[^]*app$/));
+    socket.destroy();
+  });
+
   test("HTTP route splits 90/10 between weighted clusters over 1,000 requests", async () => {
     const v1 = await backend("v1");
     const v2 = await backend("v2");

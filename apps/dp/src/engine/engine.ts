@@ -3,7 +3,7 @@ import { unsupportedFields, type Shape } from "../config/field-spec";
 import { clusterFields, clusterLoadAssignmentFields, listenerFields, routeConfigurationFields, secretFields } from "../config/supported-fields";
 import { ClusterRuntime } from "./cluster";
 import { compileRouteTable, type RouteTable } from "./http/route-table";
-import { compileListener } from "./listener";
+import { compileListener, type CompiledListener } from "./listener";
 import { ListenerSet } from "./listener-set";
 import type { Runtime } from "./runtime";
 import { Stats } from "./stats";
@@ -32,6 +32,7 @@ const fieldsByType: Record<string, { key: keyof AcceptedConfig; fields: Shape; n
 export class Engine {
   readonly stats = new Stats();
   readonly #listeners = new ListenerSet();
+  #compiledListeners = new Map<string, CompiledListener>();
   readonly #accepted: AcceptedConfig = { listeners: [], clusters: [], endpoints: [], routes: [], secrets: [] };
   #runtime: Runtime = { clusters: new Map(), endpoints: new Map(), routes: new Map(), secrets: new Map(), stats: this.stats };
   readonly #getRuntime = () => this.#runtime;
@@ -69,8 +70,14 @@ export class Engine {
    * compiled but not bound, and reported by unboundListeners().
    */
   async #applyListeners(listeners: Listener[]): Promise<void> {
-    const compiled = listeners.map((listener) => compileListener(listener, this.#getRuntime));
+    // An unchanged listener keeps its compiled form: Envoy ignores an identical update, and a new form would drain
+    // (close) the listener's idle keep-alive connections on every LDS push, racing requests peers send on them.
+    const compiled = listeners.map((listener) => {
+      const known = this.#compiledListeners.get(listener.name);
+      return known && JSON.stringify(known.config) === JSON.stringify(listener) ? known : compileListener(listener, this.#getRuntime);
+    });
     await this.#listeners.apply(compiled.filter((listener) => !listener.config.use_original_dst?.value));
+    this.#compiledListeners = new Map(compiled.map((listener) => [listener.name, listener]));
   }
 
   unboundListeners(): { name: string; reason: string }[] {
