@@ -1,0 +1,218 @@
+// Real requests through real `zonemesh-dp` processes configured by a real zone CP (mTLS on), with policies applied on
+// the global CP: client -> backend (v1 and v2, one dataplane each).
+import assert from "node:assert/strict";
+import { Resolver } from "node:dns/promises";
+import { after, before, describe, test } from "node:test";
+import { call as apiCall } from "@zonemesh/cp/testing";
+import { eventually } from "@zonemesh/cp/testing/eventually";
+import { bindAddress } from "@zonemesh/dp/engine/listener-address";
+import { freePort, get, tcpEchoBackend, tcpExchange, type TestBackend } from "@zonemesh/dp/testing/backends";
+import { PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
+import { dataplaneYaml, scriptedBackend, type BackendAnswer } from "./harness/workloads";
+
+const mesh = "default";
+const allowAll = { type: "MeshTrafficPermission", mesh, name: "allow-all", spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] } };
+
+describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { timeout: 600_000 }, () => {
+  let cluster: ZoneCluster;
+  let v1: TestBackend;
+  let v2: TestBackend;
+  // Attempts per /flaky key, counted by v1 and v2 together (a retry may go to the other one).
+  const attempts = new Map<string, number>();
+  let outbound: number;
+  let echoOutbound: number;
+  let client: DataplaneProcess;
+  let dnsClient: DataplaneProcess;
+  let echo: TestBackend;
+  let echoAlt: TestBackend;
+  const call = (path: string) => get(outbound, path);
+  const answer = async (path: string) => {
+    const response = await call(path);
+    assert.equal(response.status, 200, `${path}: ${response.status} ${response.body}`);
+    return JSON.parse(response.body) as BackendAnswer;
+  };
+
+  before(async () => {
+    cluster = await startZoneCluster({ zones: ["east"] });
+    await cluster.applyOnGlobal("meshtrafficpermissions", allowAll);
+    [v1, v2] = await Promise.all([scriptedBackend("backend-v1", attempts), scriptedBackend("backend-v2", attempts)]);
+    [echo, echoAlt] = await Promise.all([tcpEchoBackend("echo"), tcpEchoBackend("echo-alt")]);
+    [outbound, echoOutbound] = [await freePort(), await freePort()];
+    const tcpDp = async (service: string, servicePort: number) =>
+      cluster.startDataplane({ zone: "east", yaml: dataplaneYaml({ name: service, inbound: { port: await freePort(), servicePort, tags: { "kuma.io/service": service, "kuma.io/protocol": "tcp" } } }) });
+    const backendDp = async (version: string, servicePort: number) =>
+      cluster.startDataplane({
+        zone: "east",
+        yaml: dataplaneYaml({ name: `backend-${version}`, inbound: { port: await freePort(), servicePort, tags: { "kuma.io/service": "backend", "kuma.io/protocol": "http", version } } }),
+      });
+    await Promise.all([
+      backendDp("v1", v1.port),
+      backendDp("v2", v2.port),
+      cluster.startDataplane({
+        zone: "east",
+        yaml: dataplaneYaml({ name: "client", inbound: { port: await freePort(), servicePort: await freePort(), tags: { "kuma.io/service": "client", "kuma.io/protocol": "http" } }, outbound: [
+            { port: outbound, service: "backend" },
+            { port: echoOutbound, service: "echo" },
+          ],
+        }),
+      }).then((dp) => (client = dp)),
+      tcpDp("echo", echo.port),
+      tcpDp("echo-alt", echoAlt.port),
+      // Transparent proxying gives it listeners on the services' VIPs, which its embedded DNS answers with.
+      cluster.startDataplane({
+        zone: "east",
+        dns: true,
+        yaml: dataplaneYaml({
+          name: "client-dns",
+          inbound: { port: await freePort(), servicePort: await freePort(), tags: { "kuma.io/service": "client-dns", "kuma.io/protocol": "http" } },
+          networking: { transparentProxying: { redirectPortInbound: await freePort(), redirectPortOutbound: await freePort(), reachableServices: ["backend"] } },
+        }),
+      }).then((dp) => (dnsClient = dp)),
+    ]);
+  });
+  after(async () => {
+    await cluster?.stop();
+    await Promise.all([v1?.close(), v2?.close(), echo?.close(), echoAlt?.close()]);
+  });
+
+  test("baseline: a request from client reaches backend over mTLS (the backend sees the client's SPIFFE id in x-forwarded-client-cert)", async () => {
+    const seen = await eventually(() => answer("/hello"), PROPAGATION_MS);
+    assert.match(seen.name, /^backend-v[12]$/);
+    assert.match(seen.xfcc ?? "", new RegExp(`URI=spiffe://${mesh}/client(;|,|$)`));
+    assert.match(seen.xfcc ?? "", new RegExp(`By=spiffe://${mesh}/backend(;|,|$)`));
+  });
+
+  test("TCP: a plain TCP outbound reaches the echo service over mTLS, and a MeshTCPRoute sends it to echo-alt instead", async () => {
+    assert.equal(await eventually(() => tcpExchange(echoOutbound, "ping"), PROPAGATION_MS), "echo:ping");
+    await cluster.applyOnGlobal("meshtcproutes", {
+      type: "MeshTCPRoute",
+      mesh,
+      name: "echo-to-alt",
+      spec: { targetRef: { kind: "MeshService", name: "client" }, to: [{ targetRef: { kind: "MeshService", name: "echo" }, rules: [{ default: { backendRefs: [{ kind: "MeshService", name: "echo-alt" }] } }] }] },
+    });
+    await eventually(async () => assert.equal(await tcpExchange(echoOutbound, "ping"), "echo-alt:ping"), PROPAGATION_MS);
+  });
+
+  test("embedded DNS: backend.mesh resolves to the loopback alias of the VIP the zone CP allocated to backend", async () => {
+    const served = await eventually(async () => {
+      const response = await apiCall(cluster.zones.east!.apiUrl, "GET", `/meshes/${mesh}/dataplanes/client-dns/xds`);
+      const listeners = [...new Set(JSON.stringify(response.body.configs).match(/outbound:\d+\.\d+\.\d+\.\d+:80/g))];
+      assert.equal(listeners.length, 1, `listeners on VIPs: ${listeners.join(", ")}`);
+      return listeners[0]!.split(":")[1]!;
+    }, PROPAGATION_MS);
+    assert.match(served, /^24\d\./, "a VIP in 240.0.0.0/4");
+    const resolver = new Resolver();
+    resolver.setServers([`127.0.0.1:${dnsClient.dnsPort}`]);
+    assert.deepEqual(await eventually(() => resolver.resolve4("backend.mesh"), PROPAGATION_MS), [bindAddress(served)]);
+    await assert.rejects(resolver.resolve4("nothing.mesh"), { code: "ENOTFOUND" });
+  });
+
+  test("MeshHTTPRoute: a 90/10 split between v1 and v2 holds over 1,000 requests", async () => {
+    await cluster.applyOnGlobal("meshhttproutes", {
+      type: "MeshHTTPRoute",
+      mesh,
+      name: "backend-split",
+      spec: {
+        targetRef: { kind: "MeshService", name: "client" },
+        to: [
+          {
+            targetRef: { kind: "MeshService", name: "backend" },
+            rules: [
+              {
+                matches: [{ path: { type: "PathPrefix", value: "/split" } }],
+                default: {
+                  backendRefs: [
+                    { kind: "MeshServiceSubset", name: "backend", tags: { version: "v1" }, weight: 90 },
+                    { kind: "MeshServiceSubset", name: "backend", tags: { version: "v2" }, weight: 10 },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    await eventually(async () => assert.match(JSON.stringify(await client.configDump()), /weighted_clusters/), PROPAGATION_MS);
+    let v1Count = 0;
+    const total = 1000;
+    for (let batch = 0; batch < total / 20; batch++) {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => answer("/split")));
+      v1Count += answers.filter((seen) => seen.name === "backend-v1").length;
+    }
+    const share = v1Count / total;
+    assert.ok(share >= 0.85 && share <= 0.95, `v1 share ${share} outside 0.85..0.95`);
+  });
+
+  test("MeshTimeout: a backend slower than http.requestTimeout gives 504 after about the timeout", async () => {
+    await cluster.applyOnGlobal("meshtimeouts", {
+      type: "MeshTimeout",
+      mesh,
+      name: "backend-timeout",
+      spec: { targetRef: { kind: "MeshService", name: "client" }, to: [{ targetRef: { kind: "MeshService", name: "backend" }, default: { http: { requestTimeout: "1s" } } }] },
+    });
+    const elapsed = await eventually(async () => {
+      const started = Date.now();
+      const response = await call("/delay/3000");
+      assert.equal(response.status, 504, `${response.status} ${response.body}`);
+      return Date.now() - started;
+    }, PROPAGATION_MS);
+    assert.ok(elapsed >= 900 && elapsed < 2500, `504 after ${elapsed} ms, expected about 1000`);
+    assert.equal((await call("/delay/100")).status, 200);
+  });
+
+  test("MeshRetry: a backend failing the first 2 attempts with 503 is retried to success (3 attempts at the backends)", async () => {
+    assert.equal((await call("/flaky/before/1")).status, 503, "without MeshRetry the 503 reaches the client");
+    assert.equal(attempts.get("before"), 1);
+    await cluster.applyOnGlobal("meshretries", {
+      type: "MeshRetry",
+      mesh,
+      name: "backend-retry",
+      spec: {
+        targetRef: { kind: "Mesh" },
+        to: [{ targetRef: { kind: "MeshService", name: "backend" }, default: { http: { numRetries: 3, backOff: { baseInterval: "10ms", maxInterval: "50ms" }, retryOn: ["5xx"] } } }],
+      },
+    });
+    let key = "";
+    await eventually(async () => {
+      key = `k${Date.now()}`;
+      const response = await call(`/flaky/${key}/2`);
+      assert.equal(response.status, 200, `${response.status} ${response.body}`);
+    }, PROPAGATION_MS);
+    assert.equal(attempts.get(key), 3);
+  });
+
+  test("MeshFaultInjection on backend's inbound: abort 100% with 418 is observed, and gone once the policy is removed", async () => {
+    await cluster.applyOnGlobal("meshfaultinjections", {
+      type: "MeshFaultInjection",
+      mesh,
+      name: "backend-abort",
+      spec: { targetRef: { kind: "MeshService", name: "backend" }, from: [{ targetRef: { kind: "Mesh" }, default: { http: [{ abort: { httpStatus: 418, percentage: 100 } }] } }] },
+    });
+    await eventually(async () => {
+      const responses = await Promise.all([call("/fault"), call("/fault")]);
+      assert.deepEqual(responses.map((response) => response.status), [418, 418]);
+    }, PROPAGATION_MS);
+    await cluster.removeFromGlobal("meshfaultinjections", "backend-abort", mesh);
+    await eventually(async () => {
+      const responses = await Promise.all([call("/fault"), call("/fault")]);
+      assert.deepEqual(responses.map((response) => response.status), [200, 200]);
+    }, PROPAGATION_MS);
+  });
+
+  test("MeshTrafficPermission: Deny from the mesh refuses client's requests; an Allow for client lets them through again", async () => {
+    const permission = (from: object[]) => ({ type: "MeshTrafficPermission", mesh, name: "backend-access", spec: { targetRef: { kind: "MeshService", name: "backend" }, from } });
+    await cluster.applyOnGlobal("meshtrafficpermissions", permission([{ targetRef: { kind: "Mesh" }, default: { action: "Deny" } }]));
+    await eventually(async () => {
+      const response = await call("/denied");
+      assert.equal(response.status, 403, `${response.status} ${response.body}`);
+    }, PROPAGATION_MS);
+    await cluster.applyOnGlobal(
+      "meshtrafficpermissions",
+      permission([
+        { targetRef: { kind: "Mesh" }, default: { action: "Deny" } },
+        { targetRef: { kind: "MeshService", name: "client" }, default: { action: "Allow" } },
+      ]),
+    );
+    await eventually(() => answer("/allowed"), PROPAGATION_MS);
+  });
+});
