@@ -181,6 +181,8 @@ test("generated tokens: an admin token lets a remote caller in; dataplane and zo
     assert.deepEqual([claims.mesh, claims.name, claims.tags], ["default", "web-1", { "kuma.io/service": ["web"] }]);
     const zoneToken = await run("generate", "zone-token", "--zone", "east");
     assert.equal((await api.server.tokens.verifyToken("zone", zoneToken.stdout.trim())).zone, "east");
+    const ingressToken = await run("generate", "zone-ingress-token", "--zone", "east");
+    assert.equal((await api.server.tokens.verifyToken("zone-ingress", ingressToken.stdout.trim())).zone, "east");
     const missing = await run("generate", "zone-token");
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--zone is required/);

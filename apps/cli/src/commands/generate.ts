@@ -9,6 +9,10 @@ const tokenKinds: Record<string, { path: string; body(values: CommandContext["va
     path: "/tokens/zone",
     body: (v) => ({ zone: requireString(v, "zone"), scope: v.scope, validFor: v["valid-for"] }),
   },
+  "zone-ingress-token": {
+    path: "/tokens/zone-ingress",
+    body: (v) => ({ zone: requireString(v, "zone"), validFor: v["valid-for"] }),
+  },
   "admin-token": {
     path: "/tokens/user",
     body: (v) => ({ name: requireString(v, "name"), validFor: v["valid-for"] }),
@@ -32,6 +36,7 @@ export const generateCommand: Command = {
   usage:
     "zmctl generate dataplane-token --mesh MESH [--name NAME] [--tag KEY=VALUE]... [--valid-for 24h]\n" +
     "       zmctl generate zone-token --zone ZONE [--scope cp|ingress|egress]... [--valid-for 24h]\n" +
+    "       zmctl generate zone-ingress-token --zone ZONE [--valid-for 24h]\n" +
     "       zmctl generate admin-token --name NAME [--valid-for 24h]",
   options: {
     mesh: { type: "string", short: "m" },

@@ -73,6 +73,8 @@ test("token requests in Kuma's shape (user groups, dataplane proxy type) carry t
   assert.deepEqual((await api.server.tokens.verifyToken("admin", user.body)).groups, ["mesh-system:admin"]);
   const ingress = await call(api.url, "POST", "/tokens/dataplane", { body: { mesh: "default", type: "ingress", validFor: "1h" } });
   assert.equal((await api.server.tokens.verifyToken("dataplane", ingress.body)).proxyType, "ingress");
+  const zoneIngress = await call(api.url, "POST", "/tokens/zone-ingress", { body: { zone: "east" } });
+  assert.equal((await api.server.tokens.verifyToken("zone-ingress", zoneIngress.body)).zone, "east");
 });
 
 test("token endpoints are admin-only", async () => {
@@ -81,7 +83,7 @@ test("token endpoints are admin-only", async () => {
 
 test("the signing keys live in the store, so a second CP on the same store accepts the first one's tokens", async () => {
   const keys = await api.store.list({ type: "GlobalSecret" });
-  assert.deepEqual(keys.items.map((k) => k.name).sort(), ["admin-token-signing-key-1", "dataplane-token-signing-key-1", "zone-token-signing-key-1"]);
+  assert.deepEqual(keys.items.map((k) => k.name).sort(), ["admin-token-signing-key-1", "dataplane-token-signing-key-1", "zone-ingress-token-signing-key-1", "zone-token-signing-key-1"]);
   const { loadOrCreateSigningKeys, createTokenService } = await import("../api-server");
   const second = createTokenService(await loadOrCreateSigningKeys(api.store));
   const token = await api.server.tokens.issueToken("zone", { zone: "east" }, 60);

@@ -25,6 +25,7 @@ const zoneTokenRequest = z.strictObject({
   scope: z.array(z.enum(["cp", "ingress", "egress"])).default(["cp", "ingress", "egress"]),
   validFor,
 });
+const zoneIngressTokenRequest = z.strictObject({ zone: z.string().min(1), validFor });
 const userTokenRequest = z.strictObject({ name: z.string().min(1), groups: z.array(z.string()).optional(), validFor });
 
 const requestSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input" }) as JsonSchema;
@@ -77,6 +78,17 @@ export function tokenRoutes(deps: { store: ResourceStore; tokens: TokenService; 
       async (input) => {
         if (mode === "zone") throw badRequest("zone tokens are issued by the global control plane; request one there");
         return tokens.issueToken("zone", { zone: input.zone, scope: input.scope }, parseDuration(input.validFor)!);
+      },
+    ),
+    tokenRoute(
+      "/tokens/zone-ingress",
+      "generateZoneIngressToken",
+      "Issue a zone ingress token",
+      "A zone ingress presents it on its ADS stream (node id `.<ingress name>`). Issued by the zone (or standalone) CP the ingress connects to, which accepts it only for its own zone.",
+      zoneIngressTokenRequest,
+      async (input) => {
+        if (mode === "global") throw badRequest("zone ingress tokens are issued by the zone control plane the ingress connects to; request one there");
+        return tokens.issueToken("zone-ingress", { zone: input.zone }, parseDuration(input.validFor)!);
       },
     ),
     tokenRoute(

@@ -1,5 +1,6 @@
-// The zone side of xDS: an ADS server for the zone's data plane proxies, fed by the reconciler, recording each
-// proxy's DataplaneInsight and exposing what it serves (introspection route, Prometheus metrics).
+// The zone side of xDS: an ADS server for the zone's data plane proxies (fed by the reconciler) and zone ingresses
+// (fed by IngressProxies), recording each one's DataplaneInsight or ZoneIngressInsight and exposing what it serves
+// (introspection routes, Prometheus metrics).
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { ResourceStore } from "@zonemesh/store";
@@ -8,16 +9,16 @@ import type { TokenService } from "../../auth/tokens";
 import type { CpConfig } from "../../config";
 import type { CpComponent } from "../../control-plane";
 import { DataplaneInsights } from "./dataplane-insights";
-import { IngressAvailableServices } from "./ingress-available-services";
+import { IngressProxies } from "./ingress-proxies";
 import { proxyAuthenticator } from "./proxy-authenticator";
-import { parseNodeId, type ProxyKey } from "./proxy-id";
+import { parseNodeIdentity, type NodeIdentity } from "./proxy-id";
 import { Reconciler } from "./reconciler";
 import { XdsMetrics } from "./xds-metrics";
 import { xdsRoutes } from "./xds-routes";
 
 /**
  * Proxies run on other hosts, so (like Kuma) the xDS server listens on every interface: every stream must present
- * a dataplane token, whatever its origin.
+ * a dataplane or zone ingress token, whatever its origin.
  */
 export const XDS_LISTEN_HOST = "0.0.0.0";
 
@@ -47,7 +48,7 @@ export async function startXdsComponent(options: XdsComponentOptions): Promise<X
   const controlPlaneInstanceId = `${hostname()}-${randomBytes(2).toString("hex")}`;
   const cache = new SnapshotCache();
   // The gauges read these when scraped, long after both exist.
-  const metrics: XdsMetrics = new XdsMetrics(() => reconciler.connectedCount(), () => ads.stats().streams);
+  const metrics: XdsMetrics = new XdsMetrics(() => reconciler.connectedCount() + ingresses.connectedCount(), () => ads.stats().streams);
   const reconciler: Reconciler = new Reconciler({
     store,
     cache,
@@ -56,38 +57,55 @@ export async function startXdsComponent(options: XdsComponentOptions): Promise<X
     debounceMs: options.debounceMs ?? 20,
     certificateCheckIntervalMs: options.certificateCheckIntervalMs ?? 30_000,
   });
-  const ingressServices = new IngressAvailableServices({ store, localZone: config.zone ?? "default", debounceMs: options.debounceMs ?? 20 });
+  const ingresses: IngressProxies = new IngressProxies({ store, cache, metrics, localZone: config.zone ?? "default", debounceMs: options.debounceMs ?? 20 });
   const insights = new DataplaneInsights({
     store,
     controlPlaneInstanceId,
     flushIntervalMs: options.insightFlushIntervalMs ?? 1000,
     certificate: (nodeId) => reconciler.certificates.get(nodeId),
   });
-  const keyOf = (stream: StreamInfo): ProxyKey => parseNodeId(stream.node.id)!; // authenticate refused any other id
+  const ingressInsights = new DataplaneInsights({
+    store,
+    insightType: "ZoneIngressInsight",
+    controlPlaneInstanceId,
+    flushIntervalMs: options.insightFlushIntervalMs ?? 1000,
+    certificate: () => undefined,
+  });
+  const identityOf = (stream: StreamInfo): NodeIdentity => parseNodeIdentity(stream.node.id)!; // authenticate refused any other id
+  const insightsOf = (stream: StreamInfo) => (identityOf(stream).kind === "ingress" ? ingressInsights : insights);
 
   const ads = createAdsServer({
     cache,
     callbacks: {
-      authenticate: proxyAuthenticator(tokens, store),
+      authenticate: proxyAuthenticator(tokens, store, config.zone ?? "default"),
       onStreamOpen(stream) {
-        reconciler.connected(stream.node.id, keyOf(stream), isProxyless(stream.node.userAgent));
-        insights.opened(stream, keyOf(stream));
+        const identity = identityOf(stream);
+        if (identity.kind === "ingress") {
+          ingresses.connected(identity.name);
+          ingressInsights.opened(stream, { mesh: "", name: identity.name });
+          return;
+        }
+        const key = { mesh: identity.mesh, name: identity.name };
+        reconciler.connected(stream.node.id, key, isProxyless(stream.node.userAgent));
+        insights.opened(stream, key);
       },
       onStreamClose(stream) {
-        reconciler.disconnected(stream.node.id);
-        insights.closed(stream);
+        const identity = identityOf(stream);
+        if (identity.kind === "ingress") ingresses.disconnected(identity.name);
+        else reconciler.disconnected(stream.node.id);
+        insightsOf(stream).closed(stream);
       },
       onResponse(stream, response) {
         metrics.pushed(response.typeUrl);
-        insights.sent(stream, response.typeUrl);
+        insightsOf(stream).sent(stream, response.typeUrl);
       },
       onAck(stream, ack) {
-        insights.acknowledged(stream, ack.typeUrl);
+        insightsOf(stream).acknowledged(stream, ack.typeUrl);
       },
       onNack(stream, nack) {
         console.error(`xds: ${stream.node.id} rejected ${nack.typeUrl} version ${nack.version}: ${nack.error}`);
         metrics.nacked(nack.typeUrl);
-        insights.rejected(stream, nack.typeUrl);
+        insightsOf(stream).rejected(stream, nack.typeUrl);
       },
     },
   });
@@ -96,25 +114,25 @@ export async function startXdsComponent(options: XdsComponentOptions): Promise<X
   try {
     port = await ads.listen(`${XDS_LISTEN_HOST}:${config.xdsPort}`);
   } catch (error) {
-    await Promise.all([reconciler.close(), ingressServices.close()]);
+    await Promise.all([reconciler.close(), ingresses.close()]);
     throw error;
   }
   return {
     port,
-    routes: xdsRoutes({ ads, cache, reconciler, metrics, controlPlaneInstanceId }),
+    routes: xdsRoutes({ ads, cache, reconciler, ingresses, metrics, controlPlaneInstanceId }),
     stats: () => ({
       ...ads.stats(),
-      connectedProxies: reconciler.connectedCount(),
+      connectedProxies: reconciler.connectedCount() + ingresses.connectedCount(),
       snapshots: cache.nodeIds().length,
       watchers: cache.watcherCount(),
       certificates: reconciler.certificates.size(),
-      pendingInsights: insights.pendingCount(),
+      pendingInsights: insights.pendingCount() + ingressInsights.pendingCount(),
     }),
     async close() {
       await ads.close();
       await reconciler.close();
-      await ingressServices.close();
-      await insights.close();
+      await ingresses.close();
+      await Promise.all([insights.close(), ingressInsights.close()]);
     },
   };
 }
