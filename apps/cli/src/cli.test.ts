@@ -153,7 +153,7 @@ test("inspect shows the policies and rules of a dataplane and the dataplanes of 
   assert.equal(await api.store.get({ type: "Dataplane", mesh: "default", name: "web-1" }), null);
 });
 
-test("generated tokens: an admin token lets a remote caller in; dataplane and zone tokens carry their claims", async () => {
+test("generated tokens: an admin token lets a remote caller in; dataplane, zone and zone ingress tokens carry their claims", async () => {
   // A second CP instance on the same store, for which 127.0.0.1 is not a local address: the CLI is remote to it.
   const remote = await createApiServer({
     store: api.store,

@@ -77,6 +77,17 @@ test("token requests in Kuma's shape (user groups, dataplane proxy type) carry t
   assert.equal((await api.server.tokens.verifyToken("zone-ingress", zoneIngress.body)).zone, "east");
 });
 
+test("a global CP does not issue zone ingress tokens: the zone CP that checks them does", async () => {
+  const global = await startTestApiServer({ mode: "global" });
+  try {
+    const refused = await call(global.url, "POST", "/tokens/zone-ingress", { body: { zone: "east" } });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.detail, /issued by the zone control plane the ingress connects to/);
+  } finally {
+    await global.close();
+  }
+});
+
 test("token endpoints are admin-only", async () => {
   assert.equal((await remoteCall("/tokens/user", undefined, "POST")).status, 401);
 });
