@@ -233,6 +233,21 @@ export const globalInsightSchema = z.object({
   policies: z.object({ total: z.number() }),
 });
 
+const dataplaneStat = z.object({ online: z.number().int(), offline: z.number().int(), total: z.number().int() });
+
+/** `/meshes/{mesh}/service-insights` items: Kuma's per-service counts, and the zones it runs in ("" for none). */
+export const serviceInsightSchema = z.object({
+  mesh: z.string(),
+  name: z.string(),
+  status: z.enum(["online", "offline", "partially_degraded", "not_available"]),
+  dataplanes: dataplaneStat,
+  zones: z.array(z.object({ name: z.string(), dataplanes: dataplaneStat })),
+});
+export type ServiceInsight = z.infer<typeof serviceInsightSchema>;
+
+/** `/meshes/{mesh}/policy-counts` (or `/policy-counts`): the number of policies of each type. */
+export const policyCountsSchema = z.object({ policies: z.record(z.string(), z.object({ total: z.number().int() })) });
+
 export const indexSchema = z.object({
   version: z.string(),
   hostname: z.string().optional(),

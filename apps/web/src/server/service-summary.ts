@@ -1,33 +1,21 @@
-import type { DataplaneRow } from "./dataplane-row";
+import type { ServiceInsight } from "./cp-client";
 
 export interface ServiceSummary {
   mesh: string;
   name: string;
   zones: string[];
-  /** Dataplanes serving it that are online (not offline, not partially degraded). */
+  /** Inbounds serving it that are online (dataplane connected, inbound ready). */
   healthy: number;
   total: number;
-  status: "online" | "partially_degraded" | "offline";
+  status: ServiceInsight["status"];
 }
 
-/** Services as Kuma derives them: the `kuma.io/service` tags of the dataplanes' inbounds, per mesh. */
-export function summarizeServices(rows: DataplaneRow[]): ServiceSummary[] {
-  const byKey = new Map<string, ServiceSummary>();
-  for (const row of rows) {
-    for (const service of row.services) {
-      const key = `${row.mesh}/${service}`;
-      const summary = byKey.get(key) ?? { mesh: row.mesh, name: service, zones: [], healthy: 0, total: 0, status: "offline" };
-      summary.total++;
-      if (row.status === "online") summary.healthy++;
-      if (row.zone && !summary.zones.includes(row.zone)) summary.zones.push(row.zone);
-      byKey.set(key, summary);
-    }
-  }
-  return [...byKey.values()]
-    .map((summary) => ({
-      ...summary,
-      zones: summary.zones.sort(),
-      status: summary.healthy === 0 ? ("offline" as const) : summary.healthy < summary.total ? ("partially_degraded" as const) : ("online" as const),
-    }))
-    .sort((a, b) => a.mesh.localeCompare(b.mesh) || a.name.localeCompare(b.name));
-}
+/** A row of the services page from the CP's service insight (dataplanes without a zone name none). */
+export const serviceSummary = (insight: ServiceInsight): ServiceSummary => ({
+  mesh: insight.mesh,
+  name: insight.name,
+  zones: insight.zones.map((zone) => zone.name).filter(Boolean),
+  healthy: insight.dataplanes.online,
+  total: insight.dataplanes.total,
+  status: insight.status,
+});

@@ -1,9 +1,40 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import type { Topology } from "@/lib/topology/build-topology";
+import { LOCAL_ZONE, type ServiceNode, type Topology } from "@/lib/topology/build-topology";
+import { QueryView } from "@/components/states";
 import { StatusBadge } from "@/components/status-badge";
 import { dataplaneHref, policyEditorHref } from "@/lib/links";
+import { useTRPC } from "@/trpc/client";
+
+const DATAPLANES_SHOWN = 20;
+
+/** The node's dataplanes, read when the panel opens (the graph carries only counts). */
+function NodeDataplanes({ mesh, node }: { mesh: string; node: ServiceNode }) {
+  const trpc = useTRPC();
+  const zone = node.zone === LOCAL_ZONE ? undefined : node.zone;
+  const dataplanes = useQuery(trpc.dataplanes.list.queryOptions({ mesh, service: node.service, zone, size: DATAPLANES_SHOWN }));
+  const all = `/dataplanes?${new URLSearchParams({ mesh, service: node.service, ...(zone ? { zone } : {}) }).toString()}`;
+  return (
+    <QueryView query={dataplanes} what="its dataplanes" isEmpty={(page) => page.items.length === 0}>
+      {(page) => (
+        <ul>
+          {page.items.map((dp) => (
+            <li key={dp.name}>
+              <Link href={dataplaneHref(mesh, dp.name)}>{dp.name}</Link> <StatusBadge status={dp.status} />
+            </li>
+          ))}
+          {page.total > page.items.length && (
+            <li>
+              <Link href={all}>all {page.total} dataplanes</Link>
+            </li>
+          )}
+        </ul>
+      )}
+    </QueryView>
+  );
+}
 
 /** The selected service: its dataplanes, and the policies behind its edges. */
 export function SidePanel({
@@ -41,13 +72,7 @@ export function SidePanel({
         Focus on it and its neighbours
       </button>
       <h3>Dataplanes</h3>
-      <ul>
-        {node.dataplanes.map((dp) => (
-          <li key={dp.name}>
-            <Link href={dataplaneHref(topology.mesh, dp.name)}>{dp.name}</Link> <StatusBadge status={dp.status} />
-          </li>
-        ))}
-      </ul>
+      <NodeDataplanes mesh={topology.mesh} node={node} />
       <h3>Policies</h3>
       {incoming.length + outgoing.length + node.openToMesh.length === 0 && <p className="muted">No permission or route mentions this service.</p>}
       <ul>

@@ -7,10 +7,9 @@ import { useMemo } from "react";
 import { FilterForm } from "@/components/filter-form";
 import { MeshSelect } from "@/components/mesh-select";
 import { Empty, QueryView } from "@/components/states";
-import type { Topology } from "@/lib/topology/build-topology";
-import { AUTO_COLLAPSE_ABOVE, collapseByZone, isZoneSummary } from "@/lib/topology/collapse-topology";
-import { filterTopology } from "@/lib/topology/filter-topology";
+import { isZoneSummary } from "@/lib/topology/collapse-topology";
 import { layoutTopology } from "@/lib/topology/layout-topology";
+import type { TopologyView as TopologyGraph } from "@/lib/topology/topology-view";
 import { useQueryState } from "@/lib/use-query-state";
 import { useTRPC } from "@/trpc/client";
 import { SidePanel } from "./side-panel";
@@ -23,8 +22,11 @@ export function TopologyView() {
   const trpc = useTRPC();
   const { get, set } = useQueryState();
   const mesh = get("mesh") || "default";
-  // Refetching replaces the data but keeps this component (and React Flow's viewport) mounted.
-  const graph = useQuery(trpc.topology.graph.queryOptions({ mesh }, { refetchInterval: REFRESH_MS }));
+  const collapse = { "1": true, "0": false }[get("collapse")];
+  // The server filters and collapses, so the browser only lays out and draws what is shown. Refetching replaces
+  // the data (the same object when nothing changed) but keeps this component and React Flow's viewport mounted.
+  const input = { mesh, zone: get("zone") || undefined, search: get("q") || undefined, focus: get("focus") || undefined, collapse };
+  const graph = useQuery(trpc.topology.graph.queryOptions(input, { refetchInterval: REFRESH_MS }));
   return (
     <>
       <h1>Topology</h1>
@@ -34,8 +36,8 @@ export function TopologyView() {
           Zone
           <select value={get("zone")} onChange={(event) => set({ zone: event.target.value })}>
             <option value="">all zones</option>
-            {(graph.data?.zones ?? []).map((zone) => (
-              <option key={zone.name}>{zone.name}</option>
+            {(graph.data?.zoneNames ?? []).map((zone) => (
+              <option key={zone}>{zone}</option>
             ))}
           </select>
         </label>
@@ -56,18 +58,12 @@ export function TopologyView() {
   );
 }
 
-function TopologyCanvas({ topology }: { topology: Topology }) {
+function TopologyCanvas({ topology }: { topology: TopologyGraph }) {
   const { get, set } = useQueryState();
-  const zone = get("zone");
-  const search = get("q");
-  const focus = get("focus");
   const selected = get("selected");
-  const filtered = useMemo(() => filterTopology(topology, { zone, search, focus }), [topology, zone, search, focus]);
-  const collapsed = get("collapse") === "1" || (get("collapse") === "" && filtered.services.length > AUTO_COLLAPSE_ABOVE);
-  const visible = useMemo(() => (collapsed ? collapseByZone(filtered) : filtered), [collapsed, filtered]);
-  const layout = useMemo(() => layoutTopology(visible), [visible]);
-  const flow = useMemo(() => toFlow(visible, layout, selected), [visible, layout, selected]);
-  if (topology.services.length === 0) return <Empty>No dataplane runs in mesh {topology.mesh} yet.</Empty>;
+  const layout = useMemo(() => layoutTopology(topology), [topology]);
+  const flow = useMemo(() => toFlow(topology, layout, selected), [topology, layout, selected]);
+  if (topology.totalServiceNodes === 0) return <Empty>No dataplane runs in mesh {topology.mesh} yet.</Empty>;
   return (
     <div className="topology">
       <div className="topology-canvas" data-testid="topology-canvas">
@@ -92,19 +88,26 @@ function TopologyCanvas({ topology }: { topology: Topology }) {
           <Controls showInteractive={false} />
           <MiniMap pannable zoomable />
         </ReactFlow>
-        {visible.services.length === 0 && <div className="topology-overlay">No service matches these filters.</div>}
+        {topology.services.length === 0 && <div className="topology-overlay">No service matches these filters.</div>}
+        {topology.hiddenServiceNodes > 0 && (
+          <div className="topology-more" role="status">
+            {topology.hiddenServiceNodes} more service nodes not drawn: refine the filter (zone, service search) or focus on a service.
+          </div>
+        )}
       </div>
       <div className="topology-legend">
         <label>
-          <input type="checkbox" checked={collapsed} onChange={(event) => set({ collapse: event.target.checked ? "1" : "0" })} /> collapse by zone
+          <input type="checkbox" checked={topology.collapsed} onChange={(event) => set({ collapse: event.target.checked ? "1" : "0" })} /> collapse by zone
         </label>
         <span className="legend permits">may talk (MeshTrafficPermission)</span>
         <span className="legend routes">routes to (MeshHTTPRoute/TCPRoute)</span>
         <span className="legend cross">cross-zone, through the zone ingress</span>
         <span>{topology.mtls ? "mTLS on: every edge is encrypted and authenticated" : "mTLS off in this mesh"}</span>
         <span className="muted">
-          {filtered.services.length} of {topology.services.length} service nodes{collapsed ? ` in ${visible.services.length} zones` : ""} ·{" "}
-          {visible.edges.length} edges
+          {topology.collapsed
+            ? `${topology.matchingServiceNodes} of ${topology.totalServiceNodes} service nodes in ${topology.services.length} zones`
+            : `${topology.services.length} of ${topology.matchingServiceNodes} matching (${topology.totalServiceNodes} in the mesh) service nodes`}{" "}
+          · {topology.edges.length} edges
         </span>
       </div>
       {selected && <SidePanel topology={topology} selectedId={selected} onFocus={(id) => set({ focus: id })} onClose={() => set({ selected: undefined })} />}

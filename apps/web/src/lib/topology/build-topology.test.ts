@@ -1,14 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { buildTopology, type TopologyDataplane, type TopologyInput, type TopologyPolicy } from "./build-topology";
+import { buildTopology, subsetKey, subsetTagSets, type TopologyInput, type TopologyPolicy } from "./build-topology";
+import { servicesOf, type TestDataplane } from "./testing";
 
-const dp = (name: string, zone: string | null, service: string, status: TopologyDataplane["status"] = "online", tags: Record<string, string[]> = {}): TopologyDataplane => ({
-  name,
-  zone,
-  services: [service],
-  tags: { "kuma.io/service": [service], ...tags },
-  status,
-});
+const dp = (name: string, zone: string | null, service: string, status: TestDataplane["status"] = "online"): TestDataplane => ({ name, zone, service, status });
 
 const permit = (name: string, to: string, from: string | "Mesh", action = "Allow"): TopologyPolicy => ({
   type: "MeshTrafficPermission",
@@ -28,8 +23,9 @@ const input = (over: Partial<TopologyInput>): TopologyInput => ({
     { name: "east", online: true },
     { name: "west", online: false },
   ],
-  dataplanes: [dp("web-1", "east", "web"), dp("api-1", "east", "api", "offline"), dp("api-2", "west", "api"), dp("db-1", "west", "db")],
+  services: servicesOf([dp("web-1", "east", "web"), dp("api-1", "east", "api", "offline"), dp("api-2", "west", "api"), dp("db-1", "west", "db")]),
   policies: [],
+  subsets: new Map(),
   ...over,
 });
 
@@ -92,14 +88,15 @@ describe("buildTopology", () => {
     );
   });
 
-  it("selects services by MeshSubset tags and puts dataplanes without a zone in the local zone", () => {
-    const dataplanes = [dp("web-1", null, "web"), dp("api-1", null, "api", "online", { version: ["v2"] }), dp("db-1", null, "db")];
+  it("selects the services resolved for a MeshSubset's tags and puts dataplanes without a zone in the local zone", () => {
+    const services = servicesOf([dp("web-1", null, "web"), dp("api-1", null, "api"), dp("db-1", null, "db")]);
     const subset: TopologyPolicy = {
       type: "MeshTrafficPermission",
       name: "v2-only",
       body: { spec: { targetRef: { kind: "MeshSubset", tags: { version: "v2" } }, from: [{ targetRef: { kind: "MeshService", name: "web" }, default: { action: "Allow" } }] } },
     };
-    const topology = buildTopology(input({ zones: [], dataplanes, policies: [subset] }));
+    assert.deepEqual(subsetTagSets([subset]), [{ version: "v2" }]);
+    const topology = buildTopology(input({ zones: [], services, policies: [subset], subsets: new Map([[subsetKey({ version: "v2" }), ["api"]]]) }));
     assert.deepEqual(topology.zones.map((zone) => zone.id), ["zone:local"]);
     assert.deepEqual(topology.edges.map((edge) => [edge.source, edge.target]), [["svc:local/web", "svc:local/api"]]);
   });

@@ -1,14 +1,12 @@
 // The topology graph model of one mesh, from configuration alone (no traffic needed): services placed in the
 // zones where their dataplanes run, "may talk" edges from MeshTrafficPermissions and "routes to" edges from
-// MeshHTTPRoutes/MeshTCPRoutes. Pure, so it is tested without a CP and can run on the server.
+// MeshHTTPRoutes/MeshTCPRoutes. Pure, so it is tested without a CP; the BFF runs it over the CP's service insights.
 import type { MeshHTTPRouteBody, MeshTCPRouteBody, MeshTrafficPermissionBody, TargetRef } from "@zonemesh/resources";
 
-export interface TopologyDataplane {
+/** A service and the zones it runs in (null: dataplanes without a zone), with healthy/total dataplanes in each. */
+export interface TopologyService {
   name: string;
-  zone: string | null;
-  services: string[];
-  tags: Record<string, string[]>;
-  status: "online" | "offline" | "partially_degraded";
+  zones: { zone: string | null; healthy: number; total: number }[];
 }
 
 export type TopologyPolicy =
@@ -20,8 +18,10 @@ export interface TopologyInput {
   mesh: string;
   mtls: boolean;
   zones: { name: string; online: boolean }[];
-  dataplanes: TopologyDataplane[];
+  services: TopologyService[];
   policies: TopologyPolicy[];
+  /** The services whose dataplanes carry every tag of a MeshSubset, by `subsetKey(tags)`; see `subsetTagSets`. */
+  subsets: Map<string, string[]>;
 }
 
 export interface ZoneNode {
@@ -36,7 +36,6 @@ export interface ServiceNode {
   zone: string;
   healthy: number;
   total: number;
-  dataplanes: { name: string; status: TopologyDataplane["status"] }[];
   /** Set on the nodes of a graph collapsed by zone: how many services the node stands for. */
   serviceCount?: number;
   /** MeshTrafficPermissions that allow any source (`from: Mesh`) into this service: drawn as a mark, not N edges. */
@@ -74,36 +73,47 @@ export const serviceId = (zone: string, service: string) => `svc:${zone}/${servi
 
 const ALLOWING = new Set(["Allow", "AllowWithShadowDeny"]);
 
-/** The service names a targetRef picks, or "mesh" for every service. */
-function selectedServices(ref: TargetRef | undefined, services: Map<string, TopologyDataplane[]>): string[] | "mesh" {
-  if (!ref || ref.kind === "Mesh") return "mesh";
-  if ((ref.kind === "MeshService" || ref.kind === "MeshServiceSubset") && ref.name) return services.has(ref.name) ? [ref.name] : [];
-  if (ref.kind === "MeshSubset") {
-    const tags = Object.entries(ref.tags ?? {});
-    return [...services].filter(([, dps]) => dps.some((dp) => tags.every(([key, value]) => dp.tags[key]?.includes(value)))).map(([name]) => name);
-  }
-  return [];
+export const subsetKey = (tags: Record<string, string>) => JSON.stringify(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+const targetRefsOf = (policy: TopologyPolicy): (TargetRef | undefined)[] =>
+  policy.type === "MeshTrafficPermission"
+    ? [policy.body.spec.targetRef, ...(policy.body.spec.from ?? []).map((from) => from.targetRef)]
+    : [policy.body.spec.targetRef];
+
+/** The tag sets of the MeshSubset targetRefs in these policies: resolve each to services before building. */
+export function subsetTagSets(policies: TopologyPolicy[]): Record<string, string>[] {
+  const sets = new Map<string, Record<string, string>>();
+  for (const ref of policies.flatMap(targetRefsOf)) if (ref?.kind === "MeshSubset") sets.set(subsetKey(ref.tags ?? {}), ref.tags ?? {});
+  return [...sets.values()];
 }
 
 export function buildTopology(input: TopologyInput): Topology {
-  const byService = new Map<string, TopologyDataplane[]>();
   const nodes = new Map<string, ServiceNode>();
-  for (const dp of input.dataplanes) {
-    const zone = dp.zone ?? LOCAL_ZONE;
-    for (const service of dp.services) {
-      byService.set(service, [...(byService.get(service) ?? []), dp]);
-      const id = serviceId(zone, service);
-      const node = nodes.get(id) ?? { id, service, zone, healthy: 0, total: 0, dataplanes: [], openToMesh: [] };
-      node.total++;
-      if (dp.status === "online") node.healthy++;
-      node.dataplanes.push({ name: dp.name, status: dp.status });
+  const nodesByService = new Map<string, ServiceNode[]>();
+  for (const service of input.services) {
+    const inZones: ServiceNode[] = [];
+    for (const { zone: known, healthy, total } of service.zones) {
+      const zone = known ?? LOCAL_ZONE;
+      const id = serviceId(zone, service.name);
+      const node = nodes.get(id) ?? { id, service: service.name, zone, healthy: 0, total: 0, openToMesh: [] };
+      node.healthy += healthy;
+      node.total += total;
+      if (!nodes.has(id)) inZones.push(node);
       nodes.set(id, node);
     }
+    nodesByService.set(service.name, inZones);
   }
-  const nodesOf = (service: string) => [...nodes.values()].filter((node) => node.service === service);
-  const allServices = [...byService.keys()];
+  const nodesOf = (service: string) => nodesByService.get(service) ?? [];
+  const allServices = [...nodesByService.keys()];
+  /** The service names a targetRef picks, or "mesh" for every service. */
+  const selectedServices = (ref: TargetRef | undefined): string[] | "mesh" => {
+    if (!ref || ref.kind === "Mesh") return "mesh";
+    if ((ref.kind === "MeshService" || ref.kind === "MeshServiceSubset") && ref.name) return nodesByService.has(ref.name) ? [ref.name] : [];
+    if (ref.kind === "MeshSubset") return input.subsets.get(subsetKey(ref.tags ?? {})) ?? [];
+    return [];
+  };
   const pick = (ref: TargetRef | undefined) => {
-    const selected = selectedServices(ref, byService);
+    const selected = selectedServices(ref);
     return selected === "mesh" ? allServices : selected;
   };
 
@@ -126,7 +136,7 @@ export function buildTopology(input: TopologyInput): Topology {
       const destinations = pick(policy.body.spec.targetRef);
       for (const from of policy.body.spec.from ?? []) {
         if (!ALLOWING.has(from.default.action)) continue;
-        const sources = selectedServices(from.targetRef, byService);
+        const sources = selectedServices(from.targetRef);
         if (sources === "mesh") {
           for (const destination of destinations) for (const node of nodesOf(destination)) node.openToMesh.push(policy.name);
           continue;
@@ -150,7 +160,10 @@ export function buildTopology(input: TopologyInput): Topology {
     mesh: input.mesh,
     mtls: input.mtls,
     zones: [...zoneNames].sort().map((name) => ({ id: zoneId(name), name, online: online.get(name) ?? name === LOCAL_ZONE })),
-    services: [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id)),
-    edges: [...edges.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    services: [...nodes.values()].sort(byId),
+    edges: [...edges.values()].sort(byId),
   };
 }
+
+/** Code-unit order: as stable as localeCompare across refreshes, and much cheaper over thousands of edges. */
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -1,8 +1,5 @@
 import type { ServiceNode, Topology, TopologyEdge } from "./build-topology";
 
-/** Beyond this many service nodes the graph opens collapsed by zone unless the user chose otherwise. */
-export const AUTO_COLLAPSE_ABOVE = 200;
-
 export const ZONE_SUMMARY_SERVICE = "*";
 export const isZoneSummary = (node: Pick<ServiceNode, "service">) => node.service === ZONE_SUMMARY_SERVICE;
 
@@ -19,7 +16,6 @@ export function collapseByZone(topology: Topology): Topology {
       zone: node.zone,
       healthy: 0,
       total: 0,
-      dataplanes: [],
       openToMesh: [],
       serviceCount: 0,
     };

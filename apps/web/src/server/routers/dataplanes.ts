@@ -4,7 +4,6 @@ import {
   apiPath,
   dataplaneOverviewSchema,
   dataplaneRulesSchema,
-  listAll,
   listQuery,
   listSchema,
   CpProblem,
@@ -34,12 +33,6 @@ const overviewListPath = (mesh: string | undefined) => (mesh ? `${apiPath("meshe
 
 /** The CP's name for the one status the GUI spells differently (Kuma's GUI uses `partially_degraded` too). */
 const cpStatus = (status: DataplaneStatus | undefined) => (status === "partially_degraded" ? "partiallyDegraded" : status);
-
-/** Every dataplane of one mesh (or all meshes) in one zone or all, for views that aggregate them (services, topology). */
-export async function allDataplaneRows(cp: CpClient, filter: { mesh?: string | undefined; zone?: string | undefined }) {
-  const overviews = await listAll(cp, overviewListPath(filter.mesh), dataplaneOverviewSchema, { filters: { zone: filter.zone } });
-  return overviews.map(dataplaneRow);
-}
 
 /** One page of dataplanes: the CP filters (name, zone, service, tag, status) and pages them. */
 export async function listDataplanes(cp: CpClient, input: DataplaneListInput) {

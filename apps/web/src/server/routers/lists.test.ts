@@ -92,4 +92,11 @@ describe("services.list", () => {
       ],
     );
   });
+  it("filters by zone and name and pages on the CP, across meshes when none is given", async () => {
+    const west = await bff.caller.services.list({ mesh: "default", zone: "west" });
+    assert.deepEqual([west.total, west.items.map((s) => s.name)], [1, ["web"]]);
+    const page = await bff.caller.services.list({ size: 1, offset: 1 });
+    assert.deepEqual([page.total, page.items.map((s) => `${s.mesh}/${s.name}`)], [3, ["default/web"]]);
+    assert.deepEqual((await bff.caller.services.list({ name: "edg" })).items.map((s) => s.name), ["ledger"]);
+  });
 });

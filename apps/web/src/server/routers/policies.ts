@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { policyTypeNames, resourceTypes, typeByName, type PolicyTypeName, type Resource } from "@zonemesh/resources";
-import { apiPath, listQuery, listSchema, policyPreviewSchema, resourceMetaSchema, wireResourceSchema, type CpClient } from "../cp-client";
+import { apiPath, listQuery, listSchema, policyCountsSchema, policyPreviewSchema, resourceMetaSchema, wireResourceSchema, type CpClient } from "../cp-client";
 import { pageInput } from "../page-input";
 import { wireOf } from "../../lib/policy-document";
 import { policyKeyInput, policyResourceInput, policyTypeInput } from "../policy-input";
@@ -15,10 +15,8 @@ const itemPath = (key: { type: PolicyTypeName; mesh: string; name: string }) => 
 const keyOf = (resource: Resource) => ({ type: resource.type as PolicyTypeName, mesh: resource.mesh, name: resource.name });
 
 async function countByType(cp: CpClient, mesh: string | undefined) {
-  const totals = await Promise.all(
-    policyTypeNames.map((type) => cp.request({ path: listPath(type, mesh), query: { size: 1 }, schema: listSchema(z.unknown()) }).then((page) => page.total)),
-  );
-  return policyTypeNames.map((type, index) => ({ type, total: totals[index] ?? 0 }));
+  const { policies } = await cp.request({ path: mesh ? `${apiPath("meshes", mesh)}/policy-counts` : "/policy-counts", schema: policyCountsSchema });
+  return policyTypeNames.map((type) => ({ type, total: policies[type]?.total ?? 0 }));
 }
 
 export const policiesRouter = router({

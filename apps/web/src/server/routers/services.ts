@@ -1,16 +1,19 @@
 import { z } from "zod";
-import { pageInput, pageOf } from "../page-input";
-import { summarizeServices } from "../service-summary";
+import { apiPath, listQuery, listSchema, serviceInsightSchema } from "../cp-client";
+import { pageInput } from "../page-input";
+import { serviceSummary } from "../service-summary";
 import { publicProcedure, router } from "../trpc";
-import { allDataplaneRows } from "./dataplanes";
 
 export const servicesRouter = router({
-  /** Services per mesh with the zones they run in and healthy/total dataplanes. */
+  /** Services per mesh with the zones they run in and healthy/total dataplanes: the CP's service insights, paged and filtered there. */
   list: publicProcedure
     .input(pageInput.extend({ mesh: z.string().optional(), zone: z.string().optional(), name: z.string().optional() }))
     .query(async ({ ctx, input }) => {
-      const rows = await allDataplaneRows(ctx.cp, { mesh: input.mesh, zone: input.zone });
-      const services = summarizeServices(rows).filter((service) => !input.name || service.name.includes(input.name));
-      return pageOf(services, input);
+      const page = await ctx.cp.request({
+        path: input.mesh ? `${apiPath("meshes", input.mesh)}/service-insights` : "/service-insights",
+        query: listQuery({ offset: input.offset, size: input.size, name: input.name, filters: { zone: input.zone } }),
+        schema: listSchema(serviceInsightSchema),
+      });
+      return { total: page.total, items: page.items.map(serviceSummary) };
     }),
 });

@@ -1,6 +1,7 @@
-// topology.graph against a real global CP: the graph model built from its dataplanes, zones and policies.
+// topology.graph against a real global CP: the graph model built from its service insights, zones and policies.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { eventually } from "@zonemesh/cp/testing/eventually";
 import { seedDataplane, seedMesh, seedZone, startBff, type BffFixture } from "../testing/cp-api";
 
 let bff: BffFixture;
@@ -29,5 +30,37 @@ describe("topology.graph", () => {
       graph.edges.map((edge) => [edge.source, edge.target, edge.kind, edge.crossZone, edge.mtls]),
       [["svc:west/web", "svc:east/api", "permits", true, true]],
     );
+  });
+
+  it("resolves MeshSubset tags to services through the CP's dataplane filter", async () => {
+    await seedDataplane(bff.store, { mesh: "default", name: "api-v2", zone: "east", service: "api", status: "online", tags: { version: "v2" } });
+    await bff.caller.policies.upsert({
+      type: "MeshTrafficPermission",
+      mesh: "default",
+      name: "web-to-v2",
+      spec: { targetRef: { kind: "MeshSubset", tags: { version: "v2" } }, from: [{ targetRef: { kind: "MeshService", name: "web" }, default: { action: "Allow" } }] },
+    });
+    await eventually(async () => {
+      const graph = await bff.caller.topology.graph({ mesh: "default" });
+      const edge = graph.edges.find((candidate) => candidate.target === "svc:east/api");
+      assert.deepEqual(edge?.policies.map((policy) => policy.name).sort(), ["web-to-api", "web-to-v2"]);
+      assert.deepEqual(graph.services.find((node) => node.id === "svc:east/api")?.total, 2);
+    }, 5000);
+  });
+
+  it("collapses a graph above the node limit by zone, and cuts a zone's services to the limit with the rest counted", async () => {
+    for (let i = 0; i < 6; i++) await seedDataplane(bff.store, { mesh: "default", name: `many-${i}`, zone: "west", service: `many-${i}`, status: "online" });
+    await eventually(async () => {
+      const collapsed = await bff.caller.topology.graph({ mesh: "default", limit: 5 });
+      assert.equal(collapsed.collapsed, true);
+      assert.deepEqual(collapsed.services.map((node) => [node.id, node.serviceCount]), [["svc:east/*", 1], ["svc:west/*", 7]]);
+      assert.deepEqual([collapsed.totalServiceNodes, collapsed.zoneNames], [8, ["east", "west"]]);
+    }, 5000);
+    const west = await bff.caller.topology.graph({ mesh: "default", zone: "west", limit: 5 });
+    assert.deepEqual([west.collapsed, west.services.length, west.matchingServiceNodes, west.hiddenServiceNodes], [false, 5, 7, 2]);
+    const search = await bff.caller.topology.graph({ mesh: "default", search: "web", limit: 1 });
+    assert.deepEqual([search.services.map((node) => node.id), search.hiddenServiceNodes], [["svc:west/web"], 1]);
+    const forced = await bff.caller.topology.graph({ mesh: "default", collapse: false, limit: 100 });
+    assert.equal(forced.services.length, 8);
   });
 });

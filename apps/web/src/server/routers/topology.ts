@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { MeshBody } from "@zonemesh/resources";
-import { buildTopology, type TopologyPolicy } from "../../lib/topology/build-topology";
-import { apiPath, listAll, wireResourceSchema, zoneOverviewSchema } from "../cp-client";
+import { buildTopology, subsetKey, subsetTagSets, type TopologyPolicy } from "../../lib/topology/build-topology";
+import { DEFAULT_NODE_LIMIT, topologyView } from "../../lib/topology/topology-view";
+import { apiPath, dataplaneOverviewSchema, listAll, serviceInsightSchema, wireResourceSchema, zoneOverviewSchema, type CpClient } from "../cp-client";
+import { dataplaneServices, dataplaneTags } from "../dataplane-row";
 import { isConnected } from "../dataplane-status";
 import { publicProcedure, router } from "../trpc";
-import { allDataplaneRows } from "./dataplanes";
 
 const EDGE_POLICY_TYPES = [
   { type: "MeshTrafficPermission", plural: "meshtrafficpermissions" },
@@ -12,22 +13,61 @@ const EDGE_POLICY_TYPES = [
   { type: "MeshTCPRoute", plural: "meshtcproutes" },
 ] as const;
 
+/** The services of a MeshSubset: the CP's index finds the dataplanes with the first tag, the rest are checked here. */
+async function resolveSubsets(cp: CpClient, mesh: string, tagSets: Record<string, string>[]) {
+  const resolved = await Promise.all(
+    tagSets.map(async (tags) => {
+      const [first] = Object.entries(tags);
+      const overviews = await listAll(cp, `${apiPath("meshes", mesh)}/dataplanes+insights`, dataplaneOverviewSchema, {
+        filters: { tag: first ? `${first[0]}:${first[1]}` : undefined },
+      });
+      const services = overviews
+        .filter((overview) => Object.entries(tags).every(([key, value]) => dataplaneTags(overview)[key]?.includes(value)))
+        .flatMap(dataplaneServices);
+      return [subsetKey(tags), [...new Set(services)]] as [string, string[]];
+    }),
+  );
+  return new Map(resolved);
+}
+
+export const topologyGraphInput = z.object({
+  mesh: z.string().min(1),
+  zone: z.string().optional(),
+  /** Services whose name contains this, with their neighbours. */
+  search: z.string().optional(),
+  /** A service node id (`svc:<zone>/<service>`): it and its neighbours. */
+  focus: z.string().optional(),
+  /** true: one node per zone; false: service nodes; omitted: collapsed when more than `limit` nodes would show unfiltered. */
+  collapse: z.boolean().optional(),
+  /** Most service nodes returned; the rest are counted in `hiddenServiceNodes`. */
+  limit: z.number().int().min(1).max(2000).default(DEFAULT_NODE_LIMIT),
+});
+
 export const topologyRouter = router({
-  /** The service graph of one mesh: zones, services per zone with dataplane health, permission and route edges. */
-  graph: publicProcedure.input(z.object({ mesh: z.string().min(1) })).query(async ({ ctx, input }) => {
-    const [mesh, zones, dataplanes, ...policyLists] = await Promise.all([
-      ctx.cp.request({ path: apiPath("meshes", input.mesh), schema: wireResourceSchema }),
+  /**
+   * The service graph of one mesh as the view needs it: zones, services per zone with dataplane health (the CP's
+   * service insights), permission and route edges; collapsed by zone or narrowed by zone, search or focus.
+   */
+  graph: publicProcedure.input(topologyGraphInput).query(async ({ ctx, input }) => {
+    const meshPath = apiPath("meshes", input.mesh);
+    const [mesh, zones, services, ...policyLists] = await Promise.all([
+      ctx.cp.request({ path: meshPath, schema: wireResourceSchema }),
       listAll(ctx.cp, "/zones+insights", zoneOverviewSchema),
-      allDataplaneRows(ctx.cp, { mesh: input.mesh }),
-      ...EDGE_POLICY_TYPES.map(({ plural }) => listAll(ctx.cp, `${apiPath("meshes", input.mesh)}/${plural}`, wireResourceSchema)),
+      listAll(ctx.cp, `${meshPath}/service-insights`, serviceInsightSchema),
+      ...EDGE_POLICY_TYPES.map(({ plural }) => listAll(ctx.cp, `${meshPath}/${plural}`, wireResourceSchema)),
     ]);
     const policies = policyLists.flat().map((policy) => ({ type: policy.type, name: policy.name, body: policy.body }) as TopologyPolicy);
-    return buildTopology({
+    const full = buildTopology({
       mesh: input.mesh,
       mtls: Boolean((mesh.body as MeshBody).mtls?.enabledBackend),
       zones: zones.map((zone) => ({ name: zone.name, online: isConnected(zone.zoneInsight) })),
-      dataplanes,
+      services: services.map((service) => ({
+        name: service.name,
+        zones: service.zones.map((zone) => ({ zone: zone.name || null, healthy: zone.dataplanes.online, total: zone.dataplanes.total })),
+      })),
       policies,
+      subsets: await resolveSubsets(ctx.cp, input.mesh, subsetTagSets(policies)),
     });
+    return topologyView(full, input);
   }),
 });
