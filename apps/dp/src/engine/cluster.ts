@@ -47,6 +47,7 @@ export class ClusterRuntime {
   readonly #tls: { refs: TlsSecretRefs; sni: string | undefined } | undefined;
   readonly #runtime: () => Runtime;
   #endpoints = new Map<string, UpstreamEndpoint>();
+  #endpointList: UpstreamEndpoint[] = [];
   #assignment: ClusterLoadAssignment | undefined;
   #activeRequests = 0;
   #activeRetries = 0;
@@ -80,8 +81,9 @@ export class ClusterRuntime {
     if (assignment !== this.#assignment) {
       this.#assignment = assignment;
       this.#endpoints = assignment ? endpointsOf(assignment, this.#endpoints) : new Map();
+      this.#endpointList = [...this.#endpoints.values()];
     }
-    return [...this.#endpoints.values()];
+    return this.#endpointList;
   }
 
   /** The hosts of the best priority that has an available one; ejected and unhealthy hosts are skipped. */
@@ -89,8 +91,9 @@ export class ClusterRuntime {
     const now = Date.now();
     const available = this.#currentEndpoints().filter((endpoint) => endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now && endpoint.weight > 0);
     const candidates = available.length > 1 && exclude ? available.filter((endpoint) => endpoint !== exclude) : available;
-    const best = Math.min(...candidates.map((endpoint) => endpoint.priority));
-    return this.#pick(candidates.filter((endpoint) => endpoint.priority === best), hash);
+    let best = Infinity;
+    for (const endpoint of candidates) best = Math.min(best, endpoint.priority);
+    return this.#pick(candidates.every((endpoint) => endpoint.priority === best) ? candidates : candidates.filter((endpoint) => endpoint.priority === best), hash);
   }
 
   /** Circuit breaker for HTTP requests: false when max_requests, or connections plus pending requests, are exhausted. */

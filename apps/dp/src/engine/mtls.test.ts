@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import http from "node:http";
 import { after, before, describe, test } from "node:test";
 import { typeNames, typed, type HttpFilter, type Secret, type SnapshotResources } from "@zonemesh/xds";
 // Test-only: the transport sockets exactly as the control plane generates them.
@@ -81,6 +82,48 @@ describe("two proxies with mTLS from SDS secrets", { timeout: 30_000 }, () => {
 
   test("TCP traffic crosses the mTLS hop", async () => {
     assert.equal(await tcpExchange(ports.tcpOutbound, "ping"), "db:ping");
+  });
+
+  test("requests on new downstream connections reuse the pooled mTLS connection and the pooled app connection", async () => {
+    const inboundConnections = () => Number(new RegExp(`downstream_cx_total\\{listener="inbound:127\\.0\\.0\\.1:${ports.inbound}"\\} (\\d+)`).exec(server.engine.stats.prometheus())?.[1]);
+    assert.equal((await get(ports.outbound)).body, "backend app");
+    const [connectionsBefore, requestsBefore] = [inboundConnections(), app.requests.length];
+    for (let i = 0; i < 5; i++) assert.equal((await get(ports.outbound)).body, "backend app");
+    assert.equal(inboundConnections(), connectionsBefore, "a request opened a new mTLS connection to the server proxy");
+    assert.equal(new Set(app.requests.slice(requestsBefore).map((request) => request.socket)).size, 1, "the server proxy opened more than one connection to the app");
+  });
+
+  test("request bodies cross both proxies, with content-length and chunked", async () => {
+    const bodies: string[] = [];
+    const echoing = await httpBackend("echoing", (request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        bodies.push(body);
+        response.end(`got ${body}`);
+      });
+    });
+    try {
+      const config = serverConfig([`spiffe://${mesh}/web`]);
+      await cp.setAndSettle("default.backend-1", { ...config, endpoints: [assignment("app", [echoing.port]), assignment("db-app", [echo.port])] });
+      const post = (body: string, headers: Record<string, string>) =>
+        new Promise<string>((resolve, reject) => {
+          const request = http.request({ host: "127.0.0.1", port: ports.outbound, method: "POST", headers, agent: false }, (response) => {
+            let text = "";
+            response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+            response.on("end", () => resolve(text));
+          });
+          request.on("error", reject);
+          if (headers["transfer-encoding"]) for (const part of body.split(" ")) request.write(part);
+          request.end(headers["transfer-encoding"] ? undefined : body);
+        });
+      assert.equal(await post("fixed length", { "content-length": "12" }), "got fixed length");
+      assert.equal(await post("in three chunks", { "transfer-encoding": "chunked" }), "got inthreechunks");
+      assert.deepEqual(bodies, ["fixed length", "inthreechunks"]);
+    } finally {
+      await cp.setAndSettle("default.backend-1", serverConfig([`spiffe://${mesh}/web`]));
+      await echoing.close();
+    }
   });
 
   test("the client refuses a server whose SPIFFE id is not the expected one", async () => {

@@ -196,19 +196,31 @@ export function compileRouteTable(config: RouteConfiguration): RouteTable {
       throw new Error(`route configuration ${config.name}: virtual_hosts[${index}]: ${(error as Error).message}`);
     }
   });
+  type CompiledVirtualHost = (typeof virtualHosts)[number];
+  const virtualHostOf = (requestAuthority: string): CompiledVirtualHost | undefined => {
+    const authority = requestAuthority.toLowerCase();
+    const host = authority.replace(/:\d+$/, "");
+    let best: CompiledVirtualHost | undefined;
+    let bestRank = 0;
+    for (const virtualHost of virtualHosts) {
+      const rank = Math.max(...virtualHost.domains.map((domain) => Math.max(domainRank(domain, authority), domainRank(domain, host))));
+      if (rank > bestRank) [best, bestRank] = [virtualHost, rank];
+    }
+    return best;
+  };
+  // Requests repeat a few authorities: the domain match is done once per authority (bounded, as authorities are client input).
+  const byAuthority = new Map<string, CompiledVirtualHost | undefined>();
   return {
     name: config.name,
     config,
     route(request) {
-      const authority = request.authority.toLowerCase();
-      const host = authority.replace(/:\d+$/, "");
-      let best: (typeof virtualHosts)[number] | undefined;
-      let bestRank = 0;
-      for (const virtualHost of virtualHosts) {
-        const rank = Math.max(...virtualHost.domains.map((domain) => Math.max(domainRank(domain, authority), domainRank(domain, host))));
-        if (rank > bestRank) [best, bestRank] = [virtualHost, rank];
+      let virtualHost = byAuthority.get(request.authority);
+      if (virtualHost === undefined && !byAuthority.has(request.authority)) {
+        virtualHost = virtualHostOf(request.authority);
+        if (byAuthority.size >= 1024) byAuthority.clear();
+        byAuthority.set(request.authority, virtualHost);
       }
-      return best?.routes.find((route) => route.matches(request));
+      return virtualHost?.routes.find((route) => route.matches(request));
     },
   };
 }

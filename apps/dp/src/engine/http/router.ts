@@ -10,7 +10,16 @@ import type { CompiledRoute } from "./route-table";
 
 type Attempt = { outcome: AttemptOutcome; response?: http.IncomingMessage };
 
+const noBody = Buffer.alloc(0);
+
+/** A request without content-length or transfer-encoding has no body (RFC 9112 6.3): no need to wait for its end. */
+function hasBody(request: http.IncomingMessage): boolean {
+  const length = request.headers["content-length"];
+  return request.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
 function readBody(request: http.IncomingMessage): Promise<Buffer> {
+  if (!hasBody(request)) return Promise.resolve(noBody);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -22,22 +31,26 @@ function readBody(request: http.IncomingMessage): Promise<Buffer> {
 function attempt(cluster: ClusterRuntime, endpoint: UpstreamEndpoint, method: string, path: string, headers: HeaderMap, body: Buffer, timeoutMs: number | undefined): Promise<Attempt> {
   return new Promise((resolve) => {
     let connected = false;
+    let connectTimer: NodeJS.Timeout | undefined;
     const request = http.request({ agent: cluster.agent, host: endpoint.host, port: endpoint.port, method, path, headers: { ...headers, "content-length": String(body.length) } });
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish({ outcome: { failure: "per-try-timeout" } }), timeoutMs);
-    const connectTimer = setTimeout(() => finish({ outcome: { failure: "connect-failure" } }), cluster.connectTimeoutMs);
     const finish = (result: Attempt) => {
       clearTimeout(timer);
       clearTimeout(connectTimer);
       if (!result.response) request.destroy();
       resolve(result);
     };
+    // A pooled keep-alive connection is already connected: the connect timeout only runs while a new one connects.
     request.on("socket", (socket) => {
-      const onConnected = () => {
+      if (!socket.connecting) {
+        connected = true;
+        return;
+      }
+      connectTimer = setTimeout(() => finish({ outcome: { failure: "connect-failure" } }), cluster.connectTimeoutMs);
+      socket.once("connect", () => {
         connected = true;
         clearTimeout(connectTimer);
-      };
-      if (socket.connecting) socket.once("connect", onConnected);
-      else onConnected();
+      });
     });
     request.on("response", (response) => finish({ outcome: { status: response.statusCode ?? 502 }, response }));
     request.on("error", () => finish({ outcome: { failure: connected ? "reset" : "connect-failure" } }));
