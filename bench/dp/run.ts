@@ -1,0 +1,70 @@
+// `npm run bench:dp -w @zonemesh/bench [-- --seconds 10 --warmup 3 --connections 1,16 --protocols http,tcp --cpu-prof DIR --dp-bin OTHER/apps/dp/bin/zonemesh-dp.mjs]`:
+// requests/s and p50/p99 latency through two built-in proxies (client dp -> mTLS -> backend dp) against a direct
+// connection to the same backend, for HTTP/1.1 keep-alive (autocannon) and TCP request/response over persistent
+// connections (tcp-load.ts). Each run is a warm-up then a measured window, one load child process at a time.
+import { execFile } from "node:child_process";
+import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { startBackends } from "./backends";
+import type { LoadResult } from "./latency";
+import { startBenchMesh } from "./mesh";
+import { cpuSeconds } from "./process-cpu";
+
+const { values } = parseArgs({ options: { seconds: { type: "string" }, warmup: { type: "string" }, connections: { type: "string" }, protocols: { type: "string" }, "cpu-prof": { type: "string" }, "dp-bin": { type: "string" } } });
+const seconds = Number(values.seconds ?? 10);
+const warmup = Number(values.warmup ?? 3);
+const connectionCounts = (values.connections ?? "1,16").split(",").map(Number);
+const protocols = (values.protocols ?? "http,tcp").split(",").filter((p): p is "http" | "tcp" => p === "http" || p === "tcp");
+const progress = (what: string) => console.error(`${new Date().toISOString()} ${what}`);
+
+function load(tool: "http" | "tcp", port: number, connections: number): Promise<LoadResult> {
+  const script = fileURLToPath(new URL(`./${tool}-load.ts`, import.meta.url));
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, ["--import", "tsx", script, String(port), String(connections), String(warmup), String(seconds)], { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`${tool} load on port ${port}: ${error.message}\n${stderr}`));
+      resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as LoadResult);
+    }),
+  );
+}
+
+const backends = await startBackends();
+const mesh = await startBenchMesh(backends, { nodeArgs: values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]] : [], dpBin: values["dp-bin"] });
+progress(`mesh up: HTTP outbound ${mesh.httpOutbound}, TCP outbound ${mesh.tcpOutbound}, dp pids ${mesh.dpPids.join(", ")}`);
+const rows: string[][] = [];
+try {
+  for (const tool of protocols) {
+    for (const connections of connectionCounts) {
+      const direct = await load(tool, tool === "http" ? backends.httpPort : backends.echoPort, connections);
+      progress(`${tool} direct c=${connections}: ${JSON.stringify(direct)}`);
+      const backendConnectionsBefore = backends.httpConnections();
+      const cpuBefore = mesh.dpPids.map(cpuSeconds);
+      const proxied = await load(tool, tool === "http" ? mesh.httpOutbound : mesh.tcpOutbound, connections);
+      // The CPU time covers the warm-up too.
+      const served = proxied.warmupRequests + proxied.requests;
+      const cpuPerRequest = mesh.dpPids.map((pid, i) => ((cpuSeconds(pid) - (cpuBefore[i] as number)) / served) * 1e6);
+      progress(`${tool} proxied c=${connections}: ${JSON.stringify(proxied)}${tool === "http" ? `, backend accepted ${backends.httpConnections() - backendConnectionsBefore} connections` : ""}`);
+      const rate = (result: LoadResult) => result.requests / result.seconds;
+      for (const [mode, result] of [["direct", direct], ["2 dps, mTLS", proxied]] as const) {
+        rows.push([
+          `${tool === "http" ? "HTTP/1.1 keep-alive" : "TCP req/resp"} c=${connections} ${mode}`,
+          rate(result).toFixed(0),
+          result.p50.toFixed(2),
+          result.p99.toFixed(2),
+          result === direct ? "1.00" : (rate(result) / rate(direct)).toFixed(2),
+          result === direct ? "" : (result.p99 - direct.p99).toFixed(2),
+          result === direct ? "" : cpuPerRequest.map((us) => us.toFixed(0)).join(" + "),
+          String(result.errors),
+        ]);
+      }
+    }
+  }
+} finally {
+  await mesh.stop();
+  await backends.close();
+}
+const header = ["mode", "req/s", "p50 ms", "p99 ms", "ratio to direct", "added p99 ms", "dp CPU µs/req (backend dp + client dp)", "errors"];
+console.log(`\nData plane bench: ${seconds} s per mode after ${warmup} s warm-up; load average at the end ${loadavg().map((load) => load.toFixed(1)).join(" ")}\n`);
+console.log(`| ${header.join(" | ")} |`);
+console.log(`|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
+for (const row of rows) console.log(`| ${row.join(" | ")} |`);
