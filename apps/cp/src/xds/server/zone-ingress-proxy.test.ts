@@ -83,6 +83,14 @@ test("an ingress with a zone ingress token gets an SNI listener and EDS clusters
   await ingress.until(() => /"port_value":6379/.test(endpointsOf(ingress, "default:redis")), "redis's inbound in EDS");
   assert.ok(ingress.resources(typeUrls.cluster).has("default:backend"));
 
+  // An input change that does not change the ingress's config (a label) regenerates it, and sends nothing.
+  const generated = async () => (await call(east.apiUrl, "GET", "/zoneingresses/ingress-1/xds")).body.generation.time;
+  const [responses, before] = [ingress.responses, await generated()];
+  await apply(east, "dataplanes", { ...dataplane("redis-1", "redis", 6379), labels: { team: "cache" } });
+  await getWhenReady(east, "/zoneingresses/ingress-1/xds", (body) => body.generation.time !== before);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(ingress.responses, responses);
+
   const metrics = (await call(east.apiUrl, "GET", "/metrics")).body as string;
   assert.match(metrics, /zonemesh_xds_connected_proxies 1\b/);
   assert.match(metrics, /zonemesh_xds_streams 1\b/);
