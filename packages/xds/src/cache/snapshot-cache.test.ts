@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SnapshotCache } from "./snapshot-cache";
 import { typeUrls } from "../protos/type-urls";
-import { unpackAny } from "../protos/any";
+import { packAny, unpackAny } from "../protos/any";
 import type { Snapshot } from "./snapshot";
 import type { TypeUrl } from "../protos/type-urls";
 import { edsCluster, httpListener, loadAssignment, routeConfiguration, tcpListener, identitySecret } from "../testing/sample-resources";
@@ -105,4 +105,28 @@ test("watchers are removed by their stop function, clearSnapshot forgets the nod
   assert.equal(calls, 0);
   cache.clearSnapshot("node-1");
   assert.deepEqual(cache.nodeIds(), []);
+});
+
+test("equal content built as new objects reuses its encoding; changed content never gets the old one", () => {
+  const cache = new SnapshotCache();
+  const cluster = (seconds: number) => ({ ...structuredClone(edsCluster), connect_timeout: { seconds } });
+  const served = (node: string) => cache.getSnapshot(node)!.types.get(typeUrls.cluster)!.resources.get(edsCluster.name)!;
+  cache.setSnapshot("node-1", { ...complete, clusters: [cluster(1)] });
+  cache.setSnapshot("node-2", { ...complete, clusters: [cluster(1)] });
+  assert.equal(served("node-2").any, served("node-1").any, "the same encoded bytes, not encoded again");
+  assert.notEqual(served("node-2").resource, served("node-1").resource, "each snapshot keeps the object it was given");
+  for (const seconds of [2, 1, 3]) {
+    cache.setSnapshot("node-1", { ...complete, clusters: [cluster(seconds)] });
+    assert.deepEqual(unpackAny(served("node-1").any).connect_timeout, { seconds });
+  }
+});
+
+test("values JSON cannot tell apart (0 and -0, NaN and null) are encoded separately", () => {
+  const cache = new SnapshotCache();
+  const withThreshold = (value: number) => ({ ...structuredClone(edsCluster), common_lb_config: { healthy_panic_threshold: { value } } });
+  const objects = { zero: withThreshold(0), "minus-zero": withThreshold(-0), nan: withThreshold(Number.NaN) };
+  for (const [node, cluster] of Object.entries(objects)) cache.setSnapshot(node, { ...complete, clusters: [cluster] });
+  const served = (node: string) => cache.getSnapshot(node)!.types.get(typeUrls.cluster)!.resources.get(edsCluster.name)!;
+  for (const [node, cluster] of Object.entries(objects)) assert.deepEqual(served(node).any, packAny(typeUrls.cluster, cluster), node);
+  assert.equal(new Set(Object.keys(objects).map((node) => served(node).version)).size, 3);
 });

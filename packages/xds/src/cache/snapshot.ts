@@ -58,16 +58,64 @@ export function versionOf(resources: Iterable<CachedResource>): string {
 // objects given to setSnapshot must not be mutated afterwards.
 const encoded = new WeakMap<object, { typeUrl: TypeUrl; cached: CachedResource }>();
 
+/**
+ * A new generation builds new objects, most of them equal to the previous generation's (a proxy's inbound listener
+ * after a change of outbound policy): objects are also looked up by content, a hash of their JSON, so equal content is
+ * encoded once. Equal JSON is equal protobuf input, except for what JSON cannot tell apart (NaN, infinities, -0),
+ * which the replacer spells out. Two generations of entries are kept: an entry not looked up for that long goes.
+ */
+const byContent = { recent: new Map<string, EncodedContent>(), older: new Map<string, EncodedContent>() };
+interface EncodedContent {
+  version: string;
+  any: EncodedAny;
+}
+const CONTENT_CACHE_GENERATION = 50_000;
+
+const exactNumbers = (_key: string, value: unknown) =>
+  typeof value === "number" && (value === 0 ? Object.is(value, -0) : !Number.isFinite(value)) ? `${String(value)} (number)` : value;
+
+function contentKey(typeUrl: TypeUrl, resource: object): string | undefined {
+  let json: string;
+  try {
+    json = JSON.stringify(resource, exactNumbers);
+  } catch {
+    return undefined; // BigInt, cycles: encoded without the cache (and the encoder reports what is wrong)
+  }
+  return createHash("sha256").update(typeUrl).update("\n").update(json).digest("base64url");
+}
+
+function encodedByContent(key: string): EncodedContent | undefined {
+  const recent = byContent.recent.get(key);
+  if (recent) return recent;
+  const older = byContent.older.get(key);
+  if (older) rememberContent(key, older);
+  return older;
+}
+
+function rememberContent(key: string, content: EncodedContent): void {
+  if (byContent.recent.size >= CONTENT_CACHE_GENERATION) {
+    byContent.older = byContent.recent;
+    byContent.recent = new Map();
+  }
+  byContent.recent.set(key, content);
+}
+
 function encodeResource(typeUrl: TypeUrl, resource: object, label: string, name: string): CachedResource {
   const known = encoded.get(resource);
   if (known?.typeUrl === typeUrl) return known.cached;
-  let any: EncodedAny;
-  try {
-    any = packAny(typeUrl, resource);
-  } catch (error) {
-    throw new Error(`${label}: ${(error as Error).message}`);
+  const key = contentKey(typeUrl, resource);
+  let content = key === undefined ? undefined : encodedByContent(key);
+  if (!content) {
+    let any: EncodedAny;
+    try {
+      any = packAny(typeUrl, resource);
+    } catch (error) {
+      throw new Error(`${label}: ${(error as Error).message}`);
+    }
+    content = { version: hash(any.value), any };
+    if (key !== undefined) rememberContent(key, content);
   }
-  const cached = { name, version: hash(any.value), any, resource };
+  const cached = { name, version: content.version, any: content.any, resource };
   encoded.set(resource, { typeUrl, cached });
   return cached;
 }

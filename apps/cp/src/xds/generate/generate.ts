@@ -5,7 +5,6 @@ import type { GenerateInput, GenerationWarning, ProxyResources, Warn } from "./i
 import { outboundListenersAndRoutes } from "./outbound-listeners";
 import { MeshView } from "./mesh-view";
 import { proxyOutbounds } from "./outbounds";
-import { proxyPolicies } from "./proxy-policies";
 import { isMtlsEnabled, meshSecrets } from "./tls";
 import { transparentProxyResources } from "./transparent-proxy";
 
@@ -26,7 +25,7 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   if (mtls && !input.certificates) throw new Error(`mesh ${input.mesh.name} has mTLS enabled: generation needs the proxy's certificates`);
 
   const catalog = mesh.services;
-  const policies = proxyPolicies(input.dataplane, input.policies, warn);
+  const policies = mesh.policiesFor(input.dataplane, input.policies, warn);
   const clusterRefs = new ClusterRefs(catalog);
   const inbound = inboundListenersAndClusters(input, policies, warn);
   const context = { catalog, clusters: clusterRefs, warn };

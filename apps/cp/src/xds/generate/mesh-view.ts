@@ -1,9 +1,12 @@
+import type { PolicyRef, PolicyResource } from "@zonemesh/resources";
 import type { ClusterLoadAssignment } from "@zonemesh/xds";
 import { serviceCatalog, type ServiceInfo } from "./catalog";
 import type { OutboundClusterSpec } from "./clusters";
 import { loadAssignment } from "./endpoints";
 import { OutboundCache } from "./outbound-cache";
-import type { GenerateInput } from "./input";
+import type { DataplaneResource, GenerateInput, Warn } from "./input";
+import { PolicySelectors, proxyPolicies } from "./proxy-policies";
+import type { ProxyPolicies } from "./resolved-policies";
 
 export type MeshInput = Pick<GenerateInput, "mesh" | "dataplanes" | "zoneIngresses" | "localZone">;
 
@@ -18,9 +21,30 @@ export class MeshView {
   /** Outbound listeners, routes and clusters, shared by proxies selected by the same policies. */
   readonly outbounds = new OutboundCache();
   private readonly assignments = new Map<string, ClusterLoadAssignment>();
+  /** Per policy list, per selection key: what the matcher resolved, with the warnings it gave. */
+  private readonly policies = new WeakMap<PolicyResource[], { selectors: PolicySelectors; byKey: Map<string, { resolved: ProxyPolicies; warnings: [PolicyRef[], string][] }> }>();
 
   constructor(private readonly input: MeshInput) {
     this.services = serviceCatalog(input);
+  }
+
+  /**
+   * The policies of a proxy: proxies selected by the same policies on the same inbounds get the same rules, so the
+   * matcher runs once for them all (it was most of a proxy's generation time).
+   */
+  policiesFor(dataplane: DataplaneResource, policies: PolicyResource[], warn: Warn): ProxyPolicies {
+    let known = this.policies.get(policies);
+    if (!known) this.policies.set(policies, (known = { selectors: new PolicySelectors(policies), byKey: new Map() }));
+    const { byKey } = known;
+    const key = known.selectors.keyOf(dataplane);
+    let entry = byKey.get(key);
+    if (!entry) {
+      const warnings: [PolicyRef[], string][] = [];
+      entry = { resolved: proxyPolicies(dataplane, policies, (origins, reason) => warnings.push([origins, reason])), warnings };
+      byKey.set(key, entry);
+    }
+    for (const [origins, reason] of entry.warnings) warn(origins, reason);
+    return entry.resolved;
   }
 
   loadAssignment(spec: OutboundClusterSpec, localityAware: boolean): ClusterLoadAssignment {

@@ -1,4 +1,4 @@
-import { ROUTE_MATCHES_TAG, SERVICE_TAG, computeRule, policyTypeNames, routeMatchesHash, rulesForDataplane, type DataplaneBody, type PolicyResource, type PolicyTypeRules, type Resource, type Rule } from "@zonemesh/resources";
+import { ROUTE_MATCHES_TAG, SERVICE_TAG, computeRule, inboundsSelectedBy, policyTypeNames, type TargetRef, routeMatchesHash, rulesForDataplane, type DataplaneBody, type PolicyResource, type PolicyTypeRules, type Resource, type Rule } from "@zonemesh/resources";
 import type { Warn } from "./input";
 import { identityKey } from "./outbound-cache";
 import type { HttpRouteRule, TcpRouteRule } from "./policy-confs";
@@ -8,6 +8,28 @@ const merged = <T>(rule: Rule | undefined): Merged<T> | undefined => rule && { c
 
 /** Policy sections Envoy config is not generated from (outbound fault injection and rate limiting). */
 const untranslatedToSections = ["MeshFaultInjection", "MeshRateLimit"];
+
+/**
+ * The distinct top-level selectors (mesh and targetRef) of a policy list. Dataplanes on which each selector selects the
+ * same inbound ports are selected by the same policies on the same inbounds, and the matcher gives them the same rules
+ * (it reads nothing else of a dataplane): `keyOf` tells them apart with one check per distinct selector, not per policy.
+ */
+export class PolicySelectors {
+  readonly #selectors: { mesh: string; ref: TargetRef | undefined }[];
+  readonly #routes: PolicyResource[];
+
+  constructor(policies: PolicyResource[]) {
+    const distinct = new Map(policies.map((policy) => [JSON.stringify([policy.mesh, policy.body.spec.targetRef ?? null]), { mesh: policy.mesh, ref: policy.body.spec.targetRef }]));
+    this.#selectors = [...distinct.values()];
+    this.#routes = policies.filter((policy) => policy.type === "MeshHTTPRoute");
+  }
+
+  keyOf(dataplane: Resource<DataplaneBody>): string {
+    return this.#selectors
+      .map(({ mesh, ref }) => (mesh === dataplane.mesh ? inboundsSelectedBy(ref, dataplane, this.#routes).map((inbound) => inbound.port).join(" ") : ""))
+      .join("|");
+  }
+}
 
 /**
  * The policies selecting a proxy, looked up per destination and per inbound through the resources package's matcher.
