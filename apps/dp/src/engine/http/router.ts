@@ -28,11 +28,28 @@ function readBody(request: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
+/**
+ * The request headers as Node's flat [name, value, ...] list: ClientRequest then writes them as they are instead
+ * of validating and storing each one again (the downstream parser already checked them).
+ */
+function headerList(headers: HeaderMap, contentLength: number, endpoint: UpstreamEndpoint): string[] {
+  const list: string[] = [];
+  for (const name in headers) {
+    if (name === "content-length") continue;
+    const value = headers[name] as string | string[];
+    if (typeof value === "string") list.push(name, value);
+    else for (const item of value) list.push(name, item);
+  }
+  if (headers.host === undefined) list.push("host", `${endpoint.host}:${endpoint.port}`);
+  list.push("content-length", String(contentLength));
+  return list;
+}
+
 function attempt(cluster: ClusterRuntime, endpoint: UpstreamEndpoint, method: string, path: string, headers: HeaderMap, body: Buffer, timeoutMs: number | undefined): Promise<Attempt> {
   return new Promise((resolve) => {
     let connected = false;
     let connectTimer: NodeJS.Timeout | undefined;
-    const request = http.request({ agent: cluster.agent, host: endpoint.host, port: endpoint.port, method, path, headers: { ...headers, "content-length": String(body.length) } });
+    const request = http.request({ agent: cluster.agent, host: endpoint.host, port: endpoint.port, method, path, headers: headerList(headers, body.length, endpoint) });
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish({ outcome: { failure: "per-try-timeout" } }), timeoutMs);
     const finish = (result: Attempt) => {
       clearTimeout(timer);
