@@ -18,6 +18,16 @@ const connectionCounts = (values.connections ?? "1,16").split(",").map(Number);
 const protocols = (values.protocols ?? "http,tcp").split(",").filter((p): p is "http" | "tcp" => p === "http" || p === "tcp");
 const progress = (what: string) => console.error(`${new Date().toISOString()} ${what}`);
 
+/** A load run, with the CPU time per request of this process (the backends live here) and of each given pid. */
+async function measured(tool: "http" | "tcp", port: number, connections: number, pids: number[]): Promise<LoadResult & { backendCpuUs: number; cpuUs: number[] }> {
+  const before = [process.pid, ...pids].map(cpuSeconds);
+  const result = await load(tool, port, connections);
+  // The CPU time covers the warm-up too.
+  const served = result.warmupRequests + result.requests;
+  const [backendCpuUs, ...cpuUs] = [process.pid, ...pids].map((pid, i) => ((cpuSeconds(pid) - (before[i] as number)) / served) * 1e6) as [number, ...number[]];
+  return { ...result, backendCpuUs, cpuUs };
+}
+
 function load(tool: "http" | "tcp", port: number, connections: number): Promise<LoadResult> {
   const script = fileURLToPath(new URL(`./${tool}-load.ts`, import.meta.url));
   return new Promise((resolve, reject) =>
@@ -35,14 +45,10 @@ const rows: string[][] = [];
 try {
   for (const tool of protocols) {
     for (const connections of connectionCounts) {
-      const direct = await load(tool, tool === "http" ? backends.httpPort : backends.echoPort, connections);
+      const direct = await measured(tool, tool === "http" ? backends.httpPort : backends.echoPort, connections, []);
       progress(`${tool} direct c=${connections}: ${JSON.stringify(direct)}`);
       const backendConnectionsBefore = backends.httpConnections();
-      const cpuBefore = mesh.dpPids.map(cpuSeconds);
-      const proxied = await load(tool, tool === "http" ? mesh.httpOutbound : mesh.tcpOutbound, connections);
-      // The CPU time covers the warm-up too.
-      const served = proxied.warmupRequests + proxied.requests;
-      const cpuPerRequest = mesh.dpPids.map((pid, i) => ((cpuSeconds(pid) - (cpuBefore[i] as number)) / served) * 1e6);
+      const proxied = await measured(tool, tool === "http" ? mesh.httpOutbound : mesh.tcpOutbound, connections, mesh.dpPids);
       progress(`${tool} proxied c=${connections}: ${JSON.stringify(proxied)}${tool === "http" ? `, backend accepted ${backends.httpConnections() - backendConnectionsBefore} connections` : ""}`);
       const rate = (result: LoadResult) => result.requests / result.seconds;
       for (const [mode, result] of [["direct", direct], ["2 dps, mTLS", proxied]] as const) {
@@ -53,7 +59,8 @@ try {
           result.p99.toFixed(2),
           result === direct ? "1.00" : (rate(result) / rate(direct)).toFixed(2),
           result === direct ? "" : (result.p99 - direct.p99).toFixed(2),
-          result === direct ? "" : cpuPerRequest.map((us) => us.toFixed(0)).join(" + "),
+          result.backendCpuUs.toFixed(0),
+          result === direct ? "" : result.cpuUs.map((us) => us.toFixed(0)).join(" + "),
           String(result.errors),
         ]);
       }
@@ -63,7 +70,7 @@ try {
   await mesh.stop();
   await backends.close();
 }
-const header = ["mode", "req/s", "p50 ms", "p99 ms", "ratio to direct", "added p99 ms", "dp CPU µs/req (backend dp + client dp)", "errors"];
+const header = ["mode", "req/s", "p50 ms", "p99 ms", "ratio to direct", "added p99 ms", "backend CPU µs/req", "dp CPU µs/req (backend dp + client dp)", "errors"];
 console.log(`\nData plane bench: ${seconds} s per mode after ${warmup} s warm-up; load average at the end ${loadavg().map((load) => load.toFixed(1)).join(" ")}\n`);
 console.log(`| ${header.join(" | ")} |`);
 console.log(`|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
