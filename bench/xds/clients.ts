@@ -1,13 +1,15 @@
 // Child process of the xDS bench: many Envoy-like ADS streams, spread over several gRPC connections (every Envoy has
 // its own). Messages from the parent:
 // {connect: {address, token, nodeIds, channels}} answered {connected: ms} once every proxy accepted its routes;
-// {watch: seconds} answered {allAcceptedAt: epoch ms} once every proxy accepted routes with that stream idle timeout.
+// {watch: {seconds, nodeIds?}} answered {allAcceptedAt: epoch ms, responded} once every proxy (or those named) accepted
+// routes with that stream idle timeout; `responded` counts the proxies that received any response meanwhile.
 import { createAdsClient, typeUrls, type AdsClient } from "@zonemesh/xds";
 import { EnvoyLikeProxy } from "@zonemesh/cp/xds";
 
-type Message = { connect: { address: string; token: string; nodeIds: string[]; channels: number } } | { watch: number };
+type Message = { connect: { address: string; token: string; nodeIds: string[]; channels: number } } | { watch: { seconds: number; nodeIds?: string[] } };
 
 const proxies: EnvoyLikeProxy[] = [];
+const byNodeId = new Map<string, EnvoyLikeProxy>();
 /** Checked when a proxy accepts routes, never by polling: 10,000 proxies polled would keep this process busy. */
 let onRoutesAccepted: (proxy: EnvoyLikeProxy) => void = () => {};
 
@@ -49,13 +51,16 @@ process.on("message", async (message: Message) => {
         return proxy;
       });
       proxies.push(...batch);
+      batch.forEach((proxy, j) => byNodeId.set(nodeIds[i + j]!, proxy));
       await all(batch, (proxy) => proxy.resources(typeUrls.route).size > 0);
     }
     process.send!({ connected: Date.now() - started });
   } else {
-    const seconds = message.watch;
-    await all(proxies, (proxy) => idleTimeoutIs(proxy, seconds));
-    process.send!({ allAcceptedAt: Date.now() });
+    const { seconds, nodeIds } = message.watch;
+    const before = proxies.map((proxy) => proxy.responses);
+    await all(nodeIds ? nodeIds.map((nodeId) => byNodeId.get(nodeId)!) : proxies, (proxy) => idleTimeoutIs(proxy, seconds));
+    const allAcceptedAt = Date.now();
+    process.send!({ allAcceptedAt, responded: proxies.filter((proxy, i) => proxy.responses !== before[i]).length });
   }
 });
 process.on("disconnect", () => process.exit(0));

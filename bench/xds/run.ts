@@ -111,10 +111,32 @@ const pushes: number[] = [];
 for (const seconds of [31, 32, 33]) {
   const changedAt = Date.now();
   await store.upsert(meshWide(seconds));
-  const { allAcceptedAt } = await ask<{ allAcceptedAt: number }>({ watch: seconds });
+  const { allAcceptedAt } = await ask<{ allAcceptedAt: number }>({ watch: { seconds } });
   pushes.push(allAcceptedAt - changedAt);
 }
 result(`mesh-wide policy change to all ${D} proxies ACKed, p50 / max of ${pushes.length}`, `${ms(percentile(pushes, 50))} / ${ms(Math.max(...pushes))}`);
+
+// A policy selecting the proxies of one service (top-level targetRef): only those are regenerated and sent anything.
+const selected = nodeIds.filter((_, i) => i % S === 0);
+const oneService = (seconds: number) => ({
+  type: "MeshTimeout",
+  mesh: "default",
+  name: "bench-one-service",
+  spec: { spec: { targetRef: { kind: "MeshService", name: "svc-0" }, to: [{ targetRef: { kind: "Mesh" }, default: { http: { streamIdleTimeout: `${seconds}s` } } }] } },
+});
+const servicePushes: number[] = [];
+let responded = 0;
+for (const seconds of [41, 42, 43]) {
+  const changedAt = Date.now();
+  await store.upsert(oneService(seconds));
+  const answer = await ask<{ allAcceptedAt: number; responded: number }>({ watch: { seconds, nodeIds: selected } });
+  servicePushes.push(answer.allAcceptedAt - changedAt);
+  responded = Math.max(responded, answer.responded);
+}
+result(
+  `policy change selecting one service: its ${selected.length} proxies ACKed, p50 / max of ${servicePushes.length} (proxies sent anything: at most ${responded})`,
+  `${ms(percentile(servicePushes, 50))} / ${ms(Math.max(...servicePushes))}`,
+);
 
 clients.disconnect();
 await xds.close();

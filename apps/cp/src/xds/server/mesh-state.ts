@@ -20,17 +20,23 @@ export const toResource = <Body extends object>(stored: StoredResource): Resourc
 
 /** Undefined when the mesh does not exist. Bodies were validated by the API (or KDS) on the way in. */
 export async function loadMeshState(store: ResourceStore, meshName: string): Promise<MeshState | undefined> {
-  const [mesh, dataplanes, zoneIngresses, ...policyLists] = await Promise.all([
+  const [mesh, dataplanes, zoneIngresses, policies] = await Promise.all([
     store.get({ type: "Mesh", mesh: "", name: meshName }),
     store.list({ type: "Dataplane", mesh: meshName }),
     store.list({ type: "ZoneIngress" }),
-    ...policyTypeNames.map((type) => store.list({ type, mesh: meshName })),
+    loadPolicies(store, meshName),
   ]);
   if (!mesh) return undefined;
   return {
     mesh: { ...(mesh.spec as MeshBody), name: meshName },
     dataplanes: dataplanes.items.map((d) => toResource(d)),
     zoneIngresses: zoneIngresses.items.map((z) => toResource(z)),
-    policies: policyLists.flatMap((list) => list.items.map((p) => toResource(p))),
+    policies,
   };
+}
+
+/** The mesh's policies of every type: all that changes after a policy change. */
+export async function loadPolicies(store: ResourceStore, meshName: string): Promise<PolicyResource[]> {
+  const lists = await Promise.all(policyTypeNames.map((type) => store.list({ type, mesh: meshName })));
+  return lists.flatMap((list) => list.items.map((p) => toResource(p)));
 }

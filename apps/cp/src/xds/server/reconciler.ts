@@ -5,7 +5,8 @@ import type { SnapshotCache } from "@zonemesh/xds";
 import type { BuiltinCaConf, CertificateAuthority } from "../ca/index";
 import { MeshView, generateProxyResources, type GenerationWarning } from "../generate/index";
 import { MeshCas } from "./mesh-cas";
-import { loadMeshState, type MeshState } from "./mesh-state";
+import { loadMeshState, loadPolicies, type MeshState } from "./mesh-state";
+import { dataplanesAffectedByPolicies } from "./policy-change";
 import { MeshVips, VIP_CONFIG_TYPE, meshOfVipConfig } from "./mesh-vips";
 import { ProxyCertificateStore } from "./proxy-certificates";
 import type { ProxyKey } from "./proxy-id";
@@ -72,6 +73,8 @@ export class Reconciler {
   readonly #proxies = new Map<string, ConnectedProxy>();
   readonly #records = new Map<string, GenerationRecord>();
   readonly #dirtyMeshes = new Set<string>();
+  /** Meshes where only policies changed: only the proxies those policies select (before or after) are regenerated. */
+  readonly #policyMeshes = new Set<string>();
   readonly #dirtyProxies = new Set<string>();
   readonly #meshInputCache = new Map<string, MeshInputs>();
   readonly #vips: MeshVips;
@@ -145,7 +148,11 @@ export class Reconciler {
       this.#vips.forget(mesh);
       return this.#markMesh(mesh);
     }
-    if (event.type === "Dataplane" || typeByName(event.type)?.isPolicy) this.#markMesh(event.mesh);
+    if (event.type === "Dataplane") return this.#markMesh(event.mesh);
+    if (typeByName(event.type)?.isPolicy) {
+      this.#policyMeshes.add(event.mesh);
+      this.#kick();
+    }
   }
 
   #markMesh(mesh: string): void {
@@ -168,13 +175,21 @@ export class Reconciler {
 
   async #reconcile(): Promise<void> {
     const meshes = new Set(this.#dirtyMeshes);
+    const policyMeshes = [...this.#policyMeshes].filter((mesh) => !meshes.has(mesh));
     const proxies = new Set(this.#dirtyProxies);
     for (const mesh of meshes) this.#meshInputCache.delete(mesh);
     this.#dirtyMeshes.clear();
+    this.#policyMeshes.clear();
     this.#dirtyProxies.clear();
+    const affected = new Map<string, (name: string) => boolean>();
+    for (const mesh of policyMeshes) {
+      const selects = await this.#refreshPolicies(mesh);
+      if (selects) affected.set(mesh, selects);
+      else meshes.add(mesh);
+    }
     const byMesh = new Map<string, string[]>();
     for (const [nodeId, proxy] of this.#proxies) {
-      if (!meshes.has(proxy.key.mesh) && !proxies.has(nodeId)) continue;
+      if (!meshes.has(proxy.key.mesh) && !proxies.has(nodeId) && !affected.get(proxy.key.mesh)?.(proxy.key.name)) continue;
       const group = byMesh.get(proxy.key.mesh);
       if (group) group.push(nodeId);
       else byMesh.set(proxy.key.mesh, [nodeId]);
@@ -187,6 +202,31 @@ export class Reconciler {
         for (const nodeId of nodeIds) this.#failed(nodeId, error);
       }
     }
+  }
+
+  /**
+   * After a policy-only change, re-reads just the mesh's policies onto its known inputs and tells which proxies they
+   * can affect; undefined when there is nothing to compare with (or the read failed): then every proxy is regenerated.
+   */
+  async #refreshPolicies(meshName: string): Promise<((name: string) => boolean) | undefined> {
+    const previous = this.#meshInputCache.get(meshName);
+    if (!previous) return undefined;
+    this.#meshInputCache.delete(meshName);
+    let policies: MeshState["policies"];
+    try {
+      policies = await loadPolicies(this.#options.store, meshName);
+    } catch {
+      return undefined;
+    }
+    const state = { ...previous.state, policies };
+    // A fresh view: its outbound cache is keyed by the policies' rules, which are new objects now.
+    const view = new MeshView({ mesh: state.mesh, dataplanes: state.dataplanes, zoneIngresses: state.zoneIngresses, localZone: this.#options.localZone });
+    this.#meshInputCache.set(meshName, { ...previous, state, view });
+    const selects = dataplanesAffectedByPolicies(previous.state.policies, policies);
+    return (name) => {
+      const dataplane = previous.dataplanes.get(name);
+      return !dataplane || selects(dataplane);
+    };
   }
 
   /** What every proxy of the mesh is generated from; read again only after a change to the mesh. */
