@@ -1,73 +1,204 @@
-// The demo behind `npm start`: a global CP, zone CPs east and west (each with its embedded SQLite store under
-// .data/demo), the demo mesh and policies applied on the global, demo services registered in their zones,
-// and the GUI. Runs until Ctrl-C; a second start reuses the same data.
+// The demo behind `npm start`: a global CP, zone CPs east and west (each with its embedded SQLite store under the
+// data directory), the demo mesh and policies applied on the global, for every demo service a workload and a real
+// `zonemesh-dp` proxy in its zone, one zone ingress per zone, a little traffic through the proxies, and the GUI.
+// Runs until Ctrl-C (or SIGTERM), then stops every process it started; a second start reuses the same data.
+// Ports and the data directory come from the environment (demo-config.ts); `<dataDir>/demo-state.json` lists the
+// processes once everything is up.
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { call } from "../../apps/cp/src/api/testing";
 import { startCpProcess, type CpProcess } from "../../apps/cp/src/testing/cp-process";
+import { eventually } from "../../apps/cp/src/testing/eventually";
 import { issueZoneToken } from "../../apps/cp/src/testing/multizone";
-import { demoServices } from "./demo-services";
-import { registerDemoDataplanes } from "./register-dataplanes";
+import { startChild, type DemoChild } from "./child-process";
+import { demoZones, readDemoConfig, repoRoot, STARTUP_TIMEOUT_MS, type DemoZone } from "./demo-config";
+import { dataplaneName, demoDataplane, demoServices, demoZoneIngress, ingressOffsets } from "./demo-services";
+import { removeDemoState, writeDemoState, type DemoProxyState } from "./demo-state";
+import { startProxy } from "./proxies";
+import { startTraffic, type TrafficGenerator, type TrafficRoute } from "./traffic";
+import { startWorkload, type Workload } from "./workloads";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const dataDir = join(root, ".data/demo");
-const guiPort = Number(process.env.ZONEMESH_GUI_PORT ?? 3000);
-const ports = {
-  global: { api: 5681, kds: 5685, xds: 5678 },
-  east: { api: 5682, kds: 5686, xds: 5679 },
-  west: { api: 5683, kds: 5687, xds: 5680 },
-};
+const config = readDemoConfig();
+const logDir = join(config.dataDir, "logs");
+const logFile = (name: string) => join(logDir, `${name}.log`);
+/** Prints a line and keeps it in logs/demo.log. */
+function log(line: string): void {
+  const stamped = `${new Date().toISOString().slice(11, 19)} ${line}`;
+  console.log(stamped);
+  appendFileSync(logFile("demo"), `${stamped}\n`);
+}
 
-const started: CpProcess[] = [];
-const stopAll = async () => {
-  await Promise.all(started.map((cp) => cp.stop()));
-};
+const cps: CpProcess[] = [];
+const children: DemoChild[] = [];
+const workloads: Workload[] = [];
+let traffic: TrafficGenerator | undefined;
+let shuttingDown: Promise<never> | undefined;
+
+/** Stops everything the demo started (once, however many signals arrive) and exits. */
+function shutdown(code: number): Promise<never> {
+  shuttingDown ??= (async () => {
+    traffic?.stop();
+    await removeDemoState(config.dataDir);
+    await Promise.all([...children.map((child) => child.stop()), ...workloads.map((workload) => workload.close())]);
+    await Promise.all(cps.map((cp) => cp.stop()));
+    process.exit(code);
+  })();
+  return shuttingDown;
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
+
+/** Keeps a child in the list to stop, and says so if it dies while the demo runs. */
+function track(child: DemoChild): DemoChild {
+  children.push(child);
+  void child.exited.then((code) => {
+    if (!shuttingDown) log(`${child.label} (pid ${child.pid}) exited with ${code}; its last output:\n${child.recentOutput()}`);
+  });
+  return child;
+}
+
+/** Copies what a CP prints to its log file (startCpProcess keeps its output in memory). */
+function followOutput(cp: CpProcess, name: string): void {
+  let written = 0;
+  const flush = () => {
+    const output = cp.output();
+    if (output.length > written) appendFileSync(logFile(name), output.slice(written));
+    written = output.length;
+  };
+  setInterval(flush, 1_000).unref();
+}
 
 /** Applies examples/demo/*.yaml on the global CP with zmctl, as a user would. */
 function applyExamples(global: CpProcess): Promise<void> {
-  const dir = join(root, "examples/demo");
+  const dir = join(repoRoot, "examples/demo");
   const files = readdirSync(dir).sort().flatMap((file) => ["-f", join(dir, file)]);
-  const zmctl = spawn(process.execPath, [join(root, "apps/cli/bin/zmctl.mjs"), "apply", "--api-url", global.apiUrl, ...files], {
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const zmctl = spawn(process.execPath, [join(repoRoot, "apps/cli/bin/zmctl.mjs"), "apply", "--api-url", global.apiUrl, ...files], { stdio: ["ignore", "inherit", "inherit"] });
   return new Promise((resolve, reject) => zmctl.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`zmctl apply exited with ${code}`)))));
 }
 
+/** `next start` of the GUI's build, talking to the global CP's API. */
+function startGui(global: CpProcess): DemoChild {
+  const webDir = join(repoRoot, "apps/web");
+  const next = createRequire(join(webDir, "package.json")).resolve("next/dist/bin/next");
+  const env = { ...process.env, ZONEMESH_API_URL: global.apiUrl, NEXT_TELEMETRY_DISABLED: "1" };
+  return track(startChild("gui", process.execPath, [next, "start", "-p", String(config.guiPort), "-H", "127.0.0.1"], { cwd: webDir, env, logFile: logFile("gui") }));
+}
+
+async function startZone(global: CpProcess, zone: DemoZone): Promise<{ cp: CpProcess; proxies: DemoProxyState[] }> {
+  const token = await issueZoneToken(global, zone);
+  mkdirSync(join(config.dataDir, zone), { recursive: true });
+  const cp = await startCpProcess({ mode: "zone", zone, globalKdsAddress: global.kdsAddress, zoneToken: token, dataDir: join(config.dataDir, zone), ports: config.cpPorts[zone], startTimeoutMs: STARTUP_TIMEOUT_MS });
+  cps.push(cp);
+  followOutput(cp, `cp-${zone}`);
+  log(`zone CP ${zone}: API ${cp.apiUrl}, xDS ${cp.xdsAddress}`);
+  const services = demoServices.filter((s) => s.zone === zone);
+  for (const s of services) workloads.push(await startWorkload(config.port(s.offsets.workload), `${s.service} ${s.version} in ${s.zone}`));
+  const proxyDir = (name: string) => join(config.dataDir, "proxies", name);
+  const started = await Promise.all([
+    ...services.map(async (s) => {
+      const adminPort = config.port(s.offsets.admin);
+      const child = await startProxy({ zoneCp: cp, document: demoDataplane(s, config), adminPort, dir: proxyDir(dataplaneName(s)), logFile: logFile(dataplaneName(s)) });
+      return { name: dataplaneName(s), type: "Dataplane" as const, zone, child, adminPort };
+    }),
+    (async () => {
+      const document = demoZoneIngress(zone, config);
+      const adminPort = config.port(ingressOffsets[zone].admin);
+      const child = await startProxy({ zoneCp: cp, document, adminPort, dir: proxyDir(document.name), logFile: logFile(document.name) });
+      return { name: document.name, type: "ZoneIngress" as const, zone, child, adminPort };
+    })(),
+  ]);
+  for (const { child } of started) track(child);
+  return { cp, proxies: started.map(({ name, type, child, adminPort }) => ({ name, type, zone, pid: child.pid, adminUrl: `http://127.0.0.1:${adminPort}` })) };
+}
+
+const isConnected = (insight: { subscriptions?: { connectTime?: string; disconnectTime?: string }[] } | undefined) => {
+  const newest = insight?.subscriptions?.at(-1);
+  return Boolean(newest?.connectTime) && !newest?.disconnectTime;
+};
+
+/** Waits until the global CP (and so the GUI) sees every demo dataplane connected to its zone CP (the global names
+ * zone resources `<name>-<hash>`, with the zone's name in the display-name label). */
+async function waitForDataplanesOnline(global: CpProcess): Promise<void> {
+  const expected = demoServices.map(dataplaneName);
+  await eventually(
+    async () => {
+      const response = await call(global.apiUrl, "GET", "/meshes/default/dataplanes+insights?size=100");
+      if (response.status !== 200) throw new Error(`dataplanes+insights on the global CP: ${response.status} ${JSON.stringify(response.body)}`);
+      const items = response.body.items as { name: string; labels?: Record<string, string>; dataplaneInsight?: { subscriptions?: { connectTime?: string; disconnectTime?: string }[] } }[];
+      const online = new Set(items.filter((item) => isConnected(item.dataplaneInsight)).map((item) => item.labels?.["kuma.io/display-name"] ?? item.name));
+      const offline = expected.filter((name) => !online.has(name));
+      if (offline.length > 0) throw new Error(`dataplanes not online on the global CP: ${offline.join(", ")}`);
+    },
+    STARTUP_TIMEOUT_MS,
+    500,
+  );
+}
+
+/** Waits until every proxy has its configuration (its admin /ready answers 200), so traffic can flow. */
+async function waitForProxiesReady(proxies: DemoProxyState[]): Promise<void> {
+  await eventually(
+    async () => {
+      const ready = await Promise.all(proxies.map((proxy) => fetch(`${proxy.adminUrl}/ready`).then((response) => response.ok, () => false)));
+      const waiting = proxies.filter((_, i) => !ready[i]).map((proxy) => proxy.name);
+      if (waiting.length > 0) throw new Error(`proxies without configuration: ${waiting.join(", ")}`);
+    },
+    STARTUP_TIMEOUT_MS,
+    500,
+  );
+}
+
+async function waitForGui(gui: DemoChild, url: string): Promise<void> {
+  await eventually(
+    async () => {
+      const response = await fetch(url).catch((error: Error) => {
+        throw new Error(`GUI at ${url} does not answer (${error.message}); its output:\n${gui.recentOutput()}`);
+      });
+      if (!response.ok) throw new Error(`GUI at ${url} answered ${response.status}`);
+    },
+    STARTUP_TIMEOUT_MS,
+    500,
+  );
+}
+
 try {
-  const global = await startCpProcess({ mode: "global", dataDir: join(dataDir, "global"), ports: ports.global });
-  started.push(global);
+  mkdirSync(logDir, { recursive: true });
+  await removeDemoState(config.dataDir);
+  const global = await startCpProcess({ mode: "global", dataDir: join(config.dataDir, "global"), ports: config.cpPorts.global, startTimeoutMs: STARTUP_TIMEOUT_MS });
+  cps.push(global);
+  followOutput(global, "cp-global");
+  log(`global CP: API ${global.apiUrl}, KDS ${global.kdsAddress}`);
   await applyExamples(global);
-  for (const zone of ["east", "west"] as const) {
-    const token = await issueZoneToken(global, zone);
-    mkdirSync(join(dataDir, zone), { recursive: true });
-    const cp = await startCpProcess({ mode: "zone", zone, globalKdsAddress: global.kdsAddress, zoneToken: token, dataDir: join(dataDir, zone), ports: ports[zone] });
-    started.push(cp);
-    await registerDemoDataplanes(cp, demoServices.filter((s) => s.zone === zone));
-  }
+  const gui = startGui(global);
+  const zones = await Promise.all(demoZones.map((zone) => startZone(global, zone)));
+  const guiUrl = `http://127.0.0.1:${config.guiPort}`;
+  await Promise.all([waitForDataplanesOnline(global), waitForProxiesReady(zones.flatMap((zone) => zone.proxies)), waitForGui(gui, guiUrl)]);
 
-  const web = spawn("npx", ["next", "start", "-p", String(guiPort), "-H", "127.0.0.1"], {
-    cwd: join(root, "apps/web"),
-    env: { ...process.env, ZONEMESH_API_URL: global.apiUrl, NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: ["ignore", "inherit", "inherit"],
+  const routes: TrafficRoute[] = demoServices.flatMap((s) => s.calls.map((c) => ({ name: `${dataplaneName(s)} -> ${c.service}`, port: config.port(c.offset) })));
+  traffic = startTraffic(routes, log);
+  const [east, west] = zones as [(typeof zones)[0], (typeof zones)[0]];
+  const cpState = (cp: CpProcess) => ({ pid: cp.pid, apiUrl: cp.apiUrl, kdsAddress: cp.kdsAddress, xdsAddress: cp.xdsAddress });
+  await writeDemoState(config.dataDir, {
+    pid: process.pid,
+    guiUrl,
+    gui: { pid: gui.pid },
+    cps: { global: cpState(global), east: cpState(east.cp), west: cpState(west.cp) },
+    proxies: zones.flatMap((zone) => zone.proxies),
+    traffic: routes.map((route) => ({ name: route.name, url: `http://127.0.0.1:${route.port}/` })),
   });
-  const shutdown = () => {
-    web.kill("SIGTERM");
-    void stopAll().then(() => process.exit(0));
-  };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
-
   console.log(`
 zonemesh demo is up
-  GUI:               http://127.0.0.1:${guiPort}
+  GUI:               ${guiUrl}
   global CP API:     ${global.apiUrl}   (zmctl: node apps/cli/bin/zmctl.mjs get meshes)
-  zone east CP API:  ${started[1]!.apiUrl}
-  zone west CP API:  ${started[2]!.apiUrl}
-Ctrl-C stops everything; data stays in .data/demo (delete it to start over).
+  zone east CP API:  ${east.cp.apiUrl}
+  zone west CP API:  ${west.cp.apiUrl}
+  proxies:           ${zones.flatMap((zone) => zone.proxies.map((p) => `${p.name} (admin ${p.adminUrl})`)).join(", ")}
+  traffic:           ${routes.map((route) => `${route.name} via 127.0.0.1:${route.port}`).join(", ")}
+Ctrl-C stops everything; data stays in ${config.dataDir} (delete it to start over).
 `);
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  await stopAll();
-  process.exit(1);
+  if (!shuttingDown) {
+    console.error(error instanceof Error ? error.message : error);
+    await shutdown(1);
+  }
 }
