@@ -43,12 +43,16 @@ export function toFlow(topology: Topology, layout: TopologyLayout, selectedId: s
       id: edge.id,
       source: edge.source,
       target: edge.target,
-      label: `${edge.kind === "permits" ? "may talk" : "routes"}${edge.mtls ? " · mTLS" : ""}${edge.crossZone ? " · via ingress" : ""}`,
+      label: `${edge.kind === "permits" ? "may talk" : "routes"}${edge.mtls ? " · mTLS" : ""}${edge.crossZone ? " · via ingress" : ""}${edge.policyCount ? ` · ${edge.policyCount} policies` : ""}`,
       labelStyle: { fontSize: 10, fill: color },
       style: { stroke: color, strokeWidth: edge.kind === "routes" ? 2 : 1.5, strokeDasharray: edge.crossZone ? "6 4" : undefined },
       markerEnd: { type: MarkerType.ArrowClosed, color },
       animated: edge.kind === "routes",
+      // Above the zone boxes, but never in the way of a click on a node (edges are not interactive here).
       zIndex: 1,
+      interactionWidth: 0,
+      selectable: false,
+      focusable: false,
     };
   });
   return { nodes: [...zones, ...services], edges };

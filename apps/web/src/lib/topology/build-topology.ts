@@ -50,6 +50,8 @@ export interface TopologyEdge {
   crossZone: boolean;
   mtls: boolean;
   policies: PolicyName[];
+  /** Set on the edges of a graph collapsed by zone: how many policies it stands for (`policies` names the first few). */
+  policyCount?: number;
 }
 
 export interface PolicyName {
@@ -87,7 +89,25 @@ export function subsetTagSets(policies: TopologyPolicy[]): Record<string, string
   return [...sets.values()];
 }
 
-export function buildTopology(input: TopologyInput): Topology {
+/** A permission or route between two services, whatever zones they run in; drawn between their nodes. */
+export interface ServiceEdge {
+  kind: TopologyEdge["kind"];
+  from: string;
+  to: string;
+  policies: PolicyName[];
+}
+
+/** The mesh's graph at service level: every node, and edges between services (not yet between nodes). */
+export interface ServiceGraph {
+  mesh: string;
+  mtls: boolean;
+  zones: ZoneNode[];
+  /** Every service-in-zone node, by id. */
+  nodes: ServiceNode[];
+  edges: ServiceEdge[];
+}
+
+export function buildServiceGraph(input: TopologyInput): ServiceGraph {
   const nodes = new Map<string, ServiceNode>();
   const nodesByService = new Map<string, ServiceNode[]>();
   for (const service of input.services) {
@@ -103,7 +123,6 @@ export function buildTopology(input: TopologyInput): Topology {
     }
     nodesByService.set(service.name, inZones);
   }
-  const nodesOf = (service: string) => nodesByService.get(service) ?? [];
   const allServices = [...nodesByService.keys()];
   /** The service names a targetRef picks, or "mesh" for every service. */
   const selectedServices = (ref: TargetRef | undefined): string[] | "mesh" => {
@@ -117,17 +136,13 @@ export function buildTopology(input: TopologyInput): Topology {
     return selected === "mesh" ? allServices : selected;
   };
 
-  const edges = new Map<string, TopologyEdge>();
-  const connect = (kind: TopologyEdge["kind"], from: string, to: string, policy: PolicyName) => {
-    for (const source of nodesOf(from)) {
-      for (const target of nodesOf(to)) {
-        if (source.id === target.id) continue;
-        const id = `${kind}:${source.id}->${target.id}`;
-        const edge = edges.get(id) ?? { id, source: source.id, target: target.id, kind, crossZone: source.zone !== target.zone, mtls: input.mtls, policies: [] };
-        if (!edge.policies.some((known) => known.type === policy.type && known.name === policy.name)) edge.policies.push(policy);
-        edges.set(id, edge);
-      }
-    }
+  const edges = new Map<string, ServiceEdge>();
+  const connect = (kind: ServiceEdge["kind"], from: string, to: string, policy: PolicyName) => {
+    if (!nodesByService.has(from) || !nodesByService.has(to)) return;
+    const key = `${kind}:${from}->${to}`;
+    const edge = edges.get(key) ?? { kind, from, to, policies: [] };
+    if (!edge.policies.some((known) => known.type === policy.type && known.name === policy.name)) edge.policies.push(policy);
+    edges.set(key, edge);
   };
 
   for (const policy of input.policies) {
@@ -138,10 +153,10 @@ export function buildTopology(input: TopologyInput): Topology {
         if (!ALLOWING.has(from.default.action)) continue;
         const sources = selectedServices(from.targetRef);
         if (sources === "mesh") {
-          for (const destination of destinations) for (const node of nodesOf(destination)) node.openToMesh.push(policy.name);
+          for (const destination of destinations) for (const node of nodesByService.get(destination) ?? []) node.openToMesh.push(policy.name);
           continue;
         }
-        for (const source of sources) for (const destination of destinations) connect("permits", source, destination, policy);
+        for (const source of sources) for (const destination of destinations) connect("permits", source, destination, { type: policy.type, name: policy.name });
       }
       continue;
     }
@@ -149,7 +164,7 @@ export function buildTopology(input: TopologyInput): Topology {
     for (const to of (spec as MeshHTTPRouteBody["spec"] | MeshTCPRouteBody["spec"]).to) {
       const backends = to.rules.flatMap((rule) => rule.default.backendRefs ?? []).flatMap((ref) => (ref.name ? [ref.name] : []));
       for (const destination of backends.length > 0 ? backends : to.targetRef.name ? [to.targetRef.name] : []) {
-        for (const source of sources) connect("routes", source, destination, policy);
+        for (const source of sources) connect("routes", source, destination, { type: policy.type, name: policy.name });
       }
     }
   }
@@ -160,9 +175,41 @@ export function buildTopology(input: TopologyInput): Topology {
     mesh: input.mesh,
     mtls: input.mtls,
     zones: [...zoneNames].sort().map((name) => ({ id: zoneId(name), name, online: online.get(name) ?? name === LOCAL_ZONE })),
-    services: [...nodes.values()].sort(byId),
-    edges: [...edges.values()].sort(byId),
+    nodes: [...nodes.values()].sort(byId),
+    edges: [...edges.values()],
   };
+}
+
+/** The edges between the given nodes: each service edge drawn from every shown node of one to every shown node of the other. */
+export function edgesBetween(graph: Pick<ServiceGraph, "mtls" | "edges">, shown: ServiceNode[]): TopologyEdge[] {
+  const byService = new Map<string, ServiceNode[]>();
+  for (const node of shown) byService.set(node.service, [...(byService.get(node.service) ?? []), node]);
+  const edges: TopologyEdge[] = [];
+  for (const edge of graph.edges) {
+    const [sources, targets] = [byService.get(edge.from), byService.get(edge.to)];
+    if (!sources || !targets) continue;
+    for (const source of sources) {
+      for (const target of targets) {
+        if (source.id === target.id) continue;
+        edges.push({
+          id: `${edge.kind}:${source.id}->${target.id}`,
+          source: source.id,
+          target: target.id,
+          kind: edge.kind,
+          crossZone: source.zone !== target.zone,
+          mtls: graph.mtls,
+          policies: edge.policies,
+        });
+      }
+    }
+  }
+  return edges.sort(byId);
+}
+
+/** The whole graph with an edge between every pair of connected nodes (small meshes, tests). */
+export function buildTopology(input: TopologyInput): Topology {
+  const graph = buildServiceGraph(input);
+  return { mesh: graph.mesh, mtls: graph.mtls, zones: graph.zones, services: graph.nodes, edges: edgesBetween(graph, graph.nodes) };
 }
 
 /** Code-unit order: as stable as localeCompare across refreshes, and much cheaper over thousands of edges. */

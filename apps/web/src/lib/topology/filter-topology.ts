@@ -1,4 +1,4 @@
-import type { Topology } from "./build-topology";
+import type { ServiceGraph, ServiceNode, ZoneNode } from "./build-topology";
 
 export interface TopologyFilter {
   /** Only this zone's services (edges into other zones are kept as long as both ends are shown). */
@@ -9,31 +9,35 @@ export interface TopologyFilter {
   focus?: string | undefined;
 }
 
-/** Narrows the graph before it is laid out and rendered, so large meshes stay readable and fast. */
-export function filterTopology(topology: Topology, filter: TopologyFilter): Topology {
-  let visible = new Set(topology.services.filter((node) => !filter.zone || node.zone === filter.zone).map((node) => node.id));
-  const neighboursOf = (ids: Set<string>) => {
-    const result = new Set(ids);
-    for (const edge of topology.edges) {
-      if (ids.has(edge.source)) result.add(edge.target);
-      if (ids.has(edge.target)) result.add(edge.source);
-    }
-    return result;
-  };
+/** The services each service has an edge to or from. */
+function neighbourServices(graph: ServiceGraph, of: Set<string>): Set<string> {
+  const neighbours = new Set<string>();
+  for (const edge of graph.edges) {
+    if (of.has(edge.from)) neighbours.add(edge.to);
+    if (of.has(edge.to)) neighbours.add(edge.from);
+  }
+  return neighbours;
+}
+
+/**
+ * The nodes (and zones) to show, narrowed before anything is laid out or sent to the browser. Every node of a
+ * service is connected to every node of the services it has an edge with, so neighbours are found per service.
+ */
+export function filterTopology(graph: ServiceGraph, filter: TopologyFilter): { zones: ZoneNode[]; nodes: ServiceNode[] } {
+  const inZone = (node: ServiceNode) => !filter.zone || node.zone === filter.zone;
+  let nodes = graph.nodes.filter(inZone);
   const search = filter.search?.trim().toLowerCase();
   if (search) {
-    const matches = new Set(topology.services.filter((node) => visible.has(node.id) && node.service.toLowerCase().includes(search)).map((node) => node.id));
-    visible = new Set([...neighboursOf(matches)].filter((id) => matches.has(id) || !filter.zone || id.startsWith(`svc:${filter.zone}/`)));
+    const matches = new Set(nodes.filter((node) => node.service.toLowerCase().includes(search)).map((node) => node.id));
+    const neighbours = neighbourServices(graph, new Set(graph.nodes.filter((node) => matches.has(node.id)).map((node) => node.service)));
+    nodes = graph.nodes.filter((node) => matches.has(node.id) || (neighbours.has(node.service) && inZone(node)));
   }
-  if (filter.focus && topology.services.some((node) => node.id === filter.focus)) {
-    visible = neighboursOf(new Set([filter.focus]));
+  const focused = filter.focus ? graph.nodes.find((node) => node.id === filter.focus) : undefined;
+  if (focused) {
+    const neighbours = neighbourServices(graph, new Set([focused.service]));
+    nodes = graph.nodes.filter((node) => node === focused || neighbours.has(node.service));
   }
-  const services = topology.services.filter((node) => visible.has(node.id));
-  const zonesShown = new Set(services.map((node) => node.zone));
-  return {
-    ...topology,
-    zones: topology.zones.filter((zone) => zonesShown.has(zone.name) || (!search && !filter.focus && (!filter.zone || zone.name === filter.zone))),
-    services,
-    edges: topology.edges.filter((edge) => visible.has(edge.source) && visible.has(edge.target)),
-  };
+  const zonesShown = new Set(nodes.map((node) => node.zone));
+  const narrowed = Boolean(search || focused);
+  return { zones: graph.zones.filter((zone) => zonesShown.has(zone.name) || (!narrowed && (!filter.zone || zone.name === filter.zone))), nodes };
 }

@@ -1,11 +1,10 @@
 // Filtering and layout of the graph model, as the topology page applies them before rendering.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { buildTopology, type TopologyPolicy } from "./build-topology";
-import { collapseByZone } from "./collapse-topology";
-import { filterTopology } from "./filter-topology";
+import { buildServiceGraph, buildTopology, type TopologyInput, type TopologyPolicy } from "./build-topology";
 import { SERVICE_SIZE, ZONE_HEADER, layoutTopology } from "./layout-topology";
 import { servicesOf, type TestDataplane } from "./testing";
+import { topologyView } from "./topology-view";
 
 const dp = (name: string, zone: string, service: string): TestDataplane => ({ name, zone, service, status: "online" });
 const permit = (to: string, from: string): TopologyPolicy => ({
@@ -14,7 +13,7 @@ const permit = (to: string, from: string): TopologyPolicy => ({
   body: { spec: { targetRef: { kind: "MeshService", name: to }, from: [{ targetRef: { kind: "MeshService", name: from }, default: { action: "Allow" } }] } },
 });
 
-const topology = buildTopology({
+const input: TopologyInput = {
   mesh: "default",
   mtls: false,
   zones: [
@@ -25,32 +24,35 @@ const topology = buildTopology({
   services: servicesOf([dp("web-1", "east", "web"), dp("api-1", "east", "api"), dp("db-1", "west", "db"), dp("cache-1", "west", "cache"), dp("batch-1", "east", "batch")]),
   policies: [permit("api", "web"), permit("db", "api")],
   subsets: new Map(),
-});
+};
+const topology = buildTopology(input);
+const graph = buildServiceGraph(input);
+const filterTopology = (filter: { zone?: string; search?: string; focus?: string }) => topologyView(graph, { ...filter, collapse: false, limit: 100 });
 
 const ids = (t: { services: { id: string }[] }) => t.services.map((node) => node.id);
 
-describe("filterTopology", () => {
+describe("topologyView filters", () => {
   it("keeps one zone's services and the zone alone", () => {
-    const filtered = filterTopology(topology, { zone: "west" });
+    const filtered = filterTopology({ zone: "west" });
     assert.deepEqual(ids(filtered), ["svc:west/cache", "svc:west/db"]);
     assert.deepEqual(filtered.zones.map((zone) => zone.name), ["west"]);
     assert.deepEqual(filtered.edges, []);
   });
 
   it("searches by service name and shows the matches' neighbours", () => {
-    const filtered = filterTopology(topology, { search: "API" });
+    const filtered = filterTopology({ search: "API" });
     assert.deepEqual(ids(filtered), ["svc:east/api", "svc:east/web", "svc:west/db"]);
     assert.equal(filtered.edges.length, 2);
   });
 
   it("focuses on a node and its direct neighbours only", () => {
-    const filtered = filterTopology(topology, { focus: "svc:west/db" });
+    const filtered = filterTopology({ focus: "svc:west/db" });
     assert.deepEqual(ids(filtered), ["svc:east/api", "svc:west/db"]);
     assert.deepEqual(filtered.edges.map((edge) => edge.id), ["permits:svc:east/api->svc:west/db"]);
   });
 
   it("ignores a focus on a node that no longer exists", () => {
-    assert.equal(filterTopology(topology, { focus: "svc:east/gone" }).services.length, 5);
+    assert.equal(filterTopology({ focus: "svc:east/gone" }).services.length, 5);
   });
 });
 
@@ -123,9 +125,9 @@ describe("layoutTopology", () => {
   });
 });
 
-describe("collapseByZone", () => {
+describe("topologyView collapsed and capped", () => {
   it("sums each zone into one node and merges edges per zone pair, dropping edges inside a zone", () => {
-    const collapsed = collapseByZone(topology);
+    const collapsed = topologyView(graph, { collapse: true, limit: 100 });
     assert.deepEqual(
       collapsed.services.map((node) => [node.id, node.serviceCount, node.healthy, node.total]),
       [["svc:east/*", 3, 3, 3], ["svc:west/*", 2, 2, 2]],
@@ -135,5 +137,19 @@ describe("collapseByZone", () => {
       [["svc:east/*", "svc:west/*", true, ["api-to-db"]]],
     );
     assert.equal(layoutTopology(collapsed).services.length, 2);
+  });
+
+  it("collapses by itself above the limit unless a filter narrows it, then cuts to the limit, a search's matches first", () => {
+    assert.deepEqual([topologyView(graph, { limit: 4 }).collapsed, topologyView(graph, { limit: 5 }).collapsed], [true, false]);
+    const searched = topologyView(graph, { search: "db", limit: 1 });
+    assert.deepEqual([ids(searched), searched.matchingServiceNodes, searched.hiddenServiceNodes, searched.collapsed], [["svc:west/db"], 2, 1, false]);
+    const east = topologyView(graph, { zone: "east", limit: 2 });
+    assert.deepEqual([ids(east), east.hiddenServiceNodes, east.edges.map((edge) => edge.id)], [["svc:east/api", "svc:east/batch"], 1, []]);
+  });
+
+  it("names at most 10 policies on a collapsed edge and counts them all", () => {
+    const many = buildServiceGraph({ ...input, policies: Array.from({ length: 12 }, (_, i) => ({ ...permit("db", "api"), name: `p-${i}` })) });
+    const [edge] = topologyView(many, { collapse: true, limit: 100 }).edges;
+    assert.deepEqual([edge?.policies.length, edge?.policyCount], [10, 12]);
   });
 });

@@ -1,4 +1,4 @@
-import type { ServiceNode, Topology } from "./build-topology";
+import { edgesBetween, type ServiceGraph, type ServiceNode, type Topology } from "./build-topology";
 import { collapseByZone } from "./collapse-topology";
 import { filterTopology, type TopologyFilter } from "./filter-topology";
 
@@ -25,32 +25,34 @@ export interface TopologyView extends Topology {
 
 /**
  * What the browser draws: the graph filtered by zone, search or focus, then collapsed by zone or cut to `limit`
- * service nodes (a search's matches and a focused node first) with only the edges between nodes it keeps.
+ * service nodes (a focused node and a search's matches first), with edges drawn only between the nodes it keeps.
  */
-export function topologyView(full: Topology, options: TopologyViewOptions): TopologyView {
-  const filtered = filterTopology(full, options);
+export function topologyView(graph: ServiceGraph, options: TopologyViewOptions): TopologyView {
+  const { zones, nodes } = filterTopology(graph, options);
   const narrowed = Boolean(options.zone || options.search?.trim() || options.focus);
-  const collapsed = options.collapse ?? (!narrowed && filtered.services.length > options.limit);
-  const counts = {
+  const collapsed = options.collapse ?? (!narrowed && nodes.length > options.limit);
+  const base = {
+    mesh: graph.mesh,
+    mtls: graph.mtls,
+    zones,
     collapsed,
-    totalServiceNodes: full.services.length,
-    matchingServiceNodes: filtered.services.length,
-    zoneNames: full.zones.map((zone) => zone.name),
+    totalServiceNodes: graph.nodes.length,
+    matchingServiceNodes: nodes.length,
+    hiddenServiceNodes: 0,
+    zoneNames: graph.zones.map((zone) => zone.name),
   };
-  if (collapsed) return { ...collapseByZone(filtered), ...counts, hiddenServiceNodes: 0 };
-  if (filtered.services.length <= options.limit) return { ...filtered, ...counts, hiddenServiceNodes: 0 };
+  if (collapsed) return { ...base, ...collapseByZone(graph, nodes) };
+  if (nodes.length <= options.limit) return { ...base, services: nodes, edges: edgesBetween(graph, nodes) };
 
   const search = options.search?.trim().toLowerCase();
   const first = (node: ServiceNode) => node.id === options.focus || Boolean(search && node.service.toLowerCase().includes(search));
-  const kept = [...filtered.services.filter(first), ...filtered.services.filter((node) => !first(node))].slice(0, options.limit);
-  const keptIds = new Set(kept.map((node) => node.id));
+  const kept = [...nodes.filter(first), ...nodes.filter((node) => !first(node))].slice(0, options.limit).sort((a, b) => (a.id < b.id ? -1 : 1));
   const keptZones = new Set(kept.map((node) => node.zone));
   return {
-    ...filtered,
-    ...counts,
-    zones: filtered.zones.filter((zone) => keptZones.has(zone.name)),
-    services: kept.sort((a, b) => (a.id < b.id ? -1 : 1)),
-    edges: filtered.edges.filter((edge) => keptIds.has(edge.source) && keptIds.has(edge.target)),
-    hiddenServiceNodes: filtered.services.length - kept.length,
+    ...base,
+    zones: zones.filter((zone) => keptZones.has(zone.name)),
+    services: kept,
+    edges: edgesBetween(graph, kept),
+    hiddenServiceNodes: nodes.length - kept.length,
   };
 }

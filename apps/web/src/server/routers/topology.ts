@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { MeshBody } from "@zonemesh/resources";
-import { buildTopology, subsetKey, subsetTagSets, type TopologyPolicy } from "../../lib/topology/build-topology";
+import { buildServiceGraph, subsetKey, subsetTagSets, type TopologyPolicy } from "../../lib/topology/build-topology";
 import { DEFAULT_NODE_LIMIT, topologyView } from "../../lib/topology/topology-view";
 import { apiPath, dataplaneOverviewSchema, listAll, serviceInsightSchema, wireResourceSchema, zoneOverviewSchema, type CpClient } from "../cp-client";
 import { dataplaneServices, dataplaneTags } from "../dataplane-row";
@@ -57,7 +57,7 @@ export const topologyRouter = router({
       ...EDGE_POLICY_TYPES.map(({ plural }) => listAll(ctx.cp, `${meshPath}/${plural}`, wireResourceSchema)),
     ]);
     const policies = policyLists.flat().map((policy) => ({ type: policy.type, name: policy.name, body: policy.body }) as TopologyPolicy);
-    const full = buildTopology({
+    const graph = buildServiceGraph({
       mesh: input.mesh,
       mtls: Boolean((mesh.body as MeshBody).mtls?.enabledBackend),
       zones: zones.map((zone) => ({ name: zone.name, online: isConnected(zone.zoneInsight) })),
@@ -68,6 +68,6 @@ export const topologyRouter = router({
       policies,
       subsets: await resolveSubsets(ctx.cp, input.mesh, subsetTagSets(policies)),
     });
-    return topologyView(full, input);
+    return topologyView(graph, input);
   }),
 });
