@@ -8,6 +8,7 @@ import type { CpConfig } from "../config";
 import type { CpComponent } from "../control-plane";
 import { cpVersion } from "../version";
 import { startGlobalKds } from "./global-kds";
+import { startGlobalMeshCas } from "./global-mesh-cas";
 import { refuseProxies } from "./refuse-proxies";
 import { startZoneKds } from "./zone-kds";
 
@@ -21,7 +22,7 @@ export async function startKdsComponents(config: CpConfig, deps: { store: Resour
       listenAddress: `${config.kdsHost}:${config.kdsPort}`,
     });
     try {
-      return [kds, await refuseProxies(`${config.kdsHost}:${config.xdsPort}`)];
+      return [kds, await refuseProxies(`${config.kdsHost}:${config.xdsPort}`), await startGlobalMeshCas(deps.store)];
     } catch (error) {
       await kds.close();
       throw error;

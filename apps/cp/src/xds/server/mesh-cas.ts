@@ -1,4 +1,5 @@
 import { AlreadyExistsError, type ResourceStore } from "@zonemesh/store";
+import { ORIGIN_LABEL } from "../../kds/sync-types";
 import { createMeshCa, type BuiltinCaConf, type CertificateAuthority } from "../ca/index";
 
 // Kuma's names for a builtin backend's CA, stored as Secrets of the mesh.
@@ -8,7 +9,11 @@ export const caKeySecretName = (mesh: string, backend: string) => `${mesh}.ca-bu
 const toBase64 = (pem: string) => Buffer.from(pem).toString("base64");
 const fromBase64 = (spec: unknown) => Buffer.from(String((spec as { data?: unknown } | null)?.data ?? ""), "base64").toString();
 
-/** The CA of each mesh's builtin mTLS backend: read from its Secrets, created once when they do not exist yet. */
+/**
+ * The CA of each mesh's builtin mTLS backend: read from its Secrets, created once when they do not exist yet, except
+ * for a mesh synced from the global CP: its CA comes from the global too (KDS carries the Secrets), so that the
+ * proxies of every zone trust each other. A zone creating its own would break every cross-zone connection.
+ */
 export class MeshCas {
   readonly #known = new Map<string, Promise<CertificateAuthority>>();
 
@@ -41,6 +46,10 @@ export class MeshCas {
   async #load(mesh: string, backend: string, conf: BuiltinCaConf | undefined): Promise<CertificateAuthority> {
     const stored = await this.#read(mesh, backend);
     if (stored) return stored;
+    const meshResource = await this.store.get({ type: "Mesh", mesh: "", name: mesh });
+    if (meshResource?.labels[ORIGIN_LABEL] === "global") {
+      throw new Error(`the CA of mesh "${mesh}" (mTLS backend "${backend}") has not arrived from the global CP yet (Secrets ${caCertSecretName(mesh, backend)} and ${caKeySecretName(mesh, backend)})`);
+    }
     const ca = await createMeshCa(mesh, conf);
     try {
       // The key first: a cert Secret present means its key is too.
