@@ -1,0 +1,134 @@
+// Real traffic across zones: backend and echo run only in west, client in east. A request leaves the client dp with
+// mTLS and the SNI `<service>{mesh=default}`, west's zone ingress forwards the TLS bytes by that SNI (without
+// terminating them) to the backend dp, which verifies the client's certificate.
+import assert from "node:assert/strict";
+import { Resolver } from "node:dns/promises";
+import { after, before, describe, test } from "node:test";
+import { call as apiCall } from "@zonemesh/cp/testing";
+import { eventually } from "@zonemesh/cp/testing/eventually";
+import { bindAddress } from "@zonemesh/dp/engine/listener-address";
+import { freePort, get, tcpEchoBackend, tcpExchange, type TestBackend } from "@zonemesh/dp/testing/backends";
+import { PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
+import { dataplaneYaml, scriptedBackend, type BackendAnswer } from "./harness/workloads";
+import { startZoneIngress, type ZoneIngress } from "./harness/zone-ingress";
+
+const mesh = "default";
+const allowAll = { type: "MeshTrafficPermission", mesh, name: "allow-all", spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] } };
+
+/** The value of a counter in Prometheus text, 0 when absent. */
+const counter = (stats: string, name: string, labels: Record<string, string>) => {
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  const line = stats.split("\n").find((candidate) => candidate.startsWith(`zonemesh_dp_${name}{`) && wanted.every((label) => candidate.includes(label)));
+  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
+};
+
+describe("cross-zone traffic (global, zones east and west with an ingress each, dps with mTLS)", { timeout: 300_000 }, () => {
+  let cluster: ZoneCluster;
+  let backend: TestBackend;
+  let echo: TestBackend;
+  let westIngress: ZoneIngress;
+  let client: DataplaneProcess;
+  let outbound: number;
+  let echoOutbound: number;
+  const answer = async (path: string) => {
+    const response = await get(outbound, path);
+    assert.equal(response.status, 200, `${path}: ${response.status} ${response.body}`);
+    return JSON.parse(response.body) as BackendAnswer;
+  };
+
+  before(async () => {
+    cluster = await startZoneCluster({ zones: ["east", "west"] });
+    await cluster.applyOnGlobal("meshtrafficpermissions", allowAll);
+    [backend, echo] = await Promise.all([scriptedBackend("backend"), tcpEchoBackend("echo")]);
+    [outbound, echoOutbound] = [await freePort(), await freePort()];
+    const inbound = async (name: string, servicePort: number, protocol: string) =>
+      dataplaneYaml({ name, inbound: { port: await freePort(), servicePort, tags: { "kuma.io/service": name, "kuma.io/protocol": protocol } } });
+    [westIngress] = await Promise.all([
+      startZoneIngress(cluster, "west"),
+      startZoneIngress(cluster, "east"),
+      cluster.startDataplane({ zone: "west", yaml: await inbound("backend", backend.port, "http") }),
+      cluster.startDataplane({ zone: "west", yaml: await inbound("echo", echo.port, "tcp") }),
+      cluster.startDataplane({
+        zone: "east",
+        dns: true,
+        yaml: dataplaneYaml({
+          name: "client",
+          inbound: { port: await freePort(), servicePort: await freePort(), tags: { "kuma.io/service": "client", "kuma.io/protocol": "http" } },
+          outbound: [
+            { port: outbound, service: "backend" },
+            { port: echoOutbound, service: "echo" },
+          ],
+          // Transparent proxying gives it a listener on backend's VIP, which its embedded DNS answers with.
+          networking: { transparentProxying: { redirectPortInbound: await freePort(), redirectPortOutbound: await freePort(), reachableServices: ["backend", "echo"] } },
+        }),
+      }).then((dp) => (client = dp)),
+    ]);
+  });
+  after(async () => {
+    await cluster?.stop();
+    await Promise.all([backend?.close(), echo?.close()]);
+  });
+
+  test("HTTP: client in east reaches backend in west through west's ingress, mTLS end to end (backend sees spiffe://default/client)", async () => {
+    const seen = await eventually(() => answer("/cross-zone"), PROPAGATION_MS);
+    assert.equal(seen.name, "backend");
+    assert.match(seen.xfcc ?? "", new RegExp(`URI=spiffe://${mesh}/client(;|,|$)`));
+    assert.match(seen.xfcc ?? "", new RegExp(`By=spiffe://${mesh}/backend(;|,|$)`));
+    // The client's only endpoint of backend is west's ingress, reached with the SNI the ingress routes by.
+    const dump = await client.configDump();
+    const assignment = dump.endpoints.find((candidate: { cluster_name: string }) => candidate.cluster_name === "backend");
+    const addresses = assignment.endpoints.flatMap((locality: any) => locality.lb_endpoints.map((lb: any) => lb.endpoint.address.socket_address));
+    assert.deepEqual(addresses.map((address: any) => `${address.address}:${address.port_value}`), [`127.0.0.1:${westIngress.port}`]);
+    assert.match(JSON.stringify(dump.clusters.find((candidate: { name: string }) => candidate.name === "backend")), /"sni":"backend\{mesh=default\}"/);
+    // West's ingress saw the connection on its SNI chain and forwarded it to its local backend cluster.
+    assert.ok(counter(await westIngress.dp.stats(), "tcp_upstream_cx_total", { cluster: `${mesh}:backend` }) >= 1, await westIngress.dp.stats());
+  });
+
+  test("TCP: each connection to echo goes through west's ingress (one upstream connection there per exchange)", async () => {
+    assert.equal(await eventually(() => tcpExchange(echoOutbound, "ping"), PROPAGATION_MS), "echo:ping");
+    const before = counter(await westIngress.dp.stats(), "tcp_upstream_cx_total", { cluster: `${mesh}:echo` });
+    assert.equal(await tcpExchange(echoOutbound, "pong"), "echo:pong");
+    assert.equal(counter(await westIngress.dp.stats(), "tcp_upstream_cx_total", { cluster: `${mesh}:echo` }), before + 1);
+  });
+
+  test("MeshTrafficPermission across zones: a Deny for client on backend refuses the request at west's backend dp, an Allow lets it through", async () => {
+    const permission = (action: string) => ({
+      type: "MeshTrafficPermission",
+      mesh,
+      name: "backend-from-client",
+      spec: { targetRef: { kind: "MeshService", name: "backend" }, from: [{ targetRef: { kind: "MeshService", name: "client" }, default: { action } }] },
+    });
+    await cluster.applyOnGlobal("meshtrafficpermissions", permission("Deny"));
+    await eventually(async () => {
+      const response = await get(outbound, "/denied");
+      assert.equal(response.status, 403, `${response.status} ${response.body}`);
+    }, PROPAGATION_MS);
+    await cluster.applyOnGlobal("meshtrafficpermissions", permission("Allow"));
+    await eventually(() => answer("/allowed"), PROPAGATION_MS);
+  });
+
+  test("the global shows west's ingress online (ZoneIngressInsight) with backend and echo in availableServices", async () => {
+    await eventually(async () => {
+      const response = await apiCall(cluster.global.apiUrl, "GET", "/zoneingresses+insights");
+      assert.equal(response.status, 200);
+      const overview = response.body.items.find((item: any) => item.labels["kuma.io/zone"] === "west");
+      assert.ok(overview, JSON.stringify(response.body.items));
+      const services = overview.zoneIngress.availableServices.map((available: { tags: Record<string, string> }) => available.tags["kuma.io/service"]).sort();
+      assert.deepEqual(services, ["backend", "echo"]);
+      const subscriptions = overview.zoneIngressInsight.subscriptions ?? [];
+      const last = subscriptions.at(-1);
+      assert.ok(last?.connectTime && !last.disconnectTime, `not online: ${JSON.stringify(subscriptions)}`);
+    }, PROPAGATION_MS);
+  });
+
+  test("embedded DNS of the east client resolves backend.mesh to a VIP although backend runs only in west", async () => {
+    const resolver = new Resolver();
+    resolver.setServers([`127.0.0.1:${client.dnsPort}`]);
+    const addresses = await eventually(() => resolver.resolve4("backend.mesh"), PROPAGATION_MS);
+    // The VIP listener of backend (its connection manager's stat_prefix is the service), bound on the VIP's loopback alias.
+    const listeners: { name: string }[] = (await client.configDump()).listeners;
+    const vipListener = listeners.find((listener) => /^outbound:24\d\./.test(listener.name) && JSON.stringify(listener).includes('"stat_prefix":"backend"'));
+    assert.ok(vipListener, listeners.map((listener) => listener.name).join(", "));
+    assert.deepEqual(addresses, [bindAddress(vipListener.name.split(":")[1]!)]);
+  });
+});
