@@ -9,6 +9,9 @@ import { createPicker, type Picker } from "./load-balancer";
 import type { Runtime } from "./runtime";
 import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsSecretRefs } from "./tls-context";
 
+/** Envoy's default healthy_panic_threshold, in percent. */
+const defaultPanicThreshold = 50;
+
 /** Envoy's default circuit breaker thresholds. */
 const defaultLimit = 1024;
 
@@ -43,6 +46,8 @@ export class ClusterRuntime {
   readonly name: string;
   readonly connectTimeoutMs: number;
   readonly #limits: Limits;
+  readonly #panicThreshold: number;
+  readonly #failOnPanic: boolean;
   readonly #pick: Picker;
   readonly #tls: { refs: TlsSecretRefs; sni: string | undefined } | undefined;
   readonly #runtime: () => Runtime;
@@ -62,6 +67,8 @@ export class ClusterRuntime {
     if (type === "STATIC" && !config.load_assignment) throw new Error(`cluster ${config.name}: a STATIC cluster needs load_assignment`);
     this.connectTimeoutMs = durationMs(config.connect_timeout, 5000);
     this.#limits = limitsOf(config);
+    this.#panicThreshold = config.common_lb_config?.healthy_panic_threshold?.value ?? defaultPanicThreshold;
+    this.#failOnPanic = config.common_lb_config?.zone_aware_lb_config?.fail_traffic_on_panic ?? false;
     checkOutlierDetection(config);
     // An ORIGINAL_DST cluster has no endpoints of its own: only passthrough listeners use it, and they are not bound.
     this.#pick = type === "ORIGINAL_DST" ? () => undefined : createPicker(config.lb_policy, config);
@@ -70,7 +77,7 @@ export class ClusterRuntime {
     this.#tls = tlsContext ? { refs: compileTlsSecretRefs(tlsContext.common_tls_context, `cluster ${config.name}: transport_socket`), sni: tlsContext.sni } : undefined;
     if ((config.health_checks?.length ?? 0) > 1) throw new Error(`cluster ${config.name}: only one health check is supported`);
     const healthCheck = config.health_checks?.[0];
-    this.#stopHealthChecks = healthCheck ? startHealthChecks(healthCheck, () => this.#currentEndpoints(), config.name) : undefined;
+    this.#stopHealthChecks = healthCheck ? startHealthChecks(healthCheck, () => this.#currentEndpoints(), config.name, (host, port) => this.connect(host, port)) : undefined;
     this.agent = new http.Agent({ keepAlive: true, maxTotalSockets: this.#limits.maxConnections });
     // http.Agent pools what createConnection returns: here plain TCP or mTLS to the endpoint.
     (this.agent as unknown as { createConnection: (options: { host: string; port: number }) => net.Socket }).createConnection = (options) => this.connect(options.host, options.port);
@@ -86,10 +93,18 @@ export class ClusterRuntime {
     return this.#endpointList;
   }
 
-  /** The hosts of the best priority that has an available one; ejected and unhealthy hosts are skipped. */
+  /**
+   * The hosts of the best priority that has an available one; ejected and unhealthy hosts are skipped, unless fewer
+   * than the healthy panic threshold (Envoy's default 50%) are available: then Envoy balances over all hosts (panic
+   * mode), or fails the request with `fail_traffic_on_panic`.
+   */
   pick(exclude?: UpstreamEndpoint, hash?: number): UpstreamEndpoint | undefined {
     const now = Date.now();
-    const available = this.#currentEndpoints().filter((endpoint) => endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now && endpoint.weight > 0);
+    const all = this.#currentEndpoints().filter((endpoint) => endpoint.weight > 0);
+    const healthy = all.filter((endpoint) => endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now);
+    const panic = all.length > 0 && healthy.length * 100 < all.length * this.#panicThreshold;
+    if (panic && this.#failOnPanic) return undefined;
+    const available = panic ? all : healthy;
     const candidates = available.length > 1 && exclude ? available.filter((endpoint) => endpoint !== exclude) : available;
     let best = Infinity;
     for (const endpoint of candidates) best = Math.min(best, endpoint.priority);

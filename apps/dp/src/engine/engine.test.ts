@@ -277,6 +277,23 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.deepEqual(new Set(bodies), new Set(["healthy"]));
   });
 
+  test("below the healthy panic threshold (every host failing its health check) requests go to all hosts; fail_traffic_on_panic answers 503", async () => {
+    const sick = await backend("sick", (request, response) => response.writeHead(request.url === "/healthz" ? 500 : 200).end("sick"));
+    const healthCheck = { timeout: { nanos: 200_000_000 }, interval: { nanos: 50_000_000 }, unhealthy_threshold: { value: 1 }, healthy_threshold: { value: 1 }, http_health_check: { path: "/healthz" } };
+    const config = (cluster: object) => ({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("sick", { health_checks: [healthCheck], ...cluster })],
+      endpoints: [assignment("sick", [sick.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "sick" } }])],
+    });
+    await applied(config({}));
+    await eventually(() => assert.ok(sick.requests.some((request) => request.url === "/healthz"), "no health check yet"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(await get(port).then((response) => [response.status, response.body]), [200, "sick"]);
+    await applied(config({ common_lb_config: { zone_aware_lb_config: { fail_traffic_on_panic: true } } }));
+    await eventually(async () => assert.equal((await get(port)).status, 503));
+  });
+
   test("an unsupported filter is NACKed with its name and the last good config keeps serving", async () => {
     const ok = await backend("still-ok");
     const good = {
