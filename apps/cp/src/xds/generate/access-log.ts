@@ -31,7 +31,8 @@ function logFormat(format: Format | undefined, context: AccessLogContext): FileA
     const fields = Object.fromEntries((format.json ?? []).map(({ key, value }) => [key, { stringValue: fillPlaceholders(value, context) }]));
     return { json_format: { fields } };
   }
-  const text = format?.plain ?? (context.http ? defaultHttpFormat : defaultTcpFormat);
+  // Kuma ends a plain format with a newline (as its defaults): Envoy writes each entry exactly as formatted.
+  const text = format?.plain !== undefined ? `${format.plain}\n` : context.http ? defaultHttpFormat : defaultTcpFormat;
   return { text_format_source: { inline_string: fillPlaceholders(text, context) } };
 }
 
