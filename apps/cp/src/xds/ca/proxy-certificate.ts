@@ -5,7 +5,10 @@ import { caKeyAlgorithm, importCaPrivateKey, privateKeyToPem, proxyKeyAlgorithm,
 
 /** Kuma's default `dpCert.rotation.expiration`. */
 export const defaultProxyCertTtlMs = 24 * 60 * 60 * 1000;
-/** Tolerated clock difference between the CP and proxies: certificates start this much in the past. */
+/**
+ * Tolerated clock difference between the CP and proxies: certificates start this much in the past. Their lifetime (and
+ * rotation point) still counts from the issue time, so a lifetime shorter than this allowance works too.
+ */
 const clockSkewMs = 60 * 1000;
 /** A certificate is renewed once this share of its lifetime has passed. */
 const rotationPoint = 0.8;
@@ -35,6 +38,8 @@ export interface ProxyCertificate {
   certPem: string;
   keyPem: string;
   notAfter: Date;
+  /** When to issue the next one: `rotationPoint` of the lifetime after the issue time. */
+  rotateAt: Date;
 }
 
 function identityUris(identity: ProxyIdentity): string[] {
@@ -69,14 +74,17 @@ export async function issueProxyCertificate(ca: CertificateAuthority, identity: 
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
     ],
   });
-  return { certPem: cert.toString("pem"), keyPem: await privateKeyToPem(keys.privateKey), notAfter };
+  return { certPem: cert.toString("pem"), keyPem: await privateKeyToPem(keys.privateKey), notAfter, rotateAt: new Date(now.getTime() + ttlMs * rotationPoint) };
 }
 
-/** True once `rotationPoint` of the certificate's lifetime has passed (or it is not valid at all yet/anymore). */
+/**
+ * True once `rotationPoint` of the certificate's lifetime, counted from its issue time (notBefore plus the clock skew
+ * allowance), has passed, or when it is not valid yet.
+ */
 export function needsRotation(certPem: string, now: Date = new Date()): boolean {
   const cert = new x509.X509Certificate(certPem);
-  const start = cert.notBefore.getTime();
+  const issued = cert.notBefore.getTime() + clockSkewMs;
   const end = cert.notAfter.getTime();
-  if (now.getTime() < start) return true;
-  return now.getTime() >= start + (end - start) * rotationPoint;
+  if (now.getTime() < cert.notBefore.getTime()) return true;
+  return now.getTime() >= issued + (end - issued) * rotationPoint;
 }

@@ -1,5 +1,5 @@
 import { durationToMillis } from "@zonemesh/resources";
-import { defaultProxyCertTtlMs, issueProxyCertificate, needsRotation, proxyIdentity, type CertificateAuthority, type ProxyCertificate } from "../ca/index";
+import { defaultProxyCertTtlMs, issueProxyCertificate, proxyIdentity, type CertificateAuthority, type ProxyCertificate } from "../ca/index";
 import type { DataplaneResource, ProxyCertificates } from "../generate/index";
 
 export interface IssuedCertificate {
@@ -13,35 +13,26 @@ export interface IssuedCertificate {
 interface Held extends IssuedCertificate {
   caPem: string;
   identityKey: string;
-  /** Reading a certificate is not free: its rotation point is checked at most once per check interval. */
-  nextCheckAt: number;
 }
+
+const due = (held: Held, now: number) => now >= held.certificate.rotateAt.getTime();
 
 /**
  * The certificate each connected proxy holds, issued again when the CA or the proxy's identity changes or when it
- * reaches its rotation point (`rotationDue` lists those, for a periodic check).
+ * reaches its rotation point (`rotationDue` lists those, `nextRotationAt` tells when to look next).
  */
 export class ProxyCertificateStore {
   readonly #held = new Map<string, Held>();
-
-  constructor(private readonly checkIntervalMs: number) {}
-
-  #due(held: Held, now: number): boolean {
-    if (now < held.nextCheckAt) return false;
-    const due = needsRotation(held.certificate.certPem, new Date(now));
-    if (!due) held.nextCheckAt = now + this.checkIntervalMs;
-    return due;
-  }
 
   async forProxy(nodeId: string, dataplane: DataplaneResource, ca: CertificateAuthority, backend: { name: string; ttl?: string }): Promise<ProxyCertificates> {
     const identity = proxyIdentity(dataplane);
     const identityKey = JSON.stringify(identity);
     let held = this.#held.get(nodeId);
-    if (!held || held.caPem !== ca.certPem || held.identityKey !== identityKey || held.backend !== backend.name || this.#due(held, Date.now())) {
+    if (!held || held.caPem !== ca.certPem || held.identityKey !== identityKey || held.backend !== backend.name || due(held, Date.now())) {
       const ttlMs = backend.ttl ? durationToMillis(backend.ttl) : defaultProxyCertTtlMs;
       const certificate = await issueProxyCertificate(ca, identity, ttlMs);
       const issuedAt = new Date();
-      held = { certificate, backend: backend.name, issuedAt, generation: (held?.generation ?? 0) + 1, caPem: ca.certPem, identityKey, nextCheckAt: issuedAt.getTime() };
+      held = { certificate, backend: backend.name, issuedAt, generation: (held?.generation ?? 0) + 1, caPem: ca.certPem, identityKey };
       this.#held.set(nodeId, held);
     }
     return { identity: { certPem: held.certificate.certPem, keyPem: held.certificate.keyPem }, meshCaPem: ca.certPem };
@@ -56,7 +47,14 @@ export class ProxyCertificateStore {
   }
 
   rotationDue(now: number = Date.now()): string[] {
-    return [...this.#held].filter(([, held]) => this.#due(held, now)).map(([nodeId]) => nodeId);
+    return [...this.#held].filter(([, held]) => due(held, now)).map(([nodeId]) => nodeId);
+  }
+
+  /** The earliest rotation point of the certificates held (epoch ms); undefined when none is held. */
+  nextRotationAt(): number | undefined {
+    let next: number | undefined;
+    for (const held of this.#held.values()) next = Math.min(next ?? Infinity, held.certificate.rotateAt.getTime());
+    return next;
   }
 
   size(): number {

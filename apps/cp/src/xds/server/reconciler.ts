@@ -12,6 +12,9 @@ import { ProxyCertificateStore } from "./proxy-certificates";
 import type { ProxyKey } from "./proxy-id";
 import type { XdsMetrics } from "./xds-metrics";
 
+/** The shortest wait before looking again for certificates due: one that could not be renewed is retried this often. */
+const ROTATION_RETRY_MS = 1000;
+
 export interface ReconcilerOptions {
   store: ResourceStore;
   cache: SnapshotCache;
@@ -21,7 +24,7 @@ export interface ReconcilerOptions {
   vipCidr?: string;
   /** Changes arriving within this window are computed in one pass. */
   debounceMs: number;
-  /** How often certificates are checked against their rotation point. */
+  /** Longest wait between two looks for certificates past their rotation point (sooner when one is due sooner). */
   certificateCheckIntervalMs: number;
 }
 
@@ -80,7 +83,7 @@ export class Reconciler {
   readonly #vips: MeshVips;
   readonly #cas: MeshCas;
   readonly #unsubscribe: () => void;
-  readonly #rotationTimer: NodeJS.Timeout;
+  #rotationTimer: NodeJS.Timeout | undefined;
   #timer: NodeJS.Timeout | undefined;
   #pass: Promise<void> = Promise.resolve();
   #closed = false;
@@ -89,11 +92,9 @@ export class Reconciler {
     this.#options = options;
     this.#vips = new MeshVips(options.store, options.vipCidr);
     this.#cas = new MeshCas(options.store);
-    this.certificates = new ProxyCertificateStore(options.certificateCheckIntervalMs);
+    this.certificates = new ProxyCertificateStore();
     this.#unsubscribe = options.store.subscribe((event) => this.#changed(event));
-    this.#rotationTimer = setInterval(() => {
-      for (const nodeId of this.certificates.rotationDue()) this.#markProxy(nodeId);
-    }, options.certificateCheckIntervalMs).unref();
+    this.#armRotation();
   }
 
   connected(nodeId: string, key: ProxyKey, proxyless: boolean): void {
@@ -125,7 +126,7 @@ export class Reconciler {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#timer);
-    clearInterval(this.#rotationTimer);
+    clearTimeout(this.#rotationTimer);
     this.#unsubscribe();
     await this.#pass;
   }
@@ -153,6 +154,22 @@ export class Reconciler {
       this.#policyMeshes.add(event.mesh);
       this.#kick();
     }
+  }
+
+  /**
+   * Wakes up at the next certificate's rotation point (at the latest after the check interval, at the earliest after
+   * `minDelayMs`: a certificate that could not be renewed is not retried in a tight loop) and marks those due.
+   */
+  #armRotation(minDelayMs = 0): void {
+    clearTimeout(this.#rotationTimer);
+    if (this.#closed) return;
+    const next = this.certificates.nextRotationAt();
+    const untilNext = next === undefined ? Infinity : next - Date.now();
+    const delay = Math.min(this.#options.certificateCheckIntervalMs, Math.max(minDelayMs, untilNext));
+    this.#rotationTimer = setTimeout(() => {
+      for (const nodeId of this.certificates.rotationDue()) this.#markProxy(nodeId);
+      this.#armRotation(ROTATION_RETRY_MS);
+    }, delay).unref();
   }
 
   #markMesh(mesh: string): void {
@@ -202,6 +219,8 @@ export class Reconciler {
         for (const nodeId of nodeIds) this.#failed(nodeId, error);
       }
     }
+    // Certificates issued in this pass may be due before the timer.
+    if (this.certificates.size() > 0) this.#armRotation(ROTATION_RETRY_MS);
   }
 
   /**
