@@ -15,10 +15,10 @@ export class SnapshotCache {
    * The resource objects are encoded once and shared between nodes: do not mutate them afterwards.
    */
   setSnapshot(nodeId: string, resources: SnapshotResources): { changedTypes: TypeUrl[] } {
-    const snapshot = buildSnapshot(resources);
+    const previous = this.#snapshots.get(nodeId);
+    const snapshot = buildSnapshot(resources, previous);
     const problems = findInconsistencies(snapshot);
     if (problems.length > 0) throw new Error(`inconsistent snapshot for node "${nodeId}": ${problems.join("; ")}`);
-    const previous = this.#snapshots.get(nodeId);
     const changedTypes = [...snapshot.types].filter(([typeUrl, type]) => previous?.types.get(typeUrl)?.version !== type.version).map(([typeUrl]) => typeUrl);
     if (changedTypes.length === 0) return { changedTypes };
     this.#snapshots.set(nodeId, snapshot);

@@ -120,7 +120,7 @@ function encodeResource(typeUrl: TypeUrl, resource: object, label: string, name:
   return cached;
 }
 
-function buildTypeSnapshot(typeUrl: TypeUrl, resources: readonly object[]): TypeSnapshot {
+function buildTypeSnapshot(typeUrl: TypeUrl, resources: readonly object[], previous: TypeSnapshot | undefined): TypeSnapshot {
   const byName = new Map<string, CachedResource>();
   for (const [index, resource] of resources.entries()) {
     const name = nameOf(resource);
@@ -129,14 +129,19 @@ function buildTypeSnapshot(typeUrl: TypeUrl, resources: readonly object[]): Type
     if (byName.has(name)) throw new Error(`${label} appears twice`);
     byName.set(name, encodeResource(typeUrl, resource, label, name));
   }
+  // Most types of a proxy do not change in a regeneration: the previous one (same names, same versions) is kept as is.
+  if (previous && previous.resources.size === byName.size && [...byName].every(([name, r]) => previous.resources.get(name)?.version === r.version)) return previous;
   return { version: versionOf(byName.values()), resources: byName };
 }
 
-/** Encodes and versions every resource; throws naming the resource and field of the first invalid one. */
-export function buildSnapshot(resources: SnapshotResources): Snapshot {
+/**
+ * Encodes and versions every resource; throws naming the resource and field of the first invalid one. Types equal to
+ * those of `previous` (the node's last snapshot) are taken from it.
+ */
+export function buildSnapshot(resources: SnapshotResources, previous?: Snapshot): Snapshot {
   const types = new Map<TypeUrl, TypeSnapshot>();
   for (const [key, typeUrl] of Object.entries(typeUrlByKey) as [keyof SnapshotResources, TypeUrl][]) {
-    types.set(typeUrl, buildTypeSnapshot(typeUrl, resources[key] ?? []));
+    types.set(typeUrl, buildTypeSnapshot(typeUrl, resources[key] ?? [], previous?.types.get(typeUrl)));
   }
   return { types };
 }

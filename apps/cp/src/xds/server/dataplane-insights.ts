@@ -37,6 +37,8 @@ interface ProxyInsight {
   stored?: { version: number; spec: DataplaneInsightBody; labels: Record<string, string> };
   /** Store events seen while a write of ours is in flight: judged once its version is known. */
   writing?: ChangeEvent[];
+  /** Dirty because someone else wrote it, not because ours changed: written only if the merge differs. */
+  reread?: boolean;
 }
 
 const keyText = (key: ProxyKey) => `${key.mesh}/${key.name}`;
@@ -191,7 +193,9 @@ export class DataplaneInsights {
           : {}),
       };
       const written = ours.map(({ subscription, open }) => ({ id: subscription.id, open }));
-      if (proxy.stored && JSON.stringify(spec) === JSON.stringify(proxy.stored.spec)) this.#written(proxy, written);
+      const unchanged = proxy.reread && proxy.stored && JSON.stringify(spec) === JSON.stringify(proxy.stored.spec);
+      proxy.reread = false;
+      if (unchanged) this.#written(proxy, written);
       else writes.push({ proxy, spec, labels: proxy.stored?.labels ?? {}, written });
     }
     if (writes.length === 0) return;
@@ -252,6 +256,7 @@ export class DataplaneInsights {
     }
     if (event.op !== "delete" && proxy.stored && event.version <= proxy.stored.version) return; // ours, or older
     proxy.stored = undefined;
+    proxy.reread = true;
     this.#markDirty(proxy.nodeId);
   }
 }
