@@ -13,6 +13,26 @@ const EDGE_POLICY_TYPES = [
   { type: "MeshTCPRoute", plural: "meshtcproutes" },
 ] as const;
 
+// Only the fields that make edges: the CP validated the policies when they were stored, and checking all of a
+// thousand policies again against their full schemas was most of this call's time.
+const edgeTargetRef = z.looseObject({ kind: z.string(), name: z.string().optional(), tags: z.record(z.string(), z.string()).optional() });
+const edgePolicySchema = z.looseObject({
+  type: z.enum(EDGE_POLICY_TYPES.map(({ type }) => type)),
+  name: z.string(),
+  spec: z.looseObject({
+    targetRef: edgeTargetRef.optional(),
+    from: z.array(z.looseObject({ targetRef: edgeTargetRef, default: z.looseObject({ action: z.string() }) })).optional(),
+    to: z
+      .array(
+        z.looseObject({
+          targetRef: edgeTargetRef,
+          rules: z.array(z.looseObject({ default: z.looseObject({ backendRefs: z.array(z.looseObject({ name: z.string().optional() })).optional() }) })).default([]),
+        }),
+      )
+      .optional(),
+  }),
+});
+
 /** The services of a MeshSubset: the CP's index finds the dataplanes with the first tag, the rest are checked here. */
 async function resolveSubsets(cp: CpClient, mesh: string, tagSets: Record<string, string>[]) {
   const resolved = await Promise.all(
@@ -54,9 +74,9 @@ export const topologyRouter = router({
       ctx.cp.request({ path: meshPath, schema: wireResourceSchema }),
       listAll(ctx.cp, "/zones+insights", zoneOverviewSchema),
       listAll(ctx.cp, `${meshPath}/service-insights`, serviceInsightSchema),
-      ...EDGE_POLICY_TYPES.map(({ plural }) => listAll(ctx.cp, `${meshPath}/${plural}`, wireResourceSchema)),
+      ...EDGE_POLICY_TYPES.map(({ plural }) => listAll(ctx.cp, `${meshPath}/${plural}`, edgePolicySchema)),
     ]);
-    const policies = policyLists.flat().map((policy) => ({ type: policy.type, name: policy.name, body: policy.body }) as TopologyPolicy);
+    const policies = policyLists.flat().map((policy) => ({ type: policy.type, name: policy.name, body: { spec: policy.spec } }) as TopologyPolicy);
     const graph = buildServiceGraph({
       mesh: input.mesh,
       mtls: Boolean((mesh.body as MeshBody).mtls?.enabledBackend),
