@@ -2,12 +2,15 @@
 // the global CP: client -> backend (v1 and v2, one dataplane each).
 import assert from "node:assert/strict";
 import { Resolver } from "node:dns/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { call as apiCall } from "@zonemesh/cp/testing";
 import { eventually } from "@zonemesh/cp/testing/eventually";
 import { bindAddress } from "@zonemesh/dp/engine/listener-address";
 import { freePort, get, tcpEchoBackend, tcpExchange, type TestBackend } from "@zonemesh/dp/testing/backends";
-import { PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
+import { nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
 import { dataplaneYaml, scriptedBackend, type BackendAnswer } from "./harness/workloads";
 
 const mesh = "default";
@@ -199,6 +202,48 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     }, PROPAGATION_MS);
   });
 
+  test("MeshRateLimit on backend's inbound: requests beyond the local rate get 429, and pass again once it is removed", async () => {
+    await cluster.applyOnGlobal("meshratelimits", {
+      type: "MeshRateLimit",
+      mesh,
+      name: "backend-rate",
+      spec: { targetRef: { kind: "MeshService", name: "backend" }, from: [{ targetRef: { kind: "Mesh" }, default: { local: { http: { requestRate: { num: 2, interval: "10s" }, onRateLimit: { status: 429 } } } } }] },
+    });
+    await eventually(async () => {
+      const codes = await Promise.all(Array.from({ length: 10 }, () => call("/limited").then((response) => response.status)));
+      assert.ok(codes.includes(429), `no 429 in ${codes.join(",")}`);
+    }, PROPAGATION_MS);
+    await cluster.removeFromGlobal("meshratelimits", "backend-rate", mesh);
+    await eventually(async () => {
+      const codes = await Promise.all(Array.from({ length: 10 }, () => call("/limited").then((response) => response.status)));
+      assert.deepEqual([...new Set(codes)], [200]);
+    }, PROPAGATION_MS);
+  });
+
+  test("MeshHealthCheck: the client dp's active HTTP health checks reach the backends through their dps; MeshAccessLog writes the client's requests to a file", async () => {
+    const logFile = join(await mkdtemp(join(tmpdir(), "zonemesh-e2e-log-")), "outbound.log");
+    await cluster.applyOnGlobal("meshhealthchecks", {
+      type: "MeshHealthCheck",
+      mesh,
+      name: "backend-health",
+      spec: { targetRef: { kind: "MeshService", name: "client" }, to: [{ targetRef: { kind: "MeshService", name: "backend" }, default: { interval: "1s", timeout: "2s", unhealthyThreshold: 3, healthyThreshold: 1, http: { path: "/healthz", expectedStatuses: [200] } } }] },
+    });
+    await cluster.applyOnGlobal("meshaccesslogs", {
+      type: "MeshAccessLog",
+      mesh,
+      name: "client-log",
+      spec: { targetRef: { kind: "MeshService", name: "client" }, to: [{ targetRef: { kind: "Mesh" }, default: { backends: [{ file: { path: logFile, format: { type: "Plain", plain: "%RESPONSE_CODE% %REQ(:PATH)% %UPSTREAM_HOST%" } } }] } }] },
+    });
+    await eventually(() => {
+      for (const backend of [v1, v2]) assert.ok(backend.requests.some((request) => request.url === "/healthz"), "no health check reached a backend");
+    }, PROPAGATION_MS);
+    await eventually(async () => {
+      await answer("/logged");
+      assert.match(await readFile(logFile, "utf8").catch(() => ""), /^200 \/logged 127\.0\.0\.1:\d+$/m);
+    }, PROPAGATION_MS);
+    assert.deepEqual(new Set((await Promise.all(Array.from({ length: 10 }, () => answer("/healthy")))).map((seen) => seen.name)), new Set(["backend-v1", "backend-v2"]));
+  });
+
   test("MeshTrafficPermission: Deny from the mesh refuses client's requests; an Allow for client lets them through again", async () => {
     const permission = (from: object[]) => ({ type: "MeshTrafficPermission", mesh, name: "backend-access", spec: { targetRef: { kind: "MeshService", name: "backend" }, from } });
     await cluster.applyOnGlobal("meshtrafficpermissions", permission([{ targetRef: { kind: "Mesh" }, default: { action: "Deny" } }]));
@@ -214,5 +259,9 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
       ]),
     );
     await eventually(() => answer("/allowed"), PROPAGATION_MS);
+  });
+
+  test("no dp NACKed any of the config the zone CP generated for it", async () => {
+    assert.deepEqual(await nacks(cluster.dataplanes()), []);
   });
 });

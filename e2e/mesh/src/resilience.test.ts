@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eventually } from "@zonemesh/cp/testing/eventually";
 import { freePort, httpBackend, type TestBackend } from "@zonemesh/dp/testing/backends";
-import { PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
+import { nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
 import { startTraffic, type Traffic } from "./harness/traffic";
 import { dataplaneYaml } from "./harness/workloads";
 
@@ -83,5 +83,9 @@ describe("resilience of real traffic (global + zone east, dps with mTLS)", { tim
       spec: { targetRef: { kind: "MeshService", name: "backend" }, from: [{ targetRef: { kind: "Mesh" }, default: { http: [{ abort: { httpStatus: 418, percentage: 100 } }] } }] },
     });
     await eventually(() => assert.ok(traffic!.since(applied).some((result) => result.status === 418), "the fault never showed"), PROPAGATION_MS);
+  });
+
+  test("no dp NACKed any of the config the zone CP generated for it", async () => {
+    assert.deepEqual(await nacks(cluster.dataplanes()), []);
   });
 });

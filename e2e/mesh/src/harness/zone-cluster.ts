@@ -31,6 +31,8 @@ export interface ZoneCluster {
   /** PUTs a resource (Kuma JSON) on the global; policies reach the zones over KDS. */
   applyOnGlobal(plural: string, resource: { name: string; mesh?: string } & Record<string, unknown>): Promise<void>;
   removeFromGlobal(plural: string, name: string, mesh?: string): Promise<void>;
+  /** The dataplane processes started (and not replaced by a restart) so far. */
+  dataplanes(): DataplaneProcess[];
   /** Issues a token on the zone CP and starts `zonemesh-dp run`; stopped by `stop()` unless stopped before. */
   startDataplane(options: StartDataplaneOptions): Promise<DataplaneProcess>;
   /** Restarts a dataplane process (same ports); the cluster stops the new one. */
@@ -69,6 +71,7 @@ export async function startZoneCluster(options: ZoneClusterOptions): Promise<Zon
     mesh,
     applyOnGlobal: (plural, resource) => apply(global, plural, resource),
     removeFromGlobal: (plural, name, resourceMesh) => remove(global, plural, name, resourceMesh),
+    dataplanes: () => [...dataplanes],
     async startDataplane(dpOptions) {
       const cp = zoneCp(dpOptions.zone);
       const document = parse(dpOptions.yaml) as { type: string; mesh?: string; name: string };
@@ -121,6 +124,16 @@ export async function startZoneCluster(options: ZoneClusterOptions): Promise<Zon
     throw error;
   }
   return cluster;
+}
+
+/** The dps' NACKs (`zonemesh_dp_ads_nack_total` lines) with their output's NACK messages: config the engine refused. */
+export async function nacks(dps: DataplaneProcess[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const dp of dps) {
+    const lines = (await dp.stats()).split("\n").filter((line) => line.startsWith("zonemesh_dp_ads_nack_total"));
+    if (lines.length > 0) found.push(`${dp.options.yaml.match(/name: (.*)/)?.[1]}: ${lines.join(", ")}; ${dp.output().split("\n").filter((line) => line.includes("NACK")).join("; ")}`);
+  }
+  return found;
 }
 
 /** A dataplane token for `mesh`/`name`, issued by the zone CP (the one the dataplane connects to). */
