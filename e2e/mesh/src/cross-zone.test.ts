@@ -24,7 +24,8 @@ const counter = (stats: string, name: string, labels: Record<string, string>) =>
 
 describe("cross-zone traffic (global, zones east and west with an ingress each, dps with mTLS)", { timeout: 300_000 }, () => {
   let cluster: ZoneCluster;
-  let backend: TestBackend;
+  let v1: TestBackend;
+  let v2: TestBackend;
   let echo: TestBackend;
   let westIngress: ZoneIngress;
   let client: DataplaneProcess;
@@ -39,15 +40,15 @@ describe("cross-zone traffic (global, zones east and west with an ingress each, 
   before(async () => {
     cluster = await startZoneCluster({ zones: ["east", "west"] });
     await cluster.applyOnGlobal("meshtrafficpermissions", allowAll);
-    [backend, echo] = await Promise.all([scriptedBackend("backend"), tcpEchoBackend("echo")]);
+    [v1, v2, echo] = await Promise.all([scriptedBackend("backend-v1"), scriptedBackend("backend-v2"), tcpEchoBackend("echo")]);
     [outbound, echoOutbound] = [await freePort(), await freePort()];
-    const inbound = async (name: string, servicePort: number, protocol: string) =>
-      dataplaneYaml({ name, inbound: { port: await freePort(), servicePort, tags: { "kuma.io/service": name, "kuma.io/protocol": protocol } } });
+    const inbound = async (name: string, servicePort: number, tags: Record<string, string>) => dataplaneYaml({ name, inbound: { port: await freePort(), servicePort, tags } });
     [westIngress] = await Promise.all([
       startZoneIngress(cluster, "west"),
       startZoneIngress(cluster, "east"),
-      cluster.startDataplane({ zone: "west", yaml: await inbound("backend", backend.port, "http") }),
-      cluster.startDataplane({ zone: "west", yaml: await inbound("echo", echo.port, "tcp") }),
+      cluster.startDataplane({ zone: "west", yaml: await inbound("backend-v1", v1.port, { "kuma.io/service": "backend", "kuma.io/protocol": "http", version: "v1" }) }),
+      cluster.startDataplane({ zone: "west", yaml: await inbound("backend-v2", v2.port, { "kuma.io/service": "backend", "kuma.io/protocol": "http", version: "v2" }) }),
+      cluster.startDataplane({ zone: "west", yaml: await inbound("echo", echo.port, { "kuma.io/service": "echo", "kuma.io/protocol": "tcp" }) }),
       cluster.startDataplane({
         zone: "east",
         dns: true,
@@ -66,12 +67,12 @@ describe("cross-zone traffic (global, zones east and west with an ingress each, 
   });
   after(async () => {
     await cluster?.stop();
-    await Promise.all([backend?.close(), echo?.close()]);
+    await Promise.all([v1?.close(), v2?.close(), echo?.close()]);
   });
 
   test("HTTP: client in east reaches backend in west through west's ingress, mTLS end to end (backend sees spiffe://default/client)", async () => {
     const seen = await eventually(() => answer("/cross-zone"), PROPAGATION_MS);
-    assert.equal(seen.name, "backend");
+    assert.match(seen.name, /^backend-v[12]$/);
     assert.match(seen.xfcc ?? "", new RegExp(`URI=spiffe://${mesh}/client(;|,|$)`));
     assert.match(seen.xfcc ?? "", new RegExp(`By=spiffe://${mesh}/backend(;|,|$)`));
     // The client's only endpoint of backend is west's ingress, reached with the SNI the ingress routes by.
@@ -91,6 +92,28 @@ describe("cross-zone traffic (global, zones east and west with an ingress each, 
     assert.equal(counter(await westIngress.dp.stats(), "tcp_upstream_cx_total", { cluster: `${mesh}:echo` }), before + 1);
   });
 
+  test("MeshHTTPRoute to a subset in the other zone: its own SNI backend{mesh=default,version=v2}, its own chain at west's ingress", async () => {
+    await cluster.applyOnGlobal("meshhttproutes", {
+      type: "MeshHTTPRoute",
+      mesh,
+      name: "backend-v2-path",
+      spec: {
+        targetRef: { kind: "MeshService", name: "client" },
+        to: [
+          {
+            targetRef: { kind: "MeshService", name: "backend" },
+            rules: [{ matches: [{ path: { type: "PathPrefix", value: "/v2" } }], default: { backendRefs: [{ kind: "MeshServiceSubset", name: "backend", tags: { version: "v2" } }] } }],
+          },
+        ],
+      },
+    });
+    await eventually(async () => {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => answer("/v2/subset")));
+      assert.deepEqual([...new Set(answers.map((seen) => seen.name))], ["backend-v2"]);
+    }, PROPAGATION_MS);
+    assert.ok(counter(await westIngress.dp.stats(), "tcp_upstream_cx_total", { cluster: `${mesh}:backend{version=v2}` }) >= 1, await westIngress.dp.stats());
+  });
+
   test("MeshTrafficPermission across zones: a Deny for client on backend refuses the request at west's backend dp, an Allow lets it through", async () => {
     const permission = (action: string) => ({
       type: "MeshTrafficPermission",
@@ -107,14 +130,15 @@ describe("cross-zone traffic (global, zones east and west with an ingress each, 
     await eventually(() => answer("/allowed"), PROPAGATION_MS);
   });
 
-  test("the global shows west's ingress online (ZoneIngressInsight) with backend and echo in availableServices", async () => {
+  test("the global shows west's ingress online (ZoneIngressInsight) with backend (v1, v2) and echo in availableServices", async () => {
     await eventually(async () => {
       const response = await apiCall(cluster.global.apiUrl, "GET", "/zoneingresses+insights");
       assert.equal(response.status, 200);
       const overview = response.body.items.find((item: any) => item.labels["kuma.io/zone"] === "west");
       assert.ok(overview, JSON.stringify(response.body.items));
-      const services = overview.zoneIngress.availableServices.map((available: { tags: Record<string, string> }) => available.tags["kuma.io/service"]).sort();
-      assert.deepEqual(services, ["backend", "echo"]);
+      // One entry per tag combination: backend's v1 and v2, echo.
+      const available = overview.zoneIngress.availableServices.map((entry: { tags: Record<string, string>; instances: number }) => `${entry.tags["kuma.io/service"]}${entry.tags.version ? `/${entry.tags.version}` : ""}:${entry.instances}`);
+      assert.deepEqual(available.sort(), ["backend/v1:1", "backend/v2:1", "echo:1"]);
       const subscriptions = overview.zoneIngressInsight.subscriptions ?? [];
       const last = subscriptions.at(-1);
       assert.ok(last?.connectTime && !last.disconnectTime, `not online: ${JSON.stringify(subscriptions)}`);
