@@ -7,7 +7,7 @@ import { endpointsOf, type UpstreamEndpoint } from "./endpoints";
 import { startHealthChecks } from "./health-checker";
 import { createPicker, type Picker } from "./load-balancer";
 import type { Runtime } from "./runtime";
-import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsSecretRefs } from "./tls-context";
+import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsMaterial, type TlsSecretRefs } from "./tls-context";
 
 /** Envoy's default healthy_panic_threshold, in percent. */
 const defaultPanicThreshold = 50;
@@ -58,6 +58,7 @@ export class ClusterRuntime {
   #activeRetries = 0;
   #activeConnections = 0;
   readonly agent: http.Agent;
+  readonly #tlsSessions = new WeakMap<TlsMaterial, Map<string, Buffer>>();
   readonly #stopHealthChecks: (() => void) | undefined;
 
   constructor(readonly config: Cluster, runtime: () => Runtime) {
@@ -161,19 +162,35 @@ export class ClusterRuntime {
     endpoint.consecutiveGatewayFailures = 0;
   }
 
-  /** Opens an upstream connection: mTLS with the SDS identity when the cluster has an UpstreamTlsContext. */
+  /**
+   * Opens an upstream connection: mTLS with the SDS identity when the cluster has an UpstreamTlsContext. A new
+   * connection offers the endpoint's last TLS session (as Envoy does): a resumed handshake skips the certificate
+   * exchange and signatures. Sessions are kept per identity, so a rotated one starts afresh, and per cluster, whose
+   * SAN matchers checked the peer when the session was made (Node skips checkServerIdentity on a resumed one).
+   */
   connect(host: string, port: number): net.Socket {
     const settings = this.#tls;
     if (!settings) return net.connect({ host, port, noDelay: true });
     const { refs, sni } = settings;
+    const material = tlsMaterialFor(refs, this.#runtime().secrets);
+    let sessions = this.#tlsSessions.get(material);
+    if (!sessions) this.#tlsSessions.set(material, (sessions = new Map()));
+    const key = `${host}:${port}`;
+    const session = sessions.get(key);
     const socket = tls.connect({
       host,
       port,
-      secureContext: tlsMaterialFor(refs, this.#runtime().secrets).context,
+      secureContext: material.context,
+      ...(session ? { session } : {}),
       ...(sni ? { servername: sni } : {}),
       checkServerIdentity: (_host, certificate) => (sansAllowed(refs, peerSans(certificate)) ? undefined : new Error(`peer certificate SANs ${certificate.subjectaltname} match no match_typed_subject_alt_names of cluster ${this.name}`)),
     });
     socket.setNoDelay(true);
+    const known = sessions;
+    socket.on("session", (next: Buffer) => known.set(key, next));
+    socket.once("secureConnect", () => {
+      if (socket.isSessionReused()) this.#runtime().stats.add("ssl_session_reused_total", { cluster: this.name });
+    });
     return socket;
   }
 

@@ -84,6 +84,25 @@ describe("two proxies with mTLS from SDS secrets", { timeout: 30_000 }, () => {
     assert.equal(await tcpExchange(ports.tcpOutbound, "ping"), "db:ping");
   });
 
+  test("a new upstream connection resumes the endpoint's TLS session, and the server proxy's RBAC still knows the caller", async () => {
+    const onlyFrom = (principal: string) => ({
+      name: "envoy.filters.network.rbac",
+      typed_config: typed(typeNames.networkRbac, { stat_prefix: "db", rules: { policies: { MeshTrafficPermission: { permissions: [{ any: true }], principals: [{ authenticated: { principal_name: { exact: principal } } }] } } } }),
+    });
+    const config = serverConfig([`spiffe://${mesh}/web`]);
+    const tcpOnlyFromWeb = listener(`inbound:127.0.0.1:${ports.tcpInbound}`, ports.tcpInbound, [onlyFrom(`spiffe://${mesh}/web`), tcpProxy("db-app")], inboundTransportSocket(mesh));
+    try {
+      await cp.setAndSettle("default.backend-1", { ...config, listeners: [config.listeners![0]!, tcpOnlyFromWeb] });
+      const resumed = () => Number(/ssl_session_reused_total\{cluster="db"\} (\d+)/.exec(client.engine.stats.prometheus())?.[1] ?? 0);
+      const before = resumed();
+      for (let i = 0; i < 3; i++) assert.equal(await tcpExchange(ports.tcpOutbound, `ping ${i}`), `db:ping ${i}`);
+      // The RBAC only lets spiffe://default/web in: resumed connections got through, so the server proxy knew the caller.
+      assert.ok(resumed() - before >= 2, `only ${resumed() - before} of 3 connections resumed a session`);
+    } finally {
+      await cp.setAndSettle("default.backend-1", serverConfig([`spiffe://${mesh}/web`]));
+    }
+  });
+
   test("requests on new downstream connections reuse the pooled mTLS connection and the pooled app connection", async () => {
     const inboundConnections = () => Number(new RegExp(`downstream_cx_total\\{listener="inbound:127\\.0\\.0\\.1:${ports.inbound}"\\} (\\d+)`).exec(server.engine.stats.prometheus())?.[1]);
     assert.equal((await get(ports.outbound)).body, "backend app");
