@@ -1,7 +1,7 @@
-// `npm run bench:dp -w @zonemesh/bench [-- --seconds 10 --warmup 3 --connections 1,16 --protocols http,tcp --cpu-prof DIR --dp-bin OTHER/apps/dp/bin/zonemesh-dp.mjs]`:
+// `npm run bench:dp -w @zonemesh/bench [-- --seconds 10 --warmup 3 --connections 1,16 --protocols http,tcp,tcp-new --cpu-prof DIR --dp-bin OTHER/apps/dp/bin/zonemesh-dp.mjs]`:
 // requests/s and p50/p99 latency through two built-in proxies (client dp -> mTLS -> backend dp) against a direct
 // connection to the same backend, for HTTP/1.1 keep-alive (autocannon) and TCP request/response over persistent
-// connections (tcp-load.ts). Each run is a warm-up then a measured window, one load child process at a time.
+// connections and over a new connection per exchange (tcp-load.ts). Each run is a warm-up then a measured window, one load child process at a time.
 import { execFile } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -15,11 +15,13 @@ const { values } = parseArgs({ options: { seconds: { type: "string" }, warmup: {
 const seconds = Number(values.seconds ?? 10);
 const warmup = Number(values.warmup ?? 3);
 const connectionCounts = (values.connections ?? "1,16").split(",").map(Number);
-const protocols = (values.protocols ?? "http,tcp").split(",").filter((p): p is "http" | "tcp" => p === "http" || p === "tcp");
+type Protocol = "http" | "tcp" | "tcp-new";
+const protocolNames: Record<Protocol, string> = { http: "HTTP/1.1 keep-alive", tcp: "TCP req/resp", "tcp-new": "TCP connection per req/resp" };
+const protocols = (values.protocols ?? "http,tcp,tcp-new").split(",").filter((p): p is Protocol => p in protocolNames);
 const progress = (what: string) => console.error(`${new Date().toISOString()} ${what}`);
 
 /** A load run, with the CPU time per request of this process (the backends live here) and of each given pid. */
-async function measured(tool: "http" | "tcp", port: number, connections: number, pids: number[]): Promise<LoadResult & { backendCpuUs: number; cpuUs: number[] }> {
+async function measured(tool: Protocol, port: number, connections: number, pids: number[]): Promise<LoadResult & { backendCpuUs: number; cpuUs: number[] }> {
   const before = [process.pid, ...pids].map(cpuSeconds);
   const result = await load(tool, port, connections);
   // The CPU time covers the warm-up too.
@@ -28,10 +30,11 @@ async function measured(tool: "http" | "tcp", port: number, connections: number,
   return { ...result, backendCpuUs, cpuUs };
 }
 
-function load(tool: "http" | "tcp", port: number, connections: number): Promise<LoadResult> {
-  const script = fileURLToPath(new URL(`./${tool}-load.ts`, import.meta.url));
+function load(tool: Protocol, port: number, connections: number): Promise<LoadResult> {
+  const script = fileURLToPath(new URL(`./${tool === "http" ? "http" : "tcp"}-load.ts`, import.meta.url));
+  const args = [script, String(port), String(connections), String(warmup), String(seconds), ...(tool === "tcp-new" ? ["new"] : [])];
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, ["--import", "tsx", script, String(port), String(connections), String(warmup), String(seconds)], { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ["--import", "tsx", ...args], { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`${tool} load on port ${port}: ${error.message}\n${stderr}`));
       resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as LoadResult);
     }),
@@ -53,7 +56,7 @@ try {
       const rate = (result: LoadResult) => result.requests / result.seconds;
       for (const [mode, result] of [["direct", direct], ["2 dps, mTLS", proxied]] as const) {
         rows.push([
-          `${tool === "http" ? "HTTP/1.1 keep-alive" : "TCP req/resp"} c=${connections} ${mode}`,
+          `${protocolNames[tool]} c=${connections} ${mode}`,
           rate(result).toFixed(0),
           result.p50.toFixed(2),
           result.p99.toFixed(2),
