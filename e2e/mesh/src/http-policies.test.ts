@@ -244,6 +244,56 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     assert.deepEqual(new Set((await Promise.all(Array.from({ length: 10 }, () => answer("/healthy")))).map((seen) => seen.name)), new Set(["backend-v1", "backend-v2"]));
   });
 
+  test("MeshLoadBalancingStrategy RingHash on a header keeps each user on one backend; MeshCircuitBreaker maxRequests 1 refuses a second concurrent request", async () => {
+    await cluster.applyOnGlobal("meshloadbalancingstrategies", {
+      type: "MeshLoadBalancingStrategy",
+      mesh,
+      name: "backend-by-user",
+      spec: { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "MeshService", name: "backend" }, default: { loadBalancer: { type: "RingHash", ringHash: { hashPolicies: [{ type: "Header", header: { name: "x-user" } }] } } } }] },
+    });
+    const usersSeeOneBackend = async () => {
+      for (const user of ["alice", "bob", "carol"]) {
+        const names = await Promise.all(Array.from({ length: 6 }, () => get(outbound, "/user", { "x-user": user }).then((response) => (JSON.parse(response.body) as BackendAnswer).name)));
+        assert.equal(new Set(names).size, 1, `${user} reached ${names.join(", ")}`);
+      }
+    };
+    await eventually(usersSeeOneBackend, PROPAGATION_MS);
+    await cluster.applyOnGlobal("meshcircuitbreakers", {
+      type: "MeshCircuitBreaker",
+      mesh,
+      name: "backend-one-at-a-time",
+      spec: { targetRef: { kind: "MeshService", name: "client" }, to: [{ targetRef: { kind: "MeshService", name: "backend" }, default: { connectionLimits: { maxRequests: 1 } } }] },
+    });
+    await eventually(async () => {
+      const [first, second] = await Promise.all([call("/delay/500"), new Promise((resolve) => setTimeout(resolve, 100)).then(() => call("/delay/500"))]);
+      assert.equal(first.status, 200);
+      assert.deepEqual([second.status, second.headers["x-envoy-overloaded"]], [503, "true"]);
+    }, PROPAGATION_MS);
+    await cluster.removeFromGlobal("meshcircuitbreakers", "backend-one-at-a-time", mesh);
+    await cluster.removeFromGlobal("meshloadbalancingstrategies", "backend-by-user", mesh);
+    await eventually(async () => assert.deepEqual((await Promise.all([call("/delay/300"), call("/delay/300")])).map((response) => response.status), [200, 200]), PROPAGATION_MS);
+  });
+
+  test("MeshFaultInjection delay on backend's inbound: responses take at least the delay", async () => {
+    await cluster.applyOnGlobal("meshfaultinjections", {
+      type: "MeshFaultInjection",
+      mesh,
+      name: "backend-delay",
+      spec: { targetRef: { kind: "MeshService", name: "backend" }, from: [{ targetRef: { kind: "Mesh" }, default: { http: [{ delay: { value: "600ms", percentage: 100 } }] } }] },
+    });
+    await eventually(async () => {
+      const started = Date.now();
+      await answer("/delayed");
+      assert.ok(Date.now() - started >= 600, `answered after ${Date.now() - started} ms`);
+    }, PROPAGATION_MS);
+    await cluster.removeFromGlobal("meshfaultinjections", "backend-delay", mesh);
+    await eventually(async () => {
+      const started = Date.now();
+      await answer("/prompt");
+      assert.ok(Date.now() - started < 600, `answered after ${Date.now() - started} ms`);
+    }, PROPAGATION_MS);
+  });
+
   test("MeshTrafficPermission: Deny from the mesh refuses client's requests; an Allow for client lets them through again", async () => {
     const permission = (from: object[]) => ({ type: "MeshTrafficPermission", mesh, name: "backend-access", spec: { targetRef: { kind: "MeshService", name: "backend" }, from } });
     await cluster.applyOnGlobal("meshtrafficpermissions", permission([{ targetRef: { kind: "Mesh" }, default: { action: "Deny" } }]));
