@@ -52,14 +52,26 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal
 /** Keeps a child in the list to stop, and says so if it dies while the demo runs. */
 function track(child: DemoChild): DemoChild {
   children.push(child);
+  if (shuttingDown) void child.stop();
   void child.exited.then((code) => {
-    if (!shuttingDown) log(`${child.label} (pid ${child.pid}) exited with ${code}; its last output:\n${child.recentOutput()}`);
+    if (shuttingDown) return;
+    const message = `${child.label} (pid ${child.pid}) exited with ${code}; its last output:\n${child.recentOutput()}`;
+    if (up) log(message);
+    else failStartup(new Error(message));
   });
   return child;
 }
 
-/** Copies what a CP prints to its log file (startCpProcess keeps its output in memory). */
-function followOutput(cp: CpProcess, name: string): void {
+let up = false;
+let failStartup: (error: Error) => void = () => {};
+/** Rejects when a child dies before the demo is up: no point waiting for the rest. */
+const childDiedWhileStarting = new Promise<never>((_, reject) => (failStartup = reject));
+
+/** Keeps a CP in the list to stop (at once if the demo is already stopping) and copies its output to its log file. */
+function keepCp(cp: CpProcess, name: string): void {
+  cps.push(cp);
+  if (shuttingDown) void cp.stop();
+  // startCpProcess keeps the CP's output in memory.
   let written = 0;
   const flush = () => {
     const output = cp.output();
@@ -89,8 +101,7 @@ async function startZone(global: CpProcess, zone: DemoZone): Promise<{ cp: CpPro
   const token = await issueZoneToken(global, zone);
   mkdirSync(join(config.dataDir, zone), { recursive: true });
   const cp = await startCpProcess({ mode: "zone", zone, globalKdsAddress: global.kdsAddress, zoneToken: token, dataDir: join(config.dataDir, zone), ports: config.cpPorts[zone], startTimeoutMs: STARTUP_TIMEOUT_MS });
-  cps.push(cp);
-  followOutput(cp, `cp-${zone}`);
+  keepCp(cp, `cp-${zone}`);
   log(`zone CP ${zone}: API ${cp.apiUrl}, xDS ${cp.xdsAddress}`);
   const services = demoServices.filter((s) => s.zone === zone);
   for (const s of services) workloads.push(await startWorkload(config.port(s.offsets.workload), `${s.service} ${s.version} in ${s.zone}`));
@@ -161,18 +172,19 @@ async function waitForGui(gui: DemoChild, url: string): Promise<void> {
   );
 }
 
-try {
+/** Starts everything; resolves once every proxy is online and ready and the GUI answers. */
+async function start(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   await removeDemoState(config.dataDir);
   const global = await startCpProcess({ mode: "global", dataDir: join(config.dataDir, "global"), ports: config.cpPorts.global, startTimeoutMs: STARTUP_TIMEOUT_MS });
-  cps.push(global);
-  followOutput(global, "cp-global");
+  keepCp(global, "cp-global");
   log(`global CP: API ${global.apiUrl}, KDS ${global.kdsAddress}`);
-  await applyExamples(global);
   const gui = startGui(global);
-  const zones = await Promise.all(demoZones.map((zone) => startZone(global, zone)));
+  // The zones start while the mesh is applied: their proxies' tokens wait for it to arrive over KDS.
+  const [zones] = await Promise.all([Promise.all(demoZones.map((zone) => startZone(global, zone))), applyExamples(global)]);
   const guiUrl = `http://127.0.0.1:${config.guiPort}`;
   await Promise.all([waitForDataplanesOnline(global), waitForProxiesReady(zones.flatMap((zone) => zone.proxies)), waitForGui(gui, guiUrl)]);
+  up = true;
 
   const routes: TrafficRoute[] = demoServices.flatMap((s) => s.calls.map((c) => ({ name: `${dataplaneName(s)} -> ${c.service}`, port: config.port(c.offset) })));
   traffic = startTraffic(routes, log);
@@ -196,6 +208,10 @@ zonemesh demo is up
   traffic:           ${routes.map((route) => `${route.name} via 127.0.0.1:${route.port}`).join(", ")}
 Ctrl-C stops everything; data stays in ${config.dataDir} (delete it to start over).
 `);
+}
+
+try {
+  await Promise.race([start(), childDiedWhileStarting]);
 } catch (error) {
   if (!shuttingDown) {
     console.error(error instanceof Error ? error.message : error);
