@@ -96,6 +96,14 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     await eventually(async () => assert.equal(await tcpExchange(echoOutbound, "ping"), "echo-alt:ping"), PROPAGATION_MS);
   });
 
+  test("MeshTrafficPermission on a TCP service: Deny closes client's connections to echo-alt, an Allow for client opens them again", async () => {
+    const permission = (from: object[]) => ({ type: "MeshTrafficPermission", mesh, name: "echo-alt-access", spec: { targetRef: { kind: "MeshService", name: "echo-alt" }, from } });
+    await cluster.applyOnGlobal("meshtrafficpermissions", permission([{ targetRef: { kind: "Mesh" }, default: { action: "Deny" } }]));
+    await eventually(() => assert.rejects(tcpExchange(echoOutbound, "ping")), PROPAGATION_MS);
+    await cluster.applyOnGlobal("meshtrafficpermissions", permission([{ targetRef: { kind: "MeshService", name: "client" }, default: { action: "Allow" } }]));
+    assert.equal(await eventually(() => tcpExchange(echoOutbound, "ping"), PROPAGATION_MS), "echo-alt:ping");
+  });
+
   test("embedded DNS: backend.mesh resolves to the loopback alias of the VIP the zone CP allocated to backend", async () => {
     const served = await eventually(async () => {
       const response = await apiCall(cluster.zones.east!.apiUrl, "GET", `/meshes/${mesh}/dataplanes/client-dns/xds`);
@@ -144,6 +152,37 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     }
     const share = v1Count / total;
     assert.ok(share >= 0.85 && share <= 0.95, `v1 share ${share} outside 0.85..0.95`);
+  });
+
+  test("MeshHTTPRoute: a header match sends x-canary: yes to v2 only, with the RequestHeaderModifier's header added", async () => {
+    await cluster.applyOnGlobal("meshhttproutes", {
+      type: "MeshHTTPRoute",
+      mesh,
+      name: "backend-canary",
+      spec: {
+        targetRef: { kind: "MeshService", name: "client" },
+        to: [
+          {
+            targetRef: { kind: "MeshService", name: "backend" },
+            rules: [
+              {
+                matches: [{ path: { type: "PathPrefix", value: "/canary" }, headers: [{ type: "Exact", name: "x-canary", value: "yes" }] }],
+                default: {
+                  filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { set: [{ name: "x-routed-by", value: "zonemesh" }] } }],
+                  backendRefs: [{ kind: "MeshServiceSubset", name: "backend", tags: { version: "v2" }, weight: 1 }],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    await eventually(async () => {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => get(outbound, "/canary", { "x-canary": "yes" }).then((response) => JSON.parse(response.body) as BackendAnswer)));
+      assert.deepEqual([...new Set(answers.map((seen) => `${seen.name} ${seen.headers["x-routed-by"]}`))], ["backend-v2 zonemesh"]);
+    }, PROPAGATION_MS);
+    const plain = await Promise.all(Array.from({ length: 6 }, () => answer("/canary")));
+    assert.deepEqual(new Set(plain.map((seen) => `${seen.name} ${seen.headers["x-routed-by"]}`)), new Set(["backend-v1 undefined", "backend-v2 undefined"]));
   });
 
   test("MeshTimeout: a backend slower than http.requestTimeout gives 504 after about the timeout", async () => {

@@ -32,7 +32,9 @@ export function dataplaneYaml(spec: DataplaneSpec): string {
 export interface BackendAnswer {
   name: string;
   path: string;
+  /** The caller's identity as the backend's dp forwarded it (x-forwarded-client-cert). */
   xfcc: string | undefined;
+  headers: http.IncomingHttpHeaders;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface BackendAnswer {
  */
 export async function scriptedBackend(name: string, attempts = new Map<string, number>()): Promise<TestBackend> {
   const answer = (request: http.IncomingMessage, response: http.ServerResponse) => {
-    const body: BackendAnswer = { name, path: request.url ?? "", xfcc: request.headers["x-forwarded-client-cert"] as string | undefined };
+    const body: BackendAnswer = { name, path: request.url ?? "", xfcc: request.headers["x-forwarded-client-cert"] as string | undefined, headers: request.headers };
     response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
   };
   const backend = await httpBackend(name, (request, response) => {
