@@ -22,7 +22,7 @@ const counter = (stats: string, name: string, labels: Record<string, string>) =>
   return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
 };
 
-describe("cross-zone traffic (global, zones east and west with an ingress each, dps with mTLS)", { timeout: 300_000 }, () => {
+describe("cross-zone traffic (global, zones east and west with an ingress each, dps with mTLS)", { timeout: 600_000 }, () => {
   let cluster: ZoneCluster;
   let v1: TestBackend;
   let v2: TestBackend;
