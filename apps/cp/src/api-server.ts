@@ -13,6 +13,7 @@ import { notFoundHandler } from "./api/not-found";
 import { buildOpenApi } from "./api/openapi";
 import { globalInsightRoute } from "./api/global-insight-route";
 import { inspectRoutes } from "./api/inspect-routes";
+import { listVersions } from "./api/list-versions";
 import { overviewRoutes } from "./api/overview-routes";
 import { policyCountRoutes } from "./api/policy-counts-route";
 import { serviceInsightRoutes } from "./api/service-insight-routes";
@@ -66,6 +67,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   let document: ReturnType<typeof buildOpenApi> | undefined;
   const openApi = () => (document ??= buildOpenApi(routes, { version: options.version, schemas: resourceSchemas() }));
   const dataplanes = dataplaneIndex(store);
+  const versions = listVersions(store);
   routes.push(
     ...systemRoutes(
       {
@@ -78,11 +80,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       openApi,
     ),
     ...overviewRoutes(store, dataplanes),
-    ...serviceInsightRoutes(store, dataplanes),
+    ...serviceInsightRoutes(store, dataplanes, versions),
     ...policyCountRoutes(store),
     globalInsightRoute(store),
     ...inspectRoutes(store),
-    ...resourceRoutes({ store, sync: syncRules(mode) }),
+    ...resourceRoutes({ store, sync: syncRules(mode), versions }),
     ...tokenRoutes({ store, tokens, mode }),
     ...(options.routes ?? []),
   );
@@ -126,6 +128,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     registered,
     close: async () => {
       dataplanes.close();
+      versions.close();
       await app.close();
     },
   };

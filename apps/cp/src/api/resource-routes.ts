@@ -3,6 +3,7 @@ import { resourceTypes } from "@zonemesh/resources";
 import { ConflictError, type ResourceKey, type ResourceStore, type StoredResource } from "@zonemesh/store";
 import { etagOf, ifMatchVersion } from "./etag";
 import { listQueryParameters, nextPageUrl, parsePage } from "./list-query";
+import { type ListVersions, notModified, notModifiedResponse } from "./list-versions";
 import { requireMesh } from "./mesh-exists";
 import { notFound } from "./problem";
 import { type ApiRoute, type JsonSchema, pathParam } from "./route";
@@ -14,6 +15,8 @@ import { withZoneIngressAliases } from "./zone-ingress-aliases";
 export interface ResourceRouteDeps {
   store: ResourceStore;
   sync: SyncRules;
+  /** Lists answer If-None-Match with 304 when their type has not changed. */
+  versions: ListVersions;
 }
 
 const listSchema = (itemRef: JsonSchema): JsonSchema => ({
@@ -53,7 +56,7 @@ function listRoute(
   path: string,
   operationId: string,
   summary: string,
-  { store }: ResourceRouteDeps,
+  { store, versions }: ResourceRouteDeps,
   meshOf: (request: FastifyRequest) => string | undefined,
 ): ApiRoute {
   return {
@@ -61,13 +64,15 @@ function listRoute(
     path,
     operationId,
     summary,
+    description: "The `ETag` changes with every change of this type: send it back as `If-None-Match` to get 304 while nothing changed.",
     tag: type.name,
     query: listQueryParameters,
-    responses: { 200: { description: `A page of ${type.name} resources`, schema: listSchema(resourceSchemaRef(type)) } },
-    handler: async (request) => {
+    responses: { 200: { description: `A page of ${type.name} resources`, schema: listSchema(resourceSchemaRef(type)) }, ...notModifiedResponse },
+    handler: async (request, reply) => {
       const mesh = meshOf(request);
       if (mesh) await requireMesh(store, mesh, "mesh");
       const page = parsePage(request);
+      if (notModified(request, reply, versions.etagOf(type.name))) return reply;
       const { total, items } = await store.list({ type: type.name, ...(mesh === undefined ? {} : { mesh }), ...page });
       return { total, items: items.map(wireOf), next: nextPageUrl(request, page, total) };
     },

@@ -131,3 +131,31 @@ test("policy-counts gives every policy type's total per mesh and across meshes, 
   assert.deepEqual((await get("/policy-counts")).policies.MeshTrafficPermission, { total: 1 });
   assert.equal((await call(api.url, "GET", "/meshes/nope/policy-counts")).status, 404);
 });
+
+test("lists and service insights answer If-None-Match with 304 until something of their type changes", async () => {
+  const conditional = (path: string, etag: string) => call(api.url, "GET", path, { headers: { "if-none-match": etag } });
+  const first = await call(api.url, "GET", "/meshes/default/meshtimeouts");
+  const etag = first.headers.get("etag")!;
+  assert.match(etag, /^W\/".+"$/);
+  assert.equal((await conditional("/meshes/default/meshtimeouts", etag)).status, 304);
+  assert.equal((await conditional("/meshes/payments/meshtimeouts?size=5", etag)).status, 304, "the tag is per type");
+  await put("/meshes/payments/meshtimeouts/t", {
+    type: "MeshTimeout",
+    mesh: "payments",
+    name: "t",
+    spec: { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "1s" } }] },
+  });
+  const changed = await conditional("/meshes/default/meshtimeouts", etag);
+  assert.equal(changed.status, 200);
+  assert.notEqual(changed.headers.get("etag"), etag);
+
+  const services = await get("/meshes/default/service-insights");
+  const servicesTag = (await call(api.url, "GET", "/meshes/default/service-insights")).headers.get("etag")!;
+  assert.equal((await conditional("/meshes/default/service-insights", servicesTag)).status, 304);
+  await putDataplane("default", "late-1", "east", [{ service: "late" }], connected);
+  await eventually(async () => {
+    const response = await conditional("/meshes/default/service-insights", servicesTag);
+    assert.equal(response.status, 200);
+    assert.equal(response.body.total, services.total + 1);
+  }, 5000);
+});

@@ -1,8 +1,9 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { ResourceStore } from "@zonemesh/store";
 import type { DataplaneIndex } from "./dataplane-index";
 import { type Page, listQueryParameters, nextPageUrl, parsePage } from "./list-query";
+import { type ListVersions, notModified, notModifiedResponse } from "./list-versions";
 import { requireMesh } from "./mesh-exists";
 import { parseInput } from "./parse-input";
 import { badRequest, notFound } from "./problem";
@@ -52,19 +53,25 @@ const matches = (service: ServiceInsight, query: { nameContains?: string; zone?:
   (!query.nameContains || service.name.includes(query.nameContains)) && (!query.zone || service.zones.some((zone) => zone.name === query.zone));
 
 const listResponse = (description: string) => ({
+  ...notModifiedResponse,
   200: {
     description,
     schema: { type: "object", properties: { total: { type: "integer" }, items: { type: "array", items: serviceInsightSchema }, next: { type: ["string", "null"] } } },
   },
 });
 
-const description = "As in Kuma, recomputed at most once per second after a change: counts may lag a change by up to a second.";
+const description =
+  "As in Kuma, recomputed at most once per second after a change: counts may lag a change by up to a second. The `ETag` changes with each recompute: " +
+  "send it back as `If-None-Match` to get 304 while nothing changed.";
 
 /** Kuma's `/meshes/{mesh}/service-insights` (paged, filtered by name and zone on the CP), one service, and across meshes. */
-export function serviceInsightRoutes(store: ResourceStore, index: DataplaneIndex): ApiRoute[] {
+export function serviceInsightRoutes(store: ResourceStore, index: DataplaneIndex, versions: ListVersions): ApiRoute[] {
   const insights = cachedServiceInsights(index);
-  const page = async (request: FastifyRequest, services: ServiceInsight[]) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply, select: (byMesh: Map<string, ServiceInsight[]>) => ServiceInsight[]) => {
     const query = parseServiceQuery(request);
+    const { generation, byMesh } = await insights();
+    if (notModified(request, reply, versions.etagFor("service-insights", generation))) return reply;
+    const services = select(byMesh);
     const matching = services.filter((service) => matches(service, query));
     return { total: matching.length, items: matching.slice(query.offset, query.offset + query.size), next: nextPageUrl(request, query, matching.length) };
   };
@@ -78,10 +85,10 @@ export function serviceInsightRoutes(store: ResourceStore, index: DataplaneIndex
       tag: "Insights",
       query: queryParameters,
       responses: listResponse("A page of ServiceInsight items ordered by name; `total` counts the services that match every filter"),
-      handler: async (request) => {
+      handler: async (request, reply) => {
         const mesh = pathParam(request, "mesh");
         await requireMesh(store, mesh, "mesh");
-        return page(request, (await insights()).get(mesh) ?? []);
+        return page(request, reply, (byMesh) => byMesh.get(mesh) ?? []);
       },
     },
     {
@@ -93,10 +100,7 @@ export function serviceInsightRoutes(store: ResourceStore, index: DataplaneIndex
       tag: "Insights",
       query: queryParameters,
       responses: listResponse("A page of ServiceInsight items ordered by mesh, then name"),
-      handler: async (request) => {
-        const byMesh = await insights();
-        return page(request, [...byMesh.keys()].sort().flatMap((mesh) => byMesh.get(mesh)!));
-      },
+      handler: async (request, reply) => page(request, reply, (byMesh) => [...byMesh.keys()].sort().flatMap((mesh) => byMesh.get(mesh)!)),
     },
     {
       method: "GET",
@@ -109,7 +113,7 @@ export function serviceInsightRoutes(store: ResourceStore, index: DataplaneIndex
       handler: async (request) => {
         const [mesh, name] = [pathParam(request, "mesh"), pathParam(request, "name")];
         await requireMesh(store, mesh, "mesh");
-        const service = (await insights()).get(mesh)?.find((candidate) => candidate.name === name);
+        const service = (await insights()).byMesh.get(mesh)?.find((candidate) => candidate.name === name);
         if (!service) throw notFound(`service "${name}" has no dataplane in mesh "${mesh}"`);
         return service;
       },

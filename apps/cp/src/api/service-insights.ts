@@ -94,19 +94,25 @@ export function computeServiceInsights(dataplanes: readonly IndexedDataplane[]):
 // Kuma's KUMA_METRICS_MESH_MIN_RESYNC_INTERVAL: insights lag a change by up to a second.
 const minRecomputeIntervalMs = 1000;
 
+export interface ServiceInsights {
+  /** The dataplane index generation they were computed from: their version. */
+  generation: number;
+  byMesh: Map<string, ServiceInsight[]>;
+}
+
 /** The service insights of every mesh: recomputed on a request when the index changed, at most once per interval. */
 export function cachedServiceInsights(index: DataplaneIndex) {
-  let cached: { generation: number; at: number; byMesh: Map<string, ServiceInsight[]> } | undefined;
-  let computing: Promise<Map<string, ServiceInsight[]>> | undefined;
-  return async (): Promise<Map<string, ServiceInsight[]>> => {
-    if (cached && Date.now() - cached.at < minRecomputeIntervalMs) return cached.byMesh;
+  let cached: (ServiceInsights & { at: number }) | undefined;
+  let computing: Promise<ServiceInsights> | undefined;
+  return async (): Promise<ServiceInsights> => {
+    if (cached && Date.now() - cached.at < minRecomputeIntervalMs) return cached;
     computing ??= index
       .all()
       .then((dataplanes) => {
         const generation = index.generation();
         if (!cached || cached.generation !== generation) cached = { generation, at: Date.now(), byMesh: computeServiceInsights(dataplanes) };
         else cached.at = Date.now();
-        return cached.byMesh;
+        return cached;
       })
       .finally(() => {
         computing = undefined;
