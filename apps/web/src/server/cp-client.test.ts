@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { TRPCError } from "@trpc/server";
 import { createCpClient, listSchema, wireResourceSchema } from "./cp-client";
 import { createCaller } from "./root";
-import { startBff, type BffFixture } from "./testing/cp-api";
+import { seedMesh, startBff, type BffFixture } from "./testing/cp-api";
 
 let bff: BffFixture;
 before(async () => {
@@ -37,5 +37,21 @@ describe("CP client", () => {
     const cp = createCpClient(bff.cp.url);
     assert.equal(await cp.requestOrNull({ path: "/meshes/nope", schema: wireResourceSchema }), null);
     await assert.rejects(cp.request({ path: "/meshes/nope", schema: wireResourceSchema }), (error: TRPCError) => error.code === "NOT_FOUND");
+  });
+
+  it("reuses the parsed answer of a conditional GET while the CP answers 304, and reads a changed list", async () => {
+    await seedMesh(bff.store, "default");
+    const read = () => createCpClient(bff.cp.url).request({ path: "/meshes/default/meshtimeouts", schema: listSchema(wireResourceSchema), conditional: true });
+    const first = await read();
+    assert.equal(await read(), first, "a 304 gives back the same parsed object");
+    await bff.store.upsert({
+      type: "MeshTimeout",
+      mesh: "default",
+      name: "t",
+      spec: { spec: { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "1s" } }] } },
+    });
+    const changed = await read();
+    assert.notEqual(changed, first);
+    assert.deepEqual(changed.items.map((item) => item.name), ["t"]);
   });
 });

@@ -75,6 +75,11 @@ export interface CpRequest<Schema extends z.ZodType> {
   query?: Record<string, QueryValue>;
   body?: unknown;
   schema: Schema;
+  /**
+   * Send the ETag of the last answer to this URL as If-None-Match and reuse that answer (already parsed) on 304.
+   * Only for URLs always read with the same schema; the answer is shared between requests and must not be mutated.
+   */
+  conditional?: boolean;
 }
 
 export interface CpClient {
@@ -87,6 +92,16 @@ export interface CpClient {
 /** `/meshes/{mesh}/{plural}/{name}` with every segment escaped. */
 export const apiPath = (...segments: string[]) => "/" + segments.map(encodeURIComponent).join("/");
 
+/** The last answer to each conditional GET, by token and URL, oldest first (a context lives for one tRPC request). */
+const conditionalAnswers = new Map<string, { etag: string; data: unknown }>();
+const CONDITIONAL_ANSWERS_KEPT = 64;
+
+function keepAnswer(key: string, answer: { etag: string; data: unknown }) {
+  conditionalAnswers.delete(key);
+  conditionalAnswers.set(key, answer);
+  if (conditionalAnswers.size > CONDITIONAL_ANSWERS_KEPT) conditionalAnswers.delete(conditionalAnswers.keys().next().value!);
+}
+
 export function createCpClient(baseUrl: string, token?: string): CpClient {
   const base = baseUrl.replace(/\/+$/, "");
 
@@ -98,6 +113,9 @@ export function createCpClient(baseUrl: string, token?: string): CpClient {
     const headers: Record<string, string> = { accept: "application/json" };
     if (token) headers.authorization = `Bearer ${token}`;
     if (request.body !== undefined) headers["content-type"] = "application/json";
+    const answerKey = `${token ?? ""} ${url.toString()}`;
+    const kept = request.conditional ? conditionalAnswers.get(answerKey) : undefined;
+    if (kept) headers["if-none-match"] = kept.etag;
     let response: Response;
     try {
       response = await fetch(url, {
@@ -112,6 +130,10 @@ export function createCpClient(baseUrl: string, token?: string): CpClient {
         message: `cannot reach the control plane at ${base}: ${String((error as Error).cause ?? (error as Error).message)}`,
       });
     }
+    if (response.status === 304 && kept) {
+      keepAnswer(answerKey, kept);
+      return kept.data as z.infer<Schema>;
+    }
     const text = await response.text();
     const body = parseJson(text);
     if (response.status === 404 && allowNotFound) return null;
@@ -123,6 +145,8 @@ export function createCpClient(baseUrl: string, token?: string): CpClient {
         message: `unexpected response from ${request.method ?? "GET"} ${request.path}: ${z.prettifyError(parsed.error)}`,
       });
     }
+    const etag = response.headers.get("etag");
+    if (request.conditional && etag) keepAnswer(answerKey, { etag, data: parsed.data });
     return parsed.data as z.infer<Schema>;
   }
 
@@ -264,9 +288,11 @@ export interface ListParams {
   labels?: Record<string, string>;
   /** Filters of one list, e.g. `service`, `tag`, `zone`, `status` of `dataplanes+insights`. */
   filters?: Record<string, QueryValue>;
+  /** Conditional page requests (see CpRequest.conditional). */
+  conditional?: boolean;
 }
 
-export function listQuery({ size, offset, name, labels, filters }: ListParams): Record<string, QueryValue> {
+export function listQuery({ size, offset, name, labels, filters }: Omit<ListParams, "conditional">): Record<string, QueryValue> {
   const query: Record<string, QueryValue> = { ...filters, size, offset, name };
   for (const [key, value] of Object.entries(labels ?? {})) query[`filter[labels.${key}]`] = value;
   return query;
@@ -275,7 +301,8 @@ export function listQuery({ size, offset, name, labels, filters }: ListParams): 
 /** Every page of a list, for views that aggregate a whole list: the first page, then the others at once. */
 export async function listAll<Item extends z.ZodType>(cp: CpClient, path: string, item: Item, params: Omit<ListParams, "size" | "offset"> = {}) {
   const pageSize = 1000;
-  const page = (offset: number) => cp.request({ path, query: listQuery({ ...params, size: pageSize, offset }), schema: listSchema(item) });
+  const page = (offset: number) =>
+    cp.request({ path, query: listQuery({ ...params, size: pageSize, offset }), schema: listSchema(item), ...(params.conditional ? { conditional: true } : {}) });
   const first = await page(0);
   const offsets: number[] = [];
   for (let offset = pageSize; offset < first.total; offset += pageSize) offsets.push(offset);

@@ -73,8 +73,9 @@ export const topologyRouter = router({
     const [mesh, zones, services, ...policyLists] = await Promise.all([
       ctx.cp.request({ path: meshPath, schema: wireResourceSchema }),
       listAll(ctx.cp, "/zones+insights", zoneOverviewSchema),
-      listAll(ctx.cp, `${meshPath}/service-insights`, serviceInsightSchema),
-      ...EDGE_POLICY_TYPES.map(({ plural }) => listAll(ctx.cp, `${meshPath}/${plural}`, edgePolicySchema)),
+      // Both change rarely: while they have not, the CP answers 304 and the answer parsed last time is reused.
+      listAll(ctx.cp, `${meshPath}/service-insights`, serviceInsightSchema, { conditional: true }),
+      ...EDGE_POLICY_TYPES.map(({ plural }) => listAll(ctx.cp, `${meshPath}/${plural}`, edgePolicySchema, { conditional: true })),
     ]);
     const policies = policyLists.flat().map((policy) => ({ type: policy.type, name: policy.name, body: { spec: policy.spec } }) as TopologyPolicy);
     const graph = buildServiceGraph({
