@@ -123,23 +123,33 @@ async function startZone(global: CpProcess, zone: DemoZone): Promise<{ cp: CpPro
   return { cp, proxies: started.map(({ name, type, child, adminPort }) => ({ name, type, zone, pid: child.pid, adminUrl: `http://127.0.0.1:${adminPort}` })) };
 }
 
-const isConnected = (insight: { subscriptions?: { connectTime?: string; disconnectTime?: string }[] } | undefined) => {
+type Insight = { subscriptions?: { connectTime?: string; disconnectTime?: string }[] } | undefined;
+
+/** Kuma's rule: connected while the newest subscription has not disconnected. */
+const isConnected = (insight: Insight) => {
   const newest = insight?.subscriptions?.at(-1);
   return Boolean(newest?.connectTime) && !newest?.disconnectTime;
 };
 
-/** Waits until the global CP (and so the GUI) sees every demo dataplane connected to its zone CP (the global names
- * zone resources `<name>-<hash>`, with the zone's name in the display-name label). */
-async function waitForDataplanesOnline(global: CpProcess): Promise<void> {
-  const expected = demoServices.map(dataplaneName);
+/** Waits until the global CP (and so the GUI) sees every demo proxy connected to its zone CP (the global names zone
+ * resources `<name>-<hash>`, with the zone's name in the display-name label). */
+async function waitForProxiesOnline(global: CpProcess, proxies: DemoProxyState[]): Promise<void> {
+  const lists = [
+    { type: "Dataplane", path: "/meshes/default/dataplanes+insights?size=100", insight: (item: Record<string, unknown>) => item.dataplaneInsight as Insight },
+    { type: "ZoneIngress", path: "/zoneingresses+insights?size=100", insight: (item: Record<string, unknown>) => item.zoneIngressInsight as Insight },
+  ];
   await eventually(
     async () => {
-      const response = await call(global.apiUrl, "GET", "/meshes/default/dataplanes+insights?size=100");
-      if (response.status !== 200) throw new Error(`dataplanes+insights on the global CP: ${response.status} ${JSON.stringify(response.body)}`);
-      const items = response.body.items as { name: string; labels?: Record<string, string>; dataplaneInsight?: { subscriptions?: { connectTime?: string; disconnectTime?: string }[] } }[];
-      const online = new Set(items.filter((item) => isConnected(item.dataplaneInsight)).map((item) => item.labels?.["kuma.io/display-name"] ?? item.name));
-      const offline = expected.filter((name) => !online.has(name));
-      if (offline.length > 0) throw new Error(`dataplanes not online on the global CP: ${offline.join(", ")}`);
+      const online = new Set<string>();
+      for (const list of lists) {
+        const response = await call(global.apiUrl, "GET", list.path);
+        if (response.status !== 200) throw new Error(`GET ${list.path} on the global CP: ${response.status} ${JSON.stringify(response.body)}`);
+        for (const item of response.body.items as (Record<string, unknown> & { name: string; labels?: Record<string, string> })[]) {
+          if (isConnected(list.insight(item))) online.add(`${list.type}/${item.labels?.["kuma.io/display-name"] ?? item.name}`);
+        }
+      }
+      const offline = proxies.filter((proxy) => !online.has(`${proxy.type}/${proxy.name}`)).map((proxy) => proxy.name);
+      if (offline.length > 0) throw new Error(`proxies not online on the global CP: ${offline.join(", ")}`);
     },
     STARTUP_TIMEOUT_MS,
     500,
@@ -183,7 +193,8 @@ async function start(): Promise<void> {
   // The zones start while the mesh is applied: their proxies' tokens wait for it to arrive over KDS.
   const [zones] = await Promise.all([Promise.all(demoZones.map((zone) => startZone(global, zone))), applyExamples(global)]);
   const guiUrl = `http://127.0.0.1:${config.guiPort}`;
-  await Promise.all([waitForDataplanesOnline(global), waitForProxiesReady(zones.flatMap((zone) => zone.proxies)), waitForGui(gui, guiUrl)]);
+  const proxies = zones.flatMap((zone) => zone.proxies);
+  await Promise.all([waitForProxiesOnline(global, proxies), waitForProxiesReady(proxies), waitForGui(gui, guiUrl)]);
   up = true;
 
   const routes: TrafficRoute[] = demoServices.flatMap((s) => s.calls.map((c) => ({ name: `${dataplaneName(s)} -> ${c.service}`, port: config.port(c.offset) })));
@@ -195,7 +206,7 @@ async function start(): Promise<void> {
     guiUrl,
     gui: { pid: gui.pid },
     cps: { global: cpState(global), east: cpState(east.cp), west: cpState(west.cp) },
-    proxies: zones.flatMap((zone) => zone.proxies),
+    proxies,
     traffic: routes.map((route) => ({ name: route.name, url: `http://127.0.0.1:${route.port}/` })),
   });
   console.log(`
@@ -204,7 +215,7 @@ zonemesh demo is up
   global CP API:     ${global.apiUrl}   (zmctl: node apps/cli/bin/zmctl.mjs get meshes)
   zone east CP API:  ${east.cp.apiUrl}
   zone west CP API:  ${west.cp.apiUrl}
-  proxies:           ${zones.flatMap((zone) => zone.proxies.map((p) => `${p.name} (admin ${p.adminUrl})`)).join(", ")}
+  proxies:           ${proxies.map((p) => `${p.name} (admin ${p.adminUrl})`).join(", ")}
   traffic:           ${routes.map((route) => `${route.name} via 127.0.0.1:${route.port}`).join(", ")}
 Ctrl-C stops everything; data stays in ${config.dataDir} (delete it to start over).
 `);
