@@ -25,6 +25,19 @@ async function inParallel(count: number, concurrency: number, work: (index: numb
   );
 }
 
+/** True when a previous run left this shape in the store (the last resources a seed writes are the permissions). */
+export async function isSeeded(cpUrl: string, shape: SeedShape) {
+  const total = async (path: string) => {
+    const response = await fetch(`${cpUrl}${path}?size=1`);
+    return response.ok ? ((await response.json()) as { total: number }).total : -1;
+  };
+  return (
+    (await total("/meshes/default/dataplanes")) === shape.dataplanes &&
+    (await total("/meshes/default/dataplane-insights")) === shape.dataplanes &&
+    (await total("/meshes/default/meshtrafficpermissions")) === shape.permissions
+  );
+}
+
 /** Every 20th dataplane is offline and every 20th (shifted) partially degraded; the rest are online. */
 export async function seedThroughApi(cpUrl: string, shape: SeedShape) {
   await put(cpUrl, "/meshes/default", { type: "Mesh", name: "default", mtls: { enabledBackend: "ca-1", backends: [{ name: "ca-1", type: "builtin" }] } });

@@ -24,6 +24,10 @@ export const pageCalls: PageCall[] = [
   { page: "policies", procedure: "policies.counts", input: { mesh: "default" } },
   { page: "policies", procedure: "policies.list", input: { type: "MeshTrafficPermission", mesh: "default" } },
   { page: "topology", procedure: "topology.graph", input: { mesh: "default" } },
+  { page: "topology", procedure: "topology.graph", input: { mesh: "default", zone: "zone-1" } },
+  { page: "topology", procedure: "topology.graph", input: { mesh: "default", search: "svc-42" } },
+  { page: "topology", procedure: "topology.graph", input: { mesh: "default", collapse: false } },
+  { page: "topology side panel", procedure: "dataplanes.list", input: { mesh: "default", service: "svc-42", zone: "zone-0", size: 20 } },
 ];
 
 async function callOnce(guiUrl: string, call: PageCall) {
