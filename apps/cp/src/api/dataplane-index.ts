@@ -38,8 +38,8 @@ function indexed(resource: StoredResource, insight: unknown): IndexedDataplane {
 }
 
 export interface DataplaneIndex {
-  /** Every dataplane, ordered like the store's lists (name, then mesh), current as of this call's start. */
-  all(): Promise<readonly IndexedDataplane[]>;
+  /** Every dataplane (of one mesh), ordered like the store's lists (name, then mesh), current as of this call's start. */
+  all(mesh?: string): Promise<readonly IndexedDataplane[]>;
   /** Bumped by every change that reached the index; aggregates cache on it. */
   generation(): number;
   close(): void;
@@ -53,6 +53,8 @@ export function dataplaneIndex(store: ResourceStore): DataplaneIndex {
   let refreshing: Promise<void> | undefined;
   /** Keys in list order; recomputed only when a dataplane comes or goes, not on every insight update. */
   let sortedKeys: string[] | undefined;
+  /** The lists handed out since the last change: unfiltered pages are slices of them. */
+  let lists: { generation: number; all: IndexedDataplane[]; byMesh: Map<string, IndexedDataplane[]> } | undefined;
   let generation = 0;
 
   const unsubscribe = store.subscribe((event) => {
@@ -123,12 +125,18 @@ export function dataplaneIndex(store: ResourceStore): DataplaneIndex {
   }
 
   return {
-    async all() {
+    async all(mesh?: string) {
       await current();
-      sortedKeys ??= [...byKey.values()]
-        .sort((a, b) => compare(a.resource.name, b.resource.name) || compare(a.resource.mesh, b.resource.mesh))
-        .map((dp) => keyOf(dp.resource.mesh, dp.resource.name));
-      return sortedKeys.map((key) => byKey.get(key)!);
+      if (lists?.generation !== generation) {
+        sortedKeys ??= [...byKey.values()]
+          .sort((a, b) => compare(a.resource.name, b.resource.name) || compare(a.resource.mesh, b.resource.mesh))
+          .map((dp) => keyOf(dp.resource.mesh, dp.resource.name));
+        lists = { generation, all: sortedKeys.map((key) => byKey.get(key)!), byMesh: new Map() };
+      }
+      if (mesh === undefined) return lists.all;
+      let ofMesh = lists.byMesh.get(mesh);
+      if (!ofMesh) lists.byMesh.set(mesh, (ofMesh = lists.all.filter((dp) => dp.resource.mesh === mesh)));
+      return ofMesh;
     },
     generation: () => generation,
     close: unsubscribe,

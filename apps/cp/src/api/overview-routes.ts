@@ -92,13 +92,16 @@ async function overviewPage(store: ResourceStore, o: Overview, page: Page) {
 /** One page of dataplanes from the in-memory index, filtered (name, labels, zone, service, tag, status) before paging. */
 async function dataplanePage(index: DataplaneIndex, mesh: string | undefined, page: Page, filter: DataplaneFilter) {
   const labels = Object.entries(page.labels ?? {});
-  const matching = (await index.all()).filter(
-    (dp) =>
-      (mesh === undefined || dp.resource.mesh === mesh) &&
-      (!page.nameContains || dp.resource.name.includes(page.nameContains)) &&
-      labels.every(([key, value]) => dp.resource.labels[key] === value) &&
-      matchesIndexed(dp, filter),
-  );
+  const dataplanes = await index.all(mesh);
+  const filtered = Boolean(page.nameContains || labels.length || filter.zone || filter.service || filter.status || filter.tags.length);
+  const matching = !filtered
+    ? dataplanes
+    : dataplanes.filter(
+        (dp) =>
+          (!page.nameContains || dp.resource.name.includes(page.nameContains)) &&
+          labels.every(([key, value]) => dp.resource.labels[key] === value) &&
+          matchesIndexed(dp, filter),
+      );
   return { total: matching.length, items: matching.slice(page.offset, page.offset + page.size) };
 }
 
