@@ -1,4 +1,8 @@
-export type KdsStreamKind = "globalToZone" | "zoneToGlobal";
+/** The two resource sync streams, and the stream of the global's requests to the zone. */
+export type KdsStreamKind = "globalToZone" | "zoneToGlobal" | "requests";
+
+/** Resources flow from sender to receiver; requests from requester (the global) to responder (the zone). */
+export type StreamRole = "sender" | "receiver" | "requester" | "responder";
 
 /** Per resource type on one stream. On the sending side `responses` counts responses sent, on the receiving side responses received. */
 export interface TypeSyncStats {
@@ -25,7 +29,7 @@ export interface ByteCounters {
 
 export interface StreamStats extends ByteCounters {
   kind: KdsStreamKind;
-  role: "sender" | "receiver";
+  role: StreamRole;
   openedAt: Date;
   closedAt?: Date;
   closeReason?: string;
@@ -42,7 +46,7 @@ export class StreamStatsRecorder {
 
   constructor(
     kind: KdsStreamKind,
-    role: "sender" | "receiver",
+    role: StreamRole,
     private readonly totals: ByteCounters,
   ) {
     this.stats = { kind, role, openedAt: new Date(), types: {}, ...emptyByteCounters() };

@@ -13,7 +13,8 @@ import { MessageStream } from "../message-stream";
 import type { KdsResource, ResourceDelta } from "../resource";
 import { emptyByteCounters, StreamStatsRecorder, type ByteCounters, type KdsStreamKind, type StreamStats } from "../stats";
 import { channelDefaults } from "../wire/channel-defaults";
-import { kdsSyncService, requestCodec, responseCodec } from "../wire/kds-service";
+import { globalRequestCodec, kdsSyncService, requestCodec, responseCodec, zoneReplyCodec } from "../wire/kds-service";
+import type { GlobalRequest, ZoneReply } from "../wire/messages";
 import { zoneMetadata, type ZoneIdentity } from "../zone-metadata";
 import { Backoff, type BackoffOptions } from "./backoff";
 
@@ -43,6 +44,11 @@ export interface KdsClientOptions {
     /** Applies one response from the global; a throw NACKs it with the error's message. */
     onGlobalResources(type: string, delta: ResourceDelta): Promise<void> | void;
   };
+  /**
+   * Answers the global's requests, by kind: gets the request's JSON payload, returns the JSON answer; a throw
+   * answers with its message as the error. Without it the requests stream is not opened.
+   */
+  globalRequests?: Record<string, (payload: unknown) => unknown>;
   reconnect?: BackoffOptions;
   /** Called when a stream ends, before the client redials, e.g. to log a refusal. */
   onStreamClosed?(kind: KdsStreamKind, end: KdsStreamEnd): void;
@@ -70,7 +76,7 @@ export interface KdsClient {
   /** Opens both streams and keeps redialing them until `stop()`. */
   start(): void;
   stop(): void;
-  /** Both streams are established. */
+  /** Both sync streams are established (the requests stream is in `stats().streams.requests`). */
   connected(): boolean;
   stats(): KdsClientStats;
 }
@@ -94,13 +100,13 @@ interface StreamSlot {
 }
 
 // The zone receives on globalToZone and sends on zoneToGlobal.
-const clientRole = { globalToZone: "receiver", zoneToGlobal: "sender" } as const;
+const clientRole = { globalToZone: "receiver", zoneToGlobal: "sender", requests: "responder" } as const;
 const passthrough = (bytes: Buffer) => bytes;
 
 export function createKdsClient(options: KdsClientOptions): KdsClient {
   const identity: ZoneIdentity = { zone: options.zone, instanceId: options.instanceId, version: options.version ?? "" };
   const slot = (): StreamSlot => ({ backoff: new Backoff(options.reconnect), status: { established: false } });
-  const slots: Record<KdsStreamKind, StreamSlot> = { globalToZone: slot(), zoneToGlobal: slot() };
+  const slots: Record<KdsStreamKind, StreamSlot> = { globalToZone: slot(), zoneToGlobal: slot(), requests: slot() };
   const totals = emptyByteCounters();
   const { initialDelayMs, maxDelayMs } = slots.globalToZone.backoff;
   let channel: Client | undefined;
@@ -143,7 +149,8 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
         current.backoff.reset();
       },
     };
-    const close = kind === "globalToZone" ? receiveFromGlobal(session) : sendToGlobal(session);
+    const wire = { globalToZone: receiveFromGlobal, zoneToGlobal: sendToGlobal, requests: answerGlobal }[kind];
+    const close = wire(session);
     call.on("error", () => {});
     call.on("status", (grpcStatus: StatusObject) => {
       close();
@@ -202,6 +209,39 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
     };
   }
 
+  /** Wires the requests stream; returns what to run when it closes. */
+  function answerGlobal({ call, recorder, fail, established }: StreamSession): () => void {
+    const stream = new MessageStream(call, { incoming: globalRequestCodec, outgoing: zoneReplyCodec }, recorder);
+    // The global sends headers once it accepted the stream; requests may not come for a long time.
+    call.on("metadata", () => established());
+    stream.listen({
+      onMessage: (request) => {
+        established();
+        void answer(request).then((reply) => stream.send(reply));
+      },
+      onMalformed: (error) => fail(status.INTERNAL, `malformed GlobalRequest: ${error.message}`),
+    });
+    return () => stream.end();
+  }
+
+  async function answer({ requestId, kind, payload }: GlobalRequest): Promise<ZoneReply> {
+    const failed = (code: status, message: string): ZoneReply => ({ requestId, payload: Buffer.alloc(0), error: { code, message } });
+    const handler = Object.hasOwn(options.globalRequests ?? {}, kind) ? options.globalRequests![kind] : undefined;
+    if (!handler) return failed(status.UNIMPLEMENTED, `zone "${identity.zone}" has no handler for request kind "${kind}"`);
+    let input: unknown;
+    try {
+      input = JSON.parse(Buffer.from(payload).toString("utf8"));
+    } catch (error) {
+      return failed(status.INVALID_ARGUMENT, `request payload is not JSON: ${(error as Error).message}`);
+    }
+    try {
+      const result = await handler(input);
+      return { requestId, payload: Buffer.from(JSON.stringify(result ?? null)), error: null };
+    } catch (error) {
+      return failed(status.UNKNOWN, (error as Error).message);
+    }
+  }
+
   function ended(kind: KdsStreamKind, call: RawClientCall | undefined, end: KdsStreamEnd): void {
     const current = slots[kind];
     if (call && current.call !== call) return;
@@ -225,6 +265,7 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
       unsubscribe = options.zoneToGlobal.subscribe((type) => sender?.resourcesChanged(type));
       void dial("globalToZone");
       void dial("zoneToGlobal");
+      if (options.globalRequests) void dial("requests");
     },
     stop() {
       const closing = channel;
@@ -243,7 +284,7 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
     stats: () =>
       structuredClone({
         ...totals,
-        streams: { globalToZone: slots.globalToZone.status, zoneToGlobal: slots.zoneToGlobal.status },
+        streams: { globalToZone: slots.globalToZone.status, zoneToGlobal: slots.zoneToGlobal.status, requests: slots.requests.status },
       }),
   };
 }

@@ -1,11 +1,11 @@
-import { Server, ServerCredentials, status, type ServerDuplexStream, type ServerOptions } from "@grpc/grpc-js";
+import { Metadata, Server, ServerCredentials, status, type ServerDuplexStream, type ServerOptions } from "@grpc/grpc-js";
 import { DeltaReceiver } from "../delta-receiver";
 import { DeltaSender } from "../delta-sender";
 import { MessageStream } from "../message-stream";
 import type { KdsResource, ResourceDelta } from "../resource";
 import type { KdsStreamKind } from "../stats";
 import { channelDefaults } from "../wire/channel-defaults";
-import { kdsSyncService, requestCodec, responseCodec } from "../wire/kds-service";
+import { globalRequestCodec, kdsSyncService, requestCodec, responseCodec, zoneReplyCodec } from "../wire/kds-service";
 import type { ZoneIdentity } from "../zone-metadata";
 import { admitZone, type AuthenticateZone } from "./authenticate-zone";
 import {
@@ -15,6 +15,7 @@ import {
   type ZoneConnection,
   type ZoneStats,
 } from "./zone-registry";
+import { DEFAULT_REQUEST_TIMEOUT_MS, KdsRequestError, ZoneRequestChannel, type KdsRequestOptions } from "./zone-requests";
 
 export interface KdsServerOptions {
   authenticateZone: AuthenticateZone;
@@ -55,6 +56,11 @@ export interface KdsServer {
   openStreamCount(): number;
   /** Cuts a connected zone off (e.g. its token was revoked); it will redial and face `authenticateZone` again. */
   disconnectZone(zone: string, reason: string): boolean;
+  /**
+   * Asks a connected zone over the requests stream it opened, and resolves with its JSON answer.
+   * Rejects with a `KdsRequestError`: ZONE_NOT_CONNECTED, TIMEOUT or ZONE_ERROR (its handler failed or it has none for `kind`).
+   */
+  request(zone: string, kind: string, payload: unknown, options?: KdsRequestOptions): Promise<unknown>;
 }
 
 type RawServerCall = ServerDuplexStream<Buffer, Buffer>;
@@ -63,7 +69,7 @@ interface OpenedStream {
   identity: ZoneIdentity;
   registered: RegisteredStream;
   /** Runs once, however the stream ends. */
-  onClose(cleanup: () => void): void;
+  onClose(cleanup: (reason: string) => void): void;
   /** Ends the stream with an error status. */
   fail(code: status, reason: string): void;
 }
@@ -75,6 +81,7 @@ export function createKdsServer(options: KdsServerOptions): KdsServer {
     onDisconnect: (connection) => options.onZoneDisconnect?.(connection),
   });
   const senders = new Set<DeltaSender>();
+  const requestChannels = new Map<string, ZoneRequestChannel>();
   const unsubscribe = options.globalToZone.subscribe((type) => {
     for (const sender of senders) sender.resourcesChanged(type);
   });
@@ -96,12 +103,12 @@ export function createKdsServer(options: KdsServerOptions): KdsServer {
       return undefined;
     }
     const registered = claim.stream;
-    const cleanups: Array<() => void> = [];
+    const cleanups: Array<(reason: string) => void> = [];
     let closed = false;
     function close(reason: string, code?: status): void {
       if (closed) return;
       closed = true;
-      for (const cleanup of cleanups) cleanup();
+      for (const cleanup of cleanups) cleanup(reason);
       registered.stats.closed(reason);
       registry.release(identity.zone, registered);
       if (code === undefined) call.end();
@@ -175,9 +182,45 @@ export function createKdsServer(options: KdsServerOptions): KdsServer {
     });
   }
 
+  async function globalToZoneRequests(call: RawServerCall): Promise<void> {
+    const opened = await open(call, "requests");
+    if (!opened) return;
+    const { identity, registered } = opened;
+    const stream = new MessageStream(call, { incoming: zoneReplyCodec, outgoing: globalRequestCodec }, registered.stats);
+    const channel = new ZoneRequestChannel(identity.zone, (request) => stream.send(request));
+    requestChannels.set(identity.zone, channel);
+    opened.onClose((reason) => {
+      stream.end();
+      if (requestChannels.get(identity.zone) === channel) requestChannels.delete(identity.zone);
+      channel.close(reason);
+    });
+    stream.listen({
+      onMessage: (reply) => channel.handleReply(reply),
+      onMalformed: (error) => opened.fail(status.INVALID_ARGUMENT, `malformed ZoneReply: ${error.message}`),
+    });
+    // Headers tell the zone its stream was accepted, before any request comes.
+    call.sendMetadata(new Metadata());
+  }
+
+  async function request(zone: string, kind: string, payload: unknown, requestOptions: KdsRequestOptions = {}): Promise<unknown> {
+    const channel = requestChannels.get(zone);
+    if (!channel) {
+      const connected = registry.connectedZones().some((connection) => connection.zone === zone);
+      throw new KdsRequestError(
+        "ZONE_NOT_CONNECTED",
+        zone,
+        connected
+          ? `zone "${zone}" is connected but has no requests stream open (a zone CP without GlobalToZoneRequests?)`
+          : `zone "${zone}" is not connected to this global control plane`,
+      );
+    }
+    return channel.request(kind, payload, requestOptions.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+  }
+
   grpcServer.addService(kdsSyncService, {
     globalToZone: (call: RawServerCall) => void globalToZoneSync(call),
     zoneToGlobal: (call: RawServerCall) => void zoneToGlobalSync(call),
+    requests: (call: RawServerCall) => void globalToZoneRequests(call),
   });
 
   return {
@@ -195,5 +238,6 @@ export function createKdsServer(options: KdsServerOptions): KdsServer {
     allZoneStats: () => registry.allZoneStats(),
     openStreamCount: () => registry.openStreamCount(),
     disconnectZone: (zone, reason) => registry.disconnect(zone, reason),
+    request,
   };
 }

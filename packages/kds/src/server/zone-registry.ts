@@ -40,7 +40,7 @@ interface Session {
 export type ClaimResult = { ok: true; stream: RegisteredStream } | { ok: false; reason: string };
 
 // The global sends on globalToZone and receives on zoneToGlobal.
-const serverRole = { globalToZone: "sender", zoneToGlobal: "receiver" } as const;
+const serverRole = { globalToZone: "sender", zoneToGlobal: "receiver", requests: "requester" } as const;
 
 /** The zones connected to this server: at most one CP instance per zone name. */
 export class ZoneRegistry {

@@ -5,8 +5,12 @@ import type { ZodType } from "zod";
 import {
   deltaDiscoveryRequestSchema,
   deltaDiscoveryResponseSchema,
+  globalRequestSchema,
+  zoneReplySchema,
   type DeltaDiscoveryRequest,
   type DeltaDiscoveryResponse,
+  type GlobalRequest,
+  type ZoneReply,
 } from "./messages";
 
 const protoPath = fileURLToPath(new URL("../../proto/kds.proto", import.meta.url));
@@ -19,7 +23,7 @@ const packageDefinition = loadSync(protoPath, {
   objects: true,
 });
 const service = packageDefinition["zonemesh.kds.v1.KdsSync"] as Record<
-  "GlobalToZoneSync" | "ZoneToGlobalSync",
+  "GlobalToZoneSync" | "ZoneToGlobalSync" | "GlobalToZoneRequests",
   MethodDefinition<object, object>
 >;
 
@@ -52,6 +56,14 @@ export const responseCodec = codec<DeltaDiscoveryResponse>(
   deltaDiscoveryResponseSchema,
 );
 
+const requestsMethod = service.GlobalToZoneRequests;
+export const globalRequestCodec = codec<GlobalRequest>(
+  requestsMethod.responseSerialize,
+  requestsMethod.responseDeserialize,
+  globalRequestSchema,
+);
+export const zoneReplyCodec = codec<ZoneReply>(requestsMethod.requestSerialize, requestsMethod.requestDeserialize, zoneReplySchema);
+
 const passthrough = (bytes: Buffer) => bytes;
 
 // gRPC moves raw bytes; the streams encode and decode themselves so that they can count
@@ -71,4 +83,5 @@ function rawMethod(definition: MethodDefinition<object, object>) {
 export const kdsSyncService = {
   globalToZone: rawMethod(service.GlobalToZoneSync),
   zoneToGlobal: rawMethod(service.ZoneToGlobalSync),
+  requests: rawMethod(service.GlobalToZoneRequests),
 } satisfies ServiceDefinition;

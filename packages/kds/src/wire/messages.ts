@@ -33,3 +33,18 @@ export const deltaDiscoveryResponseSchema = z.object({
 export type DeltaDiscoveryRequest = z.infer<typeof deltaDiscoveryRequestSchema>;
 export type DeltaDiscoveryResponse = z.infer<typeof deltaDiscoveryResponseSchema>;
 export type WireResourceVersion = z.infer<typeof resourceVersion>;
+
+export const globalRequestSchema = z.object({
+  requestId: z.string().min(1),
+  kind: z.string().min(1),
+  payload: z.instanceof(Uint8Array),
+});
+
+export const zoneReplySchema = z.object({
+  requestId: z.string().min(1),
+  payload: z.instanceof(Uint8Array),
+  error: z.object({ code: z.number().int(), message: z.string() }).nullable(),
+});
+
+export type GlobalRequest = z.infer<typeof globalRequestSchema>;
+export type ZoneReply = z.infer<typeof zoneReplySchema>;
