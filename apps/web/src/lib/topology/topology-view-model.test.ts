@@ -103,6 +103,13 @@ describe("layoutTopology", () => {
     }
   });
 
+  it("places callers left of the services they call within a zone, one column per rank", () => {
+    const chain = buildTopology({ ...input, zones: [], services: servicesOf([dp("a-1", "east", "a"), dp("b-1", "east", "b"), dp("c-1", "east", "c")]), policies: [permit("a", "b"), permit("b", "c")] });
+    // c calls b, b calls a.
+    const x = (id: string) => layoutTopology(chain).services.find((s) => s.id === id)!.x;
+    assert.ok(x("svc:east/c") < x("svc:east/b") && x("svc:east/b") < x("svc:east/a"));
+  });
+
   it("gives the same positions for the same graph (a refresh moves nothing)", () => {
     assert.deepEqual(layoutTopology(topology), layout);
   });
