@@ -2,6 +2,8 @@
 // the global CP: client -> backend (v1 and v2, one dataplane each).
 import assert from "node:assert/strict";
 import { Resolver } from "node:dns/promises";
+import http from "node:http";
+import type { LookupFunction } from "node:net";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -104,7 +106,7 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     assert.equal(await eventually(() => tcpExchange(echoOutbound, "ping"), PROPAGATION_MS), "echo-alt:ping");
   });
 
-  test("embedded DNS: backend.mesh resolves to the loopback alias of the VIP the zone CP allocated to backend", async () => {
+  test("embedded DNS: backend.mesh resolves to the loopback alias of the VIP the zone CP allocated to backend, and http://backend.mesh reaches backend through the dp", async () => {
     const served = await eventually(async () => {
       const response = await apiCall(cluster.zones.east!.apiUrl, "GET", `/meshes/${mesh}/dataplanes/client-dns/xds`);
       const listeners = [...new Set(JSON.stringify(response.body.configs).match(/outbound:\d+\.\d+\.\d+\.\d+:80/g))];
@@ -116,6 +118,9 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     resolver.setServers([`127.0.0.1:${dnsClient.dnsPort}`]);
     assert.deepEqual(await eventually(() => resolver.resolve4("backend.mesh"), PROPAGATION_MS), [bindAddress(served)]);
     await assert.rejects(resolver.resolve4("nothing.mesh"), { code: "ENOTFOUND" });
+    const seen = await eventually(() => getThroughDns(resolver, "http://backend.mesh/hello"), PROPAGATION_MS);
+    assert.match(seen.name, /^backend-v[12]$/);
+    assert.match(seen.xfcc ?? "", new RegExp(`URI=spiffe://${mesh}/client-dns(;|,|$)`));
   });
 
   test("MeshHTTPRoute: a 90/10 split between v1 and v2 holds over 1,000 requests", async () => {
@@ -354,3 +359,22 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     assert.deepEqual(await nacks(cluster.dataplanes()), []);
   });
 });
+
+/** GET `url` with its host name resolved by `resolver` (a dp's embedded DNS), as a workload using that resolver would. */
+function getThroughDns(resolver: Resolver, url: string): Promise<BackendAnswer> {
+  const lookup: LookupFunction = (hostname, options, callback) => {
+    resolver.resolve4(hostname).then(
+      (addresses) => (options.all ? callback(null, addresses.map((address) => ({ address, family: 4 }))) : callback(null, addresses[0]!, 4)),
+      (error: NodeJS.ErrnoException) => callback(error, ""),
+    );
+  };
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { lookup }, (response) => {
+        let body = "";
+        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        response.on("end", () => (response.statusCode === 200 ? resolve(JSON.parse(body) as BackendAnswer) : reject(new Error(`${url}: ${response.statusCode} ${body}`))));
+      })
+      .on("error", reject);
+  });
+}
