@@ -7,6 +7,7 @@ import type { ChangeEvent, ResourceStore, StoredResource } from "@zonemesh/store
 import type { StreamInfo, TypeUrl } from "@zonemesh/xds";
 import type { IssuedCertificate } from "./proxy-certificates";
 import type { ProxyKey } from "./proxy-id";
+import { proxyVersionOf } from "./proxy-version";
 import { discoveryServiceOf } from "./xds-type-names";
 
 type Subscription = NonNullable<DataplaneInsightBody["subscriptions"]>[number];
@@ -14,8 +15,8 @@ type Stats = { responsesSent: number; responsesAcknowledged: number; responsesRe
 
 /** Kuma keeps a bounded subscription history per insight. */
 const MAX_SUBSCRIPTIONS = 5;
-/** Proxies written per store transaction. */
-const FLUSH_BATCH = 500;
+/** Proxies written per store transaction: small enough that pushes and ACKs get event-loop turns between them. */
+const FLUSH_BATCH = 100;
 /** From this many unknown insights in a batch on, one list of the mesh is cheaper than a read each. */
 const LIST_READ_THRESHOLD = 50;
 
@@ -70,11 +71,12 @@ export class DataplaneInsights {
 
   opened(stream: StreamInfo, key: ProxyKey): void {
     const nodeId = stream.node.id;
+    const version = proxyVersionOf(stream.node);
     const subscription: Subscription = {
       id: randomUUID(),
       connectTime: new Date().toISOString(),
       controlPlaneInstanceId: this.#options.controlPlaneInstanceId,
-      ...(stream.node.userAgent ? { version: { envoy: { version: stream.node.userAgent } } } : {}),
+      ...(version ? { version } : {}),
       status: { lastUpdateTime: new Date().toISOString(), total: newStats(), lds: newStats(), cds: newStats(), eds: newStats(), rds: newStats() },
     };
     let proxy = this.#proxies.get(nodeId);
@@ -144,14 +146,20 @@ export class DataplaneInsights {
   }
 
   /**
-   * Writes the dirty proxies in batches: one read of the insights we do not know yet and one `upsertMany` transaction
-   * per batch, instead of a read and a write per proxy (on SQLite's synchronous driver those calls block the event
+   * Writes the dirty proxies: one read of the insights we do not know yet, then one `upsertMany` transaction per
+   * batch, instead of a read and a write per proxy (on SQLite's synchronous driver those calls block the event
    * loop, and thousands of them held back every push and ACK). Changes arriving meanwhile wait for the next flush.
    */
   #flush(): void {
     const nodeIds = [...this.#dirty];
     this.#dirty.clear();
     this.#writing = this.#writing.then(async () => {
+      try {
+        await this.#readUnknown(nodeIds.flatMap((nodeId) => this.#proxies.get(nodeId) ?? []).filter((proxy) => !proxy.stored));
+      } catch (error) {
+        console.error(`xds: could not read the ${this.#type}s of ${nodeIds.length} proxies: ${(error as Error).message}`);
+        return;
+      }
       for (let i = 0; i < nodeIds.length; i += FLUSH_BATCH) {
         if (i > 0) await new Promise((resolve) => setImmediate(resolve)); // let pushes and ACKs through between batches
         const batch = nodeIds.slice(i, i + FLUSH_BATCH).flatMap((nodeId) => {
@@ -168,12 +176,15 @@ export class DataplaneInsights {
   }
 
   async #writeBatch(batch: { nodeId: string; proxy: ProxyInsight }[]): Promise<void> {
-    await this.#readUnknown(batch.filter(({ proxy }) => !proxy.stored).map(({ proxy }) => proxy));
     const writes: { proxy: ProxyInsight; spec: DataplaneInsightBody; labels: Record<string, string>; written: { id: string; open: boolean }[] }[] = [];
     for (const { nodeId, proxy } of batch) {
+      if (!proxy.stored) {
+        this.#markDirty(nodeId); // someone else wrote it since the read: read again next time
+        continue;
+      }
       // Copies: counters keep moving while the write is in flight.
       const ours = [...proxy.subscriptions.values()].map(({ subscription, open }) => ({ subscription: structuredClone(subscription), open }));
-      const previous = proxy.stored?.spec ?? {};
+      const previous = proxy.stored.spec;
       const ids = new Set(ours.map((s) => s.subscription.id));
       const subscriptions = [...(previous.subscriptions ?? []).filter((s) => !ids.has(s.id)), ...ours.map((s) => s.subscription)].slice(-MAX_SUBSCRIPTIONS);
       const certificate = this.#options.certificate(nodeId);
@@ -196,7 +207,7 @@ export class DataplaneInsights {
       const unchanged = proxy.reread && proxy.stored && JSON.stringify(spec) === JSON.stringify(proxy.stored.spec);
       proxy.reread = false;
       if (unchanged) this.#written(proxy, written);
-      else writes.push({ proxy, spec, labels: proxy.stored?.labels ?? {}, written });
+      else writes.push({ proxy, spec, labels: proxy.stored.labels, written });
     }
     if (writes.length === 0) return;
     for (const { proxy } of writes) proxy.writing = [];
