@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { Resolver } from "node:dns/promises";
 import http from "node:http";
 import type { LookupFunction } from "node:net";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ import { nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type Zo
 import { dataplaneYaml, scriptedBackend, type BackendAnswer } from "./harness/workloads";
 
 const mesh = "default";
+const canBindPort80 = process.getuid?.() === 0 || Number(readFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8")) <= 80;
 const allowAll = { type: "MeshTrafficPermission", mesh, name: "allow-all", spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] } };
 
 describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { timeout: 600_000 }, () => {
@@ -63,7 +65,8 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
       }).then((dp) => (client = dp)),
       tcpDp("echo", echo.port),
       tcpDp("echo-alt", echoAlt.port),
-      // Transparent proxying gives it listeners on the services' VIPs, which its embedded DNS answers with.
+      // Transparent proxying gives it listeners on the services' VIPs (port 80), which its embedded DNS answers with.
+      canBindPort80 &&
       cluster.startDataplane({
         zone: "east",
         dns: true,
@@ -106,7 +109,7 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     assert.equal(await eventually(() => tcpExchange(echoOutbound, "ping"), PROPAGATION_MS), "echo-alt:ping");
   });
 
-  test("embedded DNS: backend.mesh resolves to the loopback alias of the VIP the zone CP allocated to backend, and http://backend.mesh reaches backend through the dp", async () => {
+  test("embedded DNS: backend.mesh resolves to the loopback alias of the VIP the zone CP allocated to backend, and http://backend.mesh reaches backend through the dp", { skip: !canBindPort80 && "binding VIP listeners on port 80 needs root (or net.ipv4.ip_unprivileged_port_start <= 80)" }, async () => {
     const served = await eventually(async () => {
       const response = await apiCall(cluster.zones.east!.apiUrl, "GET", `/meshes/${mesh}/dataplanes/client-dns/xds`);
       const listeners = [...new Set(JSON.stringify(response.body.configs).match(/outbound:\d+\.\d+\.\d+\.\d+:80/g))];
