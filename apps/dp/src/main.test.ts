@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
+import type { XdsNode } from "@zonemesh/xds";
 import { freePort, get, httpBackend, type TestBackend } from "./testing/backends";
 import { proxyFiles, registrationApi, spawnDp, type DpProcess, type RegistrationApi } from "./testing/dp-process";
 import { assignment, edsCluster, httpManager, listener, routeConfig } from "./testing/resources";
@@ -22,7 +24,13 @@ const startupMs = 45_000;
 
 describe("zonemesh-dp run (real process)", { timeout: 120_000 }, () => {
   const tokens: string[] = [];
-  const cp = new TestControlPlane({ authenticate: (_node, metadata) => void tokens.push(String(metadata.get("authorization")[0])) });
+  const nodes: XdsNode[] = [];
+  const cp = new TestControlPlane({
+    authenticate: (node, metadata) => {
+      nodes.push(node);
+      tokens.push(String(metadata.get("authorization")[0]));
+    },
+  });
   let api: RegistrationApi;
   let app: TestBackend;
   let dp: DpProcess;
@@ -49,6 +57,16 @@ describe("zonemesh-dp run (real process)", { timeout: 120_000 }, () => {
     assert.equal(api.registered[0]?.request, "PUT /meshes/default/dataplanes/web-1");
     assert.deepEqual((api.registered[0]?.body as { networking: unknown }).networking, { address: "127.0.0.1", inbound: [{ port: 18080, servicePort: 8080, tags: { "kuma.io/service": "web" } }] });
     await eventually(() => assert.deepEqual(tokens.slice(0, 1), ["Bearer the-token"], dp.output()), startupMs);
+  });
+
+  test("names its version on the ADS node as kuma-dp does: user agent and metadata {kumaDp, envoy}", async () => {
+    await eventually(() => assert.ok(nodes[0], dp.output()), startupMs);
+    const { version } = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    assert.equal(nodes[0]!.userAgent, `zonemesh-dp/${version}`);
+    assert.deepEqual(nodes[0]!.metadata["version"], {
+      kumaDp: { version, gitTag: "unknown", gitCommit: "unknown", buildDate: "unknown" },
+      envoy: { version: "built-in", build: `zonemesh-dp/${version}`, kumaDpCompatible: true },
+    });
   });
 
   test("is ready once config arrives, serves it, and shows it in /config_dump and /stats/prometheus", async () => {

@@ -1,5 +1,6 @@
 import { startAdminServer, type AdminServer } from "./admin/admin-server";
 import { AdsConnection, type AdsEvent } from "./ads/ads-client";
+import { dpNode } from "./ads/dp-node";
 import { startDnsServer, type DnsServer } from "./dns/dns-server";
 import { serviceVips } from "./dns/service-vips";
 import { systemResolver } from "./dns/system-resolver";
@@ -25,7 +26,7 @@ export class DataplaneProxy {
   constructor(readonly options: ProxyOptions) {
     this.#connection = new AdsConnection({
       address: options.cpAddress,
-      node: { id: options.nodeId, user_agent_name: "zonemesh-dp" },
+      node: dpNode(options.nodeId),
       token: options.token,
       target: this.engine,
       onEvent: (event) => this.#onEvent(event),

@@ -2,3 +2,4 @@ export { createAdsServer, type AdsServer, type AdsServerOptions } from "./ads-se
 export type { AdsCallbacks, StreamInfo, ResponseInfo, AckInfo, NackInfo } from "./callbacks";
 export type { NodeStatus, TypeStatus, NackRecord } from "./node-status";
 export type { XdsNode, JsonValue } from "./node";
+export { jsonToStruct } from "./node";

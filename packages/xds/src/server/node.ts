@@ -24,6 +24,20 @@ export function structToJson(struct: WireStruct | undefined): Record<string, Jso
   return Object.fromEntries(Object.entries(struct?.fields ?? {}).map(([key, value]) => [key, valueToJson(value)]));
 }
 
+function jsonToValue(value: JsonValue): WireValue {
+  if (value === null) return { nullValue: "NULL_VALUE" };
+  if (typeof value === "string") return { stringValue: value };
+  if (typeof value === "number") return { numberValue: value };
+  if (typeof value === "boolean") return { boolValue: value };
+  if (Array.isArray(value)) return { listValue: { values: value.map(jsonToValue) } };
+  return { structValue: jsonToStruct(value) };
+}
+
+/** Plain JSON as a google.protobuf.Struct, e.g. a node's metadata: the inverse of structToJson. */
+export function jsonToStruct(json: Record<string, JsonValue>): WireStruct {
+  return { fields: Object.fromEntries(Object.entries(json).map(([key, value]) => [key, jsonToValue(value)])) };
+}
+
 export function nodeFromWire(node: WireNode): XdsNode {
   const userAgent = [node.user_agent_name, node.user_agent_version].filter(Boolean).join("/");
   return {
