@@ -17,6 +17,8 @@ type Stats = { responsesSent: number; responsesAcknowledged: number; responsesRe
 const MAX_SUBSCRIPTIONS = 5;
 /** Proxies written per store transaction: small enough that pushes and ACKs get event-loop turns between them. */
 const FLUSH_BATCH = 100;
+/** Between two transactions: long enough for the socket writes and reads waiting behind them. */
+const BATCH_PAUSE_MS = 5;
 /** From this many unknown insights in a batch on, one list of the mesh is cheaper than a read each. */
 const LIST_READ_THRESHOLD = 50;
 
@@ -161,7 +163,7 @@ export class DataplaneInsights {
         return;
       }
       for (let i = 0; i < nodeIds.length; i += FLUSH_BATCH) {
-        if (i > 0) await new Promise((resolve) => setImmediate(resolve)); // let pushes and ACKs through between batches
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, BATCH_PAUSE_MS)); // let pushes and ACKs through
         const batch = nodeIds.slice(i, i + FLUSH_BATCH).flatMap((nodeId) => {
           const proxy = this.#proxies.get(nodeId);
           return proxy ? [{ nodeId, proxy }] : [];

@@ -143,6 +143,18 @@ test("the DataplaneInsight shows the proxy online with its ACK counts, and offli
   await eventuallyGet("/meshes/default/dataplanes+insights/backend-1", (body) => newest(body)?.id === newest(online).id && newest(body).disconnectTime);
 });
 
+test("the DataplaneInsight subscription carries the versions the proxy reports in node metadata, as kuma-dp sends them", async () => {
+  const version = {
+    kumaDp: { version: "2.9.1", gitTag: "2.9.1", gitCommit: "abc123", buildDate: "2024-11-05T10:00:00Z" },
+    envoy: { version: "1.31.2", build: "abc/1.31.2/Clean/RELEASE/BoringSSL", kumaDpCompatible: true },
+  };
+  const proxy = connect("web-1", await dataplaneToken({ mesh: "default", name: "web-1" }), { nodeMetadata: { version } });
+  await proxy.until(() => proxy.acceptedVersion(typeUrls.listener), "web-1's listeners");
+  const body = await eventuallyGet("/meshes/default/dataplanes+insights/web-1", (body) => body.dataplaneInsight.subscriptions?.at(-1)?.version?.kumaDp);
+  assert.deepEqual(body.dataplaneInsight.subscriptions.at(-1).version, version);
+  await proxy.close();
+});
+
 async function eventuallyGet(path: string, ready: (body: any) => unknown, timeoutMs = 5000): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -2,7 +2,7 @@
 // listener, then to the endpoints and routes they name, ACKs what it accepts, NACKs what `reject` refuses, and keeps
 // the resources it last accepted.
 import * as grpc from "@grpc/grpc-js";
-import { createAdsClient, typeUrls, unpackAny, type AdsClient, type DiscoveryRequest, type DiscoveryResponse, type TypeUrl } from "@zonemesh/xds";
+import { createAdsClient, jsonToStruct, typeUrls, unpackAny, type AdsClient, type DiscoveryRequest, type DiscoveryResponse, type JsonValue, type TypeUrl } from "@zonemesh/xds";
 
 export interface EnvoyLikeProxyOptions {
   /** An ADS client to share between many proxies (the bench); default a client of its own on `address`. */
@@ -12,6 +12,8 @@ export interface EnvoyLikeProxyOptions {
   token?: string;
   /** Where the token goes: gRPC metadata (`authorization: Bearer`, as kuma-dp) or node metadata `dataplane.token`. */
   tokenIn?: "metadata" | "node";
+  /** Node metadata besides the token, e.g. kuma-dp's `version`. */
+  nodeMetadata?: Record<string, JsonValue>;
   /** Returns an error message to NACK a response. */
   reject?: (typeUrl: TypeUrl, resources: Record<string, unknown>[]) => string | undefined;
   /** Called after each accepted (ACKed) response, with its type. */
@@ -65,7 +67,7 @@ export class EnvoyLikeProxy {
     const node = {
       id: options.nodeId,
       user_agent_name: "envoy",
-      ...(options.token && options.tokenIn === "node" ? { metadata: { fields: { "dataplane.token": { stringValue: options.token } } } } : {}),
+      metadata: jsonToStruct({ ...options.nodeMetadata, ...(options.token && options.tokenIn === "node" ? { "dataplane.token": options.token } : {}) }),
     };
     this.#send({ node, type_url: typeUrls.cluster, resource_names: [] });
     this.#send({ type_url: typeUrls.listener, resource_names: [] });
