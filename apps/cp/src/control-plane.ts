@@ -25,8 +25,10 @@ export async function startControlPlane(config: CpConfig): Promise<ControlPlane>
   const components: CpComponent[] = [];
   try {
     const signingKeys = await loadOrCreateSigningKeys(store);
-    components.push(...(await startKdsComponents(config, { store, signingKeys })));
-    if (config.mode !== "global") components.push(await startXdsComponent({ store, config, tokens: createTokenService(signingKeys) }));
+    // xDS first: the zone's KDS client answers the global's requests about what it serves its proxies.
+    const xds = config.mode !== "global" ? await startXdsComponent({ store, config, tokens: createTokenService(signingKeys) }) : undefined;
+    if (xds) components.push(xds);
+    components.push(...(await startKdsComponents(config, { store, signingKeys, ...(xds ? { servedConfig: xds.servedConfig } : {}) })));
     const api = await createApiServer({
       store,
       mode: config.mode,

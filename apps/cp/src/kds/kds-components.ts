@@ -7,12 +7,21 @@ import { createTokenService, type SigningKeys } from "../api-server";
 import type { CpConfig } from "../config";
 import type { CpComponent } from "../control-plane";
 import { cpVersion } from "../version";
+import type { ServedProxy } from "../xds/server/xds-routes";
 import { startGlobalKds } from "./global-kds";
 import { startGlobalMeshCas } from "./global-mesh-cas";
 import { refuseProxies } from "./refuse-proxies";
+import { answerXdsConfig, XDS_CONFIG_REQUEST } from "./xds-config-request";
 import { startZoneKds } from "./zone-kds";
 
-export async function startKdsComponents(config: CpConfig, deps: { store: ResourceStore; signingKeys: SigningKeys }): Promise<CpComponent[]> {
+export interface KdsComponentDeps {
+  store: ResourceStore;
+  signingKeys: SigningKeys;
+  /** A zone answers the global's "xds-config" requests with it. */
+  servedConfig?: (proxy: ServedProxy) => object;
+}
+
+export async function startKdsComponents(config: CpConfig, deps: KdsComponentDeps): Promise<CpComponent[]> {
   const instanceId = `${hostname()}-${randomBytes(2).toString("hex")}`;
   if (config.mode === "global") {
     const kds = await startGlobalKds({
@@ -40,6 +49,7 @@ export async function startKdsComponents(config: CpConfig, deps: { store: Resour
         token: zoneTokenFile ? async () => (await readFile(zoneTokenFile, "utf8")).trim() : () => zoneToken!,
         // A handful of zones redialing is cheap; a zone should not stay cut off for long after the global returns.
         reconnect: { initialDelayMs: 500, maxDelayMs: 5_000 },
+        ...(deps.servedConfig ? { globalRequests: { [XDS_CONFIG_REQUEST]: answerXdsConfig(deps.servedConfig) } } : {}),
       }),
     ];
   }

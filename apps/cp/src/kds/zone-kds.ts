@@ -17,6 +17,8 @@ export interface ZoneKdsOptions {
   /** Called on every (re)connect. */
   token: () => string | Promise<string>;
   reconnect?: { initialDelayMs: number; maxDelayMs: number };
+  /** Handlers of the global's requests by kind (see `@zonemesh/kds` `globalRequests`). */
+  globalRequests?: Record<string, (payload: unknown) => unknown>;
 }
 
 export interface ZoneKds extends CpComponent {
@@ -82,6 +84,7 @@ export function startZoneKds(options: ZoneKdsOptions): ZoneKds {
       onGlobalResources: applyFromGlobal,
     },
     ...(options.reconnect ? { reconnect: options.reconnect } : {}),
+    ...(options.globalRequests ? { globalRequests: options.globalRequests } : {}),
     onStreamClosed: logStreamEnd(options.globalAddress),
   });
   client.start();

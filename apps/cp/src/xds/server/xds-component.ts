@@ -14,7 +14,7 @@ import { proxyAuthenticator } from "./proxy-authenticator";
 import { parseNodeIdentity, type NodeIdentity } from "./proxy-id";
 import { Reconciler } from "./reconciler";
 import { XdsMetrics } from "./xds-metrics";
-import { xdsRoutes } from "./xds-routes";
+import { servedConfig, xdsRoutes, type ServedProxy } from "./xds-routes";
 
 /**
  * Proxies run on other hosts, so (like Kuma) the xDS server listens on every interface: every stream must present
@@ -36,6 +36,8 @@ export interface XdsComponentOptions {
 
 export interface XdsComponent extends CpComponent {
   port: number;
+  /** What a connected proxy is served (its `/xds` route's body); a 404 problem when it is not connected. */
+  servedConfig(proxy: ServedProxy): object;
   /** For leak checks: state held for reconciler. */
   stats(): { streams: number; nodes: number; connectedProxies: number; snapshots: number; watchers: number; certificates: number; pendingInsights: number };
 }
@@ -117,9 +119,11 @@ export async function startXdsComponent(options: XdsComponentOptions): Promise<X
     await Promise.all([reconciler.close(), ingresses.close()]);
     throw error;
   }
+  const routeDeps = { ads, cache, reconciler, ingresses, metrics, controlPlaneInstanceId };
   return {
     port,
-    routes: xdsRoutes({ ads, cache, reconciler, ingresses, metrics, controlPlaneInstanceId }),
+    routes: xdsRoutes(routeDeps),
+    servedConfig: (proxy) => servedConfig(routeDeps, proxy),
     stats: () => ({
       ...ads.stats(),
       connectedProxies: reconciler.connectedCount() + ingresses.connectedCount(),

@@ -6,7 +6,7 @@ import { withZoneIngressAliases } from "../../api/zone-ingress-aliases";
 import { configDump, servingStatus } from "./config-dump";
 import type { IngressProxies } from "./ingress-proxies";
 import { ingressNodeIdOf, nodeIdOf } from "./proxy-id";
-import type { GenerationRecord, Reconciler } from "./reconciler";
+import type { Reconciler } from "./reconciler";
 import type { XdsMetrics } from "./xds-metrics";
 
 export interface XdsRouteDeps {
@@ -30,15 +30,32 @@ const servedSchema: JsonSchema = {
   },
 };
 
-interface Served {
-  nodeId: string;
-  /** Names the proxy in the 404 when it is not connected here. */
-  who: string;
-  generation: GenerationRecord | undefined;
+/** A proxy connected to this zone CP, by its zone-local name. */
+export type ServedProxy = { type: "Dataplane"; mesh: string; name: string } | { type: "ZoneIngress"; name: string };
+
+/** What this control plane serves the proxy (the body of its `/xds` route); a 404 problem when it is not connected here. */
+export function servedConfig(deps: XdsRouteDeps, proxy: ServedProxy): object {
+  const { nodeId, who, generation } =
+    proxy.type === "Dataplane"
+      ? { nodeId: nodeIdOf(proxy), who: `dataplane "${proxy.name}" of mesh "${proxy.mesh}"`, generation: deps.reconciler.record(nodeIdOf(proxy)) }
+      : { nodeId: ingressNodeIdOf(proxy.name), who: `zone ingress "${proxy.name}"`, generation: deps.ingresses.record(proxy.name) };
+  const status = deps.ads.status(nodeId);
+  if (!status) {
+    throw notFound(`${who} is not connected to this control plane (instance ${deps.controlPlaneInstanceId}): there is no configuration being served to node "${nodeId}"`);
+  }
+  const snapshot = deps.cache.getSnapshot(nodeId);
+  return {
+    nodeId,
+    connectedStreams: status.connectedStreams,
+    controlPlaneInstanceId: deps.controlPlaneInstanceId,
+    generation: generation ?? null,
+    status: servingStatus(snapshot, status),
+    ...configDump(snapshot),
+  };
 }
 
-/** `GET <path>`: what this control plane serves the proxy `served(request)` names. */
-function servedRoute(deps: XdsRouteDeps, path: string, operationId: string, proxyKind: string, served: (request: FastifyRequest) => Served): ApiRoute {
+/** `GET <path>`: what this control plane serves the proxy `proxyOf(request)` names. */
+function servedRoute(deps: XdsRouteDeps, path: string, operationId: string, proxyKind: string, proxyOf: (request: FastifyRequest) => ServedProxy): ApiRoute {
   return {
     method: "GET",
     path,
@@ -51,38 +68,23 @@ function servedRoute(deps: XdsRouteDeps, path: string, operationId: string, prox
       200: { description: "The served configuration", schema: servedSchema },
       404: { description: `The ${proxyKind} is not connected to this control plane` },
     },
-    handler: async (request) => {
-      const { nodeId, who, generation } = served(request);
-      const status = deps.ads.status(nodeId);
-      if (!status) {
-        throw notFound(`${who} is not connected to this control plane (instance ${deps.controlPlaneInstanceId}): there is no configuration being served to node "${nodeId}"`);
-      }
-      const snapshot = deps.cache.getSnapshot(nodeId);
-      return {
-        nodeId,
-        connectedStreams: status.connectedStreams,
-        controlPlaneInstanceId: deps.controlPlaneInstanceId,
-        generation: generation ?? null,
-        status: servingStatus(snapshot, status),
-        ...configDump(snapshot),
-      };
-    },
+    handler: async (request) => servedConfig(deps, proxyOf(request)),
   };
 }
 
 /** Introspection of what this zone CP serves each connected proxy and zone ingress, and its Prometheus metrics. Admin access, like the rest of the API. */
 export function xdsRoutes(deps: XdsRouteDeps): ApiRoute[] {
   return [
-    servedRoute(deps, "/meshes/{mesh}/dataplanes/{name}/xds", "getDataplaneXdsConfig", "proxy", (request) => {
-      const proxy = { mesh: pathParam(request, "mesh"), name: pathParam(request, "name") };
-      const nodeId = nodeIdOf(proxy);
-      return { nodeId, who: `dataplane "${proxy.name}" of mesh "${proxy.mesh}"`, generation: deps.reconciler.record(nodeId) };
-    }),
+    servedRoute(deps, "/meshes/{mesh}/dataplanes/{name}/xds", "getDataplaneXdsConfig", "proxy", (request) => ({
+      type: "Dataplane",
+      mesh: pathParam(request, "mesh"),
+      name: pathParam(request, "name"),
+    })),
     ...withZoneIngressAliases([
-      servedRoute(deps, "/zoneingresses/{name}/xds", "getZoneIngressXdsConfig", "zone ingress", (request) => {
-        const name = pathParam(request, "name");
-        return { nodeId: ingressNodeIdOf(name), who: `zone ingress "${name}"`, generation: deps.ingresses.record(name) };
-      }),
+      servedRoute(deps, "/zoneingresses/{name}/xds", "getZoneIngressXdsConfig", "zone ingress", (request) => ({
+        type: "ZoneIngress",
+        name: pathParam(request, "name"),
+      })),
     ]),
     {
       method: "GET",
