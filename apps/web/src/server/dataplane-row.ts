@@ -1,6 +1,7 @@
 import { SERVICE_TAG, ZONE_TAG } from "@zonemesh/resources";
 import type { DataplaneOverview } from "./cp-client";
 import { dataplaneStatus, lastSeen } from "./dataplane-status";
+import { displayNameOf } from "./display-name";
 
 /** Where a dataplane runs: the zone label KDS stamps on synced resources, else its inbound's zone tag. */
 export function dataplaneZone(overview: DataplaneOverview): string | null {
@@ -32,6 +33,7 @@ export function dataplaneRow(overview: DataplaneOverview) {
   return {
     mesh: overview.mesh,
     name: overview.name,
+    displayName: displayNameOf(overview),
     zone: dataplaneZone(overview),
     services: dataplaneServices(overview),
     kind: overview.dataplane.networking.gateway ? ("gateway" as const) : ("standard" as const),
@@ -41,6 +43,7 @@ export function dataplaneRow(overview: DataplaneOverview) {
     lastSeen: lastSeen(insight),
     certificateExpiration: insight.mTLS?.certificateExpirationTime ?? null,
     dpVersion: version?.kumaDp?.version ?? null,
+    envoyVersion: version?.envoy?.version ?? null,
   };
 }
 export type DataplaneRow = ReturnType<typeof dataplaneRow>;

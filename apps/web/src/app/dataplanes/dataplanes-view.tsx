@@ -64,7 +64,7 @@ export function DataplanesView() {
             header: "Dataplane",
             cell: (dp) => (
               <>
-                <Link href={dataplaneHref(dp.mesh, dp.name)}>{dp.name}</Link>
+                <Link href={dataplaneHref(dp.mesh, dp.name)}>{dp.displayName}</Link>
                 {dp.kind === "gateway" && <Tags values={["gateway"]} />}
               </>
             ),

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { LOCAL_ZONE, type ServiceNode, type Topology } from "@/lib/topology/build-topology";
 import { QueryView } from "@/components/states";
 import { StatusBadge } from "@/components/status-badge";
+import { ZonedName } from "@/components/zoned-name";
 import { dataplaneHref, policyEditorHref } from "@/lib/links";
 import { useTRPC } from "@/trpc/client";
 
@@ -22,7 +23,7 @@ function NodeDataplanes({ mesh, node }: { mesh: string; node: ServiceNode }) {
         <ul>
           {page.items.map((dp) => (
             <li key={dp.name}>
-              <Link href={dataplaneHref(mesh, dp.name)}>{dp.name}</Link> <StatusBadge status={dp.status} />
+              <ZonedName name={dp.displayName} zone={dp.zone} href={dataplaneHref(mesh, dp.name)} /> <StatusBadge status={dp.status} />
             </li>
           ))}
           {page.total > page.items.length && (

@@ -22,7 +22,7 @@ export function ZoneIngressesView() {
         empty="No zone ingress has registered."
         rowKey={(ingress) => ingress.name}
         columns={[
-          { header: "Ingress", cell: (ingress) => ingress.name },
+          { header: "Ingress", cell: (ingress) => ingress.displayName },
           { header: "Zone", cell: (ingress) => ingress.zone ?? "—" },
           { header: "Address", cell: (ingress) => <code>{ingress.address}</code> },
           { header: "Status", cell: (ingress) => <OnlineBadge online={ingress.online} /> },

@@ -7,7 +7,14 @@ let bff: BffFixture;
 before(async () => {
   bff = await startBff();
   await seedMesh(bff.store, "default");
-  await seedDataplane(bff.store, { mesh: "default", name: "api-1", zone: "east", service: "api", status: "online" });
+  await seedDataplane(bff.store, {
+    mesh: "default",
+    name: "api-1",
+    zone: "east",
+    service: "api",
+    status: "online",
+    version: { kumaDp: { version: "0.1.0", gitTag: "unknown" }, envoy: { version: "built-in", kumaDpCompatible: true } },
+  });
   await bff.caller.policies.upsert({
     type: "MeshTimeout",
     mesh: "default",
@@ -26,6 +33,11 @@ describe("dataplanes.get", () => {
     const [rule] = dp.rules[0]?.toRules ?? [];
     assert.deepEqual(rule?.conf, { idleTimeout: "20s" });
     assert.deepEqual(rule?.origin.map((origin) => origin.name), ["api-timeouts"]);
+  });
+
+  it("shows the kuma-dp and Envoy versions the proxy reported to its zone CP", async () => {
+    const dp = await bff.caller.dataplanes.get({ mesh: "default", name: "api-1" });
+    assert.deepEqual([dp.dpVersion, dp.envoyVersion], ["0.1.0", "built-in"]);
   });
 
   it("answers NOT_FOUND for a dataplane that does not exist", async () => {

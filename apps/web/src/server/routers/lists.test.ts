@@ -1,7 +1,7 @@
 // The list procedures against a real global CP API: what they return and which filters the CP or the BFF applies.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { seedDataplane, seedMesh, seedZone, startBff, type BffFixture } from "../testing/cp-api";
+import { seedDataplane, seedMesh, seedZone, seedZoneIngress, startBff, type BffFixture } from "../testing/cp-api";
 
 let bff: BffFixture;
 
@@ -15,7 +15,8 @@ before(async () => {
   await seedDataplane(store, { mesh: "default", name: "web-1", zone: "east", service: "web", status: "online", tags: { version: "v1" } });
   await seedDataplane(store, { mesh: "default", name: "web-2", zone: "west", service: "web", status: "offline", tags: { version: "v2" } });
   await seedDataplane(store, { mesh: "default", name: "api-1", zone: "east", service: "api", status: "partially_degraded" });
-  await seedDataplane(store, { mesh: "payments", name: "ledger-1", zone: "west", service: "ledger", status: "online" });
+  await seedDataplane(store, { mesh: "payments", name: "ledger-1-x4bz9kq2wn7tvd8c", displayName: "ledger-1", zone: "west", service: "ledger", status: "online" });
+  await seedZoneIngress(store, { name: "ingress-west-b7kq2zx9dcmw4npt", displayName: "ingress-west", zone: "west", online: true });
 });
 after(() => bff.close());
 
@@ -38,6 +39,16 @@ describe("zones.list", () => {
       [["east", true], ["west", false]],
     );
     assert.equal(items[1]?.lastSeen, "2026-11-25T09:00:00Z");
+  });
+});
+
+describe("zones.ingresses", () => {
+  it("shows a zone ingress by its name in the zone beside the zone, with the stored name for API calls", async () => {
+    const { items } = await bff.caller.zones.ingresses({});
+    assert.deepEqual(
+      items.map((ingress) => [ingress.name, ingress.displayName, ingress.zone, ingress.online]),
+      [["ingress-west-b7kq2zx9dcmw4npt", "ingress-west", "west", true]],
+    );
   });
 });
 
@@ -75,6 +86,15 @@ describe("dataplanes.list", () => {
     const page = await bff.caller.dataplanes.list({ size: 3 });
     assert.equal(page.total, 4);
     assert.equal(page.items.length, 3);
+  });
+  it("shows a zone's dataplane by its name in the zone (kuma.io/display-name) and keeps the stored name for links", async () => {
+    const { items } = await bff.caller.dataplanes.list({ mesh: "payments" });
+    assert.deepEqual(
+      items.map((dp) => [dp.name, dp.displayName, dp.zone]),
+      [["ledger-1-x4bz9kq2wn7tvd8c", "ledger-1", "west"]],
+    );
+    const local = await bff.caller.dataplanes.list({ mesh: "default", name: "web-1" });
+    assert.deepEqual(local.items.map((dp) => [dp.name, dp.displayName]), [["web-1", "web-1"]]);
   });
   it("turns the CP's 404 for an unknown mesh into NOT_FOUND", async () => {
     await assert.rejects(bff.caller.dataplanes.list({ mesh: "nope" }), (error: { code?: string }) => error.code === "NOT_FOUND");

@@ -69,13 +69,20 @@ describe("policies.preview and policies.dataplanes", () => {
   before(async () => {
     await seedDataplane(bff.store, { mesh: "default", name: "api-1", zone: "east", service: "api", status: "online" });
     await seedDataplane(bff.store, { mesh: "default", name: "web-1", zone: "east", service: "web", status: "online" });
+    await seedDataplane(bff.store, { mesh: "default", name: "api-2-q7zx4bkd2wn9tc5m", displayName: "api-2", zone: "west", service: "api", status: "online" });
   });
 
   it("previews which dataplanes a new policy selects without storing it", async () => {
     const preview = await bff.caller.policies.preview(allowWeb("Deny"));
     assert.equal(preview.stored, null);
-    assert.deepEqual(preview.dataplanes.selected.map((dp) => dp.name), ["api-1"]);
-    assert.deepEqual(preview.dataplanes.added.map((dp) => dp.name), ["api-1"]);
+    assert.deepEqual(
+      preview.dataplanes.selected.map((dp) => [dp.name, dp.displayName, dp.zone]),
+      [
+        ["api-1", "api-1", "east"],
+        ["api-2-q7zx4bkd2wn9tc5m", "api-2", "west"],
+      ],
+    );
+    assert.deepEqual(preview.dataplanes.added.map((dp) => dp.name), ["api-1", "api-2-q7zx4bkd2wn9tc5m"]);
     assert.equal((await bff.store.list({ type: "MeshTrafficPermission" })).total, 0);
   });
 
@@ -86,6 +93,6 @@ describe("policies.preview and policies.dataplanes", () => {
     assert.deepEqual(preview.changes, [{ path: "spec.from[0].default.action", op: "replace", from: "Allow", to: "Deny" }]);
     assert.deepEqual(preview.dataplanes.added, []);
     const selected = await bff.caller.policies.dataplanes({ type: "MeshTrafficPermission", mesh: "default", name: "allow-web" });
-    assert.deepEqual(selected.items.map((dp) => dp.name), ["api-1"]);
+    assert.deepEqual(selected.items.map((dp) => [dp.name, dp.displayName]), [["api-1", "api-1"], ["api-2-q7zx4bkd2wn9tc5m", "api-2"]]);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { policyTypeNames, resourceTypes, typeByName, type PolicyTypeName, type Resource } from "@zonemesh/resources";
 import { apiPath, listQuery, listSchema, policyCountsSchema, policyPreviewSchema, resourceMetaSchema, wireResourceSchema, type CpClient } from "../cp-client";
+import { namedRow, type Labelled } from "../display-name";
 import { pageInput } from "../page-input";
 import { wireOf } from "../../lib/policy-document";
 import { policyKeyInput, policyResourceInput, policyTypeInput } from "../policy-input";
@@ -41,21 +42,25 @@ export const policiesRouter = router({
   get: publicProcedure.input(policyKeyInput).query(({ ctx, input }) => ctx.cp.requestOrNull({ path: itemPath(input), schema: wireResourceSchema })),
 
   /** The dataplanes a stored policy selects (the CP's inspect API). */
-  dataplanes: publicProcedure.input(policyKeyInput.extend(pageInput.shape)).query(({ ctx, input }) =>
-    ctx.cp.request({
+  dataplanes: publicProcedure.input(policyKeyInput.extend(pageInput.shape)).query(async ({ ctx, input }) => {
+    const page = await ctx.cp.request({
       path: `${itemPath(input)}/_resources/dataplanes`,
       query: listQuery({ offset: input.offset, size: input.size }),
       schema: listSchema(resourceMetaSchema),
-    }),
-  ),
+    });
+    return { total: page.total, items: page.items.map((dp) => ({ ...dp, ...namedRow(dp) })) };
+  }),
 
   /**
    * Dry run on the CP (writes nothing): the dataplanes the policy would select, which that changes, and its diff
    * against the stored version. A mutation only so the policy travels in a POST body, not the URL.
    */
-  preview: publicProcedure.input(policyResourceInput).mutation(({ ctx, input: resource }) =>
-    ctx.cp.request({ method: "POST", path: `${itemPath(keyOf(resource))}/_preview`, body: wireOf(resource), schema: policyPreviewSchema }),
-  ),
+  preview: publicProcedure.input(policyResourceInput).mutation(async ({ ctx, input: resource }) => {
+    const preview = await ctx.cp.request({ method: "POST", path: `${itemPath(keyOf(resource))}/_preview`, body: wireOf(resource), schema: policyPreviewSchema });
+    const rows = (dataplanes: (Labelled & { mesh: string })[]) => dataplanes.map((dp) => ({ mesh: dp.mesh, ...namedRow(dp) }));
+    const { selected, added, removed } = preview.dataplanes;
+    return { ...preview, dataplanes: { selected: rows(selected), added: rows(added), removed: rows(removed) } };
+  }),
 
   /** Creates or replaces the policy on the global CP, which validates it again and syncs it to the zones. */
   upsert: publicProcedure.input(policyResourceInput).mutation(async ({ ctx, input: resource }) => {

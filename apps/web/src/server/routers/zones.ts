@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { listQuery, listSchema, zoneIngressOverviewSchema, zoneOverviewSchema, type ZoneOverview } from "../cp-client";
 import { isConnected, lastSeen } from "../dataplane-status";
+import { displayNameOf } from "../display-name";
 import { pageInput } from "../page-input";
 import { publicProcedure, router } from "../trpc";
 
@@ -33,6 +34,7 @@ export const zonesRouter = router({
       total: page.total,
       items: page.items.map((ingress) => ({
         name: ingress.name,
+        displayName: displayNameOf(ingress),
         zone: ingress.zoneIngress.zone ?? ingress.labels["kuma.io/zone"] ?? null,
         address: `${ingress.zoneIngress.networking.advertisedAddress ?? ingress.zoneIngress.networking.address}:${
           ingress.zoneIngress.networking.advertisedPort ?? ingress.zoneIngress.networking.port

@@ -56,6 +56,10 @@ export interface SeedDataplane {
   service: string;
   status: "online" | "offline" | "partially_degraded";
   tags?: Record<string, string>;
+  /** The name in its zone, when `name` is the zone-scoped name KDS stores it under on the global CP. */
+  displayName?: string;
+  /** The newest subscription's `version`, as a zone CP records what the proxy reports. */
+  version?: Record<string, unknown>;
 }
 
 export async function seedDataplane(store: ResourceStore, dp: SeedDataplane) {
@@ -64,7 +68,7 @@ export async function seedDataplane(store: ResourceStore, dp: SeedDataplane) {
     type: "Dataplane",
     mesh: dp.mesh,
     name: dp.name,
-    labels: { "kuma.io/zone": dp.zone },
+    labels: { "kuma.io/zone": dp.zone, ...(dp.displayName ? { "kuma.io/display-name": dp.displayName } : {}) },
     spec: {
       networking: {
         address: "10.0.0.1",
@@ -78,5 +82,20 @@ export async function seedDataplane(store: ResourceStore, dp: SeedDataplane) {
       },
     },
   });
-  await store.upsert({ type: "DataplaneInsight", mesh: dp.mesh, name: dp.name, spec: dp.status === "offline" ? disconnected(at) : connected(at) });
+  const [subscription] = (dp.status === "offline" ? disconnected(at) : connected(at)).subscriptions;
+  const spec = { subscriptions: [{ ...subscription, ...(dp.version ? { version: dp.version } : {}) }] };
+  await store.upsert({ type: "DataplaneInsight", mesh: dp.mesh, name: dp.name, spec });
+}
+
+/** A zone's ingress as KDS stores it on the global CP: zone-scoped name, its own name in a label. */
+export async function seedZoneIngress(store: ResourceStore, ingress: { name: string; displayName: string; zone: string; online: boolean }) {
+  const at = "2026-11-25T09:00:00Z";
+  await store.upsert({
+    type: "ZoneIngress",
+    mesh: "",
+    name: ingress.name,
+    labels: { "kuma.io/zone": ingress.zone, "kuma.io/display-name": ingress.displayName },
+    spec: { zone: ingress.zone, networking: { address: "10.0.0.9", port: 10001 }, availableServices: [] },
+  });
+  await store.upsert({ type: "ZoneIngressInsight", mesh: "", name: ingress.name, spec: ingress.online ? connected(at) : disconnected(at) });
 }

@@ -1,10 +1,10 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import Link from "next/link";
 import { useEffect } from "react";
 import type { Resource } from "@zonemesh/resources";
 import { ErrorState } from "@/components/states";
+import { ZonedName } from "@/components/zoned-name";
 import { dataplaneHref } from "@/lib/links";
 import { wireOf } from "@/lib/policy-document";
 import { useTRPC } from "@/trpc/client";
@@ -60,7 +60,7 @@ export function PolicyPreview({
             <ul className="affected">
               {data.dataplanes.selected.map((dp) => (
                 <li key={dp.name}>
-                  <Link href={dataplaneHref(dp.mesh, dp.name)}>{dp.name}</Link>
+                  <ZonedName name={dp.displayName} zone={dp.zone} href={dataplaneHref(dp.mesh, dp.name)} />
                   {data.dataplanes.added.some((added) => added.name === dp.name) && data.stored && <span className="tag">newly selected</span>}
                 </li>
               ))}
@@ -68,7 +68,13 @@ export function PolicyPreview({
           )}
           {data.dataplanes.removed.length > 0 && (
             <p>
-              No longer selected: {data.dataplanes.removed.map((dp) => dp.name).join(", ")}
+              No longer selected:{" "}
+              {data.dataplanes.removed.map((dp, index) => (
+                <span key={dp.name}>
+                  {index > 0 && ", "}
+                  <ZonedName name={dp.displayName} zone={dp.zone} />
+                </span>
+              ))}
             </p>
           )}
         </>

@@ -21,7 +21,10 @@ export function DataplaneDetail({ mesh, name }: { mesh: string; name: string }) 
         <Link href={`/dataplanes?mesh=${encodeURIComponent(mesh)}`}>← Dataplanes of {mesh}</Link>
       </p>
       <h1>
-        {name} <span className="muted">in mesh {mesh}</span>
+        {dataplane.data?.displayName ?? name}{" "}
+        <span className="muted">
+          {dataplane.data?.zone ? `in zone ${dataplane.data.zone}, ` : "in "}mesh {mesh}
+        </span>
       </h1>
       <QueryView query={dataplane} what="the dataplane">
         {(dp) => (
@@ -61,6 +64,7 @@ export function DataplaneDetail({ mesh, name }: { mesh: string; name: string }) 
               <section className="card">
                 <h3>Versions</h3>
                 <p>kuma-dp {dp.dpVersion ?? "—"}</p>
+                <p>Envoy {dp.envoyVersion ?? "—"}</p>
               </section>
             </div>
 
