@@ -71,14 +71,17 @@ export const dataplanesRouter = router({
   }),
 
   /**
-   * The xDS configuration the CP serves the proxy (a config dump with ACK/NACK state). Only the CP the proxy is
-   * connected to has it: otherwise `config` is null and `reason` is the CP's explanation.
+   * The xDS configuration the CP serves the proxy (a config dump with ACK/NACK state). The global asks the zone the
+   * proxy is connected to; when it cannot (not connected: 404, zone offline or slow: 503), `config` is null and
+   * `reason` is the CP's explanation.
    */
   xds: publicProcedure.input(dataplaneKey).query(async ({ ctx, input }) => {
     try {
       return { config: await ctx.cp.request({ path: `${dataplanePath(input)}/xds`, schema: z.json() }), reason: null };
     } catch (error) {
-      if (error instanceof TRPCError && error.code === "NOT_FOUND" && error.cause instanceof CpProblem) return { config: null, reason: error.cause.detail };
+      if (error instanceof TRPCError && error.cause instanceof CpProblem && (error.cause.status === 404 || error.cause.status === 503)) {
+        return { config: null, reason: error.cause.detail };
+      }
       throw error;
     }
   }),
