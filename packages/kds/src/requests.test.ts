@@ -108,3 +108,15 @@ test("the requests stream is authenticated like the sync streams", async () => {
   assert.equal(end.details, 'zone "zone-a" refused: token was issued for zone "zone-b"');
   assert.equal(await rejection(server.request("zone-a", "echo", {}), "ZONE_NOT_CONNECTED"), 'zone "zone-a" is not connected to this global control plane');
 });
+
+test("after the global restarts, the zone redials its requests stream and answers again", async () => {
+  const first = await global();
+  await answeringZone(first.port, { echo: (payload) => payload });
+  assert.deepEqual(await first.server.request("zone-a", "echo", { n: 1 }), { n: 1 });
+  await first.server.close();
+
+  const second = await startGlobal({ port: first.port });
+  cleanup.push(() => second.server.close());
+  await waitFor("requests stream redialed", () => second.server.zoneStats("zone-a")?.streams.requests !== undefined);
+  assert.deepEqual(await second.server.request("zone-a", "echo", { n: 2 }), { n: 2 });
+});
