@@ -40,7 +40,7 @@ function countingStore(real: ResourceStore): { store: ResourceStore; calls: Reco
   return { store, calls };
 }
 
-const stream = (streamId: number, name: string): StreamInfo => ({ streamId, kind: "sotw", node: { id: `default.${name}` } as StreamInfo["node"], peer: "ipv4:127.0.0.1:1" });
+const stream = (streamId: number, name: string): StreamInfo => ({ streamId, kind: "sotw", node: { id: `default.${name}`, cluster: "", metadata: {} }, peer: "ipv4:127.0.0.1:1" });
 const insightOf = async (name: string) => dataplaneInsightBody.parse((await store.get({ type: "DataplaneInsight", mesh: "default", name }))?.spec);
 
 test("1,200 proxies connecting and served make twelve upsertMany transactions and one list read, no per-proxy read or write", async () => {
