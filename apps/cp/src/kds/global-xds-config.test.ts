@@ -25,10 +25,11 @@ function listenerNames(served: { configs: Array<Record<string, unknown>> }): str
   return (dump.dynamic_listeners as Array<{ name: string }>).map((listener) => listener.name).sort();
 }
 
-test("the global answers a dataplane's /xds by asking its zone; an offline zone is a 503 naming it, an unknown dataplane a 404", { timeout: 300_000 }, async () => {
+test("the global answers a dataplane's and a zone ingress's /xds by asking their zone; an offline zone is a 503 naming it, an unknown dataplane a 404", { timeout: 300_000 }, async () => {
   const { global, zones } = await startMultiZone(["east", "west"]);
   const { east, west } = zones as { east: CpProcess; west: CpProcess };
   let proxy: EnvoyLikeProxy | undefined;
+  let ingress: EnvoyLikeProxy | undefined;
   try {
     await apply(global, "meshes", { type: "Mesh", name: "default" });
     await eventually(async () => assert.ok(await fetchResource(east, "meshes", "default")), CONVERGE_MS);
@@ -49,6 +50,30 @@ test("the global answers a dataplane's /xds by asking its zone; an offline zone 
     assert.equal(fromGlobal.body.controlPlaneInstanceId, fromZone.body.controlPlaneInstanceId);
     assert.deepEqual(listenerNames(fromGlobal.body), listenerNames(fromZone.body));
     assert.ok(listenerNames(fromGlobal.body).includes("inbound:127.0.0.1:8080"));
+
+    await apply(east, "zoneingresses", {
+      type: "ZoneIngress",
+      name: "ingress-1",
+      networking: { address: "127.0.0.1", port: 10001, advertisedAddress: "127.0.0.1", advertisedPort: 10001 },
+    });
+    const ingressToken = await call(east.apiUrl, "POST", "/tokens/zone-ingress", { body: { zone: "east" } });
+    assert.equal(ingressToken.status, 200, JSON.stringify(ingressToken.body));
+    ingress = new EnvoyLikeProxy({ address: east.xdsAddress, nodeId: ".ingress-1", token: ingressToken.body as string });
+    // Without services to route (no mTLS mesh here) an ingress may have no listeners: served is what counts.
+    const ingressFromZone = await eventually(async () => {
+      const response = await call(east.apiUrl, "GET", "/zoneingresses/ingress-1/xds");
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      return response;
+    }, CONVERGE_MS);
+    const ingressOnGlobal = zoneScopedName("", "ingress-1", "east");
+    await eventually(async () => assert.ok(await fetchResource(global, "zoneingresses", ingressOnGlobal)), CONVERGE_MS);
+    for (const path of [`/zoneingresses/${ingressOnGlobal}/xds`, `/zone-ingresses/${ingressOnGlobal}/xds`]) {
+      const response = await call(global.apiUrl, "GET", path);
+      assert.equal(response.status, 200, `${path}: ${JSON.stringify(response.body)}`);
+      assert.equal(response.body.nodeId, ".ingress-1");
+      assert.equal(response.body.controlPlaneInstanceId, ingressFromZone.body.controlPlaneInstanceId);
+      assert.deepEqual(listenerNames(response.body), listenerNames(ingressFromZone.body));
+    }
 
     // Known to the global, but no proxy is connected to west for it: west's own 404, named.
     const apiOnGlobal = zoneScopedName("default", "api-1", "west");
@@ -71,7 +96,7 @@ test("the global answers a dataplane's /xds by asking its zone; an offline zone 
     assert.equal(offline.status, 503);
     assert.match(offline.body.detail, /is in zone "west", which cannot be asked now: zone "west" (is not connected to this global control plane|disconnected before answering)/);
   } finally {
-    await proxy?.close();
+    await Promise.all([proxy?.close(), ingress?.close()]);
     await Promise.all([global, east, west].map((cp) => cp.remove()));
   }
 });
