@@ -71,6 +71,9 @@ test("an EDS cluster without its ClusterLoadAssignment is rejected and the old s
 test("a listener whose HCM names a missing RDS route is rejected, for filter chains and api_listener alike", () => {
   const cache = new SnapshotCache();
   assert.throws(() => cache.setSnapshot("n", { ...complete, routes: [] }), /listener "inbound:10.0.0.1:8080" uses RDS route "outbound:backend" but no RouteConfiguration has that name/);
+  // After an accepted snapshot too, when only the routes change (the unchanged listeners are checked again).
+  cache.setSnapshot("accepted", complete);
+  assert.throws(() => cache.setSnapshot("accepted", { ...complete, routes: [] }), /listener "inbound:10.0.0.1:8080" uses RDS route "outbound:backend"/);
   const apiListener = {
     name: "api",
     api_listener: {

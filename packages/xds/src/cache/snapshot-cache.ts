@@ -17,7 +17,7 @@ export class SnapshotCache {
   setSnapshot(nodeId: string, resources: SnapshotResources): { changedTypes: TypeUrl[] } {
     const previous = this.#snapshots.get(nodeId);
     const snapshot = buildSnapshot(resources, previous);
-    const problems = findInconsistencies(snapshot);
+    const problems = findInconsistencies(snapshot, previous);
     if (problems.length > 0) throw new Error(`inconsistent snapshot for node "${nodeId}": ${problems.join("; ")}`);
     const changedTypes = [...snapshot.types].filter(([typeUrl, type]) => previous?.types.get(typeUrl)?.version !== type.version).map(([typeUrl]) => typeUrl);
     if (changedTypes.length === 0) return { changedTypes };

@@ -1,4 +1,4 @@
-import type { CachedResource, Snapshot } from "../cache/snapshot";
+import type { CachedResource, Snapshot, TypeSnapshot } from "../cache/snapshot";
 import { versionOf } from "../cache/snapshot";
 import type { TypeUrl } from "../protos/type-urls";
 import type { StreamInfo } from "./callbacks";
@@ -14,11 +14,20 @@ interface SubscribedType {
   names: ReadonlySet<string> | typeof wildcard;
   sentVersion?: string;
   sentNonce?: string;
+  /** The snapshot type the last response was taken from: with the same names, its version cannot have changed. */
+  sentFrom?: TypeSnapshot;
 }
 
 function subscriptionOf(typeUrl: TypeUrl, names: readonly string[]): SubscribedType["names"] {
   if (names.includes(wildcard) || (names.length === 0 && isLegacyWildcardType(typeUrl))) return wildcard;
   return new Set(names);
+}
+
+function sameNames(a: SubscribedType["names"], b: SubscribedType["names"]): boolean {
+  if (a === wildcard || b === wildcard) return a === b;
+  if (a.size !== b.size) return false;
+  for (const name of a) if (!b.has(name)) return false;
+  return true;
 }
 
 /**
@@ -34,15 +43,23 @@ export function createSotwProtocol(stream: StreamInfo, context: ServerContext, s
   const respond = (typeUrl: TypeUrl, subscribed: SubscribedType, snapshot: Snapshot | undefined, force: boolean) => {
     const type = snapshot?.types.get(typeUrl);
     if (!type) return;
+    // Every ACK asks again with the same names: no need to version the named subset again (a hash per ACK).
+    if (!force && type === subscribed.sentFrom) return;
     const all = type.resources;
     const { names } = subscribed;
     const selected: CachedResource[] = names === wildcard ? [...all.values()] : [...names].flatMap((name) => all.get(name) ?? []);
-    const version = names === wildcard ? type.version : versionOf(selected);
-    if (!force && version === subscribed.sentVersion) return;
+    // Named subscriptions most often name every resource of the type (Envoy's routes and endpoints): then the subset's
+    // version is the type's, already computed.
+    const version = names === wildcard || selected.length === all.size ? type.version : versionOf(selected);
+    if (!force && version === subscribed.sentVersion) {
+      subscribed.sentFrom = type;
+      return;
+    }
     const nonce = context.nextNonce();
     send({ version_info: version, resources: selected.map((r) => r.any), type_url: typeUrl, nonce });
     subscribed.sentVersion = version;
     subscribed.sentNonce = nonce;
+    subscribed.sentFrom = type;
     registry.sent(nodeId, typeUrl, version, nonce);
     callbacks.onResponse?.(stream, { typeUrl, version, nonce, resourceNames: selected.map((r) => r.name), removedResources: [] });
   };
@@ -58,7 +75,9 @@ export function createSotwProtocol(stream: StreamInfo, context: ServerContext, s
       if (nonce !== "" && sentNonce !== undefined && nonce !== sentNonce) return;
       if (known && nonce !== "" && nonce === sentNonce) recordAcknowledgement(context, stream, typeUrl, { version: known.sentVersion ?? "", nonce }, request.error_detail);
       const subscribed: SubscribedType = known ?? { names: new Set() };
-      subscribed.names = subscriptionOf(typeUrl, request.resource_names ?? []);
+      const names = subscriptionOf(typeUrl, request.resource_names ?? []);
+      if (!sameNames(names, subscribed.names)) subscribed.sentFrom = undefined;
+      subscribed.names = names;
       types.set(typeUrl, subscribed);
       // The first request for a type on a stream is always answered, even if the proxy says it has that version.
       respond(typeUrl, subscribed, cache.getSnapshot(nodeId), !known);
