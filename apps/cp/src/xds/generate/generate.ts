@@ -1,6 +1,6 @@
 import { ClusterRefs } from "./cluster-refs";
 import { outboundCluster } from "./clusters";
-import { inboundListenersAndClusters } from "./inbound-listeners";
+import { inboundResources } from "./inbound-reuse";
 import type { GenerateInput, GenerationWarning, ProxyResources, Warn } from "./input";
 import { outboundListenersAndRoutes } from "./outbound-listeners";
 import { MeshView } from "./mesh-view";
@@ -27,7 +27,7 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   const catalog = mesh.services;
   const policies = mesh.policiesFor(input.dataplane, input.policies, warn);
   const clusterRefs = new ClusterRefs(catalog);
-  const inbound = inboundListenersAndClusters(input, policies, warn);
+  const inbound = inboundResources(input, policies, warn);
   const context = { catalog, clusters: clusterRefs, warn };
   const outbound = outboundListenersAndRoutes(proxyOutbounds(input, catalog), input, policies, context, mesh.outbounds);
   const transparent = transparentProxyResources(input.dataplane.body.networking, input.mesh);

@@ -82,6 +82,16 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
   };
   // Listeners, routes, clusters and endpoints all ask for the same destinations.
   const outbounds = new Map<string, OutboundPolicies>();
+  const inboundOf = ({ port }: { port: number }): InboundPolicies => ({
+    trafficPermission: from("MeshTrafficPermission", port),
+    faultInjection: from("MeshFaultInjection", port),
+    rateLimit: from("MeshRateLimit", port),
+    timeout: forEveryCaller("MeshTimeout", port),
+    accessLog: forEveryCaller("MeshAccessLog", port),
+    circuitBreaker: forEveryCaller("MeshCircuitBreaker", port),
+  });
+  // Compared across policy changes, when every rule is a new object: by content.
+  const inboundKeys = new Map<number, string>();
 
   return {
     // The matcher hands dataplanes selected by the same policies the same rule lists.
@@ -94,15 +104,14 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
       }
       return found;
     },
-    inbound({ port }): InboundPolicies {
-      return {
-        trafficPermission: from("MeshTrafficPermission", port),
-        faultInjection: from("MeshFaultInjection", port),
-        rateLimit: from("MeshRateLimit", port),
-        timeout: forEveryCaller("MeshTimeout", port),
-        accessLog: forEveryCaller("MeshAccessLog", port),
-        circuitBreaker: forEveryCaller("MeshCircuitBreaker", port),
-      };
+    inbound: inboundOf,
+    inboundKey({ port }): string {
+      let key = inboundKeys.get(port);
+      if (key === undefined) {
+        key = JSON.stringify(inboundOf({ port }));
+        inboundKeys.set(port, key);
+      }
+      return key;
     },
   };
 }

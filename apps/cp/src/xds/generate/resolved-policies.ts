@@ -62,4 +62,6 @@ export interface ProxyPolicies {
   outboundKey: string;
   outbound(service: string): OutboundPolicies;
   inbound(inbound: { port: number }): InboundPolicies;
+  /** Equal for inbounds whose policies are equal (their content, for any proxy and mesh view): then `inbound` gives equal confs. */
+  inboundKey(inbound: { port: number }): string;
 }

@@ -147,3 +147,26 @@ test("a mesh-wide policy still reaches every proxy", async () => {
   assert.ok(Object.values(counts).every((count) => typeof count === "number" && count >= 1), JSON.stringify(counts));
   await assertEveryProxyUpToDate();
 });
+
+test("a policy on inbounds changes the inbound listener of the proxies it selects, and later pushes keep it", async () => {
+  const inboundTimeout = (seconds: number) => ({
+    type: "MeshTimeout",
+    mesh: "default",
+    name: "web-inbound",
+    spec: { spec: { targetRef: { kind: "MeshService", name: "web" }, from: [{ targetRef: { kind: "Mesh" }, default: { http: { requestTimeout: `${seconds}s` } } }] } },
+  });
+  const inboundRouteTimeout = (name: string) => JSON.stringify([...proxies.get(name)!.resources(typeUrls.listener).values()].filter((l) => l.traffic_direction === "INBOUND")).match(/"timeout":\{"seconds":"?(\d+)/)?.[1];
+  for (const seconds of [21, 22]) {
+    await store.upsert(inboundTimeout(seconds));
+    for (const name of ["web-1", "web-2"]) await proxies.get(name)!.until(() => inboundRouteTimeout(name) === String(seconds), `${name}'s inbound timeout of ${seconds} s`);
+    await assertEveryProxyUpToDate();
+  }
+  // An outbound change after it: the inbound listeners built for the last policies are served again, unchanged.
+  const listenerVersion = proxies.get("web-1")!.acceptedVersion(typeUrls.listener);
+  assert.deepEqual(await changeAndCount(() => store.create(timeoutFor("web-outbound", "web", "23s")), { "web-1": "23", "web-2": "23" }), { "web-1": 1, "web-2": 1, "backend-1": 0, "db-1": 0 });
+  assert.equal(proxies.get("web-1")!.acceptedVersion(typeUrls.listener), listenerVersion);
+  await assertEveryProxyUpToDate();
+  await store.delete({ type: "MeshTimeout", mesh: "default", name: "web-inbound" });
+  for (const name of ["web-1", "web-2"]) await proxies.get(name)!.until(() => inboundRouteTimeout(name) !== "22", `${name}'s inbound timeout back to the default`);
+  await assertEveryProxyUpToDate();
+});
