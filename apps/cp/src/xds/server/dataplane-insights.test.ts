@@ -1,5 +1,5 @@
-// DataplaneInsight writes are batched (one transaction per 500 proxies, no read or write per proxy) and keep what
-// another CP instance sharing the store wrote about the same proxy.
+// DataplaneInsight writes are batched (one transaction per 100 proxies, no read or write per proxy), keep what
+// another CP instance sharing the store wrote about the same proxy, and write counter changes alone less often.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -8,7 +8,11 @@ import { join } from "node:path";
 import { dataplaneInsightBody } from "@zonemesh/resources";
 import { openStore, type OpenedStore, type ResourceStore } from "@zonemesh/store";
 import { typeUrls, type StreamInfo } from "@zonemesh/xds";
+import { loadOrCreateSigningKeys } from "../../auth/signing-keys";
+import { createTokenService } from "../../auth/tokens";
 import { DataplaneInsights } from "./dataplane-insights";
+import { EnvoyLikeProxy } from "./testing/envoy-like-proxy";
+import { startXdsComponent } from "./xds-component";
 
 let dataDir: string;
 let store: OpenedStore;
@@ -45,7 +49,7 @@ const insightOf = async (name: string) => dataplaneInsightBody.parse((await stor
 
 test("1,200 proxies connecting and served make twelve upsertMany transactions and one list read, no per-proxy read or write", async () => {
   const { store: counted, calls } = countingStore(store);
-  const insights = new DataplaneInsights({ store: counted, controlPlaneInstanceId: "cp-1", flushIntervalMs: 60_000, certificate: () => undefined });
+  const insights = new DataplaneInsights({ store: counted, controlPlaneInstanceId: "cp-1", flushIntervalMs: 60_000, counterFlushIntervalMs: 60_000, certificate: () => undefined });
   for (let i = 0; i < 1200; i++) {
     const opened = stream(i + 1, `dp-${i}`);
     insights.opened(opened, { mesh: "default", name: `dp-${i}` });
@@ -62,7 +66,7 @@ test("1,200 proxies connecting and served make twelve upsertMany transactions an
 });
 
 test("a subscription another CP instance wrote to the same insight survives our next write, and nothing identical is rewritten", async () => {
-  const insights = new DataplaneInsights({ store, controlPlaneInstanceId: "cp-a", flushIntervalMs: 20, certificate: () => undefined });
+  const insights = new DataplaneInsights({ store, controlPlaneInstanceId: "cp-a", flushIntervalMs: 20, counterFlushIntervalMs: 20, certificate: () => undefined });
   const ours = stream(1, "shared");
   insights.opened(ours, { mesh: "default", name: "shared" });
   type Subscriptions = NonNullable<Awaited<ReturnType<typeof insightOf>>["subscriptions"]>;
@@ -87,4 +91,42 @@ test("a subscription another CP instance wrote to the same insight survives our 
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal((await store.get({ type: "DataplaneInsight", mesh: "default", name: "shared" }))!.version, merged!.version, "no write without a change");
   await insights.close();
+});
+
+test("over real ADS streams, a connect and a disconnect are written promptly; counter changes alone wait for the counter flush", async () => {
+  const tokens = createTokenService(await loadOrCreateSigningKeys(store));
+  await store.create({
+    type: "Dataplane",
+    mesh: "default",
+    name: "counted",
+    spec: { networking: { address: "127.0.0.1", inbound: [{ port: 8080, tags: { "kuma.io/service": "counted", "kuma.io/protocol": "http" } }], outbound: [{ port: 10001, tags: { "kuma.io/service": "counted" } }] } },
+  });
+  const xds = await startXdsComponent({ store, config: { xdsPort: 0 }, tokens, insightFlushIntervalMs: 50, insightCounterFlushIntervalMs: 60_000 });
+  const proxy = new EnvoyLikeProxy({ address: `127.0.0.1:${xds.port}`, nodeId: "default.counted", token: await tokens.issueToken("dataplane", { mesh: "default", name: "counted" }, 600) });
+  try {
+    const subscription = async () => (await insightOf("counted").catch(() => ({ subscriptions: [] }))).subscriptions?.at(-1);
+    const eventually = async (check: (s: Awaited<ReturnType<typeof subscription>>) => boolean, what: string) => {
+      for (let i = 0; i < 200; i++) {
+        const current = await subscription();
+        if (check(current)) return current!;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`the insight never showed ${what}`);
+    };
+    const online = await eventually((s) => s !== undefined && !s.disconnectTime, "the open subscription");
+    await proxy.until(() => proxy.resources(typeUrls.route).size > 0, "the routes");
+    const routesSent = (await subscription())!.status.rds?.responsesSent ?? 0;
+
+    await store.create({ type: "MeshTimeout", mesh: "default", name: "counted-push", spec: { spec: { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { http: { requestTimeout: "17s" } } }] } } });
+    await proxy.until(() => JSON.stringify([...proxy.resources(typeUrls.route).values()]).match(/"timeout":\{"seconds":"?17\b/), "the pushed routes");
+    await new Promise((resolve) => setTimeout(resolve, 500)); // ten prompt flush intervals
+    assert.equal((await subscription())!.status.rds?.responsesSent ?? 0, routesSent, "the push's counters are not written yet");
+
+    await proxy.close();
+    const offline = await eventually((s) => s?.id === online.id && s.disconnectTime !== undefined, "the disconnect");
+    assert.equal(offline.status.rds?.responsesSent, 2, "the disconnect's write carries the counters: the first routes and the pushed ones");
+  } finally {
+    await proxy.close();
+    await xds.close();
+  }
 });

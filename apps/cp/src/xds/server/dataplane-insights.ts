@@ -1,6 +1,9 @@
 // Keeps each connected proxy's DataplaneInsight (the API's online/offline status and the GUI read it): one xDS
 // subscription per stream with connect/disconnect times, this CP's instance id and per-type response counters, plus
-// the proxy's certificate. Writes are throttled: changes of a proxy within one flush interval make one write.
+// the proxy's certificate. Writes are throttled: changes of a proxy within one flush interval make one write. A stream
+// opening or closing is written within `flushIntervalMs`; counter changes alone (responses sent, ACKs, NACKs) wait for
+// `counterFlushIntervalMs`, as Kuma's status sink does, and then for a moment when the server is not pushing: a push
+// to every proxy would otherwise be followed at once by a write per proxy, competing with that push for the CPU.
 import { randomUUID } from "node:crypto";
 import { dataplaneInsightBody, type DataplaneInsightBody } from "@zonemesh/resources";
 import type { ChangeEvent, ResourceStore, StoredResource } from "@zonemesh/store";
@@ -19,6 +22,8 @@ const MAX_SUBSCRIPTIONS = 5;
 const FLUSH_BATCH = 100;
 /** Between two transactions: long enough for the socket writes and reads waiting behind them. */
 const BATCH_PAUSE_MS = 5;
+/** How often a due counter flush looks again whether the server is still busy. */
+const QUIET_POLL_MS = 100;
 /** From this many unknown insights in a batch on, one list of the mesh is cheaper than a read each. */
 const LIST_READ_THRESHOLD = 50;
 
@@ -27,7 +32,12 @@ export interface DataplaneInsightOptions {
   /** Default DataplaneInsight; zone ingresses (key `{mesh: "", name}`) have a ZoneIngressInsight of the same shape without mTLS. */
   insightType?: "DataplaneInsight" | "ZoneIngressInsight";
   controlPlaneInstanceId: string;
+  /** Longest wait before a stream's opening or closing is written. */
   flushIntervalMs: number;
+  /** Wait before counter changes alone are written: then while `busy`, at most as long again. */
+  counterFlushIntervalMs: number;
+  /** True while the xDS server is sending responses or receiving ACKs. */
+  busy?: () => boolean;
   certificate(nodeId: string): IssuedCertificate | undefined;
 }
 
@@ -55,8 +65,11 @@ export class DataplaneInsights {
   readonly #unsubscribe: () => void;
   readonly #streams = new Map<number, { nodeId: string; subscription: Subscription }>();
   readonly #dirty = new Set<string>();
+  /** Proxies with changed counters only: written by the slower counter flush (or with the next prompt one). */
+  readonly #counted = new Set<string>();
   #writing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
+  #counterTimer: NodeJS.Timeout | undefined;
 
   constructor(options: DataplaneInsightOptions) {
     this.#options = options;
@@ -123,7 +136,10 @@ export class DataplaneInsights {
   async close(): Promise<void> {
     this.#unsubscribe();
     clearTimeout(this.#timer);
+    clearTimeout(this.#counterTimer);
     this.#timer = undefined;
+    this.#counterTimer = undefined;
+    for (const nodeId of this.#counted) this.#dirty.add(nodeId);
     this.#flush();
     await this.#writing;
   }
@@ -136,7 +152,19 @@ export class DataplaneInsights {
     const service = discoveryServiceOf[typeUrl];
     if (service !== "sds") (status[service] as Stats)[counter]++;
     status.lastUpdateTime = new Date().toISOString();
-    this.#markDirty(live.nodeId);
+    if (this.#dirty.has(live.nodeId)) return; // written with the prompt flush anyway
+    this.#counted.add(live.nodeId);
+    if (!this.#counterTimer) this.#armCounterFlush(this.#options.counterFlushIntervalMs, Date.now() + 2 * this.#options.counterFlushIntervalMs);
+  }
+
+  /** Flushes the counted proxies after `delayMs`, or later while the server is busy, but not after `deadline`. */
+  #armCounterFlush(delayMs: number, deadline: number): void {
+    this.#counterTimer = setTimeout(() => {
+      if (this.#options.busy?.() && Date.now() < deadline) return this.#armCounterFlush(QUIET_POLL_MS, deadline);
+      this.#counterTimer = undefined;
+      for (const nodeId of this.#counted) this.#dirty.add(nodeId);
+      this.#flush();
+    }, delayMs);
   }
 
   #markDirty(nodeId: string): void {
@@ -155,6 +183,7 @@ export class DataplaneInsights {
   #flush(): void {
     const nodeIds = [...this.#dirty];
     this.#dirty.clear();
+    for (const nodeId of nodeIds) this.#counted.delete(nodeId); // their write carries the counters as they are then
     this.#writing = this.#writing.then(async () => {
       try {
         await this.#readUnknown(nodeIds.flatMap((nodeId) => this.#proxies.get(nodeId) ?? []).filter((proxy) => !proxy.stored));

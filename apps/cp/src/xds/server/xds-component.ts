@@ -28,8 +28,10 @@ export interface XdsComponentOptions {
   tokens: TokenService;
   /** Store changes within this window are computed in one pass; default 20 ms. */
   debounceMs?: number;
-  /** Throttle of DataplaneInsight writes per proxy; default 1 s. */
+  /** Longest wait before a stream's opening or closing is written to its DataplaneInsight; default 1 s. */
   insightFlushIntervalMs?: number;
+  /** Longest wait before changed response and ACK counters alone are written; default 10 s (Kuma's flush interval). */
+  insightCounterFlushIntervalMs?: number;
   /** How often proxy certificates are checked for rotation; default 30 s. */
   certificateCheckIntervalMs?: number;
 }
@@ -43,6 +45,9 @@ export interface XdsComponent extends CpComponent {
 }
 
 /** gRPC clients with xDS support (grpc-js-xds sends "gRPC Node Pure JS", grpc-go "gRPC Go"...) have no Envoy: they get api_listeners. */
+/** The server counts as busy (pushing) this long after its last response sent or ACK received. */
+const BUSY_AFTER_EXCHANGE_MS = 250;
+
 const isProxyless = (userAgent: string | undefined) => /^gRPC /.test(userAgent ?? "");
 
 export async function startXdsComponent(options: XdsComponentOptions): Promise<XdsComponent> {
@@ -60,10 +65,15 @@ export async function startXdsComponent(options: XdsComponentOptions): Promise<X
     certificateCheckIntervalMs: options.certificateCheckIntervalMs ?? 30_000,
   });
   const ingresses: IngressProxies = new IngressProxies({ store, cache, metrics, localZone: config.zone ?? "default", debounceMs: options.debounceMs ?? 20 });
+  // Insight counter flushes wait for a moment without responses or ACKs (a push in progress).
+  let lastExchange = 0;
+  const busy = () => performance.now() - lastExchange < BUSY_AFTER_EXCHANGE_MS;
   const insights = new DataplaneInsights({
     store,
     controlPlaneInstanceId,
     flushIntervalMs: options.insightFlushIntervalMs ?? 1000,
+    counterFlushIntervalMs: options.insightCounterFlushIntervalMs ?? 10_000,
+    busy,
     certificate: (nodeId) => reconciler.certificates.get(nodeId),
   });
   const ingressInsights = new DataplaneInsights({
@@ -71,6 +81,8 @@ export async function startXdsComponent(options: XdsComponentOptions): Promise<X
     insightType: "ZoneIngressInsight",
     controlPlaneInstanceId,
     flushIntervalMs: options.insightFlushIntervalMs ?? 1000,
+    counterFlushIntervalMs: options.insightCounterFlushIntervalMs ?? 10_000,
+    busy,
     certificate: () => undefined,
   });
   const identityOf = (stream: StreamInfo): NodeIdentity => parseNodeIdentity(stream.node.id)!; // authenticate refused any other id
@@ -98,10 +110,12 @@ export async function startXdsComponent(options: XdsComponentOptions): Promise<X
         insightsOf(stream).closed(stream);
       },
       onResponse(stream, response) {
+        lastExchange = performance.now();
         metrics.pushed(response.typeUrl);
         insightsOf(stream).sent(stream, response.typeUrl);
       },
       onAck(stream, ack) {
+        lastExchange = performance.now();
         insightsOf(stream).acknowledged(stream, ack.typeUrl);
       },
       onNack(stream, nack) {
