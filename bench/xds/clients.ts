@@ -13,10 +13,23 @@ const byNodeId = new Map<string, EnvoyLikeProxy>();
 /** Checked when a proxy accepts routes, never by polling: 10,000 proxies polled would keep this process busy. */
 let onRoutesAccepted: (proxy: EnvoyLikeProxy) => void = () => {};
 
-/** Every route of the proxy has this stream idle timeout (what the bench's mesh-wide MeshTimeout sets). */
+type Route = { route?: { idle_timeout?: { seconds?: string | number } } };
+
+/**
+ * Every route of the proxy has this stream idle timeout (what the bench's mesh-wide MeshTimeout sets). Read from the
+ * decoded routes, not by stringifying them: that took this process as long as the server took to push.
+ */
 function idleTimeoutIs(proxy: EnvoyLikeProxy, seconds: number): boolean {
-  const timeouts = JSON.stringify([...proxy.resources(typeUrls.route).values()]).match(/"idle_timeout":\{"seconds":"?\d+/g) ?? [];
-  return timeouts.length > 0 && timeouts.every((timeout) => timeout.endsWith(`:${seconds}`) || timeout.endsWith(`"${seconds}`));
+  let routes = 0;
+  for (const config of proxy.resources(typeUrls.route).values()) {
+    for (const host of (config.virtual_hosts ?? []) as { routes?: Route[] }[]) {
+      for (const route of host.routes ?? []) {
+        routes++;
+        if (Number(route.route?.idle_timeout?.seconds) !== seconds) return false;
+      }
+    }
+  }
+  return routes > 0;
 }
 
 /** Resolves once `check` holds for every proxy of `among`, checked now and after each routes response. */
