@@ -28,7 +28,7 @@ export async function startControlPlane(config: CpConfig): Promise<ControlPlane>
     // xDS first: the zone's KDS client answers the global's requests about what it serves its proxies.
     const xds = config.mode !== "global" ? await startXdsComponent({ store, config, tokens: createTokenService(signingKeys) }) : undefined;
     if (xds) components.push(xds);
-    components.push(...(await startKdsComponents(config, { store, signingKeys, ...(xds ? { servedConfig: xds.servedConfig } : {}) })));
+    components.push(...(await startKdsComponents(config, { store, signingKeys, ...(xds ? { xds } : {}) })));
     const api = await createApiServer({
       store,
       mode: config.mode,

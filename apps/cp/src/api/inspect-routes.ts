@@ -38,7 +38,7 @@ async function policiesIn(store: ResourceStore, mesh: string): Promise<PolicyRes
   return lists.flatMap((list) => list.items.map((stored) => resourceOf<PolicyResource["body"]>(stored)));
 }
 
-async function requireResource(store: ResourceStore, type: string, mesh: string, name: string): Promise<StoredResource> {
+export async function requireResource(store: ResourceStore, type: string, mesh: string, name: string): Promise<StoredResource> {
   await requireMesh(store, mesh, "mesh");
   const stored = await store.get({ type, mesh, name });
   if (!stored) throw notFound(`${type} "${name}" in mesh "${mesh}" not found`);

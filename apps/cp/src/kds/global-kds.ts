@@ -4,6 +4,7 @@ import { createKdsServer, type KdsResource, type KdsServer, type ResourceDelta }
 import { NotFoundError, type ResourceStore, type StoredResource } from "@zonemesh/store";
 import type { TokenService } from "../api-server";
 import type { CpComponent } from "../control-plane";
+import { globalPolicyWarningRoutes } from "./global-policy-warnings";
 import { globalXdsRoutes } from "./global-xds-routes";
 import { assertValidResources } from "./received-resources";
 import { DISPLAY_NAME_LABEL, globalToZoneTypes, ORIGIN_LABEL, ZONE_LABEL, zoneToGlobalTypes } from "./sync-types";
@@ -117,7 +118,7 @@ export async function startGlobalKds(options: GlobalKdsOptions): Promise<GlobalK
   return {
     server: kdsServer,
     port,
-    routes: globalXdsRoutes({ store, server: kdsServer }),
+    routes: [...globalXdsRoutes({ store, server: kdsServer }), ...globalPolicyWarningRoutes({ store, server: kdsServer })],
     async close() {
       await kdsServer.close();
       await insights.close();

@@ -7,18 +7,19 @@ import { createTokenService, type SigningKeys } from "../api-server";
 import type { CpConfig } from "../config";
 import type { CpComponent } from "../control-plane";
 import { cpVersion } from "../version";
-import type { ServedProxy } from "../xds/server/xds-routes";
+import type { XdsComponent } from "../xds/server/xds-component";
 import { startGlobalKds } from "./global-kds";
 import { startGlobalMeshCas } from "./global-mesh-cas";
 import { refuseProxies } from "./refuse-proxies";
+import { answerPolicyWarnings, POLICY_WARNINGS_REQUEST } from "./policy-warnings-request";
 import { answerXdsConfig, XDS_CONFIG_REQUEST } from "./xds-config-request";
 import { startZoneKds } from "./zone-kds";
 
 export interface KdsComponentDeps {
   store: ResourceStore;
   signingKeys: SigningKeys;
-  /** A zone answers the global's "xds-config" requests with it. */
-  servedConfig?: (proxy: ServedProxy) => object;
+  /** A zone answers the global's "xds-config" and "policy-warnings" requests with what its xDS server serves. */
+  xds?: Pick<XdsComponent, "servedConfig" | "policyWarnings">;
 }
 
 export async function startKdsComponents(config: CpConfig, deps: KdsComponentDeps): Promise<CpComponent[]> {
@@ -49,7 +50,9 @@ export async function startKdsComponents(config: CpConfig, deps: KdsComponentDep
         token: zoneTokenFile ? async () => (await readFile(zoneTokenFile, "utf8")).trim() : () => zoneToken!,
         // A handful of zones redialing is cheap; a zone should not stay cut off for long after the global returns.
         reconnect: { initialDelayMs: 500, maxDelayMs: 5_000 },
-        ...(deps.servedConfig ? { globalRequests: { [XDS_CONFIG_REQUEST]: answerXdsConfig(deps.servedConfig) } } : {}),
+        ...(deps.xds
+          ? { globalRequests: { [XDS_CONFIG_REQUEST]: answerXdsConfig(deps.xds.servedConfig), [POLICY_WARNINGS_REQUEST]: answerPolicyWarnings(deps.xds.policyWarnings) } }
+          : {}),
       }),
     ];
   }

@@ -122,6 +122,14 @@ export class Reconciler {
     return this.#records.get(nodeId);
   }
 
+  /** The last generation of every connected proxy that has one. */
+  *generations(): IterableIterator<{ key: ProxyKey; record: GenerationRecord }> {
+    for (const [nodeId, record] of this.#records) {
+      const proxy = this.#proxies.get(nodeId);
+      if (proxy) yield { key: proxy.key, record };
+    }
+  }
+
   /** Stops reacting and waits for the pass in progress. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -3,6 +3,7 @@
 // (introspection routes, Prometheus metrics).
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import type { PolicyRef } from "@zonemesh/resources";
 import type { ResourceStore } from "@zonemesh/store";
 import { SnapshotCache, createAdsServer, type StreamInfo } from "@zonemesh/xds";
 import type { TokenService } from "../../auth/tokens";
@@ -10,11 +11,12 @@ import type { CpConfig } from "../../config";
 import type { CpComponent } from "../../control-plane";
 import { DataplaneInsights } from "./dataplane-insights";
 import { IngressProxies } from "./ingress-proxies";
+import type { PolicyWarning } from "./policy-warnings";
 import { proxyAuthenticator } from "./proxy-authenticator";
 import { parseNodeIdentity, type NodeIdentity } from "./proxy-id";
 import { Reconciler } from "./reconciler";
 import { XdsMetrics } from "./xds-metrics";
-import { servedConfig, xdsRoutes, type ServedProxy } from "./xds-routes";
+import { servedConfig, servedPolicyWarnings, xdsRoutes, type ServedProxy } from "./xds-routes";
 
 /**
  * Proxies run on other hosts, so (like Kuma) the xDS server listens on every interface: every stream must present
@@ -40,6 +42,8 @@ export interface XdsComponent extends CpComponent {
   port: number;
   /** What a connected proxy is served (its `/xds` route's body); a 404 problem when it is not connected. */
   servedConfig(proxy: ServedProxy): object;
+  /** Why a policy could not be translated for this zone's connected proxies (its `_warnings` route's body); a 404 problem for an unknown policy. */
+  policyWarnings(policy: PolicyRef): Promise<{ policy: PolicyRef; warnings: PolicyWarning[] }>;
   /** For leak checks: state held for reconciler. */
   stats(): { streams: number; nodes: number; connectedProxies: number; snapshots: number; watchers: number; certificates: number; pendingInsights: number };
 }
@@ -133,11 +137,12 @@ export async function startXdsComponent(options: XdsComponentOptions): Promise<X
     await Promise.all([reconciler.close(), ingresses.close()]);
     throw error;
   }
-  const routeDeps = { ads, cache, reconciler, ingresses, metrics, controlPlaneInstanceId };
+  const routeDeps = { store, ads, cache, reconciler, ingresses, metrics, controlPlaneInstanceId };
   return {
     port,
     routes: xdsRoutes(routeDeps),
     servedConfig: (proxy) => servedConfig(routeDeps, proxy),
+    policyWarnings: (policy) => servedPolicyWarnings(routeDeps, policy),
     stats: () => ({
       ...ads.stats(),
       connectedProxies: reconciler.connectedCount() + ingresses.connectedCount(),

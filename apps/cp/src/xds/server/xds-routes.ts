@@ -1,15 +1,20 @@
 import type { FastifyRequest } from "fastify";
+import type { PolicyRef } from "@zonemesh/resources";
+import type { ResourceStore } from "@zonemesh/store";
 import type { AdsServer, SnapshotCache } from "@zonemesh/xds";
+import { requireResource } from "../../api/inspect-routes";
 import { notFound } from "../../api/problem";
 import { pathParam, type ApiRoute, type JsonSchema } from "../../api/route";
 import { withZoneIngressAliases } from "../../api/zone-ingress-aliases";
 import { configDump, servingStatus } from "./config-dump";
 import type { IngressProxies } from "./ingress-proxies";
+import { policyWarningRoutes, policyWarnings, type PolicyWarning } from "./policy-warnings";
 import { ingressNodeIdOf, nodeIdOf } from "./proxy-id";
 import type { Reconciler } from "./reconciler";
 import type { XdsMetrics } from "./xds-metrics";
 
 export interface XdsRouteDeps {
+  store: ResourceStore;
   ads: AdsServer;
   cache: SnapshotCache;
   reconciler: Reconciler;
@@ -54,6 +59,12 @@ export function servedConfig(deps: XdsRouteDeps, proxy: ServedProxy): object {
   };
 }
 
+/** What the last generations of this zone's connected proxies reported against `policy`; a 404 problem when there is no such policy. */
+export async function servedPolicyWarnings(deps: XdsRouteDeps, policy: PolicyRef): Promise<{ policy: PolicyRef; warnings: PolicyWarning[] }> {
+  await requireResource(deps.store, policy.type, policy.mesh, policy.name);
+  return { policy, warnings: policyWarnings(deps.reconciler.generations(), policy) };
+}
+
 /** `GET <path>`: what this control plane serves the proxy `proxyOf(request)` names. */
 function servedRoute(deps: XdsRouteDeps, path: string, operationId: string, proxyKind: string, proxyOf: (request: FastifyRequest) => ServedProxy): ApiRoute {
   return {
@@ -86,6 +97,11 @@ export function xdsRoutes(deps: XdsRouteDeps): ApiRoute[] {
         name: pathParam(request, "name"),
       })),
     ]),
+    ...policyWarningRoutes(
+      "From the last generation of each proxy connected to this control plane: a proxy that is not connected is not counted. The reasons are the same as in each proxy's `/xds` `generation.warnings`.",
+      {},
+      (policy) => servedPolicyWarnings(deps, policy),
+    ),
     {
       method: "GET",
       path: "/metrics",
