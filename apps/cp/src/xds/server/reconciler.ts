@@ -12,6 +12,11 @@ import { ProxyCertificateStore } from "./proxy-certificates";
 import type { ProxyKey } from "./proxy-id";
 import type { XdsMetrics } from "./xds-metrics";
 
+/**
+ * Proxies generated between two turns of the event loop in a pass: the responses of those generated so far leave (and
+ * their proxies start applying them) while the rest are generated, instead of all after the whole pass.
+ */
+const PROXIES_PER_TURN = 500;
 /** The shortest wait before looking again for certificates due: one that could not be renewed is retried this often. */
 const ROTATION_RETRY_MS = 1000;
 
@@ -276,7 +281,9 @@ export class Reconciler {
   async #reconcileMesh(meshName: string, nodeIds: string[]): Promise<void> {
     const { localZone } = this.#options;
     const { state, view, vips, dataplanes, mtls } = await this.#meshInputs(meshName);
-    for (const nodeId of nodeIds) {
+    for (const [index, nodeId] of nodeIds.entries()) {
+      if (index > 0 && index % PROXIES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.#closed) return;
       const proxy = this.#proxies.get(nodeId);
       if (!proxy) continue;
       try {
