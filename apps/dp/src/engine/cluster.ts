@@ -1,10 +1,10 @@
-import http from "node:http";
 import net from "node:net";
 import tls from "node:tls";
 import type { Cluster, ClusterLoadAssignment, OutlierDetection, UpstreamTlsContext } from "@zonemesh/xds";
 import { durationMs } from "./duration";
 import { endpointsOf, type UpstreamEndpoint } from "./endpoints";
 import { startHealthChecks } from "./health-checker";
+import { UpstreamPool } from "./http/upstream-pool";
 import { createPicker, type Picker } from "./load-balancer";
 import type { Runtime } from "./runtime";
 import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsMaterial, type TlsSecretRefs } from "./tls-context";
@@ -57,7 +57,8 @@ export class ClusterRuntime {
   #activeRequests = 0;
   #activeRetries = 0;
   #activeConnections = 0;
-  readonly agent: http.Agent;
+  /** Keep-alive HTTP/1.1 connections to the endpoints, plain TCP or mTLS as connect() opens them. */
+  readonly pool: UpstreamPool;
   readonly #tlsSessions = new WeakMap<TlsMaterial, Map<string, Buffer>>();
   readonly #stopHealthChecks: (() => void) | undefined;
 
@@ -79,9 +80,7 @@ export class ClusterRuntime {
     if ((config.health_checks?.length ?? 0) > 1) throw new Error(`cluster ${config.name}: only one health check is supported`);
     const healthCheck = config.health_checks?.[0];
     this.#stopHealthChecks = healthCheck ? startHealthChecks(healthCheck, () => this.#currentEndpoints(), config.name, (host, port) => this.connect(host, port)) : undefined;
-    this.agent = new http.Agent({ keepAlive: true, maxTotalSockets: this.#limits.maxConnections });
-    // http.Agent pools what createConnection returns: here plain TCP or mTLS to the endpoint.
-    (this.agent as unknown as { createConnection: (options: { host: string; port: number }) => net.Socket }).createConnection = (options) => this.connect(options.host, options.port);
+    this.pool = new UpstreamPool(this.#limits.maxConnections, (host, port) => this.connect(host, port));
   }
 
   #currentEndpoints(): UpstreamEndpoint[] {
@@ -101,7 +100,12 @@ export class ClusterRuntime {
    */
   pick(exclude?: UpstreamEndpoint, hash?: number): UpstreamEndpoint | undefined {
     const now = Date.now();
-    const all = this.#currentEndpoints().filter((endpoint) => endpoint.weight > 0);
+    const endpoints = this.#currentEndpoints();
+    if (!exclude && endpoints.length > 0 && endpoints.every((endpoint) => endpoint.weight > 0 && endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now && endpoint.priority === (endpoints[0] as UpstreamEndpoint).priority)) {
+      // The usual case, every host available in one priority: no lists to build per request.
+      return this.#pick(endpoints, hash);
+    }
+    const all = endpoints.filter((endpoint) => endpoint.weight > 0);
     const healthy = all.filter((endpoint) => endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now);
     const panic = all.length > 0 && healthy.length * 100 < all.length * this.#panicThreshold;
     if (panic && this.#failOnPanic) return undefined;
@@ -196,6 +200,6 @@ export class ClusterRuntime {
 
   close(): void {
     this.#stopHealthChecks?.();
-    this.agent.destroy();
+    this.pool.close();
   }
 }

@@ -80,6 +80,29 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     socket.destroy();
   });
 
+  test("a caller gone before the upstream answers leaves the upstream connection usable, and the next request reuses it", async () => {
+    const app = await backend("app", (request, response) => {
+      if (request.url === "/slow") setTimeout(() => response.end("slow"), 100);
+      else response.end("app");
+    });
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("app")])],
+      clusters: [edsCluster("app")],
+      endpoints: [assignment("app", [app.port])],
+      routes: [routeConfig("app", [{ match: { prefix: "/" }, route: { cluster: "app" } }])],
+    });
+    assert.equal((await eventually(() => get(port))).body, "app");
+    const connectionsBefore = new Set(app.requests.map((request) => request.socket)).size;
+    const caller = net.connect({ host: "127.0.0.1", port });
+    caller.write("GET /slow HTTP/1.1\r\nhost: app\r\n\r\n");
+    await eventually(() => assert.equal(app.requests.at(-1)?.url, "/slow"));
+    caller.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const next = await Promise.race([get(port), new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the request after the abandoned one got no answer")), 3000))]);
+    assert.equal(next.body, "app");
+    assert.equal(new Set(app.requests.map((request) => request.socket)).size, connectionsBefore, "a new upstream connection was opened");
+  });
+
   test("HTTP route splits 90/10 between weighted clusters over 1,000 requests", async () => {
     const v1 = await backend("v1");
     const v2 = await backend("v2");
@@ -251,6 +274,26 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     const [first, second] = await Promise.all([get(port), new Promise((resolve) => setTimeout(resolve, 50)).then(() => get(port))]);
     assert.equal(first.status, 200);
     assert.deepEqual([second.status, second.headers["x-envoy-overloaded"]], [503, "true"]);
+  });
+
+  test("a route header value with a line break is refused with a 500 naming it, before it takes the circuit breaker's only request", async () => {
+    const app = await backend("app");
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("app", { circuit_breakers: { thresholds: [{ max_requests: { value: 1 } }] } })],
+      endpoints: [assignment("app", [app.port])],
+      routes: [
+        routeConfig("backend", [
+          { match: { prefix: "/bad" }, route: { cluster: "app" }, request_headers_to_add: [{ header: { key: "x-split", value: "a\r\nx-injected: yes" } }] },
+          { match: { prefix: "/" }, route: { cluster: "app" } },
+        ]),
+      ],
+    });
+    const refused = await eventually(() => get(port, "/bad"));
+    assert.deepEqual([refused.status, refused.body], [500, "internal error: header x-split has a control character"]);
+    assert.ok(!app.requests.some((request) => request.url === "/bad"), "the request reached the upstream");
+    const results = [await get(port, "/ok"), await get(port, "/ok")];
+    assert.deepEqual(results.map((result) => [result.status, result.body]), [[200, "app"], [200, "app"]]);
   });
 
   test("network RBAC without policies closes TCP connections", async () => {

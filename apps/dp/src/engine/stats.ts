@@ -11,6 +11,20 @@ export class Stats {
     else this.#values.set(key, { name, labels, value: delta });
   }
 
+  /** One counter resolved once (at compile time) for the hot path; it shows up at its first increment. */
+  counter(name: string, labels: Record<string, string>): () => void {
+    let entry: { value: number } | undefined;
+    return () => {
+      if (entry) entry.value++;
+      else {
+        this.add(name, labels);
+        let key = name;
+        for (const label in labels) key += `\u0000${label}\u0001${labels[label]}`;
+        entry = this.#values.get(key);
+      }
+    };
+  }
+
   prometheus(): string {
     const escape = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
     return [...this.#values.values()]

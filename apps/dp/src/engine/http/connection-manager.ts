@@ -47,6 +47,7 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
   const inFlight = new Map<net.Socket, number>();
   let draining = false;
   const logsAccess = (config.access_log?.length ?? 0) > 0;
+  const countRequest = runtime().stats.counter("http_downstream_rq_total", { stat_prefix: config.stat_prefix });
   const server = http.createServer(async (request, response) => {
     const socket = request.socket;
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
@@ -62,7 +63,7 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
       if (startTime)
         writeAccessLog({ startTime, durationMs: Date.now() - startTime.getTime(), ...exchange.log, upstreamHost: exchange.log.upstreamHost, request: { headers, protocol: `HTTP/${request.httpVersion}` }, responseCode: response.statusCode });
     });
-    current.stats.add("http_downstream_rq_total", { stat_prefix: config.stat_prefix });
+    countRequest();
     try {
       for (const filter of filters) {
         // Most filters decide synchronously; awaiting only real promises saves a microtask hop per filter.

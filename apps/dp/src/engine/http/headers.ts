@@ -12,6 +12,28 @@ export function forwardableHeaders(headers: http.IncomingHttpHeaders): HeaderMap
   return result;
 }
 
+/** The same for a flat [name, value, ...] list as received (names in any case). */
+export function forwardableRawHeaders(rawHeaders: readonly string[]): string[] {
+  const result: string[] = [];
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index] as string;
+    if (!hopByHop.has(name.toLowerCase())) result.push(name, rawHeaders[index + 1] as string);
+  }
+  return result;
+}
+
+/** A flat list as a map by lower-case name; a repeated header becomes a list of its values. */
+export function headerMapOf(rawHeaders: readonly string[]): HeaderMap {
+  const result: HeaderMap = {};
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = (rawHeaders[index] as string).toLowerCase();
+    const value = rawHeaders[index + 1] as string;
+    const existing = result[name];
+    result[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return result;
+}
+
 export function applyHeaderChanges(headers: HeaderMap, add: readonly HeaderValueOption[] | undefined, remove: readonly string[] | undefined): void {
   for (const name of remove ?? []) delete headers[name.toLowerCase()];
   for (const option of add ?? []) {

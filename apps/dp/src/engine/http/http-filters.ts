@@ -31,10 +31,11 @@ function reply(exchange: HttpExchange, status: number, body: string, headers: He
 
 function rbacFilter(config: HttpRbac): HttpFilter {
   const allowed = compileRbacRules(config.rules);
+  let countAllowed: (() => void) | undefined;
   return (exchange) => {
     const subject = { peer: exchange.peer, destinationPort: exchange.destinationPort, headers: exchange.headers, path: exchange.request.url ?? "/" };
     if (allowed(subject)) {
-      exchange.stats.add("http_rbac_allowed_total", { stat_prefix: exchange.statPrefix });
+      (countAllowed ??= exchange.stats.counter("http_rbac_allowed_total", { stat_prefix: exchange.statPrefix }))();
       return true;
     }
     exchange.stats.add("http_rbac_denied_total", { stat_prefix: exchange.statPrefix });

@@ -3,12 +3,11 @@ import type { HeaderValueOption } from "@zonemesh/xds";
 import type { ClusterRuntime } from "../cluster";
 import type { UpstreamEndpoint } from "../endpoints";
 import type { Runtime } from "../runtime";
-import { applyHeaderChanges, forwardableHeaders, type HeaderMap } from "./headers";
+import { applyHeaderChanges, forwardableHeaders, forwardableRawHeaders, headerMapOf, type HeaderMap } from "./headers";
 import type { HttpExchange } from "./http-filters";
-import type { AttemptOutcome } from "./retry-policy";
 import type { CompiledRoute } from "./route-table";
-
-type Attempt = { outcome: AttemptOutcome; response?: http.IncomingMessage };
+import { requestHeadFor, requestHeadLines } from "./upstream-connection";
+import { sendUpstream, type Attempt } from "./upstream-exchange";
 
 const noBody = Buffer.alloc(0);
 
@@ -28,51 +27,21 @@ function readBody(request: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-/**
- * The request headers as Node's flat [name, value, ...] list: ClientRequest then writes them as they are instead
- * of validating and storing each one again (the downstream parser already checked them).
- */
-function headerList(headers: HeaderMap, contentLength: number, endpoint: UpstreamEndpoint): string[] {
-  const list: string[] = [];
-  for (const name in headers) {
-    if (name === "content-length") continue;
-    const value = headers[name] as string | string[];
-    if (typeof value === "string") list.push(name, value);
-    else for (const item of value) list.push(name, item);
-  }
-  if (headers.host === undefined) list.push("host", `${endpoint.host}:${endpoint.port}`);
-  list.push("content-length", String(contentLength));
-  return list;
+/** What every attempt of one request sends: its head lines are built (and checked) once, before the first attempt. */
+interface UpstreamRequest {
+  method: string;
+  headLines: string;
+  hasHost: boolean;
+  body: Buffer;
 }
 
-function attempt(cluster: ClusterRuntime, endpoint: UpstreamEndpoint, method: string, path: string, headers: HeaderMap, body: Buffer, timeoutMs: number | undefined): Promise<Attempt> {
-  return new Promise((resolve) => {
-    let connected = false;
-    let connectTimer: NodeJS.Timeout | undefined;
-    const request = http.request({ agent: cluster.agent, host: endpoint.host, port: endpoint.port, method, path, headers: headerList(headers, body.length, endpoint) });
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish({ outcome: { failure: "per-try-timeout" } }), timeoutMs);
-    const finish = (result: Attempt) => {
-      clearTimeout(timer);
-      clearTimeout(connectTimer);
-      if (!result.response) request.destroy();
-      resolve(result);
-    };
-    // A pooled keep-alive connection is already connected: the connect timeout only runs while a new one connects.
-    request.on("socket", (socket) => {
-      if (!socket.connecting) {
-        connected = true;
-        return;
-      }
-      connectTimer = setTimeout(() => finish({ outcome: { failure: "connect-failure" } }), cluster.connectTimeoutMs);
-      socket.once("connect", () => {
-        connected = true;
-        clearTimeout(connectTimer);
-      });
-    });
-    request.on("response", (response) => finish({ outcome: { status: response.statusCode ?? 502 }, response }));
-    request.on("error", () => finish({ outcome: { failure: connected ? "reset" : "connect-failure" } }));
-    request.end(body);
-  });
+function upstreamRequest(method: string, path: string, headers: HeaderMap, body: Buffer): UpstreamRequest {
+  return { method, headLines: requestHeadLines(method, path, headers), hasHost: headers.host !== undefined, body };
+}
+
+function attempt(cluster: ClusterRuntime, endpoint: UpstreamEndpoint, request: UpstreamRequest, timeoutMs: number | undefined): Promise<Attempt> {
+  const head = requestHeadFor(request.headLines, request.hasHost, `${endpoint.host}:${endpoint.port}`, request.body.length);
+  return sendUpstream(cluster.pool, endpoint.host, endpoint.port, head, request.body, request.method === "HEAD", timeoutMs, cluster.connectTimeoutMs);
 }
 
 /** Envoy's request mirroring: a copy to another cluster, authority suffixed with "-shadow", its response discarded. */
@@ -82,7 +51,7 @@ function shadow(runtime: Runtime, clusterName: string, method: string, path: str
   if (!cluster || !endpoint) return;
   const host = typeof headers.host === "string" ? headers.host : "";
   const shadowHost = host.includes(":") ? host.replace(/:/, "-shadow:") : `${host}-shadow`;
-  void attempt(cluster, endpoint, method, path, { ...headers, host: shadowHost }, body, undefined).then((result) => result.response?.resume());
+  void attempt(cluster, endpoint, upstreamRequest(method, path, { ...headers, host: shadowHost }, body), undefined).then((result) => result.response?.discard());
 }
 
 /** Envoy's response flags: UH no healthy upstream, UO overflow, UT timeout, UF connect failure, UR reset, NC no cluster. */
@@ -96,8 +65,10 @@ function sendError(exchange: HttpExchange, flags: string, status: number, body: 
   exchange.response.end(body);
 }
 
-function responseHeaders(response: http.IncomingMessage, add: HeaderValueOption[] | undefined, remove: string[] | undefined): HeaderMap {
-  const headers = forwardableHeaders(response.headers);
+/** The upstream's headers less hop-by-hop ones: as the flat list received, or as a map when the route changes them. */
+function responseHeaders(rawHeaders: string[], add: HeaderValueOption[] | undefined, remove: string[] | undefined): string[] | HeaderMap {
+  if (!add && !remove) return forwardableRawHeaders(rawHeaders);
+  const headers = headerMapOf(forwardableRawHeaders(rawHeaders));
   applyHeaderChanges(headers, add, remove);
   return headers;
 }
@@ -129,6 +100,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
   const deadline = route.timeoutMs > 0 ? Date.now() + route.timeoutMs : Infinity;
   const retry = route.retry && route.retry.requestRetriable(exchange.headers) ? route.retry : undefined;
   for (const mirror of route.mirrors) if (mirror.sampled()) shadow(runtime, mirror.cluster, method, path, headers, body);
+  const outgoing = upstreamRequest(method, path, headers, body);
   const clusterName = route.pickCluster();
   let previous: UpstreamEndpoint | undefined;
   const hash = route.hash({ authority: request.headers.host ?? "", path: request.url ?? "/", headers: exchange.headers, sourceIp: request.socket.remoteAddress });
@@ -151,7 +123,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
     const perTry = Math.min(retry?.perTryTimeoutMs ?? Infinity, remaining);
     endpoint.activeRequests++;
     exchange.log.upstreamHost = `${endpoint.host}:${endpoint.port}`;
-    const result = await attempt(cluster, endpoint, method, path, headers, body, Number.isFinite(perTry) ? perTry : undefined);
+    const result = await attempt(cluster, endpoint, outgoing, Number.isFinite(perTry) ? perTry : undefined);
     endpoint.activeRequests--;
     const status = "status" in result.outcome ? result.outcome.status : 503;
     cluster.recordResult(endpoint, status);
@@ -160,7 +132,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
 
     const canRetry = retry !== undefined && attemptNumber < retry.numRetries && retry.retriable(result.outcome) && deadline - Date.now() > 0;
     if (canRetry && cluster.startRetry()) {
-      result.response?.resume();
+      result.response?.discard();
       cluster.endRequest();
       runtime.stats.add("upstream_rq_retry_total", { cluster: clusterName });
       await new Promise((resolve) => setTimeout(resolve, Math.min(retry.backOffMs(attemptNumber + 1), Math.max(0, deadline - Date.now()))));
@@ -174,15 +146,48 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
       return sendError(exchange, "failure" in result.outcome && result.outcome.failure === "connect-failure" ? "UF" : "UR", 503, `upstream connect error or disconnect/reset before headers. reset reason: ${"failure" in result.outcome ? result.outcome.failure : "unknown"}`);
     }
     const upstream = result.response;
-    response.writeHead(upstream.statusCode ?? 502, responseHeaders(upstream, route.responseHeadersToAdd, route.responseHeadersToRemove));
-    // The overall timeout covers the body too; past it the downstream is reset, as Envoy does.
-    const overall = Number.isFinite(deadline) ? setTimeout(() => upstream.destroy(), Math.max(0, deadline - Date.now())) : undefined;
-    upstream.on("data", (chunk: Buffer) => (exchange.log.bytesSent += chunk.length));
-    upstream.pipe(response);
-    upstream.on("close", () => {
+    if (response.destroyed || response.closed) {
+      // The downstream went away while the upstream answered: nothing to send, the connection is reusable once read.
+      upstream.discard();
+      cluster.endRequest();
+      return;
+    }
+    response.writeHead(upstream.status, responseHeaders(upstream.rawHeaders, route.responseHeadersToAdd, route.responseHeadersToRemove));
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
       clearTimeout(overall);
       cluster.endRequest();
-      if (!upstream.complete) response.destroy();
+    };
+    // The overall timeout covers the body too; past it the downstream is reset, as Envoy does.
+    const overall = Number.isFinite(deadline)
+      ? setTimeout(() => {
+          upstream.destroy();
+          response.destroy();
+          finish();
+        }, Math.max(0, deadline - Date.now()))
+      : undefined;
+    response.once("close", () => {
+      if (done) return;
+      upstream.destroy();
+      finish();
+    });
+    upstream.stream({
+      write(chunk) {
+        exchange.log.bytesSent += chunk.length;
+        if (response.write(chunk)) return true;
+        response.once("drain", () => upstream.resume());
+        return false;
+      },
+      end() {
+        response.end();
+        finish();
+      },
+      abort() {
+        response.destroy();
+        finish();
+      },
     });
     return;
   }
