@@ -2,7 +2,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { TRPCError } from "@trpc/server";
-import { createCpClient, listSchema, wireResourceSchema } from "./cp-client";
+import { createCpClient, listAll, listSchema, wireResourceSchema } from "./cp-client";
 import { createCaller } from "./root";
 import { seedMesh, startBff, type BffFixture } from "./testing/cp-api";
 
@@ -53,5 +53,20 @@ describe("CP client", () => {
     const changed = await read();
     assert.notEqual(changed, first);
     assert.deepEqual(changed.items.map((item) => item.name), ["t"]);
+  });
+
+  it("gives back the same list from listAll while every page of a conditional list answers 304", async () => {
+    const readAll = () => listAll(createCpClient(bff.cp.url), "/meshes/default/meshtimeouts", wireResourceSchema, { conditional: true });
+    const first = await readAll();
+    assert.equal(await readAll(), first);
+    await bff.store.upsert({
+      type: "MeshTimeout",
+      mesh: "default",
+      name: "t2",
+      spec: { spec: { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "2s" } }] } },
+    });
+    const changed = await readAll();
+    assert.notEqual(changed, first);
+    assert.deepEqual(changed.map((item) => item.name).sort(), ["t", "t2"]);
   });
 });

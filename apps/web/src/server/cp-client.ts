@@ -13,6 +13,7 @@ import {
   zoneIngressInsightBody,
   zoneInsightBody,
 } from "@zonemesh/resources";
+import { keepRecent } from "./keep-recent";
 
 export interface InvalidParameter {
   field: string;
@@ -95,12 +96,7 @@ export const apiPath = (...segments: string[]) => "/" + segments.map(encodeURICo
 /** The last answer to each conditional GET, by token and URL, oldest first (a context lives for one tRPC request). */
 const conditionalAnswers = new Map<string, { etag: string; data: unknown }>();
 const CONDITIONAL_ANSWERS_KEPT = 64;
-
-function keepAnswer(key: string, answer: { etag: string; data: unknown }) {
-  conditionalAnswers.delete(key);
-  conditionalAnswers.set(key, answer);
-  if (conditionalAnswers.size > CONDITIONAL_ANSWERS_KEPT) conditionalAnswers.delete(conditionalAnswers.keys().next().value!);
-}
+const keepAnswer = (key: string, answer: { etag: string; data: unknown }) => keepRecent(conditionalAnswers, key, answer, CONDITIONAL_ANSWERS_KEPT);
 
 export function createCpClient(baseUrl: string, token?: string): CpClient {
   const base = baseUrl.replace(/\/+$/, "");
@@ -298,7 +294,14 @@ export function listQuery({ size, offset, name, labels, filters }: Omit<ListPara
   return query;
 }
 
-/** Every page of a list, for views that aggregate a whole list: the first page, then the others at once. */
+/** The items of conditionally read pages, by their first page: reused while every page is the one read last time. */
+const conditionalLists = new WeakMap<object, { pages: object[]; items: unknown[] }>();
+
+/**
+ * Every page of a list, for views that aggregate a whole list: the first page, then the others at once. Read
+ * conditionally, a list whose pages all answered 304 is the same array as last time, so callers can reuse what
+ * they built from it.
+ */
 export async function listAll<Item extends z.ZodType>(cp: CpClient, path: string, item: Item, params: Omit<ListParams, "size" | "offset"> = {}) {
   const pageSize = 1000;
   const page = (offset: number) =>
@@ -306,8 +309,12 @@ export async function listAll<Item extends z.ZodType>(cp: CpClient, path: string
   const first = await page(0);
   const offsets: number[] = [];
   for (let offset = pageSize; offset < first.total; offset += pageSize) offsets.push(offset);
-  const rest = await Promise.all(offsets.map(page));
-  return [first, ...rest].flatMap((result): z.infer<Item>[] => result.items);
+  const pages = [first, ...(await Promise.all(offsets.map(page)))];
+  const kept = params.conditional ? conditionalLists.get(first) : undefined;
+  if (kept && kept.pages.length === pages.length && kept.pages.every((known, i) => known === pages[i])) return kept.items as z.infer<Item>[];
+  const items = pages.flatMap((result): z.infer<Item>[] => result.items);
+  if (params.conditional) conditionalLists.set(first, { pages, items });
+  return items;
 }
 
 const tagsSchema = z.record(z.string(), z.string());

@@ -63,4 +63,23 @@ describe("topology.graph", () => {
     const forced = await bff.caller.topology.graph({ mesh: "default", collapse: false, limit: 100 });
     assert.equal(forced.services.length, 8);
   });
+
+  it("answers from the graph it built while the CP reports no change, and rebuilds when a zone comes online or a policy changes", async () => {
+    const read = () => bff.caller.topology.graph({ mesh: "default", collapse: false, limit: 100 });
+    // The same node objects twice: nothing was rebuilt (the service insights settle within a second of a change).
+    await eventually(async () => assert.equal((await read()).services[0], (await read()).services[0]), 5000);
+    const before = await read();
+    await seedZone(bff.store, "west", true);
+    const zoneOnline = await read();
+    assert.notEqual(zoneOnline.services[0], before.services[0]);
+    assert.deepEqual(zoneOnline.zones.map((zone) => [zone.name, zone.online]), [["east", true], ["west", true]]);
+    await bff.caller.policies.upsert({
+      type: "MeshTrafficPermission",
+      mesh: "default",
+      name: "many-0-to-api",
+      spec: { targetRef: { kind: "MeshService", name: "api" }, from: [{ targetRef: { kind: "MeshService", name: "many-0" }, default: { action: "Allow" } }] },
+    });
+    const edges = (await read()).edges.map((edge) => `${edge.source}->${edge.target}`);
+    assert.ok(edges.includes("svc:west/many-0->svc:east/api"), edges.join(", "));
+  });
 });

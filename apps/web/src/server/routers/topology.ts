@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { MeshBody } from "@zonemesh/resources";
-import { buildServiceGraph, subsetKey, subsetTagSets, type TopologyPolicy } from "../../lib/topology/build-topology";
+import { buildServiceGraph, subsetKey, subsetTagSets, type ServiceGraph, type TopologyPolicy } from "../../lib/topology/build-topology";
 import { DEFAULT_NODE_LIMIT, topologyView } from "../../lib/topology/topology-view";
 import { apiPath, dataplaneOverviewSchema, listAll, serviceInsightSchema, wireResourceSchema, zoneOverviewSchema, type CpClient } from "../cp-client";
 import { dataplaneServices, dataplaneTags } from "../dataplane-row";
 import { isConnected } from "../dataplane-status";
+import { keepRecent } from "../keep-recent";
 import { publicProcedure, router } from "../trpc";
 
 const EDGE_POLICY_TYPES = [
@@ -50,6 +51,19 @@ async function resolveSubsets(cp: CpClient, mesh: string, tagSets: Record<string
   return new Map(resolved);
 }
 
+/** The last service graph of each mesh (by CP and mesh) and what it was built from; graphs are never mutated. */
+const builtGraphs = new Map<string, { from: unknown[]; graph: ServiceGraph }>();
+const GRAPHS_KEPT = 16;
+
+/** The graph built last time from the same values (compared with ===), else a new one. */
+function cachedGraph(key: string, from: unknown[], build: () => ServiceGraph): ServiceGraph {
+  const kept = builtGraphs.get(key);
+  if (kept && kept.from.length === from.length && kept.from.every((value, i) => value === from[i])) return kept.graph;
+  const graph = build();
+  keepRecent(builtGraphs, key, { from, graph }, GRAPHS_KEPT);
+  return graph;
+}
+
 export const topologyGraphInput = z.object({
   mesh: z.string().min(1),
   zone: z.string().optional(),
@@ -78,17 +92,24 @@ export const topologyRouter = router({
       ...EDGE_POLICY_TYPES.map(({ plural }) => listAll(ctx.cp, `${meshPath}/${plural}`, edgePolicySchema, { conditional: true })),
     ]);
     const policies = policyLists.flat().map((policy) => ({ type: policy.type, name: policy.name, body: { spec: policy.spec } }) as TopologyPolicy);
-    const graph = buildServiceGraph({
-      mesh: input.mesh,
-      mtls: Boolean((mesh.body as MeshBody).mtls?.enabledBackend),
-      zones: zones.map((zone) => ({ name: zone.name, online: isConnected(zone.zoneInsight) })),
-      services: services.map((service) => ({
-        name: service.name,
-        zones: service.zones.map((zone) => ({ zone: zone.name || null, healthy: zone.dataplanes.online, total: zone.dataplanes.total })),
-      })),
-      policies,
-      subsets: await resolveSubsets(ctx.cp, input.mesh, subsetTagSets(policies)),
-    });
+    const mtls = Boolean((mesh.body as MeshBody).mtls?.enabledBackend);
+    const zoneStates = zones.map((zone) => ({ name: zone.name, online: isConnected(zone.zoneInsight) }));
+    const subsets = await resolveSubsets(ctx.cp, input.mesh, subsetTagSets(policies));
+    // The lists read conditionally are the same arrays while the CP answered 304 (listAll).
+    const builtFrom = [mtls, JSON.stringify(zoneStates), JSON.stringify([...subsets]), services, ...policyLists];
+    const graph = cachedGraph(`${ctx.cp.baseUrl} ${input.mesh}`, builtFrom, () =>
+      buildServiceGraph({
+        mesh: input.mesh,
+        mtls,
+        zones: zoneStates,
+        services: services.map((service) => ({
+          name: service.name,
+          zones: service.zones.map((zone) => ({ zone: zone.name || null, healthy: zone.dataplanes.online, total: zone.dataplanes.total })),
+        })),
+        policies,
+        subsets,
+      }),
+    );
     return topologyView(graph, input);
   }),
 });
