@@ -23,7 +23,8 @@ export function Sidebar() {
       <ul>
         {sections.map((section) => (
           <li key={section.href}>
-            <Link href={section.href} className={isActive(section.href) ? "active" : undefined} aria-current={isActive(section.href) ? "page" : undefined}>
+            {/* Not prefetched: eight route prefetches on every page load queued the page's own data calls behind them. */}
+            <Link href={section.href} prefetch={false} className={isActive(section.href) ? "active" : undefined} aria-current={isActive(section.href) ? "page" : undefined}>
               {section.label}
             </Link>
           </li>

@@ -1,6 +1,6 @@
 "use client";
 
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback } from "react";
 
 export type QueryPatch = Record<string, string | number | undefined | null>;
@@ -11,7 +11,6 @@ export type QueryPatch = Record<string, string | number | undefined | null>;
  */
 export function useQueryState() {
   const params = useSearchParams();
-  const router = useRouter();
   const pathname = usePathname();
 
   const get = useCallback((key: string) => params.get(key) ?? "", [params]);
@@ -25,9 +24,11 @@ export function useQueryState() {
       }
       if (!("offset" in patch)) next.delete("offset");
       const query = next.toString();
-      router.push(query ? `${pathname}?${query}` : pathname, { scroll: false });
+      // The views read their state from the query string and fetch through tRPC: a history entry is enough (Next's
+      // router follows it and useSearchParams changes), a router.push would also render the page on the server again.
+      window.history.pushState(null, "", query ? `${pathname}?${query}` : pathname);
     },
-    [params, router, pathname],
+    [params, pathname],
   );
 
   return { get, set, params };

@@ -1,19 +1,11 @@
 "use client";
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";
 import type { AppRouter } from "@/server/root";
 import { TRPCProvider } from "./client";
-
-function makeQueryClient() {
-  return new QueryClient({
-    defaultOptions: {
-      // Lists keep showing the previous page while the next one loads; the CP is polled, not pushed.
-      queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: false },
-    },
-  });
-}
+import { makeQueryClient } from "./query-client";
 
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);

@@ -8,8 +8,21 @@ export type ServiceFlowNode = Node<{ service: ServiceNode; selected: boolean }, 
 const edgeColor = { permits: "#1a7f37", routes: "#2f6feb" } as const;
 const CROSS_ZONE_COLOR = "#8250df";
 
-/** React Flow nodes (zones as groups, services as their children) and edges, styled by kind, zone crossing and mTLS. */
-export function toFlow(topology: Topology, layout: TopologyLayout, selectedId: string | undefined): { nodes: (ZoneFlowNode | ServiceFlowNode)[]; edges: Edge[] } {
+export type FlowNode = ZoneFlowNode | ServiceFlowNode;
+
+/**
+ * The nodes with `selectedId` marked, every other node the same object as before: React Flow then re-renders the
+ * node whose selection changed, not all of them.
+ */
+export function withSelection(nodes: FlowNode[], selectedId: string | undefined): FlowNode[] {
+  return nodes.map((node) => (node.type === "service" && node.id === selectedId ? { ...node, data: { ...node.data, selected: true } } : node));
+}
+
+/**
+ * React Flow nodes (zones as groups, services as their children) and edges, styled by kind, zone crossing and mTLS;
+ * none selected. Nodes carry their size, so React Flow draws them on its first render instead of after measuring.
+ */
+export function toFlow(topology: Topology, layout: TopologyLayout): { nodes: FlowNode[]; edges: Edge[] } {
   const zoneBoxes = new Map(layout.zones.map((zone) => [zone.id, zone]));
   const servicePlaces = new Map(layout.services.map((service) => [service.id, service]));
   const zones: ZoneFlowNode[] = topology.zones.map((zone) => {
@@ -19,7 +32,8 @@ export function toFlow(topology: Topology, layout: TopologyLayout, selectedId: s
       type: "zone",
       position: { x: box.x, y: box.y },
       data: { zone },
-      style: { width: box.width, height: box.height },
+      width: box.width,
+      height: box.height,
       selectable: false,
       draggable: false,
     };
@@ -32,8 +46,9 @@ export function toFlow(topology: Topology, layout: TopologyLayout, selectedId: s
       parentId: place.zoneId,
       extent: "parent",
       position: { x: place.x, y: place.y },
-      data: { service, selected: service.id === selectedId },
-      style: { width: SERVICE_SIZE.width, height: SERVICE_SIZE.height },
+      data: { service, selected: false },
+      width: SERVICE_SIZE.width,
+      height: SERVICE_SIZE.height,
       draggable: false,
     };
   });

@@ -3,7 +3,7 @@
 import "@xyflow/react/dist/style.css";
 import { useQuery } from "@tanstack/react-query";
 import { Background, Controls, MiniMap, ReactFlow } from "@xyflow/react";
-import { useMemo } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { FilterForm } from "@/components/filter-form";
 import { MeshSelect } from "@/components/mesh-select";
 import { Empty, QueryView } from "@/components/states";
@@ -13,7 +13,8 @@ import type { TopologyView as TopologyGraph } from "@/lib/topology/topology-view
 import { useQueryState } from "@/lib/use-query-state";
 import { useTRPC } from "@/trpc/client";
 import { SidePanel } from "./side-panel";
-import { toFlow, type ServiceFlowNode } from "./to-flow";
+import { toFlow, withSelection, type ServiceFlowNode } from "./to-flow";
+import { topologyInput } from "./topology-input";
 import { nodeTypes } from "./topology-nodes";
 
 const REFRESH_MS = 10_000;
@@ -21,11 +22,10 @@ const REFRESH_MS = 10_000;
 export function TopologyView() {
   const trpc = useTRPC();
   const { get, set } = useQueryState();
-  const mesh = get("mesh") || "default";
-  const collapse = { "1": true, "0": false }[get("collapse")];
   // The server filters and collapses, so the browser only lays out and draws what is shown. Refetching replaces
   // the data (the same object when nothing changed) but keeps this component and React Flow's viewport mounted.
-  const input = { mesh, zone: get("zone") || undefined, search: get("q") || undefined, focus: get("focus") || undefined, collapse };
+  const input = topologyInput(get);
+  const mesh = input.mesh;
   const graph = useQuery(trpc.topology.graph.queryOptions(input, { refetchInterval: REFRESH_MS }));
   return (
     <>
@@ -61,33 +61,52 @@ export function TopologyView() {
 function TopologyCanvas({ topology }: { topology: TopologyGraph }) {
   const { get, set } = useQueryState();
   const selected = get("selected");
-  const layout = useMemo(() => layoutTopology(topology), [topology]);
-  const flow = useMemo(() => toFlow(topology, layout, selected), [topology, layout, selected]);
+  const flow = useMemo(() => toFlow(topology, layoutTopology(topology)), [topology]);
+  const nodes = useMemo(() => withSelection(flow.nodes, selected), [flow, selected]);
+  // The MiniMap draws every node again: it comes a frame after the graph so the first draw has less to do.
+  const [drawn, setDrawn] = useState(false);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => setDrawn(true));
+    return () => cancelAnimationFrame(frame);
+  }, []);
+  // React Flow is created once the canvas has its size in the browser (before the first paint), so its first render
+  // is already fitted to the canvas and draws the sized nodes at once; without a size it renders them hidden, measures
+  // and fits over several passes. The server renders the empty canvas, not the graph.
+  const canvas = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number }>();
+  useLayoutEffect(() => {
+    const box = canvas.current?.getBoundingClientRect();
+    if (box) setSize({ width: box.width, height: box.height });
+  }, []);
   if (topology.totalServiceNodes === 0) return <Empty>No dataplane runs in mesh {topology.mesh} yet.</Empty>;
   return (
     <div className="topology">
-      <div className="topology-canvas" data-testid="topology-canvas">
-        <ReactFlow
-          nodes={flow.nodes}
-          edges={flow.edges}
-          nodeTypes={nodeTypes}
-          fitView
-          minZoom={0.05}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          onlyRenderVisibleElements
-          onNodeClick={(_, node) => {
-            if (node.type !== "service") return;
-            const service = (node as ServiceFlowNode).data.service;
-            // A zone summary drills down into its zone; a service opens its side panel.
-            set(isZoneSummary(service) ? { zone: service.zone, collapse: "0" } : { selected: node.id });
-          }}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background />
-          <Controls showInteractive={false} />
-          <MiniMap pannable zoomable />
-        </ReactFlow>
+      <div className="topology-canvas" data-testid="topology-canvas" ref={canvas}>
+        {size && (
+          <ReactFlow
+            width={size.width}
+            height={size.height}
+            nodes={nodes}
+            edges={flow.edges}
+            nodeTypes={nodeTypes}
+            fitView
+            minZoom={0.05}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            onlyRenderVisibleElements
+            onNodeClick={(_, node) => {
+              if (node.type !== "service") return;
+              const service = (node as ServiceFlowNode).data.service;
+              // A zone summary drills down into its zone; a service opens its side panel.
+              set(isZoneSummary(service) ? { zone: service.zone, collapse: "0" } : { selected: node.id });
+            }}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background />
+            <Controls showInteractive={false} />
+            {drawn && <MiniMap pannable zoomable />}
+          </ReactFlow>
+        )}
         {topology.services.length === 0 && <div className="topology-overlay">No service matches these filters.</div>}
         {topology.hiddenServiceNodes > 0 && (
           <div className="topology-more" role="status">
