@@ -1,6 +1,7 @@
 // The CP client's failure modes, which the GUI shows as explicit error states.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import net from "node:net";
 import { TRPCError } from "@trpc/server";
 import { createCpClient, listAll, listSchema, wireResourceSchema } from "./cp-client";
 import { createCaller } from "./root";
@@ -21,6 +22,36 @@ describe("CP client", () => {
       assert.match(error.message, /cannot reach the control plane at http:\/\/127\.0\.0\.1:9/);
       return true;
     });
+  });
+
+  it("gives up on a CP that accepts and never answers with GATEWAY_TIMEOUT naming it, and on one that stops mid-body", { timeout: 10_000 }, async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    const stalling = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.once("data", () => socket.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"items\""));
+    });
+    const url = async (server: net.Server) => {
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    };
+    try {
+      for (const base of [await url(silent), await url(stalling)]) {
+        const started = Date.now();
+        const caller = createCaller({ cp: createCpClient(base, undefined, { timeoutMs: 300 }) });
+        await assert.rejects(caller.meshes.list({}), (error) => {
+          assert.ok(error instanceof TRPCError);
+          assert.equal(error.code, "GATEWAY_TIMEOUT");
+          assert.equal(error.message, `the control plane at ${base} did not answer within 300 ms`);
+          return true;
+        });
+        assert.ok(Date.now() - started < 3000, `gave up after ${Date.now() - started} ms`);
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      stalling.close();
+    }
   });
 
   it("refuses a response that does not have the expected shape with BAD_GATEWAY", async () => {

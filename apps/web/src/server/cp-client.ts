@@ -98,8 +98,15 @@ const conditionalAnswers = new Map<string, { etag: string; data: unknown }>();
 const CONDITIONAL_ANSWERS_KEPT = 64;
 const keepAnswer = (key: string, answer: { etag: string; data: unknown }) => keepRecent(conditionalAnswers, key, answer, CONDITIONAL_ANSWERS_KEPT);
 
-export function createCpClient(baseUrl: string, token?: string): CpClient {
+/** How long one CP call may take, body included: a CP that accepts and never answers must not hold a page open. */
+export const CP_TIMEOUT_MS = 10_000;
+
+export function createCpClient(baseUrl: string, token?: string, { timeoutMs = CP_TIMEOUT_MS }: { timeoutMs?: number } = {}): CpClient {
   const base = baseUrl.replace(/\/+$/, "");
+  const unavailable = (error: unknown) =>
+    (error as Error).name === "TimeoutError"
+      ? new TRPCError({ code: "GATEWAY_TIMEOUT", message: `the control plane at ${base} did not answer within ${timeoutMs} ms` })
+      : new TRPCError({ code: "SERVICE_UNAVAILABLE", message: `cannot reach the control plane at ${base}: ${String((error as Error).cause ?? (error as Error).message)}` });
 
   async function send<Schema extends z.ZodType>(request: CpRequest<Schema>, allowNotFound: boolean) {
     const url = new URL(base + request.path);
@@ -113,24 +120,23 @@ export function createCpClient(baseUrl: string, token?: string): CpClient {
     const kept = request.conditional ? conditionalAnswers.get(answerKey) : undefined;
     if (kept) headers["if-none-match"] = kept.etag;
     let response: Response;
+    let text: string;
     try {
       response = await fetch(url, {
         method: request.method ?? "GET",
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         cache: "no-store",
+        signal: AbortSignal.timeout(timeoutMs),
       });
+      text = await response.text();
     } catch (error) {
-      throw new TRPCError({
-        code: "SERVICE_UNAVAILABLE",
-        message: `cannot reach the control plane at ${base}: ${String((error as Error).cause ?? (error as Error).message)}`,
-      });
+      throw unavailable(error);
     }
     if (response.status === 304 && kept) {
       keepAnswer(answerKey, kept);
       return kept.data as z.infer<Schema>;
     }
-    const text = await response.text();
     const body = parseJson(text);
     if (response.status === 404 && allowNotFound) return null;
     if (!response.ok) throw problemToError(response.status, body, text);
