@@ -41,6 +41,11 @@ function checkOutlierDetection(cluster: Cluster): void {
   }
 }
 
+/** Neither failing health checks nor ejected by outlier detection. */
+function isAvailable(endpoint: UpstreamEndpoint, now: number): boolean {
+  return endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now;
+}
+
 /** A cluster as the engine runs it: endpoint selection, circuit breakers, outlier detection, upstream connections. */
 export class ClusterRuntime {
   readonly name: string;
@@ -101,12 +106,12 @@ export class ClusterRuntime {
   pick(exclude?: UpstreamEndpoint, hash?: number): UpstreamEndpoint | undefined {
     const now = Date.now();
     const endpoints = this.#currentEndpoints();
-    if (!exclude && endpoints.length > 0 && endpoints.every((endpoint) => endpoint.weight > 0 && endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now && endpoint.priority === (endpoints[0] as UpstreamEndpoint).priority)) {
+    if (!exclude && endpoints.length > 0 && endpoints.every((endpoint) => endpoint.weight > 0 && isAvailable(endpoint, now) && endpoint.priority === (endpoints[0] as UpstreamEndpoint).priority)) {
       // The usual case, every host available in one priority: no lists to build per request.
       return this.#pick(endpoints, hash);
     }
     const all = endpoints.filter((endpoint) => endpoint.weight > 0);
-    const healthy = all.filter((endpoint) => endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now);
+    const healthy = all.filter((endpoint) => isAvailable(endpoint, now));
     const panic = all.length > 0 && healthy.length * 100 < all.length * this.#panicThreshold;
     if (panic && this.#failOnPanic) return undefined;
     const available = panic ? all : healthy;
