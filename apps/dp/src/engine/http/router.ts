@@ -7,7 +7,7 @@ import { applyHeaderChanges, forwardableHeaders, forwardableRawHeaders, headerMa
 import type { HttpExchange } from "./http-filters";
 import type { CompiledRoute } from "./route-table";
 import { requestHeadFor, requestHeadLines } from "./upstream-connection";
-import { sendUpstream, type Attempt } from "./upstream-exchange";
+import { sendUpstream, type Attempt, type BodySink, type UpstreamResponse } from "./upstream-exchange";
 
 const noBody = Buffer.alloc(0);
 
@@ -71,6 +71,60 @@ function responseHeaders(rawHeaders: string[], add: HeaderValueOption[] | undefi
   const headers = headerMapOf(forwardableRawHeaders(rawHeaders));
   applyHeaderChanges(headers, add, remove);
   return headers;
+}
+
+/**
+ * Streams an upstream body to the downstream response. The request's circuit-breaker slot is freed once: at the
+ * body's end, at the overall timeout (which covers the body too; past it the downstream is reset, as Envoy does)
+ * or when the downstream goes away.
+ */
+class ResponseRelay implements BodySink {
+  #done = false;
+  readonly #overall: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly exchange: HttpExchange,
+    private readonly upstream: UpstreamResponse,
+    private readonly cluster: ClusterRuntime,
+    deadline: number,
+  ) {
+    this.#overall = Number.isFinite(deadline)
+      ? setTimeout(() => {
+          upstream.destroy();
+          exchange.response.destroy();
+          this.#finish();
+        }, Math.max(0, deadline - Date.now()))
+      : undefined;
+    exchange.response.once("close", () => {
+      if (this.#done) return;
+      upstream.destroy();
+      this.#finish();
+    });
+  }
+
+  write(chunk: Buffer): boolean {
+    this.exchange.log.bytesSent += chunk.length;
+    if (this.exchange.response.write(chunk)) return true;
+    this.exchange.response.once("drain", () => this.upstream.resume());
+    return false;
+  }
+
+  end(): void {
+    this.exchange.response.end();
+    this.#finish();
+  }
+
+  abort(): void {
+    this.exchange.response.destroy();
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#done) return;
+    this.#done = true;
+    clearTimeout(this.#overall);
+    this.cluster.endRequest();
+  }
 }
 
 /**
@@ -153,42 +207,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
       return;
     }
     response.writeHead(upstream.status, responseHeaders(upstream.rawHeaders, route.responseHeadersToAdd, route.responseHeadersToRemove));
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      clearTimeout(overall);
-      cluster.endRequest();
-    };
-    // The overall timeout covers the body too; past it the downstream is reset, as Envoy does.
-    const overall = Number.isFinite(deadline)
-      ? setTimeout(() => {
-          upstream.destroy();
-          response.destroy();
-          finish();
-        }, Math.max(0, deadline - Date.now()))
-      : undefined;
-    response.once("close", () => {
-      if (done) return;
-      upstream.destroy();
-      finish();
-    });
-    upstream.stream({
-      write(chunk) {
-        exchange.log.bytesSent += chunk.length;
-        if (response.write(chunk)) return true;
-        response.once("drain", () => upstream.resume());
-        return false;
-      },
-      end() {
-        response.end();
-        finish();
-      },
-      abort() {
-        response.destroy();
-        finish();
-      },
-    });
+    upstream.stream(new ResponseRelay(exchange, upstream, cluster, deadline));
     return;
   }
 }

@@ -1,6 +1,6 @@
 import type { AttemptOutcome } from "./retry-policy";
-import type { UpstreamConnection } from "./upstream-connection";
-import type { UpstreamPool } from "./upstream-pool";
+import type { ResponseHandlers, UpstreamConnection, UpstreamFailure } from "./upstream-connection";
+import type { ConnectionRequest, UpstreamPool } from "./upstream-pool";
 
 /** Where a response body goes; write returning false pauses the upstream until resume(). */
 export interface BodySink {
@@ -32,83 +32,116 @@ const discarding: BodySink = { write: () => true, end: () => {}, abort: () => {}
  * with the failure (connect failure, reset, per-try timeout); a new connection must connect within connectTimeoutMs.
  */
 export function sendUpstream(pool: UpstreamPool, host: string, port: number, head: string, body: Buffer, skipBody: boolean, timeoutMs: number | undefined, connectTimeoutMs: number): Promise<Attempt> {
-  return new Promise((resolve) => {
-    let connection: UpstreamConnection | undefined;
-    let settled = false;
-    let connectTimer: NodeJS.Timeout | undefined;
-    let withdraw = () => {};
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => fail("per-try-timeout"), timeoutMs);
-    const settle = () => {
-      settled = true;
-      clearTimeout(timer);
-      clearTimeout(connectTimer);
-    };
-    const fail = (failure: "per-try-timeout" | "connect-failure" | "reset") => {
-      if (settled) return;
-      settle();
-      withdraw();
-      connection?.destroy();
-      resolve({ outcome: { failure } });
-    };
+  return new Promise((resolve) => new UpstreamExchange(pool, head, body, skipBody, connectTimeoutMs, resolve).start(host, port, timeoutMs));
+}
 
-    const pending: Buffer[] = [];
-    let sink: BodySink | undefined;
-    let ended = false;
-    let aborted = false;
-    // Once the response has ended the connection is back in the pool, maybe carrying another exchange: hands off.
-    const live = () => (ended || aborted ? undefined : connection);
-    const response = (status: number, rawHeaders: string[]): UpstreamResponse => ({
-      status,
-      rawHeaders,
-      stream(target) {
-        sink = target;
-        for (const chunk of pending.splice(0)) if (!target.write(chunk)) live()?.pause();
-        if (ended) target.end();
-        else if (aborted) target.abort();
-      },
-      resume: () => live()?.resume(),
-      discard() {
-        pending.length = 0;
-        sink = discarding;
-        live()?.resume();
-      },
-      destroy() {
-        if (ended || aborted) return;
-        aborted = true;
-        connection?.destroy();
-      },
-    });
+// A class rather than closures: one object per request instead of a dozen functions, each named at run time.
+class UpstreamExchange implements ConnectionRequest, ResponseHandlers, UpstreamResponse {
+  status = 0;
+  rawHeaders: string[] = [];
+  #connection: UpstreamConnection | undefined;
+  #settled = false;
+  #timer: NodeJS.Timeout | undefined;
+  #connectTimer: NodeJS.Timeout | undefined;
+  readonly #pending: Buffer[] = [];
+  #sink: BodySink | undefined;
+  #ended = false;
+  #aborted = false;
 
-    const given = (next: UpstreamConnection) => {
-      if (settled) return pool.release(next);
-      connection = next;
-      if (!next.connected) {
-        connectTimer = setTimeout(() => fail("connect-failure"), connectTimeoutMs);
-        next.socket.once("connect", () => clearTimeout(connectTimer));
-      }
-      next.send(head, body, skipBody, {
-        onHead(status, rawHeaders) {
-          settle();
-          resolve({ outcome: { status }, response: response(status, rawHeaders) });
-        },
-        onData(chunk) {
-          if (!sink) pending.push(chunk);
-          else if (!sink.write(chunk)) next.pause();
-        },
-        onEnd() {
-          ended = true;
-          // Paused by a full downstream whose drain may never come now that the response ends: the next exchange reads again.
-          next.resume();
-          pool.release(next);
-          sink?.end();
-        },
-        onFailure(failure) {
-          if (!settled) return fail(failure);
-          aborted = true;
-          sink?.abort();
-        },
-      });
-    };
-    withdraw = pool.acquire(host, port, given, () => fail("connect-failure"));
-  });
+  constructor(
+    private readonly pool: UpstreamPool,
+    private readonly head: string,
+    private readonly body: Buffer,
+    private readonly skipBody: boolean,
+    private readonly connectTimeoutMs: number,
+    private readonly resolve: (attempt: Attempt) => void,
+  ) {}
+
+  start(host: string, port: number, timeoutMs: number | undefined): void {
+    if (timeoutMs !== undefined) this.#timer = setTimeout(() => this.#fail("per-try-timeout"), timeoutMs);
+    this.pool.acquire(host, port, this);
+  }
+
+  onConnection(next: UpstreamConnection): void {
+    if (this.#settled) return this.pool.release(next);
+    this.#connection = next;
+    if (!next.connected) {
+      this.#connectTimer = setTimeout(() => this.#fail("connect-failure"), this.connectTimeoutMs);
+      next.socket.once("connect", () => clearTimeout(this.#connectTimer));
+    }
+    next.send(this.head, this.body, this.skipBody, this);
+  }
+
+  onConnectionError(): void {
+    this.#fail("connect-failure");
+  }
+
+  onHead(status: number, rawHeaders: string[]): void {
+    this.status = status;
+    this.rawHeaders = rawHeaders;
+    this.#settle();
+    this.resolve({ outcome: { status }, response: this });
+  }
+
+  onData(chunk: Buffer): void {
+    if (!this.#sink) this.#pending.push(chunk);
+    else if (!this.#sink.write(chunk)) this.#connection?.pause();
+  }
+
+  onEnd(): void {
+    this.#ended = true;
+    const connection = this.#connection as UpstreamConnection;
+    // Paused by a full downstream whose drain may never come now that the response ends: the next exchange reads again.
+    connection.resume();
+    this.pool.release(connection);
+    this.#sink?.end();
+  }
+
+  onFailure(failure: UpstreamFailure): void {
+    if (!this.#settled) return this.#fail(failure);
+    this.#aborted = true;
+    this.#sink?.abort();
+  }
+
+  stream(target: BodySink): void {
+    this.#sink = target;
+    for (const chunk of this.#pending.splice(0)) if (!target.write(chunk)) this.#live()?.pause();
+    if (this.#ended) target.end();
+    else if (this.#aborted) target.abort();
+  }
+
+  resume(): void {
+    this.#live()?.resume();
+  }
+
+  discard(): void {
+    this.#pending.length = 0;
+    this.#sink = discarding;
+    this.#live()?.resume();
+  }
+
+  destroy(): void {
+    if (this.#ended || this.#aborted) return;
+    this.#aborted = true;
+    this.#connection?.destroy();
+  }
+
+  // Once the response has ended the connection is back in the pool, maybe carrying another exchange: hands off.
+  #live(): UpstreamConnection | undefined {
+    return this.#ended || this.#aborted ? undefined : this.#connection;
+  }
+
+  #settle(): void {
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    clearTimeout(this.#connectTimer);
+  }
+
+  #fail(failure: "per-try-timeout" | UpstreamFailure): void {
+    if (this.#settled) return;
+    this.#settle();
+    this.pool.withdraw(this);
+    this.#connection?.destroy();
+    this.resolve({ outcome: { failure } });
+  }
 }

@@ -1,12 +1,17 @@
 import type net from "node:net";
 import { UpstreamConnection } from "./upstream-connection";
 
+/** Who asked for a connection: given one now or once one is free, or told that none can be opened (no TLS identity). */
+export interface ConnectionRequest {
+  onConnection(connection: UpstreamConnection): void;
+  onConnectionError(error: Error): void;
+}
+
 interface Waiter {
   key: string;
   host: string;
   port: number;
-  give(connection: UpstreamConnection): void;
-  fail(error: Error): void;
+  request: ConnectionRequest;
 }
 
 /**
@@ -25,26 +30,25 @@ export class UpstreamPool {
     readonly connect: (host: string, port: number) => net.Socket,
   ) {}
 
-  /**
-   * Calls `give` with a connection to host:port now or once one is free, or `fail` when none can be opened (no
-   * TLS identity); the returned function withdraws the wait.
-   */
-  acquire(host: string, port: number, give: (connection: UpstreamConnection) => void, fail: (error: Error) => void): () => void {
+  /** A connection to host:port for `request`, now or once one is free. */
+  acquire(host: string, port: number, request: ConnectionRequest): void {
     const key = `${host}:${port}`;
     const idle = this.#idle.get(key);
     const pooled = idle?.pop();
     if (pooled) {
       pooled.socket.ref();
-      give(pooled);
-      return () => {};
+      request.onConnection(pooled);
+      return;
     }
-    const waiter: Waiter = { key, host, port, give, fail };
+    const waiter: Waiter = { key, host, port, request };
     if (this.#open.size < this.maxConnections) this.#openFor(waiter);
     else this.#waiters.push(waiter);
-    return () => {
-      const index = this.#waiters.indexOf(waiter);
-      if (index >= 0) this.#waiters.splice(index, 1);
-    };
+  }
+
+  /** Withdraws a request still waiting for a connection (timed out). */
+  withdraw(request: ConnectionRequest): void {
+    const index = this.#waiters.findIndex((waiter) => waiter.request === request);
+    if (index >= 0) this.#waiters.splice(index, 1);
   }
 
   /** Hands a connection back after its exchange: kept (or given to a waiter) when reusable, else closed. */
@@ -54,7 +58,7 @@ export class UpstreamPool {
       return;
     }
     const index = this.#waiters.findIndex((waiter) => waiter.key === connection.key);
-    if (index >= 0) return (this.#waiters.splice(index, 1)[0] as Waiter).give(connection);
+    if (index >= 0) return (this.#waiters.splice(index, 1)[0] as Waiter).request.onConnection(connection);
     if (this.#waiters.length > 0) {
       // Someone waits for another endpoint: this connection's place goes to them.
       connection.destroy();
@@ -71,7 +75,7 @@ export class UpstreamPool {
     try {
       socket = this.connect(waiter.host, waiter.port);
     } catch (error) {
-      waiter.fail(error as Error);
+      waiter.request.onConnectionError(error as Error);
       return;
     }
     const connection = new UpstreamConnection(socket, waiter.key);
@@ -84,7 +88,7 @@ export class UpstreamPool {
       const next = this.#waiters.shift();
       if (next && !this.#closed) this.#openFor(next);
     });
-    waiter.give(connection);
+    waiter.request.onConnection(connection);
   }
 
   close(): void {
