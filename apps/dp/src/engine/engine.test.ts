@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -225,6 +226,61 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     const response = await get(port);
     assert.equal(response.status, 504);
     assert.ok(Date.now() - started < 400, "answered only after the upstream");
+  });
+
+  test("a route timeout covers the body too: a body that stalls past it is cut off, and the next request goes through", async () => {
+    const stalling = await backend("stalling", (request, response) => {
+      response.writeHead(200, { "content-length": "100" });
+      if (request.url === "/stall") response.write("part");
+      else response.end("x".repeat(100));
+    });
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("stalling", { circuit_breakers: { thresholds: [{ max_requests: { value: 1 } }] } })],
+      endpoints: [assignment("stalling", [stalling.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "stalling", timeout: { nanos: 150_000_000 } } }])],
+    });
+    const started = Date.now();
+    const cut = await new Promise<{ status: number; received: string; complete: boolean }>((resolve, reject) => {
+      http
+        .get({ port, path: "/stall", agent: false }, (response) => {
+          let received = "";
+          response.on("data", (chunk: Buffer) => (received += chunk.toString()));
+          response.on("error", () => {});
+          response.on("close", () => resolve({ status: response.statusCode ?? 0, received, complete: response.complete }));
+        })
+        .on("error", reject);
+    });
+    assert.deepEqual(cut, { status: 200, received: "part", complete: false });
+    assert.ok(Date.now() - started < 1_000, `cut off after ${Date.now() - started} ms`);
+    // The cut request's circuit-breaker slot (max_requests 1) is free again.
+    assert.deepEqual(await get(port, "/whole").then((response) => [response.status, response.body.length]), [200, 100]);
+  });
+
+  test("a per-try timeout retries; the route timeout ends the retries", async () => {
+    let calls = 0;
+    const slowOnce = await backend("slow-once", (_request, response) => (++calls === 1 ? setTimeout(() => response.end("late"), 600) : response.end("second try")));
+    const retryPolicy = { retry_on: "gateway-error", num_retries: { value: 5 }, per_try_timeout: { nanos: 100_000_000 }, retry_back_off: { base_interval: { nanos: 1_000_000 } } };
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("slow-once")],
+      endpoints: [assignment("slow-once", [slowOnce.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "slow-once", timeout: { seconds: 2 }, retry_policy: retryPolicy } }])],
+    });
+    assert.deepEqual(await get(port).then((response) => [response.status, response.body, calls]), [200, "second try", 2]);
+
+    const slow = await backend("slow", (_request, response) => setTimeout(() => response.end("late"), 600));
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("slow")],
+      endpoints: [assignment("slow", [slow.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "slow", timeout: { nanos: 250_000_000 }, retry_policy: retryPolicy } }])],
+    });
+    const started = Date.now();
+    assert.equal((await get(port)).status, 504);
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed >= 240 && elapsed < 550, `answered after ${elapsed} ms`);
+    assert.ok(slow.requests.length >= 2 && slow.requests.length <= 3, `${slow.requests.length} tries`);
   });
 
   test("fault injection aborts with the configured status", async () => {

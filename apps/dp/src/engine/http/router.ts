@@ -7,7 +7,8 @@ import { applyHeaderChanges, forwardableHeaders, forwardableRawHeaders, headerMa
 import type { HttpExchange } from "./http-filters";
 import type { CompiledRoute } from "./route-table";
 import { requestHeadFor, requestHeadLines } from "./upstream-connection";
-import { sendUpstream, type Attempt, type BodySink, type UpstreamResponse } from "./upstream-exchange";
+import { Deadline, type Expirable } from "./deadline";
+import { sendUpstream, type BodySink, type UpstreamExchange, type UpstreamResponse } from "./upstream-exchange";
 
 const noBody = Buffer.alloc(0);
 
@@ -39,7 +40,7 @@ function upstreamRequest(method: string, path: string, headers: HeaderMap, body:
   return { method, headLines: requestHeadLines(method, path, headers), hasHost: headers.host !== undefined, body };
 }
 
-function attempt(cluster: ClusterRuntime, endpoint: UpstreamEndpoint, request: UpstreamRequest, timeoutMs: number | undefined): Promise<Attempt> {
+function attempt(cluster: ClusterRuntime, endpoint: UpstreamEndpoint, request: UpstreamRequest, timeoutMs: number | undefined): UpstreamExchange {
   const head = requestHeadFor(request.headLines, request.hasHost, `${endpoint.host}:${endpoint.port}`, request.body.length);
   return sendUpstream(cluster.pool, endpoint.host, endpoint.port, head, request.body, request.method === "HEAD", timeoutMs, cluster.connectTimeoutMs);
 }
@@ -51,7 +52,7 @@ function shadow(runtime: Runtime, clusterName: string, method: string, path: str
   if (!cluster || !endpoint) return;
   const host = typeof headers.host === "string" ? headers.host : "";
   const shadowHost = host.includes(":") ? host.replace(/:/, "-shadow:") : `${host}-shadow`;
-  void attempt(cluster, endpoint, upstreamRequest(method, path, { ...headers, host: shadowHost }, body), undefined).then((result) => result.response?.discard());
+  void attempt(cluster, endpoint, upstreamRequest(method, path, { ...headers, host: shadowHost }, body), undefined).result.then((result) => result.response?.discard());
 }
 
 /** Envoy's response flags: UH no healthy upstream, UO overflow, UT timeout, UF connect failure, UR reset, NC no cluster. */
@@ -75,31 +76,30 @@ function responseHeaders(rawHeaders: string[], add: HeaderValueOption[] | undefi
 
 /**
  * Streams an upstream body to the downstream response. The request's circuit-breaker slot is freed once: at the
- * body's end, at the overall timeout (which covers the body too; past it the downstream is reset, as Envoy does)
+ * body's end, when the route's overall timeout (which covers the body too) resets the downstream, as Envoy does,
  * or when the downstream goes away.
  */
-class ResponseRelay implements BodySink {
+class ResponseRelay implements BodySink, Expirable {
   #done = false;
-  readonly #overall: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly exchange: HttpExchange,
     private readonly upstream: UpstreamResponse,
     private readonly cluster: ClusterRuntime,
-    deadline: number,
+    private readonly deadline: Deadline,
   ) {
-    this.#overall = Number.isFinite(deadline)
-      ? setTimeout(() => {
-          upstream.destroy();
-          exchange.response.destroy();
-          this.#finish();
-        }, Math.max(0, deadline - Date.now()))
-      : undefined;
+    deadline.ends(this);
     exchange.response.once("close", () => {
       if (this.#done) return;
       upstream.destroy();
       this.#finish();
     });
+  }
+
+  expire(): void {
+    this.upstream.destroy();
+    this.exchange.response.destroy();
+    this.#finish();
   }
 
   write(chunk: Buffer): boolean {
@@ -122,7 +122,7 @@ class ResponseRelay implements BodySink {
   #finish(): void {
     if (this.#done) return;
     this.#done = true;
-    clearTimeout(this.#overall);
+    this.deadline.clear();
     this.cluster.endRequest();
   }
 }
@@ -151,63 +151,71 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
   if (route.hostRewrite) headers.host = route.hostRewrite;
   const path = route.rewritePath(request.url ?? "/");
   const method = request.method ?? "GET";
-  const deadline = route.timeoutMs > 0 ? Date.now() + route.timeoutMs : Infinity;
   const retry = route.retry && route.retry.requestRetriable(exchange.headers) ? route.retry : undefined;
   for (const mirror of route.mirrors) if (mirror.sampled()) shadow(runtime, mirror.cluster, method, path, headers, body);
   const outgoing = upstreamRequest(method, path, headers, body);
   const clusterName = route.pickCluster();
   let previous: UpstreamEndpoint | undefined;
   const hash = route.hash({ authority: request.headers.host ?? "", path: request.url ?? "/", headers: exchange.headers, sourceIp: request.socket.remoteAddress });
+  const deadline = new Deadline(route.timeoutMs);
+  let relaying = false;
+  try {
+    for (let attemptNumber = 0; ; attemptNumber++) {
+      const cluster = runtime.clusters.get(clusterName);
+      if (!cluster) return sendError(exchange, "NC", 503, `cluster ${clusterName} not found`);
+      // A retry goes elsewhere, so the hash only picks the first host.
+      const endpoint = cluster.pick(previous, previous ? undefined : hash);
+      if (!endpoint) return sendError(exchange, "UH", 503, "no healthy upstream");
+      if (!cluster.startRequest()) {
+        runtime.stats.add("upstream_rq_pending_overflow_total", { cluster: clusterName });
+        return sendError(exchange, "UO", 503, "upstream connect error or disconnect/reset before headers. reset reason: overflow", { "x-envoy-overloaded": "true" });
+      }
+      const remaining = deadline.remaining();
+      if (remaining <= 0) {
+        cluster.endRequest();
+        return sendError(exchange, "UT", 504, "upstream request timeout");
+      }
+      const perTry = retry?.perTryTimeoutMs;
+      endpoint.activeRequests++;
+      exchange.log.upstreamHost = `${endpoint.host}:${endpoint.port}`;
+      const current = attempt(cluster, endpoint, outgoing, perTry !== undefined && perTry < remaining ? perTry : undefined);
+      deadline.ends(current);
+      const result = await current.result;
+      endpoint.activeRequests--;
+      const status = "status" in result.outcome ? result.outcome.status : 503;
+      cluster.recordResult(endpoint, status);
+      runtime.stats.add("upstream_rq_total", { cluster: clusterName, code: "status" in result.outcome ? String(status) : result.outcome.failure });
+      previous = endpoint;
 
-  for (let attemptNumber = 0; ; attemptNumber++) {
-    const cluster = runtime.clusters.get(clusterName);
-    if (!cluster) return sendError(exchange, "NC", 503, `cluster ${clusterName} not found`);
-    // A retry goes elsewhere, so the hash only picks the first host.
-    const endpoint = cluster.pick(previous, previous ? undefined : hash);
-    if (!endpoint) return sendError(exchange, "UH", 503, "no healthy upstream");
-    if (!cluster.startRequest()) {
-      runtime.stats.add("upstream_rq_pending_overflow_total", { cluster: clusterName });
-      return sendError(exchange, "UO", 503, "upstream connect error or disconnect/reset before headers. reset reason: overflow", { "x-envoy-overloaded": "true" });
-    }
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      cluster.endRequest();
-      return sendError(exchange, "UT", 504, "upstream request timeout");
-    }
-    const perTry = Math.min(retry?.perTryTimeoutMs ?? Infinity, remaining);
-    endpoint.activeRequests++;
-    exchange.log.upstreamHost = `${endpoint.host}:${endpoint.port}`;
-    const result = await attempt(cluster, endpoint, outgoing, Number.isFinite(perTry) ? perTry : undefined);
-    endpoint.activeRequests--;
-    const status = "status" in result.outcome ? result.outcome.status : 503;
-    cluster.recordResult(endpoint, status);
-    runtime.stats.add("upstream_rq_total", { cluster: clusterName, code: "status" in result.outcome ? String(status) : result.outcome.failure });
-    previous = endpoint;
+      const canRetry = retry !== undefined && attemptNumber < retry.numRetries && retry.retriable(result.outcome) && deadline.remaining() > 0;
+      if (canRetry && cluster.startRetry()) {
+        result.response?.discard();
+        cluster.endRequest();
+        runtime.stats.add("upstream_rq_retry_total", { cluster: clusterName });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(retry.backOffMs(attemptNumber + 1), deadline.remaining())));
+        cluster.endRetry();
+        continue;
+      }
 
-    const canRetry = retry !== undefined && attemptNumber < retry.numRetries && retry.retriable(result.outcome) && deadline - Date.now() > 0;
-    if (canRetry && cluster.startRetry()) {
-      result.response?.discard();
-      cluster.endRequest();
-      runtime.stats.add("upstream_rq_retry_total", { cluster: clusterName });
-      await new Promise((resolve) => setTimeout(resolve, Math.min(retry.backOffMs(attemptNumber + 1), Math.max(0, deadline - Date.now()))));
-      cluster.endRetry();
-      continue;
-    }
-
-    if (!result.response) {
-      cluster.endRequest();
-      if ("failure" in result.outcome && result.outcome.failure === "per-try-timeout") return sendError(exchange, "UT", 504, "upstream request timeout");
-      return sendError(exchange, "failure" in result.outcome && result.outcome.failure === "connect-failure" ? "UF" : "UR", 503, `upstream connect error or disconnect/reset before headers. reset reason: ${"failure" in result.outcome ? result.outcome.failure : "unknown"}`);
-    }
-    const upstream = result.response;
-    if (response.destroyed || response.closed) {
-      // The downstream went away while the upstream answered: nothing to send, the connection is reusable once read.
-      upstream.discard();
-      cluster.endRequest();
+      if (!result.response) {
+        cluster.endRequest();
+        if ("failure" in result.outcome && result.outcome.failure === "per-try-timeout") return sendError(exchange, "UT", 504, "upstream request timeout");
+        return sendError(exchange, "failure" in result.outcome && result.outcome.failure === "connect-failure" ? "UF" : "UR", 503, `upstream connect error or disconnect/reset before headers. reset reason: ${"failure" in result.outcome ? result.outcome.failure : "unknown"}`);
+      }
+      const upstream = result.response;
+      if (response.destroyed || response.closed) {
+        // The downstream went away while the upstream answered: nothing to send, the connection is reusable once read.
+        upstream.discard();
+        cluster.endRequest();
+        return;
+      }
+      response.writeHead(upstream.status, responseHeaders(upstream.rawHeaders, route.responseHeadersToAdd, route.responseHeadersToRemove));
+      relaying = true;
+      upstream.stream(new ResponseRelay(exchange, upstream, cluster, deadline));
       return;
     }
-    response.writeHead(upstream.status, responseHeaders(upstream.rawHeaders, route.responseHeadersToAdd, route.responseHeadersToRemove));
-    upstream.stream(new ResponseRelay(exchange, upstream, cluster, deadline));
-    return;
+  } finally {
+    // Once relaying, the relay clears it when the body ends.
+    if (!relaying) deadline.clear();
   }
 }

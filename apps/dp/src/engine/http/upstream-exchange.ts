@@ -1,6 +1,7 @@
 import type { AttemptOutcome } from "./retry-policy";
 import type { ResponseHandlers, UpstreamConnection, UpstreamFailure } from "./upstream-connection";
 import type { ConnectionRequest, UpstreamPool } from "./upstream-pool";
+import type { Expirable } from "./deadline";
 
 /** Where a response body goes; write returning false pauses the upstream until resume(). */
 export interface BodySink {
@@ -28,17 +29,21 @@ export type Attempt = { outcome: AttemptOutcome; response?: UpstreamResponse };
 const discarding: BodySink = { write: () => true, end: () => {}, abort: () => {} };
 
 /**
- * One try of a request on a pooled connection: resolves at the response head (status and a body to stream) or
- * with the failure (connect failure, reset, per-try timeout); a new connection must connect within connectTimeoutMs.
+ * One try of a request on a pooled connection: its result is the response head (status and a body to stream) or
+ * the failure (connect failure, reset, per-try timeout); a new connection must connect within connectTimeoutMs.
  */
-export function sendUpstream(pool: UpstreamPool, host: string, port: number, head: string, body: Buffer, skipBody: boolean, timeoutMs: number | undefined, connectTimeoutMs: number): Promise<Attempt> {
-  return new Promise((resolve) => new UpstreamExchange(pool, head, body, skipBody, connectTimeoutMs, resolve).start(host, port, timeoutMs));
+export function sendUpstream(pool: UpstreamPool, host: string, port: number, head: string, body: Buffer, skipBody: boolean, timeoutMs: number | undefined, connectTimeoutMs: number): UpstreamExchange {
+  const exchange = new UpstreamExchange(pool, head, body, skipBody, connectTimeoutMs);
+  exchange.start(host, port, timeoutMs);
+  return exchange;
 }
 
 // A class rather than closures: one object per request instead of a dozen functions, each named at run time.
-class UpstreamExchange implements ConnectionRequest, ResponseHandlers, UpstreamResponse {
+export class UpstreamExchange implements ConnectionRequest, ResponseHandlers, UpstreamResponse, Expirable {
   status = 0;
   rawHeaders: string[] = [];
+  readonly result: Promise<Attempt>;
+  #resolve!: (attempt: Attempt) => void;
   #connection: UpstreamConnection | undefined;
   #settled = false;
   #timer: NodeJS.Timeout | undefined;
@@ -54,12 +59,18 @@ class UpstreamExchange implements ConnectionRequest, ResponseHandlers, UpstreamR
     private readonly body: Buffer,
     private readonly skipBody: boolean,
     private readonly connectTimeoutMs: number,
-    private readonly resolve: (attempt: Attempt) => void,
-  ) {}
+  ) {
+    this.result = new Promise((resolve) => (this.#resolve = resolve));
+  }
 
   start(host: string, port: number, timeoutMs: number | undefined): void {
     if (timeoutMs !== undefined) this.#timer = setTimeout(() => this.#fail("per-try-timeout"), timeoutMs);
     this.pool.acquire(host, port, this);
+  }
+
+  /** The route's overall timeout ran out while waiting for the response head: reported as a per-try timeout, as by Envoy. */
+  expire(): void {
+    this.#fail("per-try-timeout");
   }
 
   onConnection(next: UpstreamConnection): void {
@@ -80,7 +91,7 @@ class UpstreamExchange implements ConnectionRequest, ResponseHandlers, UpstreamR
     this.status = status;
     this.rawHeaders = rawHeaders;
     this.#settle();
-    this.resolve({ outcome: { status }, response: this });
+    this.#resolve({ outcome: { status }, response: this });
   }
 
   onData(chunk: Buffer): void {
@@ -142,6 +153,6 @@ class UpstreamExchange implements ConnectionRequest, ResponseHandlers, UpstreamR
     this.#settle();
     this.pool.withdraw(this);
     this.#connection?.destroy();
-    this.resolve({ outcome: { failure } });
+    this.#resolve({ outcome: { failure } });
   }
 }

@@ -1,0 +1,40 @@
+/** What a route's overall timeout ends when it expires: the attempt in flight, or the response body being relayed. */
+export interface Expirable {
+  expire(): void;
+}
+
+/**
+ * A route's overall timeout, one timer per request for the route's fixed duration. Node keeps the timers of one
+ * duration in one list; a timer for "what is left", a new duration each time, would create and delete a list per
+ * request.
+ */
+export class Deadline {
+  readonly at: number;
+  readonly #timer: NodeJS.Timeout | undefined;
+  #target: Expirable | undefined;
+  #expired = false;
+
+  constructor(timeoutMs: number) {
+    this.at = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
+    if (timeoutMs > 0)
+      this.#timer = setTimeout(() => {
+        this.#expired = true;
+        this.#target?.expire();
+      }, timeoutMs);
+  }
+
+  /** Milliseconds left; none once the timer has fired (the event loop's clock may run a little behind Date.now()). */
+  remaining(): number {
+    return this.#expired ? 0 : this.at - Date.now();
+  }
+
+  /** From now on the expiry ends `target`. */
+  ends(target: Expirable): void {
+    this.#target = target;
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+    this.#target = undefined;
+  }
+}
