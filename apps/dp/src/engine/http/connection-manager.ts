@@ -1,4 +1,3 @@
-import http from "node:http";
 import type net from "node:net";
 import type { HttpConnectionManager } from "@zonemesh/xds";
 import { durationMs } from "../duration";
@@ -6,6 +5,9 @@ import type { Runtime } from "../runtime";
 import type { PeerSans } from "../tls-context";
 import { compileAccessLogs } from "../access-log";
 import { compileClientCertDetails, type MtlsDetails } from "./client-cert-details";
+import { DownstreamConnection, type DownstreamTimeouts } from "./downstream-connection";
+import type { DownstreamRequest } from "./downstream-request";
+import type { DownstreamResponse } from "./downstream-response";
 import { compileHttpFilters, type HttpExchange } from "./http-filters";
 import { compileRouteTable, type RouteTable } from "./route-table";
 import { forward } from "./router";
@@ -23,7 +25,7 @@ export interface CompiledConnectionManager {
   drain(): void;
 }
 
-function lookup(request: http.IncomingMessage): (name: string) => string | undefined {
+function lookup(request: DownstreamRequest): (name: string) => string | undefined {
   return (name) => {
     if (name === ":method") return request.method;
     if (name === ":path") return request.url;
@@ -42,27 +44,25 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
   const filters = compileHttpFilters(config.http_filters ?? [], path);
   const setClientCertDetails = compileClientCertDetails(config);
   const writeAccessLog = compileAccessLogs(config.access_log, path);
-  const connectionInfo = new WeakMap<net.Socket, ConnectionInfo>();
-  // In-flight requests per connection. Node tracks idle connections only for servers that listen themselves.
-  const inFlight = new Map<net.Socket, number>();
+  const connections = new Set<DownstreamConnection>();
   let draining = false;
   const logsAccess = (config.access_log?.length ?? 0) > 0;
   const countRequest = runtime().stats.counter("http_downstream_rq_total", { stat_prefix: config.stat_prefix });
-  const server = http.createServer(async (request, response) => {
-    const socket = request.socket;
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    if (draining) response.setHeader("connection", "close");
+  const timeouts: DownstreamTimeouts = {
+    idleMs: durationMs(config.common_http_protocol_options?.idle_timeout, 3_600_000),
+    streamIdleMs: durationMs(config.stream_idle_timeout, 300_000),
+    requestMs: durationMs(config.request_timeout, 0),
+  };
+  async function serve(info: ConnectionInfo, request: DownstreamRequest, response: DownstreamResponse): Promise<void> {
     const current = runtime();
-    const info = connectionInfo.get(request.socket) ?? { peer: undefined, destinationPort: 0 };
     setClientCertDetails(request.headers, info.mtls);
     const headers = lookup(request);
     const exchange: HttpExchange = { request, response, headers, peer: info.peer, destinationPort: info.destinationPort, stats: current.stats, statPrefix: config.stat_prefix, log: { bytesReceived: 0, bytesSent: 0, responseFlags: "-" } };
     const startTime = logsAccess ? new Date() : undefined;
-    response.once("close", () => {
-      inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1);
-      if (startTime)
-        writeAccessLog({ startTime, durationMs: Date.now() - startTime.getTime(), ...exchange.log, upstreamHost: exchange.log.upstreamHost, request: { headers, protocol: `HTTP/${request.httpVersion}` }, responseCode: response.statusCode });
-    });
+    if (startTime)
+      response.onClose(() =>
+        writeAccessLog({ startTime, durationMs: Date.now() - startTime.getTime(), ...exchange.log, upstreamHost: exchange.log.upstreamHost, request: { headers, protocol: `HTTP/${request.httpVersion}` }, responseCode: response.statusCode }),
+      );
     countRequest();
     try {
       for (const filter of filters) {
@@ -71,7 +71,7 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
         if (!(verdict instanceof Promise ? await verdict : verdict)) return;
       }
       const table = inline ?? (routeName !== undefined ? current.routes.get(routeName) : undefined);
-      const route = table?.route({ authority: request.headers.host ?? "", path: request.url ?? "/", headers });
+      const route = table?.route({ authority: request.headers.host ?? "", path: request.url, headers });
       if (!route) {
         exchange.log.responseFlags = "NR";
         response.writeHead(404).end();
@@ -82,20 +82,17 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
       if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
       response.end(`internal error: ${(error as Error).message}`);
     }
-  });
-  server.keepAliveTimeout = durationMs(config.common_http_protocol_options?.idle_timeout, 3_600_000);
-  server.requestTimeout = durationMs(config.request_timeout, 0);
-  server.timeout = durationMs(config.stream_idle_timeout, 300_000);
+  }
   return {
     handle(socket, info) {
-      connectionInfo.set(socket, info);
-      inFlight.set(socket, 0);
-      socket.once("close", () => inFlight.delete(socket));
-      server.emit("connection", socket);
+      const connection = new DownstreamConnection(socket, (request, response) => void serve(info, request, response), timeouts);
+      connections.add(connection);
+      socket.once("close", () => connections.delete(connection));
+      if (draining) connection.closeAfterResponses();
     },
     drain() {
       draining = true;
-      for (const [socket, requests] of inFlight) if (requests === 0) socket.destroy();
+      for (const connection of connections) connection.drain();
     },
   };
 }

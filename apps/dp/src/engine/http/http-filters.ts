@@ -1,4 +1,3 @@
-import type http from "node:http";
 import { typeNames, type HttpFault, type HttpFilter as HttpFilterConfig, type HttpLocalRateLimit, type HttpRbac } from "@zonemesh/xds";
 import { durationMs } from "../duration";
 import type { HeaderLookup } from "../header-matcher";
@@ -6,11 +5,13 @@ import { fractionalChance } from "../percentage";
 import { compileRbacRules } from "../rbac";
 import type { Stats } from "../stats";
 import type { PeerSans } from "../tls-context";
+import type { DownstreamRequest } from "./downstream-request";
+import type { DownstreamResponse } from "./downstream-response";
 import { applyHeaderChanges, type HeaderMap } from "./headers";
 
 export interface HttpExchange {
-  request: http.IncomingMessage;
-  response: http.ServerResponse;
+  request: DownstreamRequest;
+  response: DownstreamResponse;
   headers: HeaderLookup;
   peer: PeerSans | undefined;
   destinationPort: number;
@@ -33,7 +34,7 @@ function rbacFilter(config: HttpRbac): HttpFilter {
   const allowed = compileRbacRules(config.rules);
   let countAllowed: (() => void) | undefined;
   return (exchange) => {
-    const subject = { peer: exchange.peer, destinationPort: exchange.destinationPort, headers: exchange.headers, path: exchange.request.url ?? "/" };
+    const subject = { peer: exchange.peer, destinationPort: exchange.destinationPort, headers: exchange.headers, path: exchange.request.url };
     if (allowed(subject)) {
       (countAllowed ??= exchange.stats.counter("http_rbac_allowed_total", { stat_prefix: exchange.statPrefix }))();
       return true;

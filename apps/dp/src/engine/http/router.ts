@@ -1,4 +1,3 @@
-import http from "node:http";
 import type { HeaderValueOption } from "@zonemesh/xds";
 import type { ClusterRuntime } from "../cluster";
 import type { UpstreamEndpoint } from "../endpoints";
@@ -9,24 +8,6 @@ import type { CompiledRoute } from "./route-table";
 import { requestHeadFor, requestHeadLines } from "./upstream-connection";
 import { Deadline, type Expirable } from "./deadline";
 import { sendUpstream, type BodySink, type UpstreamExchange, type UpstreamResponse } from "./upstream-exchange";
-
-const noBody = Buffer.alloc(0);
-
-/** A request without content-length or transfer-encoding has no body (RFC 9112 6.3): no need to wait for its end. */
-function hasBody(request: http.IncomingMessage): boolean {
-  const length = request.headers["content-length"];
-  return request.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
-}
-
-function readBody(request: http.IncomingMessage): Promise<Buffer> {
-  if (!hasBody(request)) return Promise.resolve(noBody);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
-}
 
 /** What every attempt of one request sends: its head lines are built (and checked) once, before the first attempt. */
 interface UpstreamRequest {
@@ -89,7 +70,7 @@ class ResponseRelay implements BodySink, Expirable {
     private readonly deadline: Deadline,
   ) {
     deadline.ends(this);
-    exchange.response.once("close", () => {
+    exchange.response.onClose(() => {
       if (this.#done) return;
       upstream.destroy();
       this.#finish();
@@ -105,13 +86,13 @@ class ResponseRelay implements BodySink, Expirable {
   write(chunk: Buffer): boolean {
     this.exchange.log.bytesSent += chunk.length;
     if (this.exchange.response.write(chunk)) return true;
-    this.exchange.response.once("drain", () => this.upstream.resume());
+    this.exchange.response.onDrain(() => this.upstream.resume());
     return false;
   }
 
   end(): void {
-    this.exchange.response.end();
     this.#finish();
+    this.exchange.response.end();
   }
 
   abort(): void {
@@ -139,24 +120,24 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
     return;
   }
   if (route.redirect) {
-    const { status, location } = route.redirect({ authority: request.headers.host ?? "", path: request.url ?? "/", headers: exchange.headers });
+    const { status, location } = route.redirect({ authority: request.headers.host ?? "", path: request.url, headers: exchange.headers });
     response.writeHead(status, { location });
     response.end();
     return;
   }
-  const body = await readBody(request);
+  const body = await request.body();
   exchange.log.bytesReceived = body.length;
   const headers = forwardableHeaders(request.headers);
   applyHeaderChanges(headers, route.requestHeadersToAdd, route.requestHeadersToRemove);
   if (route.hostRewrite) headers.host = route.hostRewrite;
-  const path = route.rewritePath(request.url ?? "/");
-  const method = request.method ?? "GET";
+  const path = route.rewritePath(request.url);
+  const method = request.method;
   const retry = route.retry && route.retry.requestRetriable(exchange.headers) ? route.retry : undefined;
   for (const mirror of route.mirrors) if (mirror.sampled()) shadow(runtime, mirror.cluster, method, path, headers, body);
   const outgoing = upstreamRequest(method, path, headers, body);
   const clusterName = route.pickCluster();
   let previous: UpstreamEndpoint | undefined;
-  const hash = route.hash({ authority: request.headers.host ?? "", path: request.url ?? "/", headers: exchange.headers, sourceIp: request.socket.remoteAddress });
+  const hash = route.hash({ authority: request.headers.host ?? "", path: request.url, headers: exchange.headers, sourceIp: request.remoteAddress });
   const deadline = new Deadline(route.timeoutMs);
   let relaying = false;
   try {
@@ -203,7 +184,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
         return sendError(exchange, "failure" in result.outcome && result.outcome.failure === "connect-failure" ? "UF" : "UR", 503, `upstream connect error or disconnect/reset before headers. reset reason: ${"failure" in result.outcome ? result.outcome.failure : "unknown"}`);
       }
       const upstream = result.response;
-      if (response.destroyed || response.closed) {
+      if (response.destroyed) {
         // The downstream went away while the upstream answered: nothing to send, the connection is reusable once read.
         upstream.discard();
         cluster.endRequest();

@@ -1,19 +1,5 @@
 import type net from "node:net";
-import { createRequire } from "node:module";
-
-// Node's own llhttp binding, as ClientRequest uses it: the engine writes requests and reads responses on its pooled
-// sockets itself, without ClientRequest, http.Agent and IncomingMessage streams per request (most of a proxied
-// request's CPU time in the profiles of bench/dp).
-interface Parser {
-  initialize(type: number, resource: object, maxHeaderSize?: number, lenient?: number): void;
-  execute(data: Buffer): number | Error;
-  finish(): number | Error | undefined;
-  close(): void;
-  [callback: number]: unknown;
-}
-const { HTTPParser } = createRequire(import.meta.url)("_http_common") as {
-  HTTPParser: { new (): Parser; RESPONSE: number; kOnHeaders: number; kOnHeadersComplete: number; kOnBody: number; kOnMessageComplete: number };
-};
+import { HTTPParser } from "./llhttp";
 
 export type UpstreamFailure = "connect-failure" | "reset";
 
