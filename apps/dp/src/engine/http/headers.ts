@@ -8,7 +8,10 @@ const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "trans
 
 export function forwardableHeaders(headers: http.IncomingHttpHeaders): HeaderMap {
   const result: HeaderMap = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !hopByHop.has(name)) result[name] = value;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined && !hopByHop.has(name)) result[name] = value;
+  }
   return result;
 }
 
