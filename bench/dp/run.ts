@@ -1,4 +1,4 @@
-// `npm run bench:dp -w @zonemesh/bench [-- --seconds 10 --warmup 3 --connections 1,16 --protocols http,tcp,tcp-new --cpu-prof DIR --dp-bin OTHER/apps/dp/bin/zonemesh-dp.mjs]`:
+// `npm run bench:dp -w @zonemesh/bench [-- --seconds 10 --warmup 10 --connections 1,16 --protocols http,tcp,tcp-new --cpu-prof DIR --dp-bin OTHER/apps/dp/bin/zonemesh-dp.mjs]`:
 // requests/s and p50/p99 latency through two built-in proxies (client dp -> mTLS -> backend dp) against a direct
 // connection to the same backend, for HTTP/1.1 keep-alive (autocannon) and TCP request/response over persistent
 // connections and over a new connection per exchange (tcp-load.ts). Each run is a warm-up then a measured window, one load child process at a time.
@@ -13,7 +13,9 @@ import { cpuSeconds } from "./process-cpu";
 
 const { values } = parseArgs({ options: { seconds: { type: "string" }, warmup: { type: "string" }, connections: { type: "string" }, protocols: { type: "string" }, "cpu-prof": { type: "string" }, "dp-bin": { type: "string" } } });
 const seconds = Number(values.seconds ?? 10);
-const warmup = Number(values.warmup ?? 3);
+// Long enough for V8 to have optimized the dps' request path: with 2-3 s the first measured seconds still had the
+// compiler threads competing for the two cores, and their p99 was 3-5x the steady state's.
+const warmup = Number(values.warmup ?? 10);
 const connectionCounts = (values.connections ?? "1,16").split(",").map(Number);
 type Protocol = "http" | "tcp" | "tcp-new";
 const protocolNames: Record<Protocol, string> = { http: "HTTP/1.1 keep-alive", tcp: "TCP req/resp", "tcp-new": "TCP connection per req/resp" };
