@@ -55,12 +55,9 @@ export class DownstreamResponse {
     return this;
   }
 
+  /** The connection is gone. */
   get destroyed(): boolean {
     return this.channel.destroyed();
-  }
-  /** Ended, or its connection gone. */
-  get closed(): boolean {
-    return this.#closed;
   }
 
   /** A body chunk; false when the connection's buffer is full (wait for onDrain). */
@@ -81,8 +78,7 @@ export class DownstreamResponse {
     if (this.#bodiless() || !data || data.length === 0) {
       const rest = this.#chunked ? `${head}0\r\n\r\n` : head;
       if (rest) this.channel.write(rest);
-    }
-    else if (this.#chunked) this.channel.write(`${head}${data.length.toString(16)}\r\n`, data, "\r\n0\r\n\r\n");
+    } else if (this.#chunked) this.channel.write(`${head}${data.length.toString(16)}\r\n`, data, "\r\n0\r\n\r\n");
     else this.channel.write(head, data);
     this.channel.finished(this);
   }
