@@ -28,9 +28,10 @@ export class Deadline {
     return this.#expired ? 0 : this.at - Date.now();
   }
 
-  /** From now on the expiry ends `target`. */
+  /** From now on the expiry ends `target`; at once if it has expired (the response head arrived as the timer fired). */
   ends(target: Expirable): void {
     this.#target = target;
+    if (this.#expired) target.expire();
   }
 
   clear(): void {
