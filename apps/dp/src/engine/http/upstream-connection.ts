@@ -1,5 +1,5 @@
 import type net from "node:net";
-import { HTTPParser } from "./llhttp";
+import { hasInvalidHeaderChar, HTTPParser, isHttpToken } from "./llhttp";
 
 export type UpstreamFailure = "connect-failure" | "reset";
 
@@ -13,28 +13,28 @@ export interface ResponseHandlers {
 
 const informational = (status: number) => status >= 100 && status < 200 && status !== 101;
 
-/** A header value or path that could split the request (CR, LF, NUL and other controls but tab). */
-const unsafe = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/** ClientRequest's rule for a path: no control character, space or character beyond latin1 on the request line. */
+const invalidPath = /[^\u0021-\u00ff]/;
+
+function headerLine(name: string, value: string): string {
+  if (!isHttpToken(name)) throw new Error(`header name ${JSON.stringify(name)} is not a valid HTTP token`);
+  if (hasInvalidHeaderChar(value)) throw new Error(`header ${name} has a control character`);
+  return `${name}: ${value}\r\n`;
+}
 
 /**
  * The request line and headers in HTTP/1.1 wire form, without host when it is missing and without content-length:
  * those depend on the attempt (requestHeadFor). Header values from the downstream parser are already valid; those
- * from route config and rewrites are checked here, as ClientRequest did, before any attempt starts.
+ * from route config and rewrites are checked here, as ClientRequest did (and as responses are), before any attempt starts.
  */
 export function requestHeadLines(method: string, path: string, headers: Record<string, string | string[]>): string {
-  if (unsafe.test(path)) throw new Error("the request path has a control character");
+  if (invalidPath.test(path)) throw new Error("the request path has a character not allowed on the request line");
   let head = `${method} ${path} HTTP/1.1\r\n`;
   for (const name in headers) {
     if (name === "content-length") continue;
     const value = headers[name] as string | string[];
-    if (typeof value === "string") {
-      if (unsafe.test(value)) throw new Error(`header ${name} has a control character`);
-      head += `${name}: ${value}\r\n`;
-    } else
-      for (const item of value) {
-        if (unsafe.test(item)) throw new Error(`header ${name} has a control character`);
-        head += `${name}: ${item}\r\n`;
-      }
+    if (typeof value === "string") head += headerLine(name, value);
+    else for (const item of value) head += headerLine(name, item);
   }
   return head;
 }
