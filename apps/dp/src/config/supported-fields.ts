@@ -81,10 +81,11 @@ const route: Shape = {
   request_headers_to_remove: true,
   response_headers_to_add: headerValueOption,
   response_headers_to_remove: true,
+  per_request_buffer_limit_bytes: u32,
 };
 export const routeConfigurationFields: Shape = {
   name: true,
-  virtual_hosts: { name: true, domains: true, routes: route },
+  virtual_hosts: { name: true, domains: true, routes: route, per_request_buffer_limit_bytes: u32 },
   validate_clusters: u32,
 };
 

@@ -6,34 +6,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { typeNames, typed, type Route, type RouteAction, type SnapshotResources } from "@zonemesh/xds";
-import { freePort, get, httpBackend, tcpEchoBackend, tcpExchange, type TestBackend } from "../testing/backends";
+import { freePort, get, tcpEchoBackend, tcpExchange } from "../testing/backends";
 import { assignment, edsCluster, httpManager, listener, routeConfig, tcpProxy } from "../testing/resources";
-import { eventually, TestControlPlane, TestProxy } from "../testing/test-control-plane";
+import { EngineUnderTest } from "../testing/engine-under-test";
+import { eventually, type TestProxy } from "../testing/test-control-plane";
 
 describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () => {
-  const cp = new TestControlPlane();
-  const backends: TestBackend[] = [];
+  const engine = new EngineUnderTest();
+  const { cp, backends, node } = engine;
   let proxy: TestProxy;
   let port: number;
-  const node = "default.web-1";
-
-  before(async () => {
-    await cp.start();
-    port = await freePort();
-    proxy = new TestProxy(node, cp.port);
-  });
-  after(async () => {
-    await proxy.stop();
-    await cp.stop();
-    await Promise.all(backends.map((backend) => backend.close()));
-  });
-
-  async function backend(name: string, handler?: Parameters<typeof httpBackend>[1]): Promise<TestBackend> {
-    const started = await httpBackend(name, handler);
-    backends.push(started);
-    return started;
-  }
-  const applied = (resources: SnapshotResources) => cp.setAndSettle(node, resources);
+  before(() => ({ proxy, port } = engine));
+  const backend = (name: string, handler?: Parameters<typeof engine.httpBackend>[1]) => engine.httpBackend(name, handler);
+  const applied = (resources: SnapshotResources) => engine.applied(resources);
 
   test("TCP proxy forwards to the EDS endpoint", async () => {
     const echo = await tcpEchoBackend("echo");

@@ -63,6 +63,7 @@ export interface Route {
   /** Keyed by filter name, e.g. a per-route fault or local rate limit. */
   typed_per_filter_config?: Record<string, Typed<object>>;
   metadata?: Metadata;
+  per_request_buffer_limit_bytes?: UInt32Value;
 }
 
 export interface VirtualHost {
@@ -72,6 +73,7 @@ export interface VirtualHost {
   request_headers_to_add?: HeaderValueOption[];
   typed_per_filter_config?: Record<string, Typed<object>>;
   retry_policy?: RetryPolicy;
+  per_request_buffer_limit_bytes?: UInt32Value;
 }
 
 export interface RouteConfiguration {

@@ -57,11 +57,11 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
     const current = runtime();
     setClientCertDetails(request.headers, info.mtls);
     const headers = lookup(request);
-    const exchange: HttpExchange = { request, response, headers, peer: info.peer, destinationPort: info.destinationPort, stats: current.stats, statPrefix: config.stat_prefix, log: { bytesReceived: 0, bytesSent: 0, responseFlags: "-" } };
+    const exchange: HttpExchange = { request, response, headers, peer: info.peer, destinationPort: info.destinationPort, stats: current.stats, statPrefix: config.stat_prefix, log: { bytesSent: 0, responseFlags: "-" } };
     const startTime = logsAccess ? new Date() : undefined;
     if (startTime)
       response.onClose(() =>
-        writeAccessLog({ startTime, durationMs: Date.now() - startTime.getTime(), ...exchange.log, upstreamHost: exchange.log.upstreamHost, request: { headers, protocol: `HTTP/${request.httpVersion}` }, responseCode: response.statusCode }),
+        writeAccessLog({ startTime, durationMs: Date.now() - startTime.getTime(), ...exchange.log, bytesReceived: request.bytes, upstreamHost: exchange.log.upstreamHost, request: { headers, protocol: `HTTP/${request.httpVersion}` }, responseCode: response.statusCode }),
       );
     countRequest();
     try {

@@ -9,23 +9,27 @@ export interface Expirable {
  * request.
  */
 export class Deadline {
-  readonly at: number;
-  readonly #timer: NodeJS.Timeout | undefined;
+  #at = Infinity;
+  #timer: NodeJS.Timeout | undefined;
   #target: Expirable | undefined;
   #expired = false;
+  #cleared = false;
 
-  constructor(timeoutMs: number) {
-    this.at = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
-    if (timeoutMs > 0)
-      this.#timer = setTimeout(() => {
-        this.#expired = true;
-        this.#target?.expire();
-      }, timeoutMs);
+  constructor(private readonly timeoutMs: number) {}
+
+  /** Starts the timer (the request has arrived whole); 0 means no timeout. */
+  start(): void {
+    if (this.timeoutMs <= 0 || this.#cleared) return;
+    this.#at = Date.now() + this.timeoutMs;
+    this.#timer = setTimeout(() => {
+      this.#expired = true;
+      this.#target?.expire();
+    }, this.timeoutMs);
   }
 
-  /** Milliseconds left; none once the timer has fired (the event loop's clock may run a little behind Date.now()). */
+  /** Milliseconds left (all of them until started); none once the timer has fired (the event loop's clock may run a little behind Date.now()). */
   remaining(): number {
-    return this.#expired ? 0 : this.at - Date.now();
+    return this.#expired ? 0 : this.#at - Date.now();
   }
 
   /** From now on the expiry ends `target`; at once if it has expired (the response head arrived as the timer fired). */
@@ -35,6 +39,7 @@ export class Deadline {
   }
 
   clear(): void {
+    this.#cleared = true;
     clearTimeout(this.#timer);
     this.#target = undefined;
   }

@@ -3,7 +3,9 @@ import { once } from "node:events";
 import http from "node:http";
 import net from "node:net";
 import { after, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { DownstreamConnection, type DownstreamTimeouts, type RequestHandler } from "./downstream-connection";
+import type { DownstreamRequest } from "./downstream-request";
 
 const noTimeouts: DownstreamTimeouts = { idleMs: 0, streamIdleMs: 0, requestMs: 0 };
 
@@ -21,6 +23,18 @@ async function serve(handler: RequestHandler, timeouts = noTimeouts): Promise<{ 
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (const started = Date.now(); !condition(); await sleep(10)) if (Date.now() - started > 5_000) throw new Error("timed out waiting");
+}
+
+/** A request's whole body, read as a sink takes it. */
+function bodyOf(request: DownstreamRequest): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.streamTo({ write: (chunk) => chunks.push(chunk) > 0, end: () => resolve(Buffer.concat(chunks)), abort: () => reject(new Error("the body will not arrive whole")) });
+  });
 }
 
 /** Writes raw bytes, then reads until the server closes the connection (or `until` matches what arrived). */
@@ -68,7 +82,7 @@ describe("downstream HTTP/1.1 connections on Node's llhttp parser", () => {
 
   test("request bodies arrive whole (content-length or chunked); a response of unknown length is chunked to HTTP/1.1, close-delimited to HTTP/1.0", async () => {
     const { port } = await started((request, response) => {
-      void request.body().then((body) => {
+      void bodyOf(request).then((body) => {
         response.writeHead(200, ["X-Method", request.method, "X-Version", request.httpVersion]);
         response.write(Buffer.from("got "));
         response.write(body);
@@ -107,7 +121,7 @@ describe("downstream HTTP/1.1 connections on Node's llhttp parser", () => {
   });
 
   test("Expect: 100-continue is answered before the body is sent", async () => {
-    const { port } = await started((request, response) => void request.body().then((body) => response.writeHead(201).end(body)));
+    const { port } = await started((request, response) => void bodyOf(request).then((body) => response.writeHead(201).end(body)));
     const answer = await new Promise<string>((resolve, reject) => {
       const request = http.request({ port, method: "POST", path: "/", agent: false, headers: { expect: "100-continue", "content-length": "4" } }, (response) => {
         let body = "";
@@ -152,7 +166,7 @@ describe("downstream HTTP/1.1 connections on Node's llhttp parser", () => {
     const { port } = await started(
       (request, response) => {
         const closed = new Promise<string>((resolve) => response.onClose(() => resolve("response closed")));
-        outcome = request.body().then(
+        outcome = bodyOf(request).then(
           () => "body arrived",
           async (error: Error) => `${error.message}; ${await closed}`,
         );
@@ -161,12 +175,64 @@ describe("downstream HTTP/1.1 connections on Node's llhttp parser", () => {
     );
     const late = await exchange(port, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nhalf");
     assert.deepEqual(late, { text: "HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain\r\ncontent-length: 15\r\nconnection: close\r\n\r\nrequest timeout", closed: true });
-    assert.equal(await outcome, "the request did not arrive whole within request_timeout; response closed");
+    assert.equal(await outcome, "the body will not arrive whole; response closed");
 
     const idle = net.connect(port, "127.0.0.1");
     const opened = Date.now();
     await once(idle, "close");
     assert.ok(Date.now() - opened >= 250, `closed after ${Date.now() - opened} ms`);
+  });
+
+  test("a body past the buffer limit with no sink pauses reading; a sink gets it from its first byte, reading pausing while the sink is full", async () => {
+    const limit = 16 * 1024;
+    const size = 4 * 1024 * 1024;
+    const sent = Buffer.alloc(size, 0).map((_, index) => index % 251);
+    let arrived: DownstreamRequest | undefined;
+    const { port, connections } = await started((request) => {
+      request.limitBuffer(limit);
+      arrived = request;
+    });
+    const client = net.connect(port, "127.0.0.1");
+    client.on("error", () => {});
+    client.write(`POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: ${size}\r\n\r\n`);
+    client.write(sent);
+    const socket = () => (connections[0] as DownstreamConnection).socket;
+    await waitFor(() => (arrived?.bytes ?? 0) > limit && socket().isPaused());
+    await sleep(100);
+    const held = (arrived as DownstreamRequest).bytes;
+    assert.ok(held <= limit + 64 * 1024, `${held} bytes held with nowhere to go`);
+
+    // A sink that is full once it has had 1 MiB: reading pauses until it resumes the body.
+    const request = arrived as DownstreamRequest;
+    const chunks: Buffer[] = [];
+    let taken = 0;
+    let full = false;
+    const body = new Promise<Buffer>((resolve) =>
+      request.streamTo({
+        write: (chunk) => {
+          chunks.push(chunk);
+          taken += chunk.length;
+          if (taken >= 1024 * 1024 && !full) return !(full = true);
+          return true;
+        },
+        end: () => resolve(Buffer.concat(chunks)),
+        abort: () => {},
+      }),
+    );
+    await waitFor(() => full);
+    await sleep(100);
+    assert.ok(socket().isPaused() && taken < 1024 * 1024 + 64 * 1024, `${taken} bytes taken by a full sink`);
+    request.resume();
+    assert.ok((await body).equals(sent));
+    assert.equal(request.replayable, false, "past the limit, the body's start is let go");
+    assert.equal(request.streamTo({ write: () => true, end: () => {}, abort: () => {} }), false);
+    client.destroy();
+  });
+
+  test("a response sent before its request's body has arrived closes the connection after it, the rest of the body read into nothing", async () => {
+    const { port } = await started((_request, response) => response.writeHead(403).end("denied"));
+    const denied = await exchange(port, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\npart");
+    assert.deepEqual(denied, { text: "HTTP/1.1 403 Forbidden\r\ncontent-length: 6\r\n\r\ndenied", closed: true });
   });
 
   test("an upgrade request is served as a plain request and the connection then closes", async () => {

@@ -1,5 +1,5 @@
 import type net from "node:net";
-import { DownstreamRequest, incomingHeaders } from "./downstream-request";
+import { DownstreamRequest, incomingHeaders, type BodyFlow } from "./downstream-request";
 import { DownstreamResponse, type ResponseChannel } from "./downstream-response";
 import { HTTPParser, methods } from "./llhttp";
 
@@ -26,7 +26,7 @@ interface Exchange {
  * Serves HTTP/1.1 (and 1.0) on one accepted connection with Node's llhttp parser: requests go to `handler` one at a
  * time, in order (pipelined ones wait), and the connection stays open between them unless either side closes it.
  */
-export class DownstreamConnection implements ResponseChannel {
+export class DownstreamConnection implements ResponseChannel, BodyFlow {
   readonly #parser = new HTTPParser();
   #headers: string[] = [];
   #url = "";
@@ -37,6 +37,8 @@ export class DownstreamConnection implements ResponseChannel {
   readonly #exchanges: Exchange[] = [];
   #stopped = false;
   #closing = false;
+  /** Reading waits for the body being parsed to find room. */
+  #bodyPaused = false;
 
   constructor(
     readonly socket: net.Socket,
@@ -59,8 +61,10 @@ export class DownstreamConnection implements ResponseChannel {
     parser[HTTPParser.kOnBody] = (chunk: Buffer) => this.#parsing?.received(chunk);
     parser[HTTPParser.kOnMessageComplete] = () => {
       clearTimeout(this.#requestTimer);
-      this.#parsing?.ended();
+      const request = this.#parsing;
       this.#parsing = undefined;
+      this.#resumeBody();
+      request?.ended();
     };
     socket.on("data", (data: Buffer) => {
       if (this.#stopped) return;
@@ -106,24 +110,43 @@ export class DownstreamConnection implements ResponseChannel {
     this.socket.once("drain", listener);
   }
 
+  pauseBody(request: DownstreamRequest): void {
+    if (request !== this.#parsing || this.#bodyPaused) return;
+    this.#bodyPaused = true;
+    this.socket.pause();
+  }
+  resumeBody(request: DownstreamRequest): void {
+    if (request === this.#parsing) this.#resumeBody();
+  }
+
   finished(response: DownstreamResponse): void {
     const exchange = this.#exchanges[0];
     if (exchange?.response !== response) return;
     this.#exchanges.shift();
     response.close();
+    if (!exchange.request.complete) {
+      // Answered before its body's end (denied, or the upstream answered early): as Envoy, the connection closes.
+      // The rest of the body is read into nothing, so that the peer sees the response rather than a reset.
+      exchange.request.failed();
+      this.#stopped = true;
+      this.#bodyPaused = false;
+      this.socket.resume();
+      this.socket.end();
+      return;
+    }
     if (response.closeConnection || this.#closing) {
       this.#stopped = true;
       this.socket.end();
       return;
     }
-    if (this.socket.isPaused() && this.#exchanges.length < maxQueued) this.socket.resume();
+    if (this.socket.isPaused() && this.#exchanges.length < maxQueued && !this.#bodyPaused) this.socket.resume();
     if (this.#exchanges.length > 0) this.#dispatch(this.#exchanges[0] as Exchange);
     else if (this.timeouts.idleMs !== this.timeouts.streamIdleMs) this.socket.setTimeout(this.timeouts.idleMs);
   }
 
   #started(major: number, minor: number, rawHeaders: string[], method: string, url: string, upgrade: boolean, keepAlive: boolean): void {
     const version = `${major}.${minor}`;
-    const request = new DownstreamRequest(method, url, version, incomingHeaders(rawHeaders), this.socket.remoteAddress);
+    const request = new DownstreamRequest(method, url, version, incomingHeaders(rawHeaders), this.socket.remoteAddress, this);
     const response = new DownstreamResponse(this, method, version);
     // After an upgrade request the bytes are no longer HTTP: the connection serves it and closes.
     if (!keepAlive || upgrade || this.#closing) response.closeConnection = true;
@@ -142,9 +165,15 @@ export class DownstreamConnection implements ResponseChannel {
     this.handler(request, response);
   }
 
+  #resumeBody(): void {
+    if (!this.#bodyPaused) return;
+    this.#bodyPaused = false;
+    if (this.#exchanges.length < maxQueued) this.socket.resume();
+  }
+
   #requestTimedOut(request: DownstreamRequest, response: DownstreamResponse): void {
     if (request.complete) return;
-    request.failed("the request did not arrive whole within request_timeout");
+    request.failed();
     if (response.headersSent || this.#exchanges[0]?.response !== response) {
       this.socket.destroy();
       return;
@@ -164,10 +193,9 @@ export class DownstreamConnection implements ResponseChannel {
 
   #closed(): void {
     clearTimeout(this.#requestTimer);
-    const reason = "the downstream connection closed before the request's end";
-    this.#parsing?.failed(reason);
+    this.#parsing?.failed();
     for (const { request, response } of this.#exchanges.splice(0)) {
-      request.failed(reason);
+      request.failed();
       response.close();
     }
     this.#stopped = true;

@@ -19,12 +19,47 @@ export function incomingHeaders(rawHeaders: readonly string[]): http.IncomingHtt
   return headers;
 }
 
-/** One request as a downstream sent it; the body arrives after the head, and is kept whole for retries. */
+/** Where a request body goes as it arrives; write returning false pauses the downstream until resume(). */
+export interface RequestBodySink {
+  write(chunk: Buffer): boolean;
+  end(): void;
+  /** The body will not arrive whole: the downstream went away or was too slow. */
+  abort(): void;
+}
+
+/** The downstream connection's reading of this request's body: paused while the body has nowhere to go. */
+export interface BodyFlow {
+  pauseBody(request: DownstreamRequest): void;
+  resumeBody(request: DownstreamRequest): void;
+}
+
+/** Envoy's default for per_request_buffer_limit_bytes (the listener's per-connection buffer limit, 1 MiB). */
+export const defaultBufferLimitBytes = 1024 * 1024;
+
+/**
+ * One request as a downstream sent it. Its body streams to one sink at a time (an upstream attempt) and is kept
+ * for a replay (retry, mirror) up to a buffer limit; past it the kept part is let go once sent. Reading pauses while
+ * the sink is full, or while there is no sink and more than the limit waits, so a large upload holds about the
+ * limit in memory at most.
+ */
 export class DownstreamRequest {
+  /** Received and not let go of: all of it while within the limit, else what the sink has not had. */
   readonly #chunks: Buffer[] = [];
-  #complete = false;
-  #failed: Error | undefined;
-  #waiting: { resolve(body: Buffer): void; reject(error: Error): void } | undefined;
+  /** How many of #chunks the sink has had. */
+  #sent = 0;
+  #bytes = 0;
+  #limit = defaultBufferLimitBytes;
+  /** Within the limit: chunks are kept once sent. */
+  #keeping = true;
+  /** Some of the body has been let go: it cannot be sent from its first byte again. */
+  #dropped = false;
+  #complete: boolean;
+  #failed = false;
+  #sink: RequestBodySink | undefined;
+  #sinkFull = false;
+  #paused = false;
+  #whole: Buffer | undefined;
+  #onComplete: (() => void)[] | undefined;
 
   constructor(
     readonly method: string,
@@ -33,35 +68,120 @@ export class DownstreamRequest {
     readonly httpVersion: string,
     readonly headers: http.IncomingHttpHeaders,
     readonly remoteAddress: string | undefined,
-  ) {}
-
-  /** The whole body once it has arrived; at once for a request without content-length or transfer-encoding (RFC 9112 6.3). */
-  body(): Promise<Buffer> {
-    if (this.#failed) return Promise.reject(this.#failed);
-    const length = this.headers["content-length"];
-    if (this.headers["transfer-encoding"] === undefined && (length === undefined || length === "0")) return Promise.resolve(noBody);
-    if (this.#complete) return Promise.resolve(Buffer.concat(this.#chunks));
-    return new Promise((resolve, reject) => (this.#waiting = { resolve, reject }));
+    private readonly flow: BodyFlow,
+  ) {
+    // No body without content-length or transfer-encoding (RFC 9112 6.3).
+    const length = headers["content-length"];
+    this.#complete = headers["transfer-encoding"] === undefined && (length === undefined || length === "0");
   }
 
   get complete(): boolean {
     return this.#complete;
   }
+  /** The body can be sent (again) from its first byte. */
+  get replayable(): boolean {
+    return !this.#dropped && !this.#failed;
+  }
+  /** Body bytes received so far. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** The buffer limit of the route the request takes (per_request_buffer_limit_bytes). */
+  limitBuffer(bytes: number): void {
+    this.#limit = bytes;
+    if (this.#bytes > bytes) this.#overflowed();
+  }
+
+  /** The whole body, once it has arrived, if it was kept. */
+  whole(): Buffer | undefined {
+    if (!this.#complete || !this.replayable) return undefined;
+    if (this.#whole === undefined) this.#whole = this.#chunks.length === 0 ? noBody : this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
+    return this.#whole;
+  }
+
+  /** Runs `listener` once the body has arrived whole (now if it has), unless it never does. */
+  whenComplete(listener: () => void): void {
+    if (this.#complete) listener();
+    else (this.#onComplete ??= []).push(listener);
+  }
+
+  /** Sends the body to `sink` from its first byte, then as it arrives; false when that is no longer possible. */
+  streamTo(sink: RequestBodySink): boolean {
+    if (!this.replayable) return false;
+    this.#sink = sink;
+    this.#sent = 0;
+    this.#sinkFull = false;
+    this.#flush();
+    return true;
+  }
+
+  /** `sink` takes no more of the body (its attempt has ended). */
+  detach(sink: RequestBodySink): void {
+    if (this.#sink !== sink) return;
+    this.#sink = undefined;
+    this.#sinkFull = false;
+    this.#updateFlow();
+  }
+
+  /** The sink has room again. */
+  resume(): void {
+    this.#sinkFull = false;
+    this.#updateFlow();
+  }
 
   /** From the connection's parser. */
   received(chunk: Buffer): void {
     this.#chunks.push(chunk);
+    this.#bytes += chunk.length;
+    if (this.#keeping && this.#bytes > this.#limit) this.#overflowed();
+    if (this.#sink) this.#flush();
+    else this.#updateFlow();
   }
   ended(): void {
     this.#complete = true;
-    this.#waiting?.resolve(Buffer.concat(this.#chunks));
-    this.#waiting = undefined;
+    this.#sink?.end();
+    const listeners = this.#onComplete;
+    this.#onComplete = undefined;
+    if (listeners) for (const listener of listeners) listener();
   }
-  /** The body will not arrive: the connection closed, or request_timeout ran out. */
-  failed(reason: string): void {
-    if (this.#complete) return;
-    this.#failed = new Error(reason);
-    this.#waiting?.reject(this.#failed);
-    this.#waiting = undefined;
+  /** The body will not arrive whole: the connection closed, request_timeout ran out, or the response ended first. */
+  failed(): void {
+    if (this.#complete || this.#failed) return;
+    this.#failed = true;
+    this.#chunks.length = 0;
+    this.#onComplete = undefined;
+    const sink = this.#sink;
+    this.#sink = undefined;
+    sink?.abort();
+  }
+
+  #flush(): void {
+    const sink = this.#sink as RequestBodySink;
+    while (this.#sent < this.#chunks.length) if (!sink.write(this.#chunks[this.#sent++] as Buffer)) this.#sinkFull = true;
+    if (!this.#keeping && this.#chunks.length > 0) {
+      this.#chunks.length = 0;
+      this.#sent = 0;
+      this.#dropped = true;
+    }
+    this.#updateFlow();
+    if (this.#complete && this.#sink === sink) sink.end();
+  }
+
+  #overflowed(): void {
+    this.#keeping = false;
+    this.#whole = undefined;
+    if (this.#sent === 0) return;
+    this.#chunks.splice(0, this.#sent);
+    this.#sent = 0;
+    this.#dropped = true;
+  }
+
+  #updateFlow(): void {
+    const hold = this.#sink ? this.#sinkFull : this.#bytes > this.#limit;
+    if (hold === this.#paused) return;
+    this.#paused = hold;
+    if (hold) this.flow.pauseBody(this);
+    else this.flow.resumeBody(this);
   }
 }

@@ -83,8 +83,9 @@ export class DownstreamResponse {
     this.channel.finished(this);
   }
 
+  /** Cuts the connection, unless the response has been written whole. */
   destroy(): void {
-    this.channel.destroy();
+    if (!this.#ended) this.channel.destroy();
   }
 
   onDrain(listener: () => void): void {

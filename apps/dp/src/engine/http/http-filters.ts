@@ -18,7 +18,7 @@ export interface HttpExchange {
   stats: Stats;
   statPrefix: string;
   /** Filled in along the way for the access log. */
-  log: { upstreamHost?: string; bytesReceived: number; bytesSent: number; responseFlags: string };
+  log: { upstreamHost?: string; bytesSent: number; responseFlags: string };
 }
 
 /** Returns false when it answered the request itself (denied, aborted, rate limited). */

@@ -6,6 +6,7 @@ import { compileHeaderMatcher, type HeaderLookup } from "../header-matcher";
 import { compileFullRegex, compileStringMatcher } from "../string-matcher";
 import { weightedChoice } from "../weighted-choice";
 import { compileRetryPolicy, type CompiledRetryPolicy } from "./retry-policy";
+import { defaultBufferLimitBytes } from "./downstream-request";
 
 export interface RequestView {
   authority: string;
@@ -29,6 +30,8 @@ export interface CompiledRoute {
   timeoutMs: number;
   idleTimeoutMs: number | undefined;
   retry: CompiledRetryPolicy | undefined;
+  /** How much of a request body is kept for a retry or a mirror (per_request_buffer_limit_bytes). */
+  bufferLimitBytes: number;
   rewritePath(path: string): string;
   hostRewrite: string | undefined;
   requestHeadersToAdd: HeaderValueOption[] | undefined;
@@ -170,6 +173,7 @@ function compileRoute(route: Route, virtualHost: VirtualHost): CompiledRoute {
     timeoutMs: overallTimeoutMs(action),
     idleTimeoutMs: action?.idle_timeout ? durationMs(action.idle_timeout, 0) : undefined,
     retry: compileRetryPolicy((action?.retry_policy ?? virtualHost.retry_policy) as RetryPolicy | undefined),
+    bufferLimitBytes: (route.per_request_buffer_limit_bytes ?? virtualHost.per_request_buffer_limit_bytes)?.value ?? defaultBufferLimitBytes,
     rewritePath: compilePathRewrite(route),
     hostRewrite: action?.host_rewrite_literal,
     requestHeadersToAdd: route.request_headers_to_add,

@@ -7,33 +7,53 @@ import type { HttpExchange } from "./http-filters";
 import type { CompiledRoute } from "./route-table";
 import { requestHeadFor, requestHeadLines } from "./upstream-connection";
 import { Deadline, type Expirable } from "./deadline";
-import { sendUpstream, type BodySink, type UpstreamExchange, type UpstreamResponse } from "./upstream-exchange";
+import { sendUpstream, type BodySink, type RequestBody, type UpstreamExchange, type UpstreamResponse } from "./upstream-exchange";
+import type { DownstreamRequest } from "./downstream-request";
 
 /** What every attempt of one request sends: its head lines are built (and checked) once, before the first attempt. */
 interface UpstreamRequest {
   method: string;
   headLines: string;
   hasHost: boolean;
-  body: Buffer;
+  body: Buffer | RequestBody;
+  /** The downstream's content-length, for a body that streams; chunked without one. */
+  declaredLength: number | undefined;
 }
 
-function upstreamRequest(method: string, path: string, headers: HeaderMap, body: Buffer): UpstreamRequest {
-  return { method, headLines: requestHeadLines(method, path, headers), hasHost: headers.host !== undefined, body };
+function upstreamRequest(method: string, path: string, headers: HeaderMap, body: Buffer | RequestBody, declaredLength: number | undefined): UpstreamRequest {
+  return { method, headLines: requestHeadLines(method, path, headers), hasHost: headers.host !== undefined, body, declaredLength };
+}
+
+/** The length a request declared; llhttp refuses one beside transfer-encoding. */
+function declaredLengthOf(request: DownstreamRequest): number | undefined {
+  const length = request.headers["content-length"];
+  return length === undefined ? undefined : Number(length);
 }
 
 function attempt(cluster: ClusterRuntime, endpoint: UpstreamEndpoint, request: UpstreamRequest, timeoutMs: number | undefined): UpstreamExchange {
-  const head = requestHeadFor(request.headLines, request.hasHost, `${endpoint.host}:${endpoint.port}`, request.body.length);
-  return sendUpstream(cluster.pool, endpoint.host, endpoint.port, head, request.body, request.method === "HEAD", timeoutMs, cluster.connectTimeoutMs);
+  const whole = Buffer.isBuffer(request.body) ? request.body : request.body.whole();
+  const length = whole ? whole.length : request.declaredLength;
+  const head = requestHeadFor(request.headLines, request.hasHost, `${endpoint.host}:${endpoint.port}`, length);
+  const outgoing = { head, body: whole ?? request.body, chunked: length === undefined, skipBody: request.method === "HEAD" };
+  return sendUpstream(cluster.pool, endpoint.host, endpoint.port, outgoing, timeoutMs, cluster.connectTimeoutMs);
 }
 
-/** Envoy's request mirroring: a copy to another cluster, authority suffixed with "-shadow", its response discarded. */
-function shadow(runtime: Runtime, clusterName: string, method: string, path: string, headers: HeaderMap, body: Buffer): void {
+/**
+ * Envoy's request mirroring: a copy to another cluster, authority suffixed with "-shadow", its response discarded.
+ * It goes once the body has arrived, if the body was kept whole (within the buffer limit).
+ */
+function shadow(runtime: Runtime, clusterName: string, method: string, path: string, headers: HeaderMap, request: DownstreamRequest): void {
   const cluster = runtime.clusters.get(clusterName);
   const endpoint = cluster?.pick();
   if (!cluster || !endpoint) return;
+  const body = request.whole();
+  if (!body) {
+    runtime.stats.add("retry_or_shadow_abandoned_total", { cluster: clusterName });
+    return;
+  }
   const host = typeof headers.host === "string" ? headers.host : "";
   const shadowHost = host.includes(":") ? host.replace(/:/, "-shadow:") : `${host}-shadow`;
-  void attempt(cluster, endpoint, upstreamRequest(method, path, { ...headers, host: shadowHost }, body), undefined).result.then((result) => result.response?.discard());
+  void attempt(cluster, endpoint, upstreamRequest(method, path, { ...headers, host: shadowHost }, body, undefined), undefined).result.then((result) => result.response?.discard());
 }
 
 /** Envoy's response flags: UH no healthy upstream, UO overflow, UT timeout, UF connect failure, UR reset, NC no cluster. */
@@ -110,7 +130,8 @@ class ResponseRelay implements BodySink, Expirable {
 
 /**
  * Forwards a request along its route: weighted cluster choice, retries with back-off, per-try and overall
- * timeouts, circuit breakers. The request body is buffered so that it can be replayed on a retry.
+ * timeouts, circuit breakers. The request body streams to the upstream as it arrives; it is kept for a retry up to
+ * the route's buffer limit, past which the request is not retried (as Envoy's retry buffer).
  */
 export async function forward(exchange: HttpExchange, route: CompiledRoute, runtime: Runtime): Promise<void> {
   const { request, response } = exchange;
@@ -125,20 +146,21 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
     response.end();
     return;
   }
-  const body = await request.body();
-  exchange.log.bytesReceived = body.length;
+  request.limitBuffer(route.bufferLimitBytes);
   const headers = forwardableHeaders(request.headers);
   applyHeaderChanges(headers, route.requestHeadersToAdd, route.requestHeadersToRemove);
   if (route.hostRewrite) headers.host = route.hostRewrite;
   const path = route.rewritePath(request.url);
   const method = request.method;
   const retry = route.retry && route.retry.requestRetriable(exchange.headers) ? route.retry : undefined;
-  for (const mirror of route.mirrors) if (mirror.sampled()) shadow(runtime, mirror.cluster, method, path, headers, body);
-  const outgoing = upstreamRequest(method, path, headers, body);
+  for (const mirror of route.mirrors) if (mirror.sampled()) request.whenComplete(() => shadow(runtime, mirror.cluster, method, path, headers, request));
+  const outgoing = upstreamRequest(method, path, headers, request, declaredLengthOf(request));
   const clusterName = route.pickCluster();
   let previous: UpstreamEndpoint | undefined;
   const hash = route.hash({ authority: request.headers.host ?? "", path: request.url, headers: exchange.headers, sourceIp: request.remoteAddress });
+  // The overall timeout runs from the request's end, as Envoy's.
   const deadline = new Deadline(route.timeoutMs);
+  request.whenComplete(() => deadline.start());
   let relaying = false;
   try {
     for (let attemptNumber = 0; ; attemptNumber++) {
@@ -168,7 +190,10 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
       runtime.stats.add("upstream_rq_total", { cluster: clusterName, code: "status" in result.outcome ? String(status) : result.outcome.failure });
       previous = endpoint;
 
-      const canRetry = retry !== undefined && attemptNumber < retry.numRetries && retry.retriable(result.outcome) && deadline.remaining() > 0;
+      const retriable = retry !== undefined && attemptNumber < retry.numRetries && retry.retriable(result.outcome) && deadline.remaining() > 0;
+      // Past the buffer limit the body's start is gone: no retry, as with Envoy's retry buffer.
+      if (retriable && !request.replayable) runtime.stats.add("retry_or_shadow_abandoned_total", { cluster: clusterName });
+      const canRetry = retriable && request.replayable;
       if (canRetry && cluster.startRetry()) {
         result.response?.discard();
         cluster.endRequest();

@@ -39,9 +39,13 @@ export function requestHeadLines(method: string, path: string, headers: Record<s
   return head;
 }
 
-/** The whole head for one attempt: the lines, the endpoint as host when the request names none, the body's length. */
-export function requestHeadFor(lines: string, hasHost: boolean, endpointHost: string, contentLength: number): string {
-  return `${lines}${hasHost ? "" : `host: ${endpointHost}\r\n`}content-length: ${contentLength}\r\n\r\n`;
+/**
+ * The whole head for one attempt: the lines, the endpoint as host when the request names none, and the body's
+ * length, or chunked framing for a body of unknown length.
+ */
+export function requestHeadFor(lines: string, hasHost: boolean, endpointHost: string, contentLength: number | undefined): string {
+  const framing = contentLength === undefined ? "transfer-encoding: chunked" : `content-length: ${contentLength}`;
+  return `${lines}${hasHost ? "" : `host: ${endpointHost}\r\n`}${framing}\r\n\r\n`;
 }
 
 /**
@@ -55,6 +59,9 @@ export class UpstreamConnection {
   #final = false;
   #keepAlive = false;
   #parserClosed = false;
+  /** The request has been written whole: only then can the connection carry another. */
+  #requestSent = false;
+  #chunked = false;
   #headers: string[] = [];
   connected: boolean;
   reusable = false;
@@ -80,7 +87,7 @@ export class UpstreamConnection {
       if (!this.#final) return;
       const handlers = this.#handlers;
       this.#handlers = undefined;
-      this.reusable = this.#keepAlive;
+      this.reusable = this.#keepAlive && this.#requestSent;
       handlers?.onEnd();
     };
     socket.on("connect", () => (this.connected = true));
@@ -97,16 +104,47 @@ export class UpstreamConnection {
     socket.on("error", () => {});
   }
 
-  /** Writes the request (head and whole body in one write) and reports the response to `handlers`. */
+  /** Writes a request with its whole body (in one write) and reports the response to `handlers`. */
   send(head: string, body: Buffer, skipBody: boolean, handlers: ResponseHandlers): void {
-    this.reusable = false;
-    this.#skipBody = skipBody;
-    this.#final = false;
-    this.#handlers = handlers;
+    this.#start(skipBody, handlers);
+    this.#requestSent = true;
     this.socket.cork();
     this.socket.write(head, "latin1");
     if (body.length > 0) this.socket.write(body);
     this.socket.uncork();
+  }
+
+  /** Writes a request's head; its body follows with writeBody and endBody, chunked when `chunked`. */
+  sendHead(head: string, chunked: boolean, skipBody: boolean, handlers: ResponseHandlers): void {
+    this.#start(skipBody, handlers);
+    this.#chunked = chunked;
+    this.socket.write(head, "latin1");
+  }
+
+  /** False when the socket's buffer is full: wait for its drain. */
+  writeBody(chunk: Buffer): boolean {
+    if (!this.#chunked) return this.socket.write(chunk);
+    // An empty chunk would end the body.
+    if (chunk.length === 0) return true;
+    this.socket.cork();
+    this.socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
+    this.socket.write(chunk);
+    const flushed = this.socket.write("\r\n", "latin1");
+    this.socket.uncork();
+    return flushed;
+  }
+
+  endBody(): void {
+    this.#requestSent = true;
+    if (this.#chunked) this.socket.write("0\r\n\r\n", "latin1");
+  }
+
+  #start(skipBody: boolean, handlers: ResponseHandlers): void {
+    this.reusable = false;
+    this.#requestSent = false;
+    this.#skipBody = skipBody;
+    this.#final = false;
+    this.#handlers = handlers;
   }
 
   /** Backpressure from the downstream response. */

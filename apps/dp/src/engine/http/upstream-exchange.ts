@@ -2,6 +2,7 @@ import type { AttemptOutcome } from "./retry-policy";
 import type { ResponseHandlers, UpstreamConnection, UpstreamFailure } from "./upstream-connection";
 import type { ConnectionRequest, UpstreamPool } from "./upstream-pool";
 import type { Expirable } from "./deadline";
+import type { RequestBodySink } from "./downstream-request";
 
 /** Where a response body goes; write returning false pauses the upstream until resume(). */
 export interface BodySink {
@@ -26,20 +27,41 @@ export interface UpstreamResponse {
 
 export type Attempt = { outcome: AttemptOutcome; response?: UpstreamResponse };
 
+/** A request body that may still be arriving (DownstreamRequest): sent whole when it is, else as it streams. */
+export interface RequestBody {
+  /** The whole body, when it has arrived and is kept. */
+  whole(): Buffer | undefined;
+  /** False when the body can no longer be sent from its first byte. */
+  streamTo(sink: RequestBodySink): boolean;
+  detach(sink: RequestBodySink): void;
+  /** The sink has room again. */
+  resume(): void;
+}
+
+/** One attempt's request: its head, and its body whole or streaming (chunked on the wire unless the head gives its length). */
+export interface OutgoingRequest {
+  head: string;
+  body: Buffer | RequestBody;
+  chunked: boolean;
+  /** A HEAD request: the response has no body, whatever its headers say. */
+  skipBody: boolean;
+}
+
 const discarding: BodySink = { write: () => true, end: () => {}, abort: () => {} };
 
 /**
  * One try of a request on a pooled connection: its result is the response head (status and a body to stream) or
  * the failure (connect failure, reset, per-try timeout); a new connection must connect within connectTimeoutMs.
+ * The per-try timeout runs from the request's end, as Envoy's.
  */
-export function sendUpstream(pool: UpstreamPool, host: string, port: number, head: string, body: Buffer, skipBody: boolean, timeoutMs: number | undefined, connectTimeoutMs: number): UpstreamExchange {
-  const exchange = new UpstreamExchange(pool, head, body, skipBody, connectTimeoutMs);
-  exchange.start(host, port, timeoutMs);
+export function sendUpstream(pool: UpstreamPool, host: string, port: number, request: OutgoingRequest, timeoutMs: number | undefined, connectTimeoutMs: number): UpstreamExchange {
+  const exchange = new UpstreamExchange(pool, request, connectTimeoutMs, timeoutMs);
+  exchange.start(host, port);
   return exchange;
 }
 
 // A class rather than closures: one object per request instead of a dozen functions, each named at run time.
-export class UpstreamExchange implements ConnectionRequest, ResponseHandlers, UpstreamResponse, Expirable {
+export class UpstreamExchange implements ConnectionRequest, ResponseHandlers, UpstreamResponse, Expirable, RequestBodySink {
   status = 0;
   rawHeaders: string[] = [];
   readonly result: Promise<Attempt>;
@@ -55,16 +77,15 @@ export class UpstreamExchange implements ConnectionRequest, ResponseHandlers, Up
 
   constructor(
     private readonly pool: UpstreamPool,
-    private readonly head: string,
-    private readonly body: Buffer,
-    private readonly skipBody: boolean,
+    private readonly request: OutgoingRequest,
     private readonly connectTimeoutMs: number,
+    private readonly timeoutMs: number | undefined,
   ) {
     this.result = new Promise((resolve) => (this.#resolve = resolve));
   }
 
-  start(host: string, port: number, timeoutMs: number | undefined): void {
-    if (timeoutMs !== undefined) this.#timer = setTimeout(() => this.#fail("per-try-timeout"), timeoutMs);
+  start(host: string, port: number): void {
+    if (Buffer.isBuffer(this.request.body)) this.#startTimer();
     this.pool.acquire(host, port, this);
   }
 
@@ -80,7 +101,29 @@ export class UpstreamExchange implements ConnectionRequest, ResponseHandlers, Up
       this.#connectTimer = setTimeout(() => this.#fail("connect-failure"), this.connectTimeoutMs);
       next.socket.once("connect", () => clearTimeout(this.#connectTimer));
     }
-    next.send(this.head, this.body, this.skipBody, this);
+    const { head, body, chunked, skipBody } = this.request;
+    if (Buffer.isBuffer(body)) return next.send(head, body, skipBody, this);
+    next.sendHead(head, chunked, skipBody, this);
+    // The body has been let go of meanwhile (another attempt sent it past the buffer limit).
+    if (!body.streamTo(this)) next.destroy();
+  }
+
+  /** A chunk of a streaming request body. */
+  write(chunk: Buffer): boolean {
+    const connection = this.#connection as UpstreamConnection;
+    if (connection.writeBody(chunk)) return true;
+    connection.socket.once("drain", () => (this.request.body as RequestBody).resume());
+    return false;
+  }
+
+  end(): void {
+    this.#connection?.endBody();
+    if (!this.#settled) this.#startTimer();
+  }
+
+  /** The downstream went away mid-body: the upstream request cannot be completed. */
+  abort(): void {
+    this.#connection?.destroy();
   }
 
   onConnectionError(): void {
@@ -101,6 +144,7 @@ export class UpstreamExchange implements ConnectionRequest, ResponseHandlers, Up
 
   onEnd(): void {
     this.#ended = true;
+    this.#detachBody();
     const connection = this.#connection as UpstreamConnection;
     // Paused by a full downstream whose drain may never come now that the response ends: the next exchange reads again.
     connection.resume();
@@ -110,6 +154,7 @@ export class UpstreamExchange implements ConnectionRequest, ResponseHandlers, Up
 
   onFailure(failure: UpstreamFailure): void {
     if (!this.#settled) return this.#fail(failure);
+    this.#detachBody();
     this.#aborted = true;
     this.#sink?.abort();
   }
@@ -142,6 +187,14 @@ export class UpstreamExchange implements ConnectionRequest, ResponseHandlers, Up
     return this.#ended || this.#aborted ? undefined : this.#connection;
   }
 
+  #startTimer(): void {
+    if (this.timeoutMs !== undefined) this.#timer = setTimeout(() => this.#fail("per-try-timeout"), this.timeoutMs);
+  }
+
+  #detachBody(): void {
+    if (!Buffer.isBuffer(this.request.body)) this.request.body.detach(this);
+  }
+
   #settle(): void {
     this.#settled = true;
     clearTimeout(this.#timer);
@@ -151,6 +204,7 @@ export class UpstreamExchange implements ConnectionRequest, ResponseHandlers, Up
   #fail(failure: "per-try-timeout" | UpstreamFailure): void {
     if (this.#settled) return;
     this.#settle();
+    this.#detachBody();
     this.pool.withdraw(this);
     this.#connection?.destroy();
     this.#resolve({ outcome: { failure } });
