@@ -205,7 +205,7 @@ export const clusterFields: Shape = {
   },
   typed_extension_protocol_options: new MapOf(
     new TypedOf({
-      [typeNames.httpProtocolOptions]: { explicit_http_config: { http_protocol_options: {} }, common_http_protocol_options: { idle_timeout: duration } },
+      [typeNames.httpProtocolOptions]: { explicit_http_config: { http_protocol_options: {}, http2_protocol_options: {} }, common_http_protocol_options: { idle_timeout: duration } },
     }),
   ),
 };

@@ -1,10 +1,11 @@
 import net from "node:net";
 import tls from "node:tls";
-import type { Cluster, ClusterLoadAssignment, OutlierDetection, UpstreamTlsContext } from "@zonemesh/xds";
+import { typeNames, type Cluster, type ClusterLoadAssignment, type HttpProtocolOptions, type OutlierDetection, type UpstreamTlsContext } from "@zonemesh/xds";
 import { durationMs } from "./duration";
 import { endpointsOf, type UpstreamEndpoint } from "./endpoints";
 import { startHealthChecks } from "./health-checker";
 import { UpstreamPool } from "./http/upstream-pool";
+import { Http2Sessions } from "./http/http2-upstream";
 import { createPicker, type Picker } from "./load-balancer";
 import type { Runtime } from "./runtime";
 import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsMaterial, type TlsSecretRefs } from "./tls-context";
@@ -46,6 +47,12 @@ function isAvailable(endpoint: UpstreamEndpoint, now: number): boolean {
   return endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now;
 }
 
+/** Whether the cluster's upstream HTTP protocol options choose HTTP/2. */
+function speaksHttp2(config: Cluster): boolean {
+  const options = config.typed_extension_protocol_options?.[typeNames.httpProtocolOptions] as HttpProtocolOptions | undefined;
+  return options?.explicit_http_config?.http2_protocol_options !== undefined;
+}
+
 /** A cluster as the engine runs it: endpoint selection, circuit breakers, outlier detection, upstream connections. */
 export class ClusterRuntime {
   readonly name: string;
@@ -64,6 +71,8 @@ export class ClusterRuntime {
   #activeConnections = 0;
   /** Keep-alive HTTP/1.1 connections to the endpoints, plain TCP or mTLS as connect() opens them. */
   readonly pool: UpstreamPool;
+  /** With explicit_http_config.http2_protocol_options: HTTP requests go on HTTP/2 streams instead of the pool's connections. */
+  readonly http2: Http2Sessions | undefined;
   readonly #tlsSessions = new WeakMap<TlsMaterial, Map<string, Buffer>>();
   readonly #stopHealthChecks: (() => void) | undefined;
 
@@ -86,6 +95,7 @@ export class ClusterRuntime {
     const healthCheck = config.health_checks?.[0];
     this.#stopHealthChecks = healthCheck ? startHealthChecks(healthCheck, () => this.#currentEndpoints(), config.name, (host, port) => this.connect(host, port)) : undefined;
     this.pool = new UpstreamPool(this.#limits.maxConnections, (host, port) => this.connect(host, port));
+    this.http2 = speaksHttp2(config) ? new Http2Sessions((host, port) => this.connect(host, port)) : undefined;
   }
 
   #currentEndpoints(): UpstreamEndpoint[] {
@@ -206,5 +216,6 @@ export class ClusterRuntime {
   close(): void {
     this.#stopHealthChecks?.();
     this.pool.close();
+    this.http2?.close();
   }
 }

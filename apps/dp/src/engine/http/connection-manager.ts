@@ -7,10 +7,11 @@ import { compileAccessLogs } from "../access-log";
 import { compileClientCertDetails, type MtlsDetails } from "./client-cert-details";
 import { DownstreamConnection, type DownstreamTimeouts } from "./downstream-connection";
 import type { DownstreamRequest } from "./downstream-request";
-import type { DownstreamResponse } from "./downstream-response";
+import type { ResponseWriter } from "./downstream-response";
 import { compileHttpFilters, type HttpExchange } from "./http-filters";
 import { compileRouteTable, type RouteTable } from "./route-table";
 import { forward } from "./router";
+import { Http2DownstreamConnection, readPreface } from "./http2-downstream";
 
 export interface ConnectionInfo {
   peer: PeerSans | undefined;
@@ -37,14 +38,16 @@ function lookup(request: DownstreamRequest): (name: string) => string | undefine
 }
 
 export function compileConnectionManager(config: HttpConnectionManager, path: string, runtime: () => Runtime): CompiledConnectionManager {
-  if (config.codec_type !== undefined && config.codec_type !== "AUTO" && config.codec_type !== "HTTP1") throw new Error(`${path}.codec_type ${config.codec_type} is not supported (HTTP/1.1 only)`);
+  if (config.codec_type !== undefined && config.codec_type !== "AUTO" && config.codec_type !== "HTTP1" && config.codec_type !== "HTTP2") throw new Error(`${path}.codec_type ${config.codec_type} is not supported`);
+  // AUTO (and HTTP2, which this engine serves alike) tells HTTP/2's preface from HTTP/1.1, as Envoy's AUTO does.
+  const detectsHttp2 = config.codec_type !== "HTTP1";
   if (!config.rds === !config.route_config) throw new Error(`${path}: exactly one of rds and route_config is required`);
   const inline: RouteTable | undefined = config.route_config ? compileRouteTable(config.route_config) : undefined;
   const routeName = config.rds?.route_config_name;
   const filters = compileHttpFilters(config.http_filters ?? [], path);
   const setClientCertDetails = compileClientCertDetails(config);
   const writeAccessLog = compileAccessLogs(config.access_log, path);
-  const connections = new Set<DownstreamConnection>();
+  const connections = new Set<DownstreamConnection | Http2DownstreamConnection>();
   let draining = false;
   const logsAccess = (config.access_log?.length ?? 0) > 0;
   const countRequest = runtime().stats.counter("http_downstream_rq_total", { stat_prefix: config.stat_prefix });
@@ -53,7 +56,7 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
     streamIdleMs: durationMs(config.stream_idle_timeout, 300_000),
     requestMs: durationMs(config.request_timeout, 0),
   };
-  async function serve(info: ConnectionInfo, request: DownstreamRequest, response: DownstreamResponse): Promise<void> {
+  async function serve(info: ConnectionInfo, request: DownstreamRequest, response: ResponseWriter): Promise<void> {
     const current = runtime();
     setClientCertDetails(request.headers, info.mtls);
     const headers = lookup(request);
@@ -85,10 +88,20 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
   }
   return {
     handle(socket, info) {
-      const connection = new DownstreamConnection(socket, (request, response) => void serve(info, request, response), timeouts);
-      connections.add(connection);
-      socket.once("close", () => connections.delete(connection));
-      if (draining) connection.closeAfterResponses();
+      const handler = (request: DownstreamRequest, response: ResponseWriter) => void serve(info, request, response);
+      const served = (connection: DownstreamConnection | Http2DownstreamConnection) => {
+        connections.add(connection);
+        socket.once("close", () => connections.delete(connection));
+        if (draining) connection.closeAfterResponses();
+      };
+      if (!detectsHttp2) return served(new DownstreamConnection(socket, handler, timeouts));
+      if (timeouts.idleMs > 0) socket.setTimeout(timeouts.idleMs, () => socket.destroy());
+      readPreface(socket, (http2, firstBytes) => {
+        if (http2) return served(new Http2DownstreamConnection(socket, firstBytes, handler));
+        socket.unshift(firstBytes);
+        served(new DownstreamConnection(socket, handler, timeouts));
+        socket.resume();
+      });
     },
     drain() {
       draining = true;

@@ -1,9 +1,9 @@
 import type net from "node:net";
 import { DownstreamRequest, incomingHeaders, type BodyFlow } from "./downstream-request";
-import { DownstreamResponse, type ResponseChannel } from "./downstream-response";
+import { DownstreamResponse, type ResponseChannel, type ResponseWriter } from "./downstream-response";
 import { HTTPParser, methods } from "./llhttp";
 
-export type RequestHandler = (request: DownstreamRequest, response: DownstreamResponse) => void;
+export type RequestHandler = (request: DownstreamRequest, response: ResponseWriter) => void;
 
 export interface DownstreamTimeouts {
   /** No request in flight for this long closes the connection (idle_timeout); 0: never. */

@@ -33,6 +33,12 @@ export interface BodyFlow {
   resumeBody(request: DownstreamRequest): void;
 }
 
+/** Whether an HTTP/1 request has a body: not without content-length or transfer-encoding (RFC 9112 6.3). */
+function http1BodyFollows(headers: http.IncomingHttpHeaders): boolean {
+  const length = headers["content-length"];
+  return headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
 /** Envoy's default for per_request_buffer_limit_bytes (the listener's per-connection buffer limit, 1 MiB). */
 export const defaultBufferLimitBytes = 1024 * 1024;
 
@@ -69,10 +75,9 @@ export class DownstreamRequest {
     readonly headers: http.IncomingHttpHeaders,
     readonly remoteAddress: string | undefined,
     private readonly flow: BodyFlow,
+    hasBody = http1BodyFollows(headers),
   ) {
-    // No body without content-length or transfer-encoding (RFC 9112 6.3).
-    const length = headers["content-length"];
-    this.#complete = headers["transfer-encoding"] === undefined && (length === undefined || length === "0");
+    this.#complete = !hasBody;
   }
 
   get complete(): boolean {
@@ -139,6 +144,8 @@ export class DownstreamRequest {
     else this.#updateFlow();
   }
   ended(): void {
+    // A request without a body was complete from the start.
+    if (this.#complete) return;
     this.#complete = true;
     this.#sink?.end();
     const listeners = this.#onComplete;

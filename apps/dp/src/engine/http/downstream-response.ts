@@ -5,6 +5,25 @@ import { hasInvalidHeaderChar, isHttpToken } from "./llhttp";
 /** Framing and connection headers are the response's own business, whatever the caller passes. */
 const framing = new Set(["content-length", "transfer-encoding", "connection", "keep-alive"]);
 
+/** How the router and the filters answer a request, over HTTP/1.1 (DownstreamResponse) or HTTP/2 (Http2DownstreamResponse). */
+export interface ResponseWriter {
+  statusCode: number;
+  readonly headersSent: boolean;
+  /** The connection (or the HTTP/2 stream) is gone. */
+  readonly destroyed: boolean;
+  /** Status and headers, as a map or as a flat [name, value, ...] list; sent with the first write. */
+  writeHead(status: number, headers?: HeaderMap | readonly string[]): this;
+  /** A body chunk; false when the buffer is full (wait for onDrain). */
+  write(chunk: Buffer): boolean;
+  /** The end of the response; `trailers` go to an HTTP/2 downstream (HTTP/1.1 responses drop them). */
+  end(body?: string | Buffer, trailers?: HeaderMap): void;
+  /** Cuts the response short, unless it has been written whole. */
+  destroy(): void;
+  onDrain(listener: () => void): void;
+  /** Called once: at the end, or when the connection closes first. */
+  onClose(listener: () => void): void;
+}
+
 /** What a response needs of its connection. */
 export interface ResponseChannel {
   /** One corked write: `head` and `trailer` in latin1; false when the socket's buffer is full. */
@@ -21,7 +40,7 @@ export interface ResponseChannel {
  * framed by the given content-length, by the body's length when it is all known, or chunked (HTTP/1.0: to the
  * connection's close).
  */
-export class DownstreamResponse {
+export class DownstreamResponse implements ResponseWriter {
   statusCode = 200;
   headersSent = false;
   /** Set before the head goes out: the connection closes after this response. */

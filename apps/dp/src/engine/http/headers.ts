@@ -25,6 +25,23 @@ export function forwardableRawHeaders(rawHeaders: readonly string[]): string[] {
   return result;
 }
 
+/**
+ * Headers for an HTTP/2 frame: lower-case names (HTTP/2 requires them), repeats as lists, without the connection-specific
+ * ones HTTP/2 forbids, nor host (:authority carries it).
+ */
+export function http2Fields(headers: HeaderMap | readonly string[]): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = {};
+  const add = (name: string, value: string | string[]) => {
+    const lower = name.toLowerCase();
+    if (hopByHop.has(lower) || lower === "host") return;
+    const existing = result[lower];
+    result[lower] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), ...(Array.isArray(value) ? value : [value])];
+  };
+  if (Array.isArray(headers)) for (let index = 0; index < headers.length; index += 2) add(headers[index] as string, headers[index + 1] as string);
+  else for (const name in headers as HeaderMap) add(name, (headers as HeaderMap)[name] as string | string[]);
+  return result;
+}
+
 /** A flat list as a map by lower-case name; a repeated header becomes a list of its values. */
 export function headerMapOf(rawHeaders: readonly string[]): HeaderMap {
   const result: HeaderMap = {};

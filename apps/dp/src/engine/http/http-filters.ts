@@ -6,12 +6,12 @@ import { compileRbacRules } from "../rbac";
 import type { Stats } from "../stats";
 import type { PeerSans } from "../tls-context";
 import type { DownstreamRequest } from "./downstream-request";
-import type { DownstreamResponse } from "./downstream-response";
+import type { ResponseWriter } from "./downstream-response";
 import { applyHeaderChanges, type HeaderMap } from "./headers";
 
 export interface HttpExchange {
   request: DownstreamRequest;
-  response: DownstreamResponse;
+  response: ResponseWriter;
   headers: HeaderLookup;
   peer: PeerSans | undefined;
   destinationPort: number;

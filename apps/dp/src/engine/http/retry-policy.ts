@@ -2,8 +2,8 @@ import type { RetryPolicy } from "@zonemesh/xds";
 import { durationMs } from "../duration";
 import { compileHeaderMatcher, type HeaderLookup } from "../header-matcher";
 
-/** Why an attempt failed: an HTTP status, or no response at all. */
-export type AttemptOutcome = { status: number } | { failure: "connect-failure" | "reset" | "per-try-timeout" };
+/** Why an attempt failed: an HTTP status (with the gRPC status of a trailers-only response), or no response at all. */
+export type AttemptOutcome = { status: number; grpcStatus?: number } | { failure: "connect-failure" | "reset" | "per-try-timeout" };
 
 export interface CompiledRetryPolicy {
   numRetries: number;
@@ -15,14 +15,17 @@ export interface CompiledRetryPolicy {
 }
 
 const gatewayErrors = new Set([502, 503, 504]);
+/** Envoy's gRPC retry conditions, on the grpc-status of a response's headers (a trailers-only response). */
+const grpcConditions: Record<string, number> = { cancelled: 1, "deadline-exceeded": 4, "resource-exhausted": 8, internal: 13, unavailable: 14 };
 // "refused-stream" is an HTTP/2 stream refusal, which HTTP/1.1 upstreams never produce.
-const knownConditions = new Set(["5xx", "gateway-error", "reset", "connect-failure", "retriable-4xx", "retriable-status-codes", "refused-stream"]);
+const knownConditions = new Set(["5xx", "gateway-error", "reset", "connect-failure", "retriable-4xx", "retriable-status-codes", "refused-stream", ...Object.keys(grpcConditions)]);
 
 export function compileRetryPolicy(policy: RetryPolicy | undefined): CompiledRetryPolicy | undefined {
   if (!policy?.retry_on) return undefined;
   const conditions = new Set(policy.retry_on.split(",").map((condition) => condition.trim()));
   for (const condition of conditions) if (!knownConditions.has(condition)) throw new Error(`retry_on condition ${JSON.stringify(condition)} is not supported`);
   const statusCodes = new Set(policy.retriable_status_codes ?? []);
+  const grpcStatuses = new Set([...conditions].flatMap((condition) => (condition in grpcConditions ? [grpcConditions[condition] as number] : [])));
   const requestMatchers = ((policy as { retriable_request_headers?: Parameters<typeof compileHeaderMatcher>[0][] }).retriable_request_headers ?? []).map(compileHeaderMatcher);
   const baseMs = durationMs(policy.retry_back_off?.base_interval, 25);
   const maxMs = durationMs(policy.retry_back_off?.max_interval, baseMs * 10);
@@ -37,6 +40,7 @@ export function compileRetryPolicy(policy: RetryPolicy | undefined): CompiledRet
         return conditions.has("reset");
       }
       const status = outcome.status;
+      if (outcome.grpcStatus !== undefined && grpcStatuses.has(outcome.grpcStatus)) return true;
       return (
         (conditions.has("5xx") && status >= 500) ||
         (conditions.has("gateway-error") && gatewayErrors.has(status)) ||

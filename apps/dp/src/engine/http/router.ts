@@ -7,12 +7,18 @@ import type { HttpExchange } from "./http-filters";
 import type { CompiledRoute } from "./route-table";
 import { requestHeadFor, requestHeadLines } from "./upstream-connection";
 import { Deadline, type Expirable } from "./deadline";
-import { sendUpstream, type BodySink, type RequestBody, type UpstreamExchange, type UpstreamResponse } from "./upstream-exchange";
+import { sendUpstream } from "./upstream-exchange";
+import type { BodySink, RequestBody, UpstreamAttempt, UpstreamResponse } from "./upstream-attempt";
 import type { DownstreamRequest } from "./downstream-request";
+import { Http2Exchange, http2RequestHeaders } from "./http2-upstream";
 
-/** What every attempt of one request sends: its head lines are built (and checked) once, before the first attempt. */
+/** What every attempt of one request sends: its HTTP/1.1 head lines are built (and checked) once, before the first attempt. */
 interface UpstreamRequest {
   method: string;
+  path: string;
+  headers: HeaderMap;
+  /** The downstream's te, which an HTTP/2 upstream gets when it asks for trailers. */
+  te: string | string[] | undefined;
   headLines: string;
   hasHost: boolean;
   body: Buffer | RequestBody;
@@ -20,8 +26,8 @@ interface UpstreamRequest {
   declaredLength: number | undefined;
 }
 
-function upstreamRequest(method: string, path: string, headers: HeaderMap, body: Buffer | RequestBody, declaredLength: number | undefined): UpstreamRequest {
-  return { method, headLines: requestHeadLines(method, path, headers), hasHost: headers.host !== undefined, body, declaredLength };
+function upstreamRequest(method: string, path: string, headers: HeaderMap, te: string | string[] | undefined, body: Buffer | RequestBody, declaredLength: number | undefined): UpstreamRequest {
+  return { method, path, headers, te, headLines: requestHeadLines(method, path, headers), hasHost: headers.host !== undefined, body, declaredLength };
 }
 
 /** The length a request declared; llhttp refuses one beside transfer-encoding. */
@@ -30,8 +36,14 @@ function declaredLengthOf(request: DownstreamRequest): number | undefined {
   return length === undefined ? undefined : Number(length);
 }
 
-function attempt(cluster: ClusterRuntime, endpoint: UpstreamEndpoint, request: UpstreamRequest, timeoutMs: number | undefined): UpstreamExchange {
+function attempt(cluster: ClusterRuntime, endpoint: UpstreamEndpoint, request: UpstreamRequest, timeoutMs: number | undefined): UpstreamAttempt {
   const whole = Buffer.isBuffer(request.body) ? request.body : request.body.whole();
+  if (cluster.http2) {
+    const exchange = new Http2Exchange(whole ?? request.body, timeoutMs);
+    const authority = typeof request.headers.host === "string" ? request.headers.host : `${endpoint.host}:${endpoint.port}`;
+    exchange.start(cluster.http2, endpoint.host, endpoint.port, http2RequestHeaders(request.method, request.path, request.headers, authority, request.te), cluster.connectTimeoutMs);
+    return exchange;
+  }
   const length = whole ? whole.length : request.declaredLength;
   const head = requestHeadFor(request.headLines, request.hasHost, `${endpoint.host}:${endpoint.port}`, length);
   const outgoing = { head, body: whole ?? request.body, chunked: length === undefined, skipBody: request.method === "HEAD" };
@@ -53,7 +65,7 @@ function shadow(runtime: Runtime, clusterName: string, method: string, path: str
   }
   const host = typeof headers.host === "string" ? headers.host : "";
   const shadowHost = host.includes(":") ? host.replace(/:/, "-shadow:") : `${host}-shadow`;
-  void attempt(cluster, endpoint, upstreamRequest(method, path, { ...headers, host: shadowHost }, body, undefined), undefined).result.then((result) => result.response?.discard());
+  void attempt(cluster, endpoint, upstreamRequest(method, path, { ...headers, host: shadowHost }, request.headers.te, body, undefined), undefined).result.then((result) => result.response?.discard());
 }
 
 /** Envoy's response flags: UH no healthy upstream, UO overflow, UT timeout, UF connect failure, UR reset, NC no cluster. */
@@ -110,9 +122,9 @@ class ResponseRelay implements BodySink, Expirable {
     return false;
   }
 
-  end(): void {
+  end(trailers?: HeaderMap): void {
     this.#finish();
-    this.exchange.response.end();
+    this.exchange.response.end(undefined, trailers);
   }
 
   abort(): void {
@@ -154,7 +166,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
   const method = request.method;
   const retry = route.retry && route.retry.requestRetriable(exchange.headers) ? route.retry : undefined;
   for (const mirror of route.mirrors) if (mirror.sampled()) request.whenComplete(() => shadow(runtime, mirror.cluster, method, path, headers, request));
-  const outgoing = upstreamRequest(method, path, headers, request, declaredLengthOf(request));
+  const outgoing = upstreamRequest(method, path, headers, request.headers.te, request, declaredLengthOf(request));
   const clusterName = route.pickCluster();
   let previous: UpstreamEndpoint | undefined;
   const hash = route.hash({ authority: request.headers.host ?? "", path: request.url, headers: exchange.headers, sourceIp: request.remoteAddress });

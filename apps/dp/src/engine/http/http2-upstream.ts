@@ -1,0 +1,119 @@
+import http2 from "node:http2";
+import type net from "node:net";
+import { headerMapOf, http2Fields, type HeaderMap } from "./headers";
+import { UpstreamAttempt, type RequestBody } from "./upstream-attempt";
+
+interface Session {
+  session: http2.ClientHttp2Session;
+  connected: boolean;
+}
+
+/**
+ * A cluster's HTTP/2 connections (explicit_http_config.http2_protocol_options), one per endpoint, each carrying its
+ * requests as concurrent streams, as Envoy's HTTP/2 pool; plain or mTLS as the cluster connects. An idle one does
+ * not keep the process alive.
+ */
+export class Http2Sessions {
+  readonly #sessions = new Map<string, Session>();
+
+  constructor(private readonly connect: (host: string, port: number) => net.Socket) {}
+
+  get(host: string, port: number): Session {
+    const key = `${host}:${port}`;
+    const existing = this.#sessions.get(key);
+    if (existing && !existing.session.closed && !existing.session.destroyed) return existing;
+    const socket = this.connect(host, port);
+    const entry: Session = { session: http2.connect(`http://${key}`, { createConnection: () => socket }), connected: false };
+    const { session } = entry;
+    session.on("connect", () => (entry.connected = true));
+    session.on("error", () => {});
+    const forget = () => {
+      if (this.#sessions.get(key) === entry) this.#sessions.delete(key);
+    };
+    session.on("goaway", forget);
+    session.on("close", forget);
+    session.unref();
+    this.#sessions.set(key, entry);
+    return entry;
+  }
+
+  close(): void {
+    for (const { session } of this.#sessions.values()) session.destroy();
+    this.#sessions.clear();
+  }
+}
+
+/** What the router sends on an HTTP/2 stream: pseudo-headers from the request, te only as "trailers" (gRPC needs it). */
+export function http2RequestHeaders(method: string, path: string, headers: HeaderMap, authority: string, te: string | string[] | undefined): http2.OutgoingHttpHeaders {
+  const fields: http2.OutgoingHttpHeaders = http2Fields(headers);
+  delete fields["content-length"];
+  if (String(te ?? "").toLowerCase().includes("trailers")) fields.te = "trailers";
+  return { ...fields, ":method": method, ":path": path, ":scheme": "http", ":authority": authority };
+}
+
+/** A flat [name, value, ...] list of an HTTP/2 header block, without its pseudo-headers. */
+function rawHeadersOf(headers: http2.IncomingHttpHeaders): string[] {
+  const raw: string[] = [];
+  for (const name in headers) {
+    if (name.startsWith(":")) continue;
+    const value = headers[name];
+    if (Array.isArray(value)) for (const item of value) raw.push(name, item);
+    else if (value !== undefined) raw.push(name, value);
+  }
+  return raw;
+}
+
+/** One try of a request on a stream of the endpoint's HTTP/2 connection; trailers follow the response body. */
+export class Http2Exchange extends UpstreamAttempt {
+  #stream: http2.ClientHttp2Stream | undefined;
+  #trailers: HeaderMap | undefined;
+
+  start(sessions: Http2Sessions, host: string, port: number, headers: http2.OutgoingHttpHeaders, connectTimeoutMs: number): void {
+    const entry = sessions.get(host, port);
+    if (!entry.connected) this.connectWithin(connectTimeoutMs, entry.session);
+    const failure = () => (entry.connected ? "reset" : "connect-failure");
+    let stream: http2.ClientHttp2Stream;
+    try {
+      stream = entry.session.request(headers, { endStream: Buffer.isBuffer(this.body) && this.body.length === 0 });
+    } catch {
+      return this.fail(failure());
+    }
+    this.#stream = stream;
+    stream.on("response", (head: http2.IncomingHttpHeaders) => {
+      const status = Number(head[":status"]);
+      const grpcStatus = head["grpc-status"];
+      this.responded(status, rawHeadersOf(head), grpcStatus === undefined ? { status } : { status, grpcStatus: Number(grpcStatus) });
+    });
+    stream.on("data", (chunk: Buffer) => this.received(chunk));
+    stream.on("trailers", (trailers: http2.IncomingHttpHeaders) => (this.#trailers = headerMapOf(rawHeadersOf(trailers))));
+    stream.on("end", () => this.responseEnded(this.#trailers));
+    stream.on("close", () => this.broke(failure()));
+    stream.on("error", () => {});
+    // A streaming body may have been let go of meanwhile (another attempt sent it past the buffer limit).
+    if (!this.sendBody((body) => body.length > 0 && stream.end(body))) this.cut();
+  }
+
+  /** A chunk of a streaming request body. */
+  write(chunk: Buffer): boolean {
+    const stream = this.#stream as http2.ClientHttp2Stream;
+    if (stream.write(chunk)) return true;
+    stream.once("drain", () => (this.body as RequestBody).resume());
+    return false;
+  }
+  protected endRequest(): void {
+    this.#stream?.end();
+  }
+  abort(): void {
+    this.cut();
+  }
+
+  protected pauseResponse(): void {
+    this.#stream?.pause();
+  }
+  protected resumeResponse(): void {
+    this.#stream?.resume();
+  }
+  protected cut(): void {
+    this.#stream?.close(http2.constants.NGHTTP2_CANCEL);
+  }
+}

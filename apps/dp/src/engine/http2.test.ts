@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, test } from "node:test";
+import * as grpc from "@grpc/grpc-js";
+import { typeNames, typed, type Cluster, type RetryPolicy } from "@zonemesh/xds";
+import { freePort, get } from "../testing/backends";
+import { EngineUnderTest } from "../testing/engine-under-test";
+import { GrpcEchoClient, grpcEchoBackend, type GrpcEchoBackend } from "../testing/grpc-echo";
+import { assignment, edsCluster, httpManager, listener, routeConfig } from "../testing/resources";
+
+const http2Options: Cluster["typed_extension_protocol_options"] = { [typeNames.httpProtocolOptions]: typed(typeNames.httpProtocolOptions, { explicit_http_config: { http2_protocol_options: {} } }) };
+
+describe("HTTP/2 and gRPC through the built-in engine", { timeout: 20_000 }, () => {
+  const engine = new EngineUnderTest();
+  let backend: GrpcEchoBackend;
+  let client: GrpcEchoClient;
+
+  // The listener's codec is AUTO (the default): it tells the gRPC client's HTTP/2 preface from HTTP/1.1.
+  const routedTo = (port: number, retryPolicy?: RetryPolicy) =>
+    engine.applied({
+      listeners: [listener("outbound:grpc", engine.port, [httpManager("echo")])],
+      clusters: [edsCluster("echo", { typed_extension_protocol_options: http2Options })],
+      endpoints: [assignment("echo", [port])],
+      routes: [routeConfig("echo", [{ match: { prefix: "/" }, route: { cluster: "echo", ...(retryPolicy ? { retry_policy: retryPolicy } : {}) } }])],
+    });
+
+  before(async () => {
+    backend = await grpcEchoBackend();
+    await routedTo(backend.port);
+    client = new GrpcEchoClient(`127.0.0.1:${engine.port}`);
+  });
+  after(() => {
+    client?.close();
+    backend?.close();
+  });
+
+  test("a unary call goes through as HTTP/2 on both sides, metadata included", async () => {
+    assert.equal(await client.unary("hello", "web"), "echo hello from web by none");
+  });
+
+  test("a gRPC error status reaches the caller in a trailers-only response", async () => {
+    await assert.rejects(client.unary("missing", "web"), (error: grpc.ServiceError) => error.code === grpc.status.NOT_FOUND && error.details === "no such thing");
+  });
+
+  test("a server-streaming call relays every message, then the status in the trailers", async () => {
+    assert.deepEqual(await client.countdown("3"), { messages: ["3", "2", "1"], code: grpc.status.OK, details: "OK" });
+    assert.deepEqual(await client.countdown("2!"), { messages: ["2", "1"], code: grpc.status.ABORTED, details: "stopped at zero" });
+  });
+
+  test("an HTTP/1.1 client reaches an HTTP/2 upstream (pseudo-headers from its request line and host); an unreachable one answers 503", async () => {
+    const h2 = http2.createServer((request, response) => response.end(`${request.method} ${request.url} ${request.headers[":authority"]} HTTP/${request.httpVersion}`));
+    const sessions: http2.ServerHttp2Session[] = [];
+    h2.on("session", (session: http2.ServerHttp2Session) => sessions.push(session));
+    await new Promise<void>((resolve) => h2.listen(0, "127.0.0.1", resolve));
+    await routedTo((h2.address() as AddressInfo).port);
+    assert.deepEqual(await get(engine.port, "/path?q=1", { host: "echo.mesh" }).then(({ status, body }) => [status, body]), [200, "GET /path?q=1 echo.mesh HTTP/2.0"]);
+    h2.close();
+    for (const session of sessions) session.destroy();
+    await routedTo(await freePort());
+    const unreachable = await get(engine.port, "/");
+    assert.equal(unreachable.status, 503);
+    assert.match(unreachable.body, /connect-failure/);
+    await routedTo(backend.port);
+  });
+
+  test("retry_on gRPC conditions retry on the grpc-status of a trailers-only response", async () => {
+    await assert.rejects(client.unary("flaky 1", "web"), (error: grpc.ServiceError) => error.code === grpc.status.UNAVAILABLE);
+    await routedTo(backend.port, { retry_on: "cancelled,unavailable", num_retries: { value: 2 }, retry_back_off: { base_interval: { nanos: 1_000_000 } } });
+    assert.equal(await client.unary("flaky 2", "web"), "echo flaky 2 from web by none");
+    assert.deepEqual(
+      backend.calls.filter((call) => call.startsWith("flaky")),
+      ["flaky 1", "flaky 2", "flaky 2"],
+    );
+  });
+});
