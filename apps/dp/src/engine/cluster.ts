@@ -47,10 +47,19 @@ function isAvailable(endpoint: UpstreamEndpoint, now: number): boolean {
   return endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now;
 }
 
+const httpProtocolOptionsOf = (config: Cluster) => config.typed_extension_protocol_options?.[typeNames.httpProtocolOptions] as HttpProtocolOptions | undefined;
+
 /** Whether the cluster's upstream HTTP protocol options choose HTTP/2. */
 function speaksHttp2(config: Cluster): boolean {
-  const options = config.typed_extension_protocol_options?.[typeNames.httpProtocolOptions] as HttpProtocolOptions | undefined;
-  return options?.explicit_http_config?.http2_protocol_options !== undefined;
+  return httpProtocolOptionsOf(config)?.explicit_http_config?.http2_protocol_options !== undefined;
+}
+
+/** What an HTTP cluster offers by ALPN when its TLS context names nothing, as Envoy's HTTP/2 and HTTP/1.1 pools do. */
+function alpnFallback(config: Cluster): string[] | undefined {
+  const explicit = httpProtocolOptionsOf(config)?.explicit_http_config;
+  if (explicit?.http2_protocol_options !== undefined) return ["h2"];
+  if (explicit?.http_protocol_options !== undefined) return ["http/1.1"];
+  return undefined;
 }
 
 /** A cluster as the engine runs it: endpoint selection, circuit breakers, outlier detection, upstream connections. */
@@ -61,7 +70,7 @@ export class ClusterRuntime {
   readonly #panicThreshold: number;
   readonly #failOnPanic: boolean;
   readonly #pick: Picker;
-  readonly #tls: { refs: TlsSecretRefs; sni: string | undefined } | undefined;
+  readonly #tls: { refs: TlsSecretRefs; sni: string | undefined; alpn: string[] | undefined } | undefined;
   readonly #runtime: () => Runtime;
   #endpoints = new Map<string, UpstreamEndpoint>();
   #endpointList: UpstreamEndpoint[] = [];
@@ -90,7 +99,9 @@ export class ClusterRuntime {
     this.#pick = type === "ORIGINAL_DST" ? () => undefined : createPicker(config.lb_policy, config);
     this.#runtime = runtime;
     const tlsContext = config.transport_socket?.typed_config as UpstreamTlsContext | undefined;
-    this.#tls = tlsContext ? { refs: compileTlsSecretRefs(tlsContext.common_tls_context, `cluster ${config.name}: transport_socket`), sni: tlsContext.sni } : undefined;
+    const configuredAlpn = tlsContext?.common_tls_context?.alpn_protocols;
+    const alpn = configuredAlpn && configuredAlpn.length > 0 ? configuredAlpn : alpnFallback(config);
+    this.#tls = tlsContext ? { refs: compileTlsSecretRefs(tlsContext.common_tls_context, `cluster ${config.name}: transport_socket`), sni: tlsContext.sni, alpn } : undefined;
     if ((config.health_checks?.length ?? 0) > 1) throw new Error(`cluster ${config.name}: only one health check is supported`);
     const healthCheck = config.health_checks?.[0];
     this.#stopHealthChecks = healthCheck ? startHealthChecks(healthCheck, () => this.#currentEndpoints(), config.name, (host, port) => this.connect(host, port)) : undefined;
@@ -190,7 +201,7 @@ export class ClusterRuntime {
   connect(host: string, port: number): net.Socket {
     const settings = this.#tls;
     if (!settings) return net.connect({ host, port, noDelay: true });
-    const { refs, sni } = settings;
+    const { refs, sni, alpn } = settings;
     const material = tlsMaterialFor(refs, this.#runtime().secrets);
     let sessions = this.#tlsSessions.get(material);
     if (!sessions) this.#tlsSessions.set(material, (sessions = new Map()));
@@ -202,6 +213,7 @@ export class ClusterRuntime {
       secureContext: material.context,
       ...(session ? { session } : {}),
       ...(sni ? { servername: sni } : {}),
+      ...(alpn ? { ALPNProtocols: alpn } : {}),
       checkServerIdentity: (_host, certificate) => (sansAllowed(refs, peerSans(certificate)) ? undefined : new Error(`peer certificate SANs ${certificate.subjectaltname} match no match_typed_subject_alt_names of cluster ${this.name}`)),
     });
     socket.setNoDelay(true);

@@ -55,6 +55,8 @@ export function compileFilterChain(chain: FilterChain, chainPath: string, listen
   const tlsContext = chain.transport_socket?.typed_config as DownstreamTlsContext | undefined;
   const tlsRefs: TlsSecretRefs | undefined = tlsContext ? compileTlsSecretRefs(tlsContext.common_tls_context, `${chainPath}.transport_socket`) : undefined;
   const requireClientCertificate = tlsContext?.require_client_certificate?.value ?? false;
+  // Offered in the handshake; the connection manager serves HTTP/2 or HTTP/1.1 as negotiated, and tells them apart itself without.
+  const alpnProtocols = tlsContext?.common_tls_context?.alpn_protocols;
 
   const proceed = (socket: net.Socket, info: ConnectionInfo) => {
     const current = runtime();
@@ -71,7 +73,7 @@ export function compileFilterChain(chain: FilterChain, chainPath: string, listen
   const tlsServerFor = (material: TlsMaterial): tls.Server => {
     const known = tlsServers.get(material);
     if (known) return known;
-    const server = tls.createServer({ cert: material.cert, key: material.key, ca: material.ca, requestCert: true, rejectUnauthorized: requireClientCertificate });
+    const server = tls.createServer({ cert: material.cert, key: material.key, ca: material.ca, requestCert: true, rejectUnauthorized: requireClientCertificate, ...(alpnProtocols ? { ALPNProtocols: alpnProtocols } : {}) });
     server.on("tlsClientError", (_error, socket) => {
       runtime().stats.add("ssl_handshake_error_total", { listener: listener.name });
       socket.destroy();

@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import http from "node:http";
+import tls from "node:tls";
 import { after, before, describe, test } from "node:test";
 import { typeNames, typed, type HttpFilter, type Secret, type SnapshotResources } from "@zonemesh/xds";
 // Test-only: the transport sockets exactly as the control plane generates them.
 import { inboundTransportSocket, outboundTransportSocket } from "../../../cp/src/xds/generate/tls";
 import { freePort, get, httpBackend, tcpEchoBackend, tcpExchange, type TestBackend } from "../testing/backends";
-import { meshCa, proxySecrets } from "../testing/mesh-certificates";
+import { meshCa, proxyIdentity, proxySecrets } from "../testing/mesh-certificates";
+import { GrpcEchoClient, grpcEchoBackend } from "../testing/grpc-echo";
+import type { CertificateAuthority } from "../../../cp/src/xds/ca/index";
 import { assignment, edsCluster, httpManager, listener, routeConfig, tcpProxy } from "../testing/resources";
 import { TestControlPlane, TestProxy } from "../testing/test-control-plane";
 
@@ -28,11 +32,12 @@ describe("two proxies with mTLS from SDS secrets", { timeout: 30_000 }, () => {
   let server: TestProxy;
   let clientSecrets: Secret[];
   let serverSecrets: Secret[];
+  let ca: CertificateAuthority;
   const ports = { inbound: 0, outbound: 0, tcpInbound: 0, tcpOutbound: 0 };
 
   before(async () => {
     await cp.start();
-    const ca = await meshCa(mesh);
+    ca = await meshCa(mesh);
     [clientSecrets, serverSecrets] = await Promise.all([proxySecrets(ca, mesh, "web"), proxySecrets(ca, mesh, "backend")]);
     app = await httpBackend("backend app");
     echo = await tcpEchoBackend("db");
@@ -142,6 +147,40 @@ describe("two proxies with mTLS from SDS secrets", { timeout: 30_000 }, () => {
     } finally {
       await cp.setAndSettle("default.backend-1", serverConfig([`spiffe://${mesh}/web`]));
       await echoing.close();
+    }
+  });
+
+  test("gRPC crosses the mTLS hop as HTTP/2, which an HTTP inbound offers by ALPN", async () => {
+    const grpcBackend = await grpcEchoBackend();
+    const [grpcInbound, grpcOutbound] = [await freePort(), await freePort()];
+    const http2 = { typed_extension_protocol_options: { [typeNames.httpProtocolOptions]: typed(typeNames.httpProtocolOptions, { explicit_http_config: { http2_protocol_options: {} } }) } };
+    const [serverBase, clientBase] = [serverConfig([`spiffe://${mesh}/web`]), clientConfig("backend")];
+    const caller = new GrpcEchoClient(`127.0.0.1:${grpcOutbound}`);
+    try {
+      await cp.setAndSettle("default.backend-1", {
+        ...serverBase,
+        listeners: [...(serverBase.listeners ?? []), listener(`inbound:127.0.0.1:${grpcInbound}`, grpcInbound, [httpManager("inbound:echo-grpc", [], { forward_client_cert_details: "SANITIZE_SET", set_current_client_cert_details: { uri: true } })], inboundTransportSocket(mesh, true))],
+        clusters: [...(serverBase.clusters ?? []), edsCluster("grpc-app", http2)],
+        endpoints: [...(serverBase.endpoints ?? []), assignment("grpc-app", [grpcBackend.port])],
+        routes: [...(serverBase.routes ?? []), routeConfig("inbound:echo-grpc", [{ match: { prefix: "/" }, route: { cluster: "grpc-app" } }])],
+      });
+      await cp.setAndSettle("default.web-1", {
+        ...clientBase,
+        listeners: [...(clientBase.listeners ?? []), listener(`outbound:127.0.0.1:${grpcOutbound}`, grpcOutbound, [httpManager("outbound:echo-grpc")])],
+        clusters: [...(clientBase.clusters ?? []), edsCluster("echo-grpc", { transport_socket: outboundTransportSocket(mesh, "backend", {}), ...http2 })],
+        endpoints: [...(clientBase.endpoints ?? []), assignment("echo-grpc", [grpcInbound])],
+        routes: [...(clientBase.routes ?? []), routeConfig("outbound:echo-grpc", [{ match: { prefix: "/" }, route: { cluster: "echo-grpc" } }])],
+      });
+      assert.match(await caller.unary("hello", "web"), new RegExp(`^echo hello from web by By=spiffe://${mesh}/backend;Hash=[0-9a-f]{64};URI=spiffe://${mesh}/web$`));
+      // A caller asking for h2 in the handshake gets it (the client proxy asks, as Envoy's HTTP/2 pool does).
+      const socket = tls.connect({ host: "127.0.0.1", port: grpcInbound, ...(await proxyIdentity(ca, mesh, "web")), ca: ca.certPem, ALPNProtocols: ["h2"], checkServerIdentity: () => undefined });
+      await once(socket, "secureConnect");
+      assert.equal(socket.alpnProtocol, "h2");
+      socket.destroy();
+    } finally {
+      caller.close();
+      grpcBackend.close();
+      await Promise.all([cp.setAndSettle("default.backend-1", serverBase), cp.setAndSettle("default.web-1", clientBase)]);
     }
   });
 

@@ -12,26 +12,28 @@ type EchoClient = grpc.Client & {
 
 export interface GrpcEchoBackend {
   port: number;
-  calls: string[];
+  flakyCalls: string[];
   close(): void;
 }
 
 /**
  * A gRPC server (h2c) with two methods. Unary answers "echo <text> from <x-caller metadata> by <x-forwarded-client-cert
  * or none>", or NOT_FOUND "no such thing" for "missing", or UNAVAILABLE the first time it sees a text starting with
- * "flaky" (the calls it has had are in `calls`). Countdown streams "3", "2", "1" for "3" and ends with OK;
+ * "flaky" (those calls are listed in `flakyCalls`). Countdown streams "3", "2", "1" for "3" and ends with OK;
  * for "2!" it streams "2", "1" and ends with ABORTED "stopped at zero".
  */
 export async function grpcEchoBackend(): Promise<GrpcEchoBackend> {
   const server = new grpc.Server();
-  const calls: string[] = [];
+  const flakyCalls: string[] = [];
   server.addService(echoService, {
     unary: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       const text = call.request.toString();
-      const firstTime = !calls.includes(text);
-      calls.push(text);
       if (text === "missing") return callback({ code: grpc.status.NOT_FOUND, details: "no such thing" });
-      if (text.startsWith("flaky") && firstTime) return callback({ code: grpc.status.UNAVAILABLE, details: "try again" });
+      if (text.startsWith("flaky")) {
+        const firstTime = !flakyCalls.includes(text);
+        flakyCalls.push(text);
+        if (firstTime) return callback({ code: grpc.status.UNAVAILABLE, details: "try again" });
+      }
       const caller = call.metadata.get("x-caller")[0];
       const certificate = call.metadata.get("x-forwarded-client-cert")[0] ?? "none";
       callback(null, Buffer.from(`echo ${call.request.toString()} from ${caller} by ${certificate}`));
@@ -44,7 +46,7 @@ export async function grpcEchoBackend(): Promise<GrpcEchoBackend> {
     },
   });
   const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
-  return { port, calls, close: () => server.forceShutdown() };
+  return { port, flakyCalls, close: () => server.forceShutdown() };
 }
 
 /** A client of the echo service, dialing host:port in h2c (as an app calls its outbound listener). */

@@ -83,7 +83,7 @@ export function inboundListenersAndClusters(input: GenerateInput, policies: Prox
     };
     const chain: FilterChain = {
       filters: isHttpProtocol(protocol) ? httpFilters(context) : tcpFilters(context),
-      ...(mtls ? { transport_socket: inboundTransportSocket(input.mesh.name) } : {}),
+      ...(mtls ? { transport_socket: inboundTransportSocket(input.mesh.name, isHttpProtocol(protocol)) } : {}),
     };
     listeners.push({
       name: context.name,

@@ -17,9 +17,14 @@ function commonTlsContext(mesh: string, san: { exact?: string; prefix?: string }
   };
 }
 
-/** Inbound side: only callers with a certificate of this mesh's CA (`spiffe://<mesh>/...`) get through. */
-export function inboundTransportSocket(mesh: string): TransportSocket {
-  const context: DownstreamTlsContext = { common_tls_context: commonTlsContext(mesh, { prefix: `spiffe://${mesh}/` }), require_client_certificate: { value: true } };
+/**
+ * Inbound side: only callers with a certificate of this mesh's CA (`spiffe://<mesh>/...`) get through. An HTTP inbound
+ * offers h2 and http/1.1 by ALPN, which HTTP/2 and HTTP/1.1 callers (Envoy's pools, the dps) ask for: the connection
+ * manager then knows the protocol from the handshake.
+ */
+export function inboundTransportSocket(mesh: string, http = false): TransportSocket {
+  const common = commonTlsContext(mesh, { prefix: `spiffe://${mesh}/` });
+  const context: DownstreamTlsContext = { common_tls_context: http ? { ...common, alpn_protocols: ["h2", "http/1.1"] } : common, require_client_certificate: { value: true } };
   return { name: "envoy.transport_sockets.tls", typed_config: typed(typeNames.downstreamTlsContext, context) };
 }
 

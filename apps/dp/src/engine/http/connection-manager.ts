@@ -1,4 +1,5 @@
 import type net from "node:net";
+import type { TLSSocket } from "node:tls";
 import type { HttpConnectionManager } from "@zonemesh/xds";
 import { durationMs } from "../duration";
 import type { Runtime } from "../runtime";
@@ -94,7 +95,9 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
         socket.once("close", () => connections.delete(connection));
         if (draining) connection.closeAfterResponses();
       };
-      if (!detectsHttp2) return served(new DownstreamConnection(socket, handler, timeouts));
+      const negotiated = (socket as Partial<TLSSocket>).alpnProtocol;
+      if (!detectsHttp2 || negotiated === "http/1.1") return served(new DownstreamConnection(socket, handler, timeouts));
+      if (negotiated === "h2") return served(new Http2DownstreamConnection(socket, undefined, handler));
       if (timeouts.idleMs > 0) socket.setTimeout(timeouts.idleMs, () => socket.destroy());
       readPreface(socket, (http2, firstBytes) => {
         if (http2) return served(new Http2DownstreamConnection(socket, firstBytes, handler));

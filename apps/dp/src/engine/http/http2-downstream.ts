@@ -2,6 +2,7 @@ import http2 from "node:http2";
 import type http from "node:http";
 import type net from "node:net";
 import { Duplex } from "node:stream";
+import { TLSSocket } from "node:tls";
 import type { RequestHandler } from "./downstream-connection";
 import { DownstreamRequest, type BodyFlow } from "./downstream-request";
 import type { ResponseWriter } from "./downstream-response";
@@ -29,8 +30,9 @@ export function readPreface(socket: net.Socket, then: (http2: boolean, firstByte
 }
 
 /**
- * The accepted socket with the bytes read to tell its protocol put back in front. Node's HTTP/2 session reads a
- * socket's handle directly, which would miss them; given a plain stream, it reads the stream.
+ * An accepted TLS socket with the bytes read to tell its protocol put back in front, as a plain stream for Node's
+ * HTTP/2 session. (A plain socket gets them back with unshift: the session reads its handle, after what the socket
+ * holds. On a TLS socket that loses the session's first bytes.)
  */
 class PrefixedSocket extends Duplex {
   constructor(
@@ -158,13 +160,15 @@ export class Http2DownstreamResponse implements ResponseWriter {
 }
 
 /**
- * Serves HTTP/2 on one accepted connection (plain, or mTLS already verified) whose first bytes were read to tell its
- * protocol: each stream goes to `handler` as a request, as the HTTP/1.1 connection's requests do.
+ * Serves HTTP/2 on one accepted connection (plain, or mTLS already verified) whose TLS handshake chose h2 by ALPN or
+ * whose first bytes were read to tell its protocol: each stream goes to `handler` as a request, as the HTTP/1.1
+ * connection's requests do.
  */
 export class Http2DownstreamConnection {
   #session: http2.ServerHttp2Session | undefined;
 
-  constructor(socket: net.Socket, firstBytes: Buffer, handler: RequestHandler) {
+  /** `firstBytes`: what was read to tell the protocol, when the TLS handshake did not (ALPN). */
+  constructor(socket: net.Socket, firstBytes: Buffer | undefined, handler: RequestHandler) {
     const server = http2.createServer();
     server.on("session", (session: http2.ServerHttp2Session) => {
       this.#session = session;
@@ -179,7 +183,11 @@ export class Http2DownstreamConnection {
       stream.on("error", () => {});
       handler(request, new Http2DownstreamResponse(stream, method));
     });
-    server.emit("connection", new PrefixedSocket(socket, firstBytes));
+    if (firstBytes && socket instanceof TLSSocket) server.emit("connection", new PrefixedSocket(socket, firstBytes));
+    else {
+      if (firstBytes) socket.unshift(firstBytes);
+      server.emit("connection", socket);
+    }
   }
 
   /** Sends GOAWAY: streams in flight finish, the peer opens a new connection for more. */
