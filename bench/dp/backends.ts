@@ -1,10 +1,12 @@
-// The workloads behind the proxies: an HTTP server answering a small fixed body and a TCP echo server.
+// The workloads behind the proxies: an HTTP server answering a small fixed body, a TCP echo server and a gRPC echo service.
 import http from "node:http";
 import net from "node:net";
+import { grpcEchoBackend } from "../../apps/dp/src/testing/grpc-echo";
 
 export interface BenchBackends {
   httpPort: number;
   echoPort: number;
+  grpcPort: number;
   /** TCP connections the HTTP server accepted (keep-alive reuse shows as a small number). */
   httpConnections(): number;
   close(): Promise<void>;
@@ -33,11 +35,14 @@ export async function startBackends(): Promise<BenchBackends> {
     socket.on("close", () => sockets.delete(socket));
   });
   const [httpPort, echoPort] = [await listen(httpServer), await listen(echoServer)];
+  const grpc = await grpcEchoBackend();
   return {
     httpPort,
     echoPort,
+    grpcPort: grpc.port,
     httpConnections: () => httpConnections,
     close: async () => {
+      grpc.close();
       httpServer.closeAllConnections();
       for (const socket of sockets) socket.destroy();
       await Promise.all([new Promise((resolve) => httpServer.close(resolve)), new Promise((resolve) => echoServer.close(resolve))]);

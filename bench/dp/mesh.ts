@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { call } from "@zonemesh/cp/testing";
 import { freePort, startCpProcess, type CpProcess } from "../../apps/cp/src/testing/cp-process";
 import { apply } from "../../apps/cp/src/testing/multizone";
+import { GrpcEchoClient } from "../../apps/dp/src/testing/grpc-echo";
 import type { BenchBackends } from "./backends";
 
 const defaultDpBin = fileURLToPath(new URL("../../apps/dp/bin/zonemesh-dp.mjs", import.meta.url));
@@ -17,6 +18,7 @@ export interface BenchMesh {
   /** Client-side outbound ports: requests sent there go client dp -> (mTLS) -> backend dp -> workload. */
   httpOutbound: number;
   tcpOutbound: number;
+  grpcOutbound: number;
   dpPids: number[];
   /** Admin ports of the backend dp and the client dp. */
   adminPorts: number[];
@@ -76,7 +78,7 @@ export async function startBenchMesh(backends: BenchBackends, options: DpOptions
   const cp = await startCpProcess({ mode: "standalone" });
   const dir = mkdtempSync(join(tmpdir(), "zonemesh-bench-dp-"));
   const dps: DpProcess[] = [];
-  const [httpInbound, tcpInbound, clientInbound, httpOutbound, tcpOutbound] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [httpInbound, tcpInbound, grpcInbound, clientInbound, httpOutbound, tcpOutbound, grpcOutbound] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const stop = async () => {
     await Promise.all(
       dps.map(({ child }) => (child.exitCode !== null ? undefined : new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))))),
@@ -109,6 +111,9 @@ networking:
   - port: ${tcpInbound}
     servicePort: ${backends.echoPort}
     tags: { kuma.io/service: echo, kuma.io/protocol: tcp }
+  - port: ${grpcInbound}
+    servicePort: ${backends.grpcPort}
+    tags: { kuma.io/service: echo-grpc, kuma.io/protocol: grpc }
 `;
     const clientYaml = `type: Dataplane
 mesh: default
@@ -124,15 +129,19 @@ networking:
     tags: { kuma.io/service: backend }
   - port: ${tcpOutbound}
     tags: { kuma.io/service: echo }
+  - port: ${grpcOutbound}
+    tags: { kuma.io/service: echo-grpc }
 `;
     dps.push(await startDp(cp, dir, "backend-1", backendYaml, await token("backend-1"), options));
     dps.push(await startDp(cp, dir, "client-1", clientYaml, await token("client-1"), options));
     const describe = () => dps.map((dp, i) => `--- dp ${i} (exit ${dp.child.exitCode}):\n${dp.output().slice(-3000)}`).join("\n");
     await untilAnswered("HTTP outbound", async () => (await fetch(`http://127.0.0.1:${httpOutbound}/`)).status === 200, describe);
     await untilAnswered("TCP outbound", () => tcpEchoes(tcpOutbound), describe);
+    const grpcClient = new GrpcEchoClient(`127.0.0.1:${grpcOutbound}`);
+    await untilAnswered("gRPC outbound", async () => (await grpcClient.unary("ping", "bench")).startsWith("echo ping"), describe).finally(() => grpcClient.close());
   } catch (error) {
     await stop();
     throw error;
   }
-  return { httpOutbound, tcpOutbound, dpPids: dps.map(({ child }) => child.pid!), adminPorts: dps.map(({ adminPort }) => adminPort), stop };
+  return { httpOutbound, tcpOutbound, grpcOutbound, dpPids: dps.map(({ child }) => child.pid!), adminPorts: dps.map(({ adminPort }) => adminPort), stop };
 }

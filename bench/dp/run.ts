@@ -1,7 +1,8 @@
-// `npm run bench:dp -w @zonemesh/bench [-- --seconds 10 --warmup 10 --connections 1,16 --protocols http,tcp,tcp-new --cpu-prof DIR --dp-bin OTHER/apps/dp/bin/zonemesh-dp.mjs]`:
+// `npm run bench:dp -w @zonemesh/bench [-- --seconds 10 --warmup 10 --connections 1,16 --protocols http,tcp,tcp-new,grpc --cpu-prof DIR --dp-bin OTHER/apps/dp/bin/zonemesh-dp.mjs]`:
 // requests/s and p50/p99 latency through two built-in proxies (client dp -> mTLS -> backend dp) against a direct
 // connection to the same backend, for HTTP/1.1 keep-alive (autocannon) and TCP request/response over persistent
-// connections and over a new connection per exchange (tcp-load.ts). Each run is a warm-up then a measured window, one load child process at a time.
+// connections and over a new connection per exchange (tcp-load.ts), and unary gRPC calls (grpc-load.ts, HTTP/2 between the
+// dps too; "c" is then the calls in flight on one channel). Each run is a warm-up then a measured window, one load child process at a time.
 import { execFile } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -17,9 +18,9 @@ const seconds = Number(values.seconds ?? 10);
 // compiler threads competing for the two cores, and their p99 was 3-5x the steady state's.
 const warmup = Number(values.warmup ?? 10);
 const connectionCounts = (values.connections ?? "1,16").split(",").map(Number);
-type Protocol = "http" | "tcp" | "tcp-new";
-const protocolNames: Record<Protocol, string> = { http: "HTTP/1.1 keep-alive", tcp: "TCP req/resp", "tcp-new": "TCP connection per req/resp" };
-const protocols = (values.protocols ?? "http,tcp,tcp-new").split(",").filter((p): p is Protocol => p in protocolNames);
+type Protocol = "http" | "tcp" | "tcp-new" | "grpc";
+const protocolNames: Record<Protocol, string> = { http: "HTTP/1.1 keep-alive", tcp: "TCP req/resp", "tcp-new": "TCP connection per req/resp", grpc: "gRPC unary" };
+const protocols = (values.protocols ?? "http,tcp,tcp-new,grpc").split(",").filter((p): p is Protocol => p in protocolNames);
 const progress = (what: string) => console.error(`${new Date().toISOString()} ${what}`);
 
 /** A load run, with the CPU time per request of this process (the backends live here) and of each given pid. */
@@ -33,7 +34,7 @@ async function measured(tool: Protocol, port: number, connections: number, pids:
 }
 
 function load(tool: Protocol, port: number, connections: number): Promise<LoadResult> {
-  const script = fileURLToPath(new URL(`./${tool === "http" ? "http" : "tcp"}-load.ts`, import.meta.url));
+  const script = fileURLToPath(new URL(`./${tool === "tcp-new" ? "tcp" : tool}-load.ts`, import.meta.url));
   const args = [script, String(port), String(connections), String(warmup), String(seconds), ...(tool === "tcp-new" ? ["new"] : [])];
   return new Promise((resolve, reject) =>
     execFile(process.execPath, ["--import", "tsx", ...args], { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
@@ -50,10 +51,10 @@ const rows: string[][] = [];
 try {
   for (const tool of protocols) {
     for (const connections of connectionCounts) {
-      const direct = await measured(tool, tool === "http" ? backends.httpPort : backends.echoPort, connections, []);
+      const direct = await measured(tool, { http: backends.httpPort, grpc: backends.grpcPort, tcp: backends.echoPort, "tcp-new": backends.echoPort }[tool], connections, []);
       progress(`${tool} direct c=${connections}: ${JSON.stringify(direct)}`);
       const backendConnectionsBefore = backends.httpConnections();
-      const proxied = await measured(tool, tool === "http" ? mesh.httpOutbound : mesh.tcpOutbound, connections, mesh.dpPids);
+      const proxied = await measured(tool, { http: mesh.httpOutbound, grpc: mesh.grpcOutbound, tcp: mesh.tcpOutbound, "tcp-new": mesh.tcpOutbound }[tool], connections, mesh.dpPids);
       progress(`${tool} proxied c=${connections}: ${JSON.stringify(proxied)}${tool === "http" ? `, backend accepted ${backends.httpConnections() - backendConnectionsBefore} connections` : ""}`);
       const rate = (result: LoadResult) => result.requests / result.seconds;
       for (const [mode, result] of [["direct", direct], ["2 dps, mTLS", proxied]] as const) {
