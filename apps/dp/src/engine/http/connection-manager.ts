@@ -97,10 +97,10 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
       };
       const negotiated = (socket as Partial<TLSSocket>).alpnProtocol;
       if (!detectsHttp2 || negotiated === "http/1.1") return served(new DownstreamConnection(socket, handler, timeouts));
-      if (negotiated === "h2") return served(new Http2DownstreamConnection(socket, undefined, handler));
+      if (negotiated === "h2") return served(new Http2DownstreamConnection(socket, undefined, handler, timeouts));
       if (timeouts.idleMs > 0) socket.setTimeout(timeouts.idleMs, () => socket.destroy());
       readPreface(socket, (http2, firstBytes) => {
-        if (http2) return served(new Http2DownstreamConnection(socket, firstBytes, handler));
+        if (http2) return served(new Http2DownstreamConnection(socket, firstBytes, handler, timeouts));
         socket.unshift(firstBytes);
         served(new DownstreamConnection(socket, handler, timeouts));
         socket.resume();

@@ -3,7 +3,7 @@ import type http from "node:http";
 import type net from "node:net";
 import { Duplex } from "node:stream";
 import { TLSSocket } from "node:tls";
-import type { RequestHandler } from "./downstream-connection";
+import type { DownstreamTimeouts, RequestHandler } from "./downstream-connection";
 import { DownstreamRequest, type BodyFlow } from "./downstream-request";
 import type { ResponseWriter } from "./downstream-response";
 import { http2Fields, type HeaderMap } from "./headers";
@@ -99,15 +99,20 @@ export class Http2DownstreamResponse implements ResponseWriter {
   constructor(
     private readonly stream: http2.ServerHttp2Stream,
     private readonly method: string,
+    private readonly request: DownstreamRequest,
   ) {
-    stream.on("wantTrailers", () => stream.sendTrailers(this.#trailers ? http2Fields(this.#trailers) : {}));
+    stream.on("wantTrailers", () => {
+      stream.sendTrailers(this.#trailers ? http2Fields(this.#trailers) : {});
+      this.#stopRequestBody();
+    });
     stream.once("close", () => {
       for (const listener of this.#closeListeners.splice(0)) listener();
     });
   }
 
+  /** Nothing more can go out: the stream is gone, or the response has ended (a timeout may answer before the router). */
   get destroyed(): boolean {
-    return this.stream.destroyed;
+    return this.#ended || this.stream.destroyed;
   }
 
   writeHead(status: number, headers: HeaderMap | readonly string[] = {}): this {
@@ -134,6 +139,7 @@ export class Http2DownstreamResponse implements ResponseWriter {
     const empty = body === undefined || body.length === 0;
     if (!this.headersSent) this.#respond(empty && !hasTrailers ? { endStream: true } : { waitForTrailers: hasTrailers });
     if (!this.stream.writableEnded) this.stream.end(empty ? undefined : body);
+    if (!hasTrailers) this.#stopRequestBody();
   }
 
   destroy(): void {
@@ -146,6 +152,14 @@ export class Http2DownstreamResponse implements ResponseWriter {
 
   onClose(listener: () => void): void {
     this.#closeListeners.push(listener);
+  }
+
+  /**
+   * Answered before the request's end (denied, timed out, or the upstream answered early): RST_STREAM NO_ERROR once
+   * the response is out tells the client to stop sending, as HTTP/2 provides (RFC 9113, 8.1).
+   */
+  #stopRequestBody(): void {
+    if (!this.request.complete && !this.stream.destroyed) this.stream.close(http2.constants.NGHTTP2_NO_ERROR);
   }
 
   /** A HEAD request or a 204 or 304: Node ends the stream with the head. */
@@ -162,26 +176,39 @@ export class Http2DownstreamResponse implements ResponseWriter {
 /**
  * Serves HTTP/2 on one accepted connection (plain, or mTLS already verified) whose TLS handshake chose h2 by ALPN or
  * whose first bytes were read to tell its protocol: each stream goes to `handler` as a request, as the HTTP/1.1
- * connection's requests do.
+ * connection's requests do. The timeouts apply as Envoy's: idle_timeout to the connection while no stream is open,
+ * stream_idle_timeout and request_timeout to each stream.
  */
 export class Http2DownstreamConnection {
   #session: http2.ServerHttp2Session | undefined;
+  #openStreams = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
 
   /** `firstBytes`: what was read to tell the protocol, when the TLS handshake did not (ALPN). */
-  constructor(socket: net.Socket, firstBytes: Buffer | undefined, handler: RequestHandler) {
+  constructor(
+    socket: net.Socket,
+    firstBytes: Buffer | undefined,
+    handler: RequestHandler,
+    private readonly timeouts: DownstreamTimeouts,
+  ) {
+    // The session's streams keep their own time from here on.
+    socket.setTimeout(0);
     const server = http2.createServer();
     server.on("session", (session: http2.ServerHttp2Session) => {
       this.#session = session;
       session.on("error", () => {});
+      session.once("close", () => clearTimeout(this.#idleTimer));
+      this.#idle();
     });
     server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
       const method = headers[":method"] ?? "GET";
       const request = new DownstreamRequest(method, headers[":path"] ?? "/", "2.0", requestHeadersOf(headers), socket.remoteAddress, new StreamFlow(stream), !stream.endAfterHeaders);
+      const response = new Http2DownstreamResponse(stream, method, request);
+      this.#streamOpened(stream, request, response);
       stream.on("data", (chunk: Buffer) => request.received(chunk));
       stream.on("end", () => request.ended());
-      stream.on("close", () => request.failed());
       stream.on("error", () => {});
-      handler(request, new Http2DownstreamResponse(stream, method));
+      handler(request, response);
     });
     if (firstBytes && socket instanceof TLSSocket) server.emit("connection", new PrefixedSocket(socket, firstBytes));
     else {
@@ -197,4 +224,33 @@ export class Http2DownstreamConnection {
   drain(): void {
     this.closeAfterResponses();
   }
+
+  #streamOpened(stream: http2.ServerHttp2Stream, request: DownstreamRequest, response: Http2DownstreamResponse): void {
+    this.#openStreams++;
+    clearTimeout(this.#idleTimer);
+    const { streamIdleMs, requestMs } = this.timeouts;
+    if (streamIdleMs > 0) stream.setTimeout(streamIdleMs, () => timedOut(request, response, "stream timeout"));
+    const requestTimer = requestMs > 0 && !request.complete ? setTimeout(() => timedOut(request, response, "request timeout"), requestMs) : undefined;
+    if (requestTimer) stream.once("end", () => clearTimeout(requestTimer));
+    stream.once("close", () => {
+      clearTimeout(requestTimer);
+      request.failed();
+      this.#openStreams--;
+      this.#idle();
+    });
+  }
+
+  #idle(): void {
+    const session = this.#session;
+    if (this.#openStreams > 0 || this.timeouts.idleMs <= 0 || !session || session.closed) return;
+    this.#idleTimer = setTimeout(() => session.close(), this.timeouts.idleMs);
+  }
+}
+
+/** A stream out of time: answered 408 if its response has not begun, else reset. */
+function timedOut(request: DownstreamRequest, response: Http2DownstreamResponse, reason: string): void {
+  if (response.destroyed) return;
+  request.failed();
+  if (response.headersSent) return response.destroy();
+  response.writeHead(408, { "content-type": "text/plain" }).end(reason);
 }
