@@ -50,7 +50,9 @@ const retryPolicy: Shape = {
   per_try_timeout: duration,
   retry_back_off: { base_interval: duration, max_interval: duration },
   retriable_status_codes: true,
+  retriable_headers: headerMatcher,
   retriable_request_headers: headerMatcher,
+  rate_limited_retry_back_off: { reset_headers: { name: true, format: true }, max_interval: duration },
 };
 const route: Shape = {
   name: true,

@@ -199,6 +199,26 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.deepEqual([response.status, response.body, calls], [200, "recovered", 2]);
   });
 
+  test("a rate-limited answer is retried after the interval its retry-after header asks for (rate_limited_retry_back_off)", async () => {
+    const calls: number[] = [];
+    const limited = await backend("limited", (_request, response) => {
+      calls.push(Date.now());
+      if (calls.length === 1) response.writeHead(429, { "retry-after": "1" }).end("slow down");
+      else response.end("served");
+    });
+    const retryPolicy = { retry_on: "retriable-status-codes", retriable_status_codes: [429], num_retries: { value: 1 }, retry_back_off: { base_interval: { nanos: 1_000_000 } }, rate_limited_retry_back_off: { reset_headers: [{ name: "Retry-After" }], max_interval: { seconds: 5 } } };
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("limited")],
+      endpoints: [assignment("limited", [limited.port])],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "limited", timeout: { seconds: 5 }, retry_policy: retryPolicy } }])],
+    });
+    const response = await get(port);
+    assert.deepEqual([response.status, response.body, calls.length], [200, "served", 2]);
+    const waited = (calls[1] as number) - (calls[0] as number);
+    assert.ok(waited >= 1000 && waited < 3500, `retried after ${waited} ms`);
+  });
+
   test("a route timeout answers 504 when the upstream is slower", async () => {
     const slow = await backend("slow", (_request, response) => setTimeout(() => response.end("late"), 500));
     await applied({

@@ -34,6 +34,11 @@ export interface RetryPolicy {
   per_try_timeout?: Duration;
   retry_back_off?: { base_interval: Duration; max_interval?: Duration };
   retriable_status_codes?: number[];
+  /** Response headers that make a response retriable, under the retriable-headers condition. */
+  retriable_headers?: HeaderMatcher[];
+  /** Requests are retried only if one of these matches. */
+  retriable_request_headers?: HeaderMatcher[];
+  rate_limited_retry_back_off?: { reset_headers: { name: string; format?: "SECONDS" | "UNIX_TIMESTAMP" }[]; max_interval?: Duration };
 }
 
 export interface RouteAction {

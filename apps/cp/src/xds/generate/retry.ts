@@ -33,10 +33,10 @@ function backOff(conf: { baseInterval?: string; maxInterval?: string } | undefin
 type RateLimitedBackOff = NonNullable<NonNullable<RetryConf["http"]>["rateLimitedBackOff"]>;
 
 /** Back off as the upstream's rate-limit reset headers say, up to maxInterval. */
-function rateLimitedBackOff(conf: RateLimitedBackOff | undefined): object | undefined {
+function rateLimitedBackOff(conf: RateLimitedBackOff | undefined): RetryPolicy["rate_limited_retry_back_off"] {
   if (!conf?.resetHeaders?.length) return undefined;
   return {
-    reset_headers: conf.resetHeaders.map(({ name, format }) => ({ name, ...(format === "UnixTimestamp" ? { format: "UNIX_TIMESTAMP" } : {}) })),
+    reset_headers: conf.resetHeaders.map(({ name, format }) => ({ name, ...(format === "UnixTimestamp" ? { format: "UNIX_TIMESTAMP" as const } : {}) })),
     ...(conf.maxInterval ? { max_interval: kumaDuration(conf.maxInterval) } : {}),
   };
 }
@@ -61,10 +61,15 @@ export function retryPolicy(merged: Merged<RetryConf>, protocol: string, warn: W
   const statusCodes = conditions.filter((condition) => /^\d{3}$/.test(condition)).map(Number);
   const methods = conditions.filter((condition) => condition.startsWith("HttpMethod")).map((condition) => condition.slice("HttpMethod".length).toUpperCase());
   const named = conditions.filter((condition) => condition in httpRetryOn).map((condition) => httpRetryOn[condition] as string);
-  const retryOn = [...(named.length > 0 || statusCodes.length > 0 ? named : defaultHttpRetryOn), ...(statusCodes.length > 0 ? ["retriable-status-codes"] : [])];
+  const responseHeaders = (http.retriableResponseHeaders ?? []).map(headerMatcher);
+  // Envoy reads retriable_status_codes and retriable_headers only under their conditions (Kuma adds only the first).
+  const retryOn = [
+    ...(named.length > 0 || statusCodes.length > 0 ? named : defaultHttpRetryOn),
+    ...(statusCodes.length > 0 ? ["retriable-status-codes"] : []),
+    ...(responseHeaders.length > 0 ? ["retriable-headers"] : []),
+  ];
   // Only requests with these methods and headers are retried.
   const requestHeaders = [...methods.map((method): HeaderMatcher => ({ name: ":method", string_match: { exact: method } })), ...(http.retriableRequestHeaders ?? []).map(headerMatcher)];
-  const responseHeaders = (http.retriableResponseHeaders ?? []).map(headerMatcher);
   return definedFields<RetryPolicy>({
     retry_on: retryOn.join(","),
     num_retries: http.numRetries === undefined ? undefined : { value: http.numRetries },

@@ -42,6 +42,14 @@ export function http2Fields(headers: HeaderMap | readonly string[]): Record<stri
   return result;
 }
 
+/** A lookup by lower-case name in a flat [name, value, ...] list as received (the first value of a repeated header). */
+export function rawHeaderLookup(rawHeaders: readonly string[]): (name: string) => string | undefined {
+  return (name) => {
+    for (let index = 0; index < rawHeaders.length; index += 2) if ((rawHeaders[index] as string).toLowerCase() === name) return rawHeaders[index + 1];
+    return undefined;
+  };
+}
+
 /** A flat list as a map by lower-case name; a repeated header becomes a list of its values. */
 export function headerMapOf(rawHeaders: readonly string[]): HeaderMap {
   const result: HeaderMap = {};

@@ -8,17 +8,59 @@ export type AttemptOutcome = { status: number; grpcStatus?: number } | { failure
 export interface CompiledRetryPolicy {
   numRetries: number;
   perTryTimeoutMs: number | undefined;
-  retriable(outcome: AttemptOutcome): boolean;
+  /** `responseHeaders`: those of the attempt's response, when it had one. */
+  retriable(outcome: AttemptOutcome, responseHeaders?: HeaderLookup): boolean;
   requestRetriable(headers: HeaderLookup): boolean;
-  /** Envoy's fully jittered exponential back-off before retry number `retry` (1-based). */
-  backOffMs(retry: number): number;
+  /**
+   * The wait before retry number `retry` (1-based): what the response's rate-limit reset headers ask for
+   * (rate_limited_retry_back_off), else Envoy's fully jittered exponential back-off.
+   */
+  backOffMs(retry: number, responseHeaders?: HeaderLookup): number;
 }
 
 const gatewayErrors = new Set([502, 503, 504]);
 /** Envoy's gRPC retry conditions, on the grpc-status of a response's headers (a trailers-only response). */
 const grpcConditions: Record<string, number> = { cancelled: 1, "deadline-exceeded": 4, "resource-exhausted": 8, internal: 13, unavailable: 14 };
-// "refused-stream" is an HTTP/2 stream refusal, which HTTP/1.1 upstreams never produce.
-const knownConditions = new Set(["5xx", "gateway-error", "reset", "connect-failure", "retriable-4xx", "retriable-status-codes", "refused-stream", ...Object.keys(grpcConditions)]);
+// "refused-stream" is an HTTP/2 stream refusal, which HTTP/1.1 upstreams never produce; "http3-post-connect-failure"
+// concerns HTTP/3 upstreams, which this engine does not speak.
+const knownConditions = new Set([
+  "5xx",
+  "gateway-error",
+  "reset",
+  "connect-failure",
+  "retriable-4xx",
+  "retriable-status-codes",
+  "retriable-headers",
+  "envoy-ratelimited",
+  "refused-stream",
+  "http3-post-connect-failure",
+  ...Object.keys(grpcConditions),
+]);
+
+type ResetInterval = (headers: HeaderLookup) => number | undefined;
+
+/**
+ * rate_limited_retry_back_off, as Envoy reads it: the first reset header present with a whole number of seconds
+ * (SECONDS: to wait; UNIX_TIMESTAMP: to wait until) no longer than max_interval (default 300 s) gives the interval.
+ */
+function compileResetInterval(backOff: RetryPolicy["rate_limited_retry_back_off"]): ResetInterval | undefined {
+  if (!backOff) return undefined;
+  const maxMs = durationMs(backOff.max_interval, 300_000);
+  const headers = backOff.reset_headers.map(({ name, format }) => {
+    if (format !== undefined && format !== "SECONDS" && format !== "UNIX_TIMESTAMP") throw new Error(`rate_limited_retry_back_off.reset_headers format ${JSON.stringify(format)} is not supported`);
+    return { name: name.toLowerCase(), timestamp: format === "UNIX_TIMESTAMP" };
+  });
+  return (lookup) => {
+    for (const { name, timestamp } of headers) {
+      const value = lookup(name)?.trim();
+      if (value === undefined || !/^\d+$/.test(value)) continue;
+      const intervalMs = timestamp ? Number(value) * 1000 - Date.now() : Number(value) * 1000;
+      if ((timestamp && intervalMs <= 0) || intervalMs > maxMs) continue;
+      return intervalMs;
+    }
+    return undefined;
+  };
+}
 
 export function compileRetryPolicy(policy: RetryPolicy | undefined): CompiledRetryPolicy | undefined {
   if (!policy?.retry_on) return undefined;
@@ -26,13 +68,18 @@ export function compileRetryPolicy(policy: RetryPolicy | undefined): CompiledRet
   for (const condition of conditions) if (!knownConditions.has(condition)) throw new Error(`retry_on condition ${JSON.stringify(condition)} is not supported`);
   const statusCodes = new Set(policy.retriable_status_codes ?? []);
   const grpcStatuses = new Set([...conditions].flatMap((condition) => (condition in grpcConditions ? [grpcConditions[condition] as number] : [])));
-  const requestMatchers = ((policy as { retriable_request_headers?: Parameters<typeof compileHeaderMatcher>[0][] }).retriable_request_headers ?? []).map(compileHeaderMatcher);
+  const requestMatchers = (policy.retriable_request_headers ?? []).map(compileHeaderMatcher);
+  const responseMatchers = conditions.has("retriable-headers") ? (policy.retriable_headers ?? []).map(compileHeaderMatcher) : [];
   const baseMs = durationMs(policy.retry_back_off?.base_interval, 25);
   const maxMs = durationMs(policy.retry_back_off?.max_interval, baseMs * 10);
+  const resetInterval = compileResetInterval(policy.rate_limited_retry_back_off);
   return {
     numRetries: policy.num_retries?.value ?? 1,
     perTryTimeoutMs: policy.per_try_timeout ? durationMs(policy.per_try_timeout, 0) : undefined,
-    retriable(outcome) {
+    retriable(outcome, responseHeaders) {
+      // An upstream Envoy's rate limit: retried under envoy-ratelimited only, whatever else would match.
+      if (responseHeaders?.("x-envoy-ratelimited") !== undefined) return conditions.has("envoy-ratelimited");
+      if (responseHeaders && responseMatchers.some((matches) => matches(responseHeaders))) return true;
       if ("failure" in outcome) {
         if (conditions.has("5xx")) return true;
         if (outcome.failure === "connect-failure") return conditions.has("connect-failure") || conditions.has("gateway-error");
@@ -49,6 +96,11 @@ export function compileRetryPolicy(policy: RetryPolicy | undefined): CompiledRet
       );
     },
     requestRetriable: (headers) => requestMatchers.length === 0 || requestMatchers.some((matches) => matches(headers)),
-    backOffMs: (retry) => Math.random() * Math.min(maxMs, baseMs * (2 ** retry - 1)),
+    backOffMs(retry, responseHeaders) {
+      const resetMs = resetInterval && responseHeaders ? resetInterval(responseHeaders) : undefined;
+      // Jittered over [interval, 3 x interval) so that rate-limited clients do not all come back at once, as Envoy's.
+      if (resetMs !== undefined) return resetMs * (1 + 2 * Math.random());
+      return Math.random() * Math.min(maxMs, baseMs * (2 ** retry - 1));
+    },
   };
 }

@@ -2,7 +2,7 @@ import type { HeaderValueOption } from "@zonemesh/xds";
 import type { ClusterRuntime } from "../cluster";
 import type { UpstreamEndpoint } from "../endpoints";
 import type { Runtime } from "../runtime";
-import { applyHeaderChanges, forwardableHeaders, forwardableRawHeaders, headerMapOf, type HeaderMap } from "./headers";
+import { applyHeaderChanges, forwardableHeaders, forwardableRawHeaders, headerMapOf, rawHeaderLookup, type HeaderMap } from "./headers";
 import type { HttpExchange } from "./http-filters";
 import type { CompiledRoute } from "./route-table";
 import { requestHeadFor, requestHeadLines } from "./upstream-connection";
@@ -202,7 +202,8 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
       runtime.stats.add("upstream_rq_total", { cluster: clusterName, code: "status" in result.outcome ? String(status) : result.outcome.failure });
       previous = endpoint;
 
-      const retriable = retry !== undefined && attemptNumber < retry.numRetries && retry.retriable(result.outcome) && deadline.remaining() > 0;
+      const upstreamHeaders = retry && result.response ? rawHeaderLookup(result.response.rawHeaders) : undefined;
+      const retriable = retry !== undefined && attemptNumber < retry.numRetries && retry.retriable(result.outcome, upstreamHeaders) && deadline.remaining() > 0;
       // Past the buffer limit the body's start is gone: no retry, as with Envoy's retry buffer.
       if (retriable && !request.replayable) runtime.stats.add("retry_or_shadow_abandoned_total", { cluster: clusterName });
       const canRetry = retriable && request.replayable;
@@ -210,7 +211,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
         result.response?.discard();
         cluster.endRequest();
         runtime.stats.add("upstream_rq_retry_total", { cluster: clusterName });
-        await new Promise((resolve) => setTimeout(resolve, Math.min(retry.backOffMs(attemptNumber + 1), deadline.remaining())));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(retry.backOffMs(attemptNumber + 1, upstreamHeaders), deadline.remaining())));
         cluster.endRetry();
         continue;
       }
