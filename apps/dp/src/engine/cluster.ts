@@ -73,6 +73,8 @@ export class ClusterRuntime {
   readonly #tls: { refs: TlsSecretRefs; sni: string | undefined; alpn: string[] | undefined } | undefined;
   readonly #runtime: () => Runtime;
   #endpoints = new Map<string, UpstreamEndpoint>();
+  /** Whether a request or a connection has been routed here (health checks use no_traffic_interval until then). */
+  #hadTraffic = false;
   #endpointList: UpstreamEndpoint[] = [];
   #assignment: ClusterLoadAssignment | undefined;
   #activeRequests = 0;
@@ -104,7 +106,9 @@ export class ClusterRuntime {
     this.#tls = tlsContext ? { refs: compileTlsSecretRefs(tlsContext.common_tls_context, `cluster ${config.name}: transport_socket`), sni: tlsContext.sni, alpn } : undefined;
     if ((config.health_checks?.length ?? 0) > 1) throw new Error(`cluster ${config.name}: only one health check is supported`);
     const healthCheck = config.health_checks?.[0];
-    this.#stopHealthChecks = healthCheck ? startHealthChecks(healthCheck, () => this.#currentEndpoints(), config.name, (host, port) => this.connect(host, port)) : undefined;
+    this.#stopHealthChecks = healthCheck
+      ? startHealthChecks(healthCheck, config.name, { endpoints: () => this.#currentEndpoints(), connect: (host, port) => this.connect(host, port), hadTraffic: () => this.#hadTraffic })
+      : undefined;
     this.pool = new UpstreamPool(this.#limits.maxConnections, (host, port) => this.connect(host, port));
     this.http2 = speaksHttp2(config) ? new Http2Sessions((host, port) => this.connect(host, port)) : undefined;
   }
@@ -125,6 +129,7 @@ export class ClusterRuntime {
    * mode), or fails the request with `fail_traffic_on_panic`.
    */
   pick(exclude?: UpstreamEndpoint, hash?: number): UpstreamEndpoint | undefined {
+    this.#hadTraffic = true;
     const now = Date.now();
     const endpoints = this.#currentEndpoints();
     if (!exclude && endpoints.length > 0 && endpoints.every((endpoint) => endpoint.weight > 0 && isAvailable(endpoint, now) && endpoint.priority === (endpoints[0] as UpstreamEndpoint).priority)) {

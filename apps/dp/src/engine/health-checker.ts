@@ -1,9 +1,8 @@
-import http from "node:http";
-import type net from "node:net";
-import tls from "node:tls";
+import { appendFile } from "node:fs";
 import type { HealthCheck } from "@zonemesh/xds";
 import { durationMs } from "./duration";
 import type { UpstreamEndpoint } from "./endpoints";
+import { compileProbe, type CheckerType, type Connect } from "./health-probes";
 
 /** Health-check state kept on an endpoint across EDS updates. */
 export interface ActiveHealth {
@@ -12,79 +11,109 @@ export interface ActiveHealth {
   failures: number;
 }
 
-/** Opens a connection to an endpoint as the cluster does (mTLS when it has a TLS transport socket); throws while its secrets are missing. */
-export type Connect = (host: string, port: number) => net.Socket;
+/** How often new endpoints are looked for: their first check comes within this (plus initial_jitter). */
+const discoveryMs = 1000;
 
-function probeHttp(endpoint: UpstreamEndpoint, check: NonNullable<HealthCheck["http_health_check"]>, timeoutMs: number, connect: Connect): Promise<boolean> {
-  const expected = check.expected_statuses?.length ? check.expected_statuses : [{ start: 200, end: 201 }];
-  const socket = connect(endpoint.host, endpoint.port);
-  return new Promise((resolve) => {
-    const headers = { host: check.host ?? endpoint.host, "user-agent": "zonemesh-dp-health-check" };
-    // Without an agent, so that the request goes over `socket` (an agent, even `agent: false`, opens its own).
-    const request = http.get({ host: endpoint.host, port: endpoint.port, path: check.path, headers, timeout: timeoutMs, createConnection: () => socket }, (response) => {
-      response.resume().once("end", () => socket.destroy());
-      const status = response.statusCode ?? 0;
-      resolve(expected.some((range) => status >= range.start && status < range.end));
-    });
-    request.on("timeout", () => request.destroy());
-    request.on("error", () => resolve(false));
-  });
-}
-
-function probeTcp(endpoint: UpstreamEndpoint, timeoutMs: number, connect: Connect): Promise<boolean> {
-  const socket = connect(endpoint.host, endpoint.port);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => socket.destroy(), timeoutMs);
-    // A TLS socket is up once its handshake (peer verified) is done, a plain one once connected.
-    socket.once(socket instanceof tls.TLSSocket ? "secureConnect" : "connect", () => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-    socket.once("close", () => {
-      clearTimeout(timer);
-      resolve(false);
-    });
-  });
+/** Envoy's health check event log: one JSON object per line, for an ejection, a recovery, or (always_log_health_check_failures) each failure. */
+function eventLogger(check: HealthCheck, type: CheckerType, clusterName: string): ((endpoint: UpstreamEndpoint, event: object) => void) | undefined {
+  const path = check.event_log_path;
+  if (!path) return undefined;
+  return (endpoint, event) => {
+    const line = { health_checker_type: type, host: { socket_address: { address: endpoint.host, port_value: endpoint.port } }, cluster_name: clusterName, ...event, timestamp: new Date().toISOString() };
+    appendFile(path, `${JSON.stringify(line)}\n`, () => {});
+  };
 }
 
 /**
- * Envoy's active health checking (HTTP or TCP connect): an endpoint fails after unhealthy_threshold failed probes in
- * a row and recovers after healthy_threshold good ones. Endpoints count as healthy until their first failures,
- * so that a new cluster serves at once. Probes connect as the cluster does (Envoy uses the cluster's transport socket:
- * with mesh mTLS they pass the peer proxy's TLS and RBAC); a round is skipped while the cluster's secrets are missing.
+ * Envoy's active health checking (HTTP, TCP connect with optional send/receive, or gRPC): an endpoint fails after
+ * unhealthy_threshold failed checks in a row and recovers after healthy_threshold good ones. Endpoints count as
+ * healthy until their first failures, so that a new cluster serves at once. Each endpoint is checked on its own
+ * schedule: interval after its last check (no_traffic_interval until the cluster has had traffic, unhealthy_interval
+ * while the endpoint fails), plus interval_jitter and
+ * interval_jitter_percent of the interval at random; its first check comes after initial_jitter at random. Checks
+ * connect as the cluster does (Envoy uses the cluster's transport socket: with mesh mTLS they pass the peer proxy's
+ * TLS and RBAC); one is put off while the cluster's secrets are missing.
  */
-export function startHealthChecks(check: HealthCheck, endpoints: () => UpstreamEndpoint[], clusterName: string, connect: Connect): () => void {
-  if (check.grpc_health_check) throw new Error(`cluster ${clusterName}: grpc_health_check is not supported`);
+/** What health checks need of their cluster. */
+export interface CheckedCluster {
+  endpoints(): UpstreamEndpoint[];
+  connect: Connect;
+  hadTraffic(): boolean;
+}
+
+export function startHealthChecks(check: HealthCheck, clusterName: string, cluster: CheckedCluster): () => void {
+  const { endpoints, connect, hadTraffic } = cluster;
+  if (check.reuse_connection?.value === true) throw new Error(`cluster ${clusterName}: health_checks[0].reuse_connection true is not supported (each check opens its own connection)`);
   const timeoutMs = durationMs(check.timeout, 1000);
+  const { type, probe } = compileProbe(check, timeoutMs, connect, clusterName);
+  const intervalMs = durationMs(check.interval, 10_000);
+  const unhealthyIntervalMs = durationMs(check.unhealthy_interval, intervalMs);
+  // Envoy's default is 60 s; here it applies only when given.
+  const noTrafficIntervalMs = check.no_traffic_interval ? durationMs(check.no_traffic_interval, intervalMs) : undefined;
   const unhealthyThreshold = check.unhealthy_threshold?.value ?? 1;
   const healthyThreshold = check.healthy_threshold?.value ?? 1;
-  const probe = check.http_health_check ? (endpoint: UpstreamEndpoint) => probeHttp(endpoint, check.http_health_check!, timeoutMs, connect) : (endpoint: UpstreamEndpoint) => probeTcp(endpoint, timeoutMs, connect);
-  const round = () => {
-    for (const endpoint of endpoints()) {
-      let probed: Promise<boolean>;
-      try {
-        probed = probe(endpoint);
-      } catch {
-        return; // the cluster's secrets have not arrived yet
+  const jitterMs = durationMs(check.interval_jitter, 0);
+  const jitterShare = (check.interval_jitter_percent ?? 0) / 100;
+  const initialJitterMs = durationMs(check.initial_jitter, 0);
+  const logEvent = eventLogger(check, type, clusterName);
+  const timers = new Map<UpstreamEndpoint, NodeJS.Timeout>();
+  let stopped = false;
+
+  const record = (endpoint: UpstreamEndpoint, passed: boolean, firstCheck: boolean) => {
+    const health = endpoint.activeHealth;
+    if (passed) {
+      health.failures = 0;
+      health.successes++;
+      if (health.failing && health.successes >= healthyThreshold) {
+        health.failing = false;
+        logEvent?.(endpoint, { add_healthy_event: { first_check: firstCheck } });
       }
-      void probed.then((passed) => {
-        const health = endpoint.activeHealth;
-        if (passed) {
-          health.failures = 0;
-          health.successes++;
-          if (health.failing && health.successes >= healthyThreshold) health.failing = false;
-        } else {
-          health.successes = 0;
-          health.failures++;
-          if (health.failures >= unhealthyThreshold) health.failing = true;
-        }
-      });
+      return;
     }
+    health.successes = 0;
+    health.failures++;
+    if (!health.failing && health.failures >= unhealthyThreshold) {
+      health.failing = true;
+      logEvent?.(endpoint, { eject_unhealthy_event: { failure_type: "ACTIVE" } });
+    } else if (check.always_log_health_check_failures) logEvent?.(endpoint, { health_check_failure_event: { failure_type: "ACTIVE", first_check: firstCheck } });
   };
-  round();
-  const timer = setInterval(round, durationMs(check.interval, 10_000));
-  timer.unref();
-  return () => clearInterval(timer);
+  const schedule = (endpoint: UpstreamEndpoint, delayMs: number, firstCheck: boolean) => {
+    const timer = setTimeout(() => checkEndpoint(endpoint, firstCheck), delayMs);
+    timer.unref();
+    timers.set(endpoint, timer);
+  };
+  const nextDelay = (endpoint: UpstreamEndpoint) => {
+    const base = noTrafficIntervalMs !== undefined && !hadTraffic() ? noTrafficIntervalMs : endpoint.activeHealth.failing ? unhealthyIntervalMs : intervalMs;
+    return base + Math.random() * (jitterMs + base * jitterShare);
+  };
+  const checkEndpoint = (endpoint: UpstreamEndpoint, firstCheck: boolean) => {
+    if (stopped) return;
+    if (!endpoints().includes(endpoint)) {
+      timers.delete(endpoint);
+      return;
+    }
+    let checked: Promise<boolean>;
+    try {
+      checked = probe(endpoint);
+    } catch {
+      return schedule(endpoint, intervalMs, firstCheck); // the cluster's secrets have not arrived yet
+    }
+    void checked.then((passed) => {
+      if (stopped) return;
+      record(endpoint, passed, firstCheck);
+      schedule(endpoint, nextDelay(endpoint), false);
+    });
+  };
+  const discover = () => {
+    for (const endpoint of endpoints()) if (!timers.has(endpoint)) schedule(endpoint, Math.random() * initialJitterMs, true);
+  };
+  discover();
+  const discovery = setInterval(discover, Math.min(discoveryMs, intervalMs));
+  discovery.unref();
+  return () => {
+    stopped = true;
+    clearInterval(discovery);
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+  };
 }

@@ -111,16 +111,27 @@ export interface StringMatcher {
   ignore_case?: boolean;
 }
 
+/** A health check payload: `text` is hex, `binary` is bytes (base64 in JSON). */
+export interface HealthCheckPayload {
+  text?: string;
+  binary?: string;
+}
+
 export interface HealthCheck {
   timeout: Duration;
   interval: Duration;
   unhealthy_threshold: UInt32Value;
   healthy_threshold: UInt32Value;
+  unhealthy_interval?: Duration;
   no_traffic_interval?: Duration;
+  initial_jitter?: Duration;
   interval_jitter?: Duration;
+  interval_jitter_percent?: number;
   reuse_connection?: BoolValue;
-  http_health_check?: { path: string; host?: string; expected_statuses?: { start: number; end: number }[] };
-  tcp_health_check?: { send?: { text?: string }; receive?: { text?: string }[] };
+  event_log_path?: string;
+  always_log_health_check_failures?: boolean;
+  http_health_check?: { path: string; host?: string; expected_statuses?: { start: number; end: number }[]; request_headers_to_add?: HeaderValueOption[] };
+  tcp_health_check?: { send?: HealthCheckPayload; receive?: HealthCheckPayload[] };
   grpc_health_check?: { service_name?: string; authority?: string };
 }
 

@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import * as grpc from "@grpc/grpc-js";
+import { typeNames, typed, type Cluster, type HealthCheck } from "@zonemesh/xds";
+import { get, tcpEchoBackend, tcpExchange } from "../testing/backends";
+import { EngineUnderTest } from "../testing/engine-under-test";
+import { assignment, edsCluster, httpManager, listener, routeConfig, tcpProxy } from "../testing/resources";
+import { eventually } from "../testing/test-control-plane";
+
+const bytes = { serialize: (value: Buffer) => value, deserialize: (value: Buffer) => value };
+const unary = (path: string) => ({ path, requestStream: false, responseStream: false, requestSerialize: bytes.serialize, requestDeserialize: bytes.deserialize, responseSerialize: bytes.serialize, responseDeserialize: bytes.deserialize });
+/** grpc.health.v1.Health/Check and a method that answers the server's name, messages as raw bytes. */
+const service = { check: unary("/grpc.health.v1.Health/Check"), name: unary("/test.Who/Name") } satisfies grpc.ServiceDefinition;
+type WhoClient = grpc.Client & { name(request: Buffer, callback: (error: grpc.ServiceError | null, response?: Buffer) => void): void };
+
+const serving = 1;
+const notServing = 2;
+
+/** A grpc-js server whose health answer is `status` (a HealthCheckResponse is field 1, a varint), recording the checks' service names and authorities. */
+async function grpcServer(name: string) {
+  const server = new grpc.Server();
+  const state = { status: serving, checks: [] as { service: string; authority: string }[] };
+  server.addService(service, {
+    check: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+      state.checks.push({ service: call.request.subarray(2).toString(), authority: call.getHost() });
+      callback(null, Buffer.from([0x08, state.status]));
+    },
+    name: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => callback(null, Buffer.from(name)),
+  });
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+  return { port, state, close: () => server.forceShutdown() };
+}
+
+const fast = { timeout: { nanos: 200_000_000 }, interval: { nanos: 50_000_000 }, unhealthy_threshold: { value: 1 }, healthy_threshold: { value: 1 } };
+const http2Options: Cluster["typed_extension_protocol_options"] = { [typeNames.httpProtocolOptions]: typed(typeNames.httpProtocolOptions, { explicit_http_config: { http2_protocol_options: {} } }) };
+
+describe("active health checks through the built-in engine", { timeout: 20_000 }, () => {
+  const engine = new EngineUnderTest();
+  /** The engine's listener routes HTTP to cluster `name`, one endpoint checked by `healthCheck`. */
+  const httpRoutedTo = (name: string, port: number, healthCheck: HealthCheck) =>
+    engine.applied({
+      listeners: [listener("outbound:http", engine.port, [httpManager(name)])],
+      clusters: [edsCluster(name, { health_checks: [healthCheck] })],
+      endpoints: [assignment(name, [port])],
+      routes: [routeConfig(name, [{ match: { prefix: "/" }, route: { cluster: name } }])],
+    });
+
+  test("gRPC: grpc.health.v1 Check with the service name and authority; NOT_SERVING takes an endpoint out of rotation, SERVING brings it back", async () => {
+    const [a, b] = await Promise.all([grpcServer("a"), grpcServer("b")]);
+    b.state.status = notServing;
+    const client = new (grpc.makeGenericClientConstructor(service, "Who"))(`127.0.0.1:${engine.port}`, grpc.credentials.createInsecure()) as unknown as WhoClient;
+    const whoAnswers = () => Promise.all(Array.from({ length: 12 }, () => new Promise<string>((resolve, reject) => client.name(Buffer.alloc(0), (error, response) => (error ? reject(error) : resolve(String(response)))))));
+    try {
+      const healthCheck: HealthCheck = { ...fast, grpc_health_check: { service_name: "test.Who", authority: "who.internal" } };
+      await engine.applied({
+        listeners: [listener("outbound:grpc", engine.port, [httpManager("who")])],
+        clusters: [edsCluster("who", { typed_extension_protocol_options: http2Options, health_checks: [healthCheck] })],
+        endpoints: [assignment("who", [a.port, b.port])],
+        routes: [routeConfig("who", [{ match: { prefix: "/test.Who/" }, route: { cluster: "who" } }])],
+      });
+      await eventually(() => assert.ok(b.state.checks.length >= 2, "b not checked twice yet"));
+      assert.deepEqual(b.state.checks[0], { service: "test.Who", authority: "who.internal" });
+      assert.deepEqual(new Set(await whoAnswers()), new Set(["a"]));
+
+      b.state.status = serving;
+      await eventually(async () => assert.deepEqual(new Set(await whoAnswers()), new Set(["a", "b"])));
+    } finally {
+      client.close();
+      a.close();
+      b.close();
+    }
+  });
+
+  test("TCP: the check sends its payload (hex text) and passes when the expected blocks (base64) come back in order", async () => {
+    const [good, bad] = await Promise.all([tcpEchoBackend("good"), tcpEchoBackend("bad")]);
+    engine.backends.push(good, bad);
+    const healthCheck: HealthCheck = { ...fast, tcp_health_check: { send: { text: Buffer.from("ping").toString("hex") }, receive: [{ binary: Buffer.from("good:").toString("base64") }, { binary: Buffer.from("ng").toString("base64") }] } };
+    await engine.applied({
+      listeners: [listener("outbound:tcp", engine.port, [tcpProxy("echo")])],
+      clusters: [edsCluster("echo", { health_checks: [healthCheck] })],
+      endpoints: [assignment("echo", [good.port, bad.port])],
+    });
+    await eventually(async () => {
+      const answers = await Promise.all(Array.from({ length: 12 }, () => tcpExchange(engine.port, "hello")));
+      assert.deepEqual(new Set(answers), new Set(["good:hello"]));
+    });
+  });
+
+  test("unhealthy_interval re-checks a failing endpoint more often than interval; the event log records its ejection, each failure after it and its recovery", async () => {
+    let sick = true;
+    const checks: number[] = [];
+    const backend = await engine.httpBackend("flapping", (request, response) => {
+      if (request.url === "/healthz") checks.push(Date.now());
+      response.writeHead(request.url === "/healthz" && sick ? 503 : 200).end("flapping");
+    });
+    const log = join(mkdtempSync(join(tmpdir(), "zonemesh-health-")), "events.log");
+    const healthCheck: HealthCheck = { ...fast, interval: { seconds: 5 }, unhealthy_interval: { nanos: 50_000_000 }, event_log_path: log, always_log_health_check_failures: true, http_health_check: { path: "/healthz" } };
+    await httpRoutedTo("flapping", backend.port, healthCheck);
+    await eventually(() => assert.ok(checks.length >= 4, `${checks.length} checks so far`));
+    sick = false;
+    const events = await eventually(() => {
+      const lines = readFileSync(log, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+      assert.ok(lines.some((line) => "add_healthy_event" in line), "no recovery logged yet");
+      return lines;
+    });
+    const kinds = events.map((event) => Object.keys(event).find((key) => key.endsWith("_event")));
+    assert.equal(kinds[0], "eject_unhealthy_event");
+    assert.ok(kinds.slice(1, -1).length >= 2 && kinds.slice(1, -1).every((kind) => kind === "health_check_failure_event"), kinds.join(", "));
+    assert.equal(kinds.at(-1), "add_healthy_event");
+    assert.deepEqual(events[0], { health_checker_type: "HTTP", host: { socket_address: { address: "127.0.0.1", port_value: backend.port } }, cluster_name: "flapping", eject_unhealthy_event: { failure_type: "ACTIVE" }, timestamp: events[0]?.timestamp });
+    // Healthy again: the next check waits the 5 s interval.
+    const recoveredChecks = checks.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(checks.length, recoveredChecks);
+  });
+
+  test("no_traffic_interval applies until the cluster has had traffic, then interval", async () => {
+    const checks: number[] = [];
+    const backend = await engine.httpBackend("quiet", (request, response) => {
+      if (request.url === "/healthz") checks.push(Date.now());
+      response.end("quiet");
+    });
+    const healthCheck: HealthCheck = { ...fast, interval: { seconds: 5 }, no_traffic_interval: { nanos: 50_000_000 }, http_health_check: { path: "/healthz" } };
+    await httpRoutedTo("quiet", backend.port, healthCheck);
+    await eventually(() => assert.ok(checks.length >= 3, `${checks.length} checks so far`));
+    assert.equal((await get(engine.port)).body, "quiet");
+    // The check already scheduled still comes; the one after waits the interval.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const afterTraffic = checks.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(checks.length, afterTraffic);
+  });
+});
