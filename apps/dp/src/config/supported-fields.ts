@@ -205,9 +205,17 @@ export const clusterFields: Shape = {
     max_ejection_percent: u32,
     enforcing_consecutive_5xx: u32,
     enforcing_consecutive_gateway_failure: u32,
-    // Accepted only at 0 (disabled): checked when the cluster is compiled.
+    max_ejection_time: duration,
+    split_external_local_origin_errors: true,
+    consecutive_local_origin_failure: u32,
     enforcing_consecutive_local_origin_failure: u32,
+    success_rate_minimum_hosts: u32,
+    success_rate_request_volume: u32,
+    success_rate_stdev_factor: u32,
     enforcing_success_rate: u32,
+    failure_percentage_minimum_hosts: u32,
+    failure_percentage_request_volume: u32,
+    failure_percentage_threshold: u32,
     enforcing_failure_percentage: u32,
   },
   transport_socket: {

@@ -1,9 +1,10 @@
 import net from "node:net";
 import tls from "node:tls";
-import { typeNames, type Cluster, type ClusterLoadAssignment, type HttpProtocolOptions, type OutlierDetection, type UpstreamTlsContext } from "@zonemesh/xds";
+import { typeNames, type Cluster, type ClusterLoadAssignment, type HttpProtocolOptions, type UpstreamTlsContext } from "@zonemesh/xds";
 import { durationMs } from "./duration";
 import { endpointsOf, type UpstreamEndpoint } from "./endpoints";
 import { startHealthChecks } from "./health-checker";
+import { OutlierDetector, type OutlierResult } from "./outlier-detection";
 import { UpstreamPool } from "./http/upstream-pool";
 import { Http2Sessions } from "./http/http2-upstream";
 import { createPicker, type Picker } from "./load-balancer";
@@ -35,16 +36,9 @@ function limitsOf(cluster: Cluster): Limits {
   };
 }
 
-function checkOutlierDetection(cluster: Cluster): void {
-  const detection = cluster.outlier_detection as (OutlierDetection & Record<string, { value: number } | undefined>) | undefined;
-  for (const field of ["enforcing_success_rate", "enforcing_failure_percentage", "enforcing_consecutive_local_origin_failure"]) {
-    if ((detection?.[field]?.value ?? 0) !== 0) throw new Error(`cluster ${cluster.name}: outlier_detection.${field} other than 0 is not supported`);
-  }
-}
-
 /** Neither failing health checks nor ejected by outlier detection. */
 function isAvailable(endpoint: UpstreamEndpoint, now: number): boolean {
-  return endpoint.healthy && !endpoint.activeHealth.failing && endpoint.ejectedUntil <= now;
+  return endpoint.healthy && !endpoint.activeHealth.failing && endpoint.outlier.ejectedUntil <= now;
 }
 
 const httpProtocolOptionsOf = (config: Cluster) => config.typed_extension_protocol_options?.[typeNames.httpProtocolOptions] as HttpProtocolOptions | undefined;
@@ -86,6 +80,7 @@ export class ClusterRuntime {
   readonly http2: Http2Sessions | undefined;
   readonly #tlsSessions = new WeakMap<TlsMaterial, Map<string, Buffer>>();
   readonly #stopHealthChecks: (() => void) | undefined;
+  readonly #outliers: OutlierDetector | undefined;
 
   constructor(readonly config: Cluster, runtime: () => Runtime) {
     this.name = config.name;
@@ -96,7 +91,6 @@ export class ClusterRuntime {
     this.#limits = limitsOf(config);
     this.#panicThreshold = config.common_lb_config?.healthy_panic_threshold?.value ?? defaultPanicThreshold;
     this.#failOnPanic = config.common_lb_config?.zone_aware_lb_config?.fail_traffic_on_panic ?? false;
-    checkOutlierDetection(config);
     // An ORIGINAL_DST cluster has no endpoints of its own: only passthrough listeners use it, and they are not bound.
     this.#pick = type === "ORIGINAL_DST" ? () => undefined : createPicker(config.lb_policy, config);
     this.#runtime = runtime;
@@ -106,6 +100,7 @@ export class ClusterRuntime {
     this.#tls = tlsContext ? { refs: compileTlsSecretRefs(tlsContext.common_tls_context, `cluster ${config.name}: transport_socket`), sni: tlsContext.sni, alpn } : undefined;
     if ((config.health_checks?.length ?? 0) > 1) throw new Error(`cluster ${config.name}: only one health check is supported`);
     const healthCheck = config.health_checks?.[0];
+    this.#outliers = config.outlier_detection ? new OutlierDetector(config.outlier_detection, () => this.#currentEndpoints()) : undefined;
     this.#stopHealthChecks = healthCheck
       ? startHealthChecks(healthCheck, config.name, { endpoints: () => this.#currentEndpoints(), connect: (host, port) => this.connect(host, port), hadTraffic: () => this.#hadTraffic })
       : undefined;
@@ -175,26 +170,9 @@ export class ClusterRuntime {
     this.#activeConnections--;
   }
 
-  /** Outlier detection on response codes (consecutive 5xx and gateway failures); connection failures count as 503. */
-  recordResult(endpoint: UpstreamEndpoint, status: number): void {
-    const detection = this.config.outlier_detection;
-    if (!detection) return;
-    endpoint.consecutive5xx = status >= 500 ? endpoint.consecutive5xx + 1 : 0;
-    endpoint.consecutiveGatewayFailures = status >= 502 && status <= 504 ? endpoint.consecutiveGatewayFailures + 1 : 0;
-    const tripped =
-      (endpoint.consecutive5xx >= (detection.consecutive_5xx?.value ?? 5) && (detection.enforcing_consecutive_5xx?.value ?? 100) > Math.random() * 100) ||
-      (detection.consecutive_gateway_failure !== undefined &&
-        endpoint.consecutiveGatewayFailures >= detection.consecutive_gateway_failure.value &&
-        (detection.enforcing_consecutive_gateway_failure?.value ?? 0) > Math.random() * 100);
-    if (!tripped) return;
-    const now = Date.now();
-    const all = this.#currentEndpoints();
-    const ejected = all.filter((other) => other.ejectedUntil > now).length;
-    if ((ejected + 1) * 100 > all.length * (detection.max_ejection_percent?.value ?? 10) && ejected > 0) return;
-    endpoint.ejections++;
-    endpoint.ejectedUntil = now + durationMs(detection.base_ejection_time, 30_000) * endpoint.ejections;
-    endpoint.consecutive5xx = 0;
-    endpoint.consecutiveGatewayFailures = 0;
+  /** What a request or a connection told about its host, for outlier detection. */
+  recordResult(endpoint: UpstreamEndpoint, result: OutlierResult): void {
+    this.#outliers?.record(endpoint, result);
   }
 
   /**
@@ -232,6 +210,7 @@ export class ClusterRuntime {
 
   close(): void {
     this.#stopHealthChecks?.();
+    this.#outliers?.close();
     this.pool.close();
     this.http2?.close();
   }

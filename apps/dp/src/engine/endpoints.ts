@@ -1,5 +1,6 @@
 import type { ClusterLoadAssignment } from "@zonemesh/xds";
 import type { ActiveHealth } from "./health-checker";
+import { newOutlierState, type OutlierState } from "./outlier-detection";
 
 /** One upstream host with the live state the load balancer and outlier detection keep about it. */
 export interface UpstreamEndpoint {
@@ -10,10 +11,7 @@ export interface UpstreamEndpoint {
   priority: number;
   healthy: boolean;
   activeRequests: number;
-  ejectedUntil: number;
-  ejections: number;
-  consecutive5xx: number;
-  consecutiveGatewayFailures: number;
+  outlier: OutlierState;
   activeHealth: ActiveHealth;
 }
 
@@ -35,7 +33,7 @@ export function endpointsOf(assignment: ClusterLoadAssignment, known: ReadonlyMa
         key,
         previous
           ? { ...previous, weight, priority: locality.priority ?? 0, healthy }
-          : { key, host: socket.address, port: socket.port_value ?? 0, weight, priority: locality.priority ?? 0, healthy, activeRequests: 0, ejectedUntil: 0, ejections: 0, consecutive5xx: 0, consecutiveGatewayFailures: 0, activeHealth: { failing: false, successes: 0, failures: 0 } },
+          : { key, host: socket.address, port: socket.port_value ?? 0, weight, priority: locality.priority ?? 0, healthy, activeRequests: 0, outlier: newOutlierState(), activeHealth: { failing: false, successes: 0, failures: 0 } },
       );
     }
   }

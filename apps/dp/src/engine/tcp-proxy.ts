@@ -58,9 +58,14 @@ export function compileTcpProxy(config: TcpProxy, path: string, runtime: () => R
         return;
       }
       let connected = false;
-      const connectTimer = setTimeout(() => socket.destroy(), cluster.connectTimeoutMs);
+      let timedOut = false;
+      const connectTimer = setTimeout(() => {
+        timedOut = true;
+        socket.destroy();
+      }, cluster.connectTimeoutMs);
       socket.once("connect", () => {
         connected = true;
+        cluster.recordResult(endpoint, { localOrigin: "connected" });
         upstreamHost = `${endpoint.host}:${endpoint.port}`;
         clearTimeout(connectTimer);
         current.stats.add("tcp_upstream_cx_total", { stat_prefix: config.stat_prefix, cluster: clusterName });
@@ -71,6 +76,8 @@ export function compileTcpProxy(config: TcpProxy, path: string, runtime: () => R
       socket.on("close", () => {
         clearTimeout(connectTimer);
         cluster.endConnection();
+        // Not when the downstream went away first and took the connection attempt with it.
+        if (!connected && !downstream.destroyed) cluster.recordResult(endpoint, { localOrigin: timedOut ? "timeout" : "failure" });
         if (!connected && attempt < maxAttempts && !downstream.destroyed) connect(attempt + 1, endpoint);
         else {
           if (!connected) responseFlags = "UF";

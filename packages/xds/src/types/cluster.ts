@@ -22,6 +22,16 @@ export interface OutlierDetection {
   enforcing_consecutive_gateway_failure?: UInt32Value;
   split_external_local_origin_errors?: boolean;
   consecutive_local_origin_failure?: UInt32Value;
+  enforcing_consecutive_local_origin_failure?: UInt32Value;
+  max_ejection_time?: Duration;
+  success_rate_minimum_hosts?: UInt32Value;
+  success_rate_request_volume?: UInt32Value;
+  success_rate_stdev_factor?: UInt32Value;
+  enforcing_success_rate?: UInt32Value;
+  failure_percentage_minimum_hosts?: UInt32Value;
+  failure_percentage_request_volume?: UInt32Value;
+  failure_percentage_threshold?: UInt32Value;
+  enforcing_failure_percentage?: UInt32Value;
 }
 
 export type LbPolicy = "ROUND_ROBIN" | "LEAST_REQUEST" | "RING_HASH" | "RANDOM" | "MAGLEV" | "CLUSTER_PROVIDED" | "LOAD_BALANCING_POLICY_CONFIG";

@@ -198,7 +198,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
       const result = await current.result;
       endpoint.activeRequests--;
       const status = "status" in result.outcome ? result.outcome.status : 503;
-      cluster.recordResult(endpoint, status);
+      cluster.recordResult(endpoint, "status" in result.outcome ? result.outcome : { localOrigin: result.outcome.failure === "per-try-timeout" ? "timeout" : "failure" });
       runtime.stats.add("upstream_rq_total", { cluster: clusterName, code: "status" in result.outcome ? String(status) : result.outcome.failure });
       previous = endpoint;
 
