@@ -135,6 +135,7 @@ const networkFilters = new TypedOf({
     access_log: accessLog,
   },
   [typeNames.networkRbac]: { stat_prefix: true, rules: rbacRules, shadow_rules: rbacRules },
+  [typeNames.networkLocalRateLimit]: { stat_prefix: true, token_bucket: { max_tokens: true, tokens_per_fill: u32, fill_interval: duration } },
 });
 const filterChain: Shape = {
   name: true,

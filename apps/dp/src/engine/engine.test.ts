@@ -365,6 +365,16 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     await assert.rejects(tcpExchange(port, "hello"), /closed without an answer/);
   });
 
+  test("network local_ratelimit closes the connections past its token bucket", async () => {
+    const echo = await tcpEchoBackend("limited");
+    backends.push(echo);
+    const limiter = { name: "envoy.filters.network.local_ratelimit", typed_config: typed(typeNames.networkLocalRateLimit, { stat_prefix: "tcp_limit", token_bucket: { max_tokens: 2, tokens_per_fill: { value: 1 }, fill_interval: { seconds: 60 } } }) };
+    await applied({ listeners: [listener("inbound:tcp", port, [limiter, tcpProxy("limited")])], clusters: [edsCluster("limited")], endpoints: [assignment("limited", [echo.port])] });
+    assert.equal(await tcpExchange(port, "one"), "limited:one");
+    assert.equal(await tcpExchange(port, "two"), "limited:two");
+    await assert.rejects(tcpExchange(port, "three"), /closed without an answer/);
+  });
+
   test("active HTTP health checks take a failing endpoint out of rotation", async () => {
     const healthy = await backend("healthy");
     const sick = await backend("sick", (request, response) => response.writeHead(request.url === "/healthz" ? 500 : 200).end("sick"));
@@ -407,14 +417,14 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
       routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "ok" } }])],
     };
     await applied(good);
-    const limiter = { name: "envoy.filters.network.local_ratelimit", typed_config: typed(typeNames.networkLocalRateLimit, { stat_prefix: "x", token_bucket: { max_tokens: 1, fill_interval: { seconds: 1 } } }) };
+    const limiter = { name: "envoy.filters.network.connection_limit", typed_config: typed("envoy.extensions.filters.network.connection_limit.v3.ConnectionLimit", { stat_prefix: "x", max_connections: { value: 1 } }) };
     cp.set(node, { ...good, listeners: [listener("outbound:http", port, [limiter, httpManager("backend")])] });
     const nack = await eventually(() => {
       const event = proxy.events.findLast((candidate) => candidate.kind === "nack");
       assert.ok(event && event.kind === "nack", "no NACK yet");
       return event;
     });
-    assert.match(nack.error, /filter_chains\[0\]\.filters\[0\]\.typed_config: type\.googleapis\.com\/envoy\.extensions\.filters\.network\.local_ratelimit\.v3\.LocalRateLimit is not supported/);
+    assert.match(nack.error, /filter_chains\[0\]\.filters\[0\]\.typed_config: type\.googleapis\.com\/envoy\.extensions\.filters\.network\.connection_limit\.v3\.ConnectionLimit is not supported/);
     assert.equal((await get(port)).body, "still-ok");
   });
 

@@ -1,11 +1,12 @@
 import type net from "node:net";
 import tls from "node:tls";
-import { typeNames, type DownstreamTlsContext, type FilterChain, type HttpConnectionManager, type NetworkRbac, type TcpProxy } from "@zonemesh/xds";
+import { typeNames, type DownstreamTlsContext, type FilterChain, type HttpConnectionManager, type NetworkLocalRateLimit, type NetworkRbac, type TcpProxy } from "@zonemesh/xds";
 import { compileConnectionManager, type CompiledConnectionManager, type ConnectionInfo } from "./http/connection-manager";
 import { compileRbacRules } from "./rbac";
 import type { Runtime } from "./runtime";
 import { compileTcpProxy } from "./tcp-proxy";
 import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsMaterial, type TlsSecretRefs } from "./tls-context";
+import { Tokens } from "./token-bucket";
 
 export interface CompiledFilterChain {
   /** Takes over a connection the listener chose this chain for. */
@@ -15,9 +16,10 @@ export interface CompiledFilterChain {
 
 export const typeNameOf = (config: { "@type"?: string } | undefined) => (config?.["@type"] ?? "").slice((config?.["@type"] ?? "").lastIndexOf("/") + 1);
 
-/** One filter chain: optional TLS termination (mTLS with SDS secrets), network RBAC, then tcp_proxy or the HTTP connection manager. */
+/** One filter chain: optional TLS termination (mTLS with SDS secrets), network RBAC and local rate limit, then tcp_proxy or the HTTP connection manager. */
 export function compileFilterChain(chain: FilterChain, chainPath: string, listener: { name: string; port: number }, runtime: () => Runtime): CompiledFilterChain {
-  const rbacChecks: ((info: ConnectionInfo) => boolean)[] = [];
+  /** The network filters before the terminal one, in order: each admits a connection or counts its refusal. */
+  const admissions: ((info: ConnectionInfo) => boolean)[] = [];
   let terminal: ((socket: net.Socket, info: ConnectionInfo) => void) | undefined;
   let manager: CompiledConnectionManager | undefined;
   for (const [index, filter] of (chain.filters ?? []).entries()) {
@@ -26,8 +28,28 @@ export function compileFilterChain(chain: FilterChain, chainPath: string, listen
     const typed = filter.typed_config as ({ "@type": string } & object) | undefined;
     switch (typeNameOf(typed)) {
       case typeNames.networkRbac: {
-        const allowed = compileRbacRules((typed as unknown as NetworkRbac).rules);
-        rbacChecks.push((info) => allowed({ peer: info.peer, destinationPort: info.destinationPort }));
+        const config = typed as unknown as NetworkRbac;
+        const allowed = compileRbacRules(config.rules);
+        // Evaluated and counted, never enforced (MeshTrafficPermission's AllowWithShadowDeny).
+        const shadowAllowed = config.shadow_rules ? compileRbacRules(config.shadow_rules) : undefined;
+        admissions.push((info) => {
+          const subject = { peer: info.peer, destinationPort: info.destinationPort };
+          if (shadowAllowed && !shadowAllowed(subject)) runtime().stats.add("rbac_shadow_denied_total", { listener: listener.name });
+          if (allowed(subject)) return true;
+          runtime().stats.add("rbac_denied_total", { listener: listener.name });
+          return false;
+        });
+        break;
+      }
+      case typeNames.networkLocalRateLimit: {
+        const config = typed as unknown as NetworkLocalRateLimit;
+        const tokens = new Tokens(config.token_bucket);
+        // New connections past the bucket are closed at once, as Envoy's network local_ratelimit does.
+        admissions.push(() => {
+          if (tokens.take()) return true;
+          runtime().stats.add("network_local_rate_limit_rate_limited_total", { stat_prefix: config.stat_prefix });
+          return false;
+        });
         break;
       }
       case typeNames.tcpProxy: {
@@ -59,9 +81,7 @@ export function compileFilterChain(chain: FilterChain, chainPath: string, listen
   const alpnProtocols = tlsContext?.common_tls_context?.alpn_protocols;
 
   const proceed = (socket: net.Socket, info: ConnectionInfo) => {
-    const current = runtime();
-    if (!rbacChecks.every((allowed) => allowed(info))) {
-      current.stats.add("rbac_denied_total", { listener: listener.name });
+    if (!admissions.every((admits) => admits(info))) {
       socket.destroy();
       return;
     }

@@ -15,12 +15,12 @@ import { TestControlPlane, TestProxy } from "../testing/test-control-plane";
 
 const mesh = "default";
 
-function httpRbac(principals: string[]): HttpFilter {
+/** RBAC letting `principals` in; with `shadowPrincipals`, shadow rules that would let only those in. */
+function httpRbac(principals: string[], shadowPrincipals?: string[]): HttpFilter {
+  const rules = (allowed: string[]) => ({ policies: { MeshTrafficPermission: { permissions: [{ any: true }], principals: allowed.map((exact) => ({ authenticated: { principal_name: { exact } } })) } } });
   return {
     name: "envoy.filters.http.rbac",
-    typed_config: typed(typeNames.httpRbac, {
-      rules: { policies: { MeshTrafficPermission: { permissions: [{ any: true }], principals: principals.map((exact) => ({ authenticated: { principal_name: { exact } } })) } } },
-    }),
+    typed_config: typed(typeNames.httpRbac, { rules: rules(principals), ...(shadowPrincipals ? { shadow_rules: rules(shadowPrincipals) } : {}) }),
   };
 }
 
@@ -51,9 +51,9 @@ describe("two proxies with mTLS from SDS secrets", { timeout: 30_000 }, () => {
     await Promise.all([app.close(), echo.close()]);
   });
 
-  const serverConfig = (allowed: string[]): SnapshotResources => ({
+  const serverConfig = (allowed: string[], shadowAllowed?: string[]): SnapshotResources => ({
     listeners: [
-      listener(`inbound:127.0.0.1:${ports.inbound}`, ports.inbound, [httpManager("inbound:backend", [httpRbac(allowed)], { forward_client_cert_details: "SANITIZE_SET", set_current_client_cert_details: { uri: true } })], inboundTransportSocket(mesh)),
+      listener(`inbound:127.0.0.1:${ports.inbound}`, ports.inbound, [httpManager("inbound:backend", [httpRbac(allowed, shadowAllowed)], { forward_client_cert_details: "SANITIZE_SET", set_current_client_cert_details: { uri: true } })], inboundTransportSocket(mesh)),
       listener(`inbound:127.0.0.1:${ports.tcpInbound}`, ports.tcpInbound, [tcpProxy("db-app")], inboundTransportSocket(mesh)),
     ],
     clusters: [edsCluster("app"), edsCluster("db-app")],
@@ -83,6 +83,21 @@ describe("two proxies with mTLS from SDS secrets", { timeout: 30_000 }, () => {
     assert.deepEqual([allowed.status, allowed.body], [200, "backend app"]);
     const forwarded = String(app.requests.at(-1)?.headers["x-forwarded-client-cert"]);
     assert.match(forwarded, new RegExp(`^By=spiffe://${mesh}/backend;Hash=[0-9a-f]{64};URI=spiffe://${mesh}/web$`));
+  });
+
+  test("shadow rules (AllowWithShadowDeny) count the caller they would deny and let it in", async () => {
+    const shadowDenied = () => Number(/http_rbac_shadow_denied_total\{stat_prefix="inbound:backend"\} (\d+)/.exec(server.engine.stats.prometheus())?.[1] ?? 0);
+    try {
+      await cp.setAndSettle("default.backend-1", serverConfig([`spiffe://${mesh}/web`], [`spiffe://${mesh}/monitoring`]));
+      const before = shadowDenied();
+      assert.deepEqual(await get(ports.outbound).then(({ status, body }) => [status, body]), [200, "backend app"]);
+      assert.equal(shadowDenied() - before, 1);
+      await cp.setAndSettle("default.backend-1", serverConfig([`spiffe://${mesh}/web`], [`spiffe://${mesh}/web`]));
+      assert.equal((await get(ports.outbound)).status, 200);
+      assert.equal(shadowDenied() - before, 1, "a caller the shadow rules allow is not counted");
+    } finally {
+      await cp.setAndSettle("default.backend-1", serverConfig([`spiffe://${mesh}/web`]));
+    }
   });
 
   test("TCP traffic crosses the mTLS hop", async () => {

@@ -26,6 +26,8 @@ const resourceProtoFiles = [
   "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto",
   "envoy/extensions/filters/network/rbac/v3/rbac.proto",
   "envoy/extensions/filters/network/local_ratelimit/v3/local_rate_limit.proto",
+  // Not built by zonemesh: a filter another control plane may send, which a dp must decode to refuse by name.
+  "envoy/extensions/filters/network/connection_limit/v3/connection_limit.proto",
   "envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto",
   "envoy/extensions/filters/http/router/v3/router.proto",
   "envoy/extensions/filters/http/rbac/v3/rbac.proto",

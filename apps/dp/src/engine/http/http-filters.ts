@@ -5,6 +5,7 @@ import { fractionalChance } from "../percentage";
 import { compileRbacRules } from "../rbac";
 import type { Stats } from "../stats";
 import type { PeerSans } from "../tls-context";
+import { Tokens } from "../token-bucket";
 import type { DownstreamRequest } from "./downstream-request";
 import type { ResponseWriter } from "./downstream-response";
 import { applyHeaderChanges, type HeaderMap } from "./headers";
@@ -32,9 +33,12 @@ function reply(exchange: HttpExchange, status: number, body: string, headers: He
 
 function rbacFilter(config: HttpRbac): HttpFilter {
   const allowed = compileRbacRules(config.rules);
+  // Evaluated and counted, never enforced (MeshTrafficPermission's AllowWithShadowDeny).
+  const shadowAllowed = config.shadow_rules ? compileRbacRules(config.shadow_rules) : undefined;
   let countAllowed: (() => void) | undefined;
   return (exchange) => {
     const subject = { peer: exchange.peer, destinationPort: exchange.destinationPort, headers: exchange.headers, path: exchange.request.url };
+    if (shadowAllowed && !shadowAllowed(subject)) exchange.stats.add("http_rbac_shadow_denied_total", { stat_prefix: exchange.statPrefix });
     if (allowed(subject)) {
       (countAllowed ??= exchange.stats.counter("http_rbac_allowed_total", { stat_prefix: exchange.statPrefix }))();
       return true;
@@ -69,25 +73,12 @@ function localRateLimitFilter(config: HttpLocalRateLimit): HttpFilter {
   if (!bucket) throw new Error("local rate limit needs token_bucket");
   const enabled = fractionalChance(config.filter_enabled?.default_value ?? { numerator: 0 });
   const enforced = fractionalChance(config.filter_enforced?.default_value ?? { numerator: 0 });
-  const capacity = bucket.max_tokens;
-  const perFill = bucket.tokens_per_fill?.value ?? 1;
-  const fillMs = durationMs(bucket.fill_interval, 1000);
+  const tokens = new Tokens(bucket);
   const status = config.status?.code ? Number(config.status.code) || statusByName(config.status.code) : 429;
   const responseHeaders: HeaderMap = {};
   applyHeaderChanges(responseHeaders, config.response_headers_to_add, undefined);
-  let tokens = capacity;
-  let lastFill = Date.now();
   return (exchange) => {
-    if (!enabled()) return true;
-    const fills = Math.floor((Date.now() - lastFill) / fillMs);
-    if (fills > 0) {
-      tokens = Math.min(capacity, tokens + fills * perFill);
-      lastFill += fills * fillMs;
-    }
-    if (tokens > 0) {
-      tokens--;
-      return true;
-    }
+    if (!enabled() || tokens.take()) return true;
     exchange.stats.add("http_local_rate_limit_rate_limited_total", { stat_prefix: exchange.statPrefix });
     exchange.log.responseFlags = "RL";
     return enforced() ? reply(exchange, status, "local_rate_limited", responseHeaders) : true;
