@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { typeNames, typed, type Cluster, type HealthCheck } from "@zonemesh/xds";
-import { get, tcpEchoBackend, tcpExchange } from "../testing/backends";
+import { freePort, get, tcpEchoBackend, tcpExchange } from "../testing/backends";
 import { EngineUnderTest } from "../testing/engine-under-test";
 import { assignment, edsCluster, httpManager, listener, routeConfig, tcpProxy } from "../testing/resources";
 import { eventually } from "../testing/test-control-plane";
@@ -39,12 +39,12 @@ const http2Options: Cluster["typed_extension_protocol_options"] = { [typeNames.h
 
 describe("active health checks through the built-in engine", { timeout: 20_000 }, () => {
   const engine = new EngineUnderTest();
-  /** The engine's listener routes HTTP to cluster `name`, one endpoint checked by `healthCheck`. */
-  const httpRoutedTo = (name: string, port: number, healthCheck: HealthCheck) =>
+  /** The engine's listener routes HTTP to cluster `name`, whose endpoints are checked by `healthCheck`. */
+  const httpRoutedTo = (name: string, ports: number[], healthCheck: HealthCheck) =>
     engine.applied({
       listeners: [listener("outbound:http", engine.port, [httpManager(name)])],
       clusters: [edsCluster(name, { health_checks: [healthCheck] })],
-      endpoints: [assignment(name, [port])],
+      endpoints: [assignment(name, ports)],
       routes: [routeConfig(name, [{ match: { prefix: "/" }, route: { cluster: name } }])],
     });
 
@@ -98,7 +98,7 @@ describe("active health checks through the built-in engine", { timeout: 20_000 }
     });
     const log = join(mkdtempSync(join(tmpdir(), "zonemesh-health-")), "events.log");
     const healthCheck: HealthCheck = { ...fast, interval: { seconds: 5 }, unhealthy_interval: { nanos: 50_000_000 }, event_log_path: log, always_log_health_check_failures: true, http_health_check: { path: "/healthz" } };
-    await httpRoutedTo("flapping", backend.port, healthCheck);
+    await httpRoutedTo("flapping", [backend.port], healthCheck);
     await eventually(() => assert.ok(checks.length >= 4, `${checks.length} checks so far`));
     sick = false;
     const events = await eventually(() => {
@@ -111,9 +111,11 @@ describe("active health checks through the built-in engine", { timeout: 20_000 }
     assert.ok(kinds.slice(1, -1).length >= 2 && kinds.slice(1, -1).every((kind) => kind === "health_check_failure_event"), kinds.join(", "));
     assert.equal(kinds.at(-1), "add_healthy_event");
     assert.deepEqual(events[0], { health_checker_type: "HTTP", host: { socket_address: { address: "127.0.0.1", port_value: backend.port } }, cluster_name: "flapping", eject_unhealthy_event: { failure_type: "ACTIVE" }, timestamp: events[0]?.timestamp });
-    // Healthy again: the next check waits the 5 s interval.
+    // Healthy again: the next check waits the 5 s interval, through an EDS update (one more endpoint) too.
     const recoveredChecks = checks.length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await httpRoutedTo("flapping", [backend.port, await freePort()], healthCheck);
+    // Past the 1 s in which new endpoints are looked for.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     assert.equal(checks.length, recoveredChecks);
   });
 
@@ -124,7 +126,7 @@ describe("active health checks through the built-in engine", { timeout: 20_000 }
       response.end("quiet");
     });
     const healthCheck: HealthCheck = { ...fast, interval: { seconds: 5 }, no_traffic_interval: { nanos: 50_000_000 }, http_health_check: { path: "/healthz" } };
-    await httpRoutedTo("quiet", backend.port, healthCheck);
+    await httpRoutedTo("quiet", [backend.port], healthCheck);
     await eventually(() => assert.ok(checks.length >= 3, `${checks.length} checks so far`));
     assert.equal((await get(engine.port)).body, "quiet");
     // The check already scheduled still comes; the one after waits the interval.

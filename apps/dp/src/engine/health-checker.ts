@@ -56,7 +56,8 @@ export function startHealthChecks(check: HealthCheck, clusterName: string, clust
   const jitterShare = (check.interval_jitter_percent ?? 0) / 100;
   const initialJitterMs = durationMs(check.initial_jitter, 0);
   const logEvent = eventLogger(check, type, clusterName);
-  const timers = new Map<UpstreamEndpoint, NodeJS.Timeout>();
+  // By host:port, since an EDS update brings new endpoint objects (sharing their health state) for the same hosts.
+  const timers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
 
   const record = (endpoint: UpstreamEndpoint, passed: boolean, firstCheck: boolean) => {
@@ -77,35 +78,36 @@ export function startHealthChecks(check: HealthCheck, clusterName: string, clust
       logEvent?.(endpoint, { eject_unhealthy_event: { failure_type: "ACTIVE" } });
     } else if (check.always_log_health_check_failures) logEvent?.(endpoint, { health_check_failure_event: { failure_type: "ACTIVE", first_check: firstCheck } });
   };
-  const schedule = (endpoint: UpstreamEndpoint, delayMs: number, firstCheck: boolean) => {
-    const timer = setTimeout(() => checkEndpoint(endpoint, firstCheck), delayMs);
+  const schedule = (key: string, delayMs: number, firstCheck: boolean) => {
+    const timer = setTimeout(() => checkEndpoint(key, firstCheck), delayMs);
     timer.unref();
-    timers.set(endpoint, timer);
+    timers.set(key, timer);
   };
   const nextDelay = (endpoint: UpstreamEndpoint) => {
     const base = noTrafficIntervalMs !== undefined && !hadTraffic() ? noTrafficIntervalMs : endpoint.activeHealth.failing ? unhealthyIntervalMs : intervalMs;
     return base + Math.random() * (jitterMs + base * jitterShare);
   };
-  const checkEndpoint = (endpoint: UpstreamEndpoint, firstCheck: boolean) => {
+  const checkEndpoint = (key: string, firstCheck: boolean) => {
     if (stopped) return;
-    if (!endpoints().includes(endpoint)) {
-      timers.delete(endpoint);
+    const endpoint = endpoints().find((candidate) => candidate.key === key);
+    if (!endpoint) {
+      timers.delete(key);
       return;
     }
     let checked: Promise<boolean>;
     try {
       checked = probe(endpoint);
     } catch {
-      return schedule(endpoint, intervalMs, firstCheck); // the cluster's secrets have not arrived yet
+      return schedule(key, intervalMs, firstCheck); // the cluster's secrets have not arrived yet
     }
     void checked.then((passed) => {
       if (stopped) return;
       record(endpoint, passed, firstCheck);
-      schedule(endpoint, nextDelay(endpoint), false);
+      schedule(key, nextDelay(endpoint), false);
     });
   };
   const discover = () => {
-    for (const endpoint of endpoints()) if (!timers.has(endpoint)) schedule(endpoint, Math.random() * initialJitterMs, true);
+    for (const { key } of endpoints()) if (!timers.has(key)) schedule(key, Math.random() * initialJitterMs, true);
   };
   discover();
   const discovery = setInterval(discover, Math.min(discoveryMs, intervalMs));
