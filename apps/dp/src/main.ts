@@ -1,7 +1,9 @@
+import { accessLogSocketPath } from "@zonemesh/resources";
+import { AccessLogStreamer } from "./access-log-streamer";
 import { envoyBootstrap, findEnvoy, runEnvoy } from "./cli/envoy";
 import { nodeIdOf } from "./cli/proxy-document";
 import { registerProxy } from "./cli/register";
-import { parseRunOptions, usage } from "./cli/run-options";
+import { parseRunOptions, usage, type RunOptions } from "./cli/run-options";
 import { DataplaneProxy } from "./proxy";
 
 // A proxy started beside its CP may come up first: the CP gets this long to answer.
@@ -14,6 +16,25 @@ async function run(args: string[]): Promise<number> {
   await registerProxy(options.cpApiUrl, document, { retryForMs: registrationRetryMs, log });
   log(`registered ${document.type} ${document.mesh ? `${document.mesh}/` : ""}${document.name} at ${options.cpApiUrl}`);
   const nodeId = nodeIdOf(document);
+  const streamer = document.type === "Dataplane" ? await startAccessLogStreamer(accessLogSocketPath(document.name, document.mesh)) : undefined;
+  try {
+    return await runProxy(options, nodeId);
+  } finally {
+    await streamer?.close();
+  }
+}
+
+/** Envoy or the built-in engine writes MeshAccessLog tcp entries to this socket; this process relays them. Not fatal. */
+async function startAccessLogStreamer(path: string): Promise<AccessLogStreamer | undefined> {
+  try {
+    return await AccessLogStreamer.start(path, log);
+  } catch (error) {
+    log(`MeshAccessLog tcp backends will not be relayed: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+async function runProxy(options: RunOptions, nodeId: string): Promise<number> {
   const envoy = findEnvoy();
   if (envoy) {
     log(`running ${envoy}`);

@@ -12,7 +12,7 @@ import { after, before, describe, test } from "node:test";
 import { call as apiCall } from "@zonemesh/cp/testing";
 import { eventually } from "@zonemesh/cp/testing/eventually";
 import { bindAddress } from "@zonemesh/dp/engine/listener-address";
-import { freePort, get, tcpEchoBackend, tcpExchange, type TestBackend } from "@zonemesh/dp/testing/backends";
+import { freePort, get, tcpEchoBackend, tcpExchange, tcpLineCollector, type TestBackend } from "@zonemesh/dp/testing/backends";
 import { nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
 import { dataplaneYaml, scriptedBackend, type BackendAnswer } from "./harness/workloads";
 
@@ -267,8 +267,10 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     }, PROPAGATION_MS);
   });
 
-  test("MeshHealthCheck: the client dp's active HTTP health checks reach the backends through their dps; MeshAccessLog writes the client's requests to a file", async () => {
+  test("MeshHealthCheck: the client dp's active HTTP health checks reach the backends through their dps; MeshAccessLog writes the client's requests to a file and, relayed by its zonemesh-dp, to a TCP collector", async (t) => {
     const logFile = join(await mkdtemp(join(tmpdir(), "zonemesh-e2e-log-")), "outbound.log");
+    const collector = await tcpLineCollector();
+    t.after(() => collector.close());
     await cluster.applyOnGlobal("meshhealthchecks", {
       type: "MeshHealthCheck",
       mesh,
@@ -279,7 +281,7 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
       type: "MeshAccessLog",
       mesh,
       name: "client-log",
-      spec: { targetRef: { kind: "MeshService", name: "client" }, to: [{ targetRef: { kind: "Mesh" }, default: { backends: [{ file: { path: logFile, format: { type: "Plain", plain: "%RESPONSE_CODE% %REQ(:PATH)% %UPSTREAM_HOST%" } } }] } }] },
+      spec: { targetRef: { kind: "MeshService", name: "client" }, to: [{ targetRef: { kind: "Mesh" }, default: { backends: [{ file: { path: logFile, format: { type: "Plain", plain: "%RESPONSE_CODE% %REQ(:PATH)% %UPSTREAM_HOST%" } } }, { tcp: { address: `127.0.0.1:${collector.port}`, format: { type: "Plain", plain: "%KUMA_MESH% %RESPONSE_CODE% %REQ(:PATH)%" } } }] } }] },
     });
     await eventually(() => {
       for (const backend of [v1, v2]) assert.ok(backend.requests.some((request) => request.url === "/healthz"), "no health check reached a backend");
@@ -288,6 +290,7 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
       await answer("/logged");
       assert.match(await readFile(logFile, "utf8").catch(() => ""), /^200 \/logged 127\.0\.0\.1:\d+$/m);
     }, PROPAGATION_MS);
+    await eventually(() => assert.ok(collector.lines.includes(`${mesh} 200 /logged`), collector.lines.join("\n")), PROPAGATION_MS);
     assert.deepEqual(new Set((await Promise.all(Array.from({ length: 10 }, () => answer("/healthy")))).map((seen) => seen.name)), new Set(["backend-v1", "backend-v2"]));
   });
 

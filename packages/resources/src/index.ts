@@ -18,6 +18,7 @@ export { nameError, metaErrors, MAX_NAME_LENGTH } from "./validation/meta";
 export { toWire, type StoredResource } from "./wire";
 export { parseDocuments } from "./documents";
 export { durationSchema, longDurationSchema, durationToMillis, type Duration } from "./common/duration";
+export { accessLogSocketPath } from "./common/access-log-socket";
 export { TARGET_REF_KINDS, type TargetRef, type TargetRefKind, type TagSelectorKind } from "./policies/target-ref";
 
 export { meshBody, type MeshBody } from "./types/mesh";

@@ -1,4 +1,6 @@
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, statSync } from "node:fs";
+import net from "node:net";
+import type { Writable } from "node:stream";
 import type { AccessLog, FileAccessLog, Struct, StructValue } from "@zonemesh/xds";
 import type { HeaderLookup } from "./header-matcher";
 
@@ -70,26 +72,45 @@ function compileValue(value: StructValue): (entry: AccessLogEntry) => unknown {
 }
 
 const defaultFormat = '[%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS% %BYTES_RECEIVED% %BYTES_SENT% %DURATION% "%UPSTREAM_HOST%"\n';
-const files = new Map<string, WriteStream>();
+const sinks = new Map<string, Writable>();
+/** Entries held for a socket that is slow or not connected yet; more are dropped, as a log must not hold traffic up. */
+const maxPendingBytes = 1024 * 1024;
 
-function fileFor(path: string): WriteStream {
-  let stream = files.get(path);
-  if (!stream) {
-    stream = createWriteStream(path, { flags: "a" });
-    stream.on("error", () => files.delete(path));
-    files.set(path, stream);
-  }
-  return stream;
+/**
+ * Where a path's entries go: appended to the file, or, when a unix socket listens at the path (zonemesh-dp relaying
+ * MeshAccessLog tcp backends), written to a connection to it. A sink that fails is dropped and opened again on the
+ * next entry.
+ */
+function sinkFor(path: string): Writable {
+  let sink = sinks.get(path);
+  if (sink && !sink.destroyed) return sink;
+  if (statSync(path, { throwIfNoEntry: false })?.isSocket()) {
+    const socket = net.connect({ path });
+    socket.unref();
+    sink = socket;
+  } else sink = createWriteStream(path, { flags: "a" });
+  const opened = sink;
+  opened.on("error", () => opened.destroy());
+  opened.on("close", () => {
+    if (sinks.get(path) === opened) sinks.delete(path);
+  });
+  sinks.set(path, opened);
+  return opened;
 }
 
-/** Envoy's file access logger: text_format_source or json_format lines, appended to the file. */
+function append(path: string, line: string): void {
+  const sink = sinkFor(path);
+  if (sink.writableLength < maxPendingBytes) sink.write(line);
+}
+
+/** Envoy's file access logger: text_format_source or json_format lines, appended to the file (or written to the socket) at its path. */
 export function compileAccessLogs(logs: readonly AccessLog[] | undefined, path: string): (entry: AccessLogEntry) => void {
   const writers = (logs ?? []).map((log, index) => {
     const config = log.typed_config as unknown as FileAccessLog;
     const format = config.log_format;
     try {
       const line = format?.json_format ? ((json) => (entry: AccessLogEntry) => `${JSON.stringify(json(entry))}\n`)(compileStruct(format.json_format as Struct)) : compileFormat(format?.text_format_source?.inline_string ?? defaultFormat);
-      return (entry: AccessLogEntry) => fileFor(config.path).write(line(entry));
+      return (entry: AccessLogEntry) => append(config.path, line(entry));
     } catch (error) {
       throw new Error(`${path}.access_log[${index}]: ${(error as Error).message}`);
     }

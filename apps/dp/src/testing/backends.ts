@@ -75,3 +75,20 @@ export function tcpExchange(port: number, message: string): Promise<string> {
     socket.on("close", () => reject(new Error("connection closed without an answer")));
   });
 }
+
+/** A TCP server collecting the newline-ended lines it is sent (a log collector), on whichever connection. */
+export async function tcpLineCollector(port = 0): Promise<{ port: number; lines: string[]; close(): void }> {
+  const lines: string[] = [];
+  const server = net.createServer((socket) => {
+    let buffered = "";
+    socket.setEncoding("utf8").on("data", (chunk: string) => {
+      buffered += chunk;
+      for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
+        lines.push(buffered.slice(0, end));
+        buffered = buffered.slice(end + 1);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { port: (server.address() as net.AddressInfo).port, lines, close: () => server.close() };
+}

@@ -1,4 +1,5 @@
-import { typeNames, typed, type AccessLog, type FileAccessLog } from "@zonemesh/xds";
+import { accessLogSocketPath } from "@zonemesh/resources";
+import { typeNames, typed, type AccessLog, type FileAccessLog, type Struct } from "@zonemesh/xds";
 import type { Warn } from "./input";
 import type { AccessLogConf } from "./policy-confs";
 import type { Merged } from "./resolved-policies";
@@ -11,6 +12,8 @@ const defaultTcpFormat =
 
 export interface AccessLogContext {
   mesh: string;
+  /** The proxy's Dataplane: a tcp backend's entries go to its zonemesh-dp's socket. */
+  dataplane: string;
   sourceService: string;
   destinationService: string;
   http: boolean;
@@ -25,27 +28,34 @@ function fillPlaceholders(format: string, context: AccessLogContext): string {
 
 type Format = NonNullable<NonNullable<NonNullable<AccessLogConf["backends"]>[number]["file"]>["format"]>;
 
+// protobufjs' built-in google.protobuf.Value has camelCase fields, unlike the Envoy messages loaded with keepCase.
+const jsonFields = (format: Format, context: AccessLogContext): Struct => ({ fields: Object.fromEntries((format.json ?? []).map(({ key, value }) => [key, { stringValue: fillPlaceholders(value, context) }])) });
+// Kuma ends a plain format with a newline (as its defaults): Envoy writes each entry exactly as formatted.
+const plainText = (format: Format | undefined, context: AccessLogContext) => fillPlaceholders(format?.plain !== undefined ? `${format.plain}\n` : context.http ? defaultHttpFormat : defaultTcpFormat, context);
+
 function logFormat(format: Format | undefined, context: AccessLogContext): FileAccessLog["log_format"] {
-  if (format?.type === "Json") {
-    // protobufjs' built-in google.protobuf.Value has camelCase fields, unlike the Envoy messages loaded with keepCase.
-    const fields = Object.fromEntries((format.json ?? []).map(({ key, value }) => [key, { stringValue: fillPlaceholders(value, context) }]));
-    return { json_format: { fields } };
-  }
-  // Kuma ends a plain format with a newline (as its defaults): Envoy writes each entry exactly as formatted.
-  const text = format?.plain !== undefined ? `${format.plain}\n` : context.http ? defaultHttpFormat : defaultTcpFormat;
-  return { text_format_source: { inline_string: fillPlaceholders(text, context) } };
+  if (format?.type === "Json") return { json_format: jsonFields(format, context) };
+  return { text_format_source: { inline_string: plainText(format, context) } };
 }
 
-/** MeshAccessLog backends as Envoy access loggers; only file backends have an Envoy logger here. */
+/** A tcp backend's entry, as Kuma's: the collector's address beside the formatted message, for zonemesh-dp to relay. */
+function tcpLogFormat(address: string, format: Format | undefined, context: AccessLogContext): FileAccessLog["log_format"] {
+  const message = format?.type === "Json" ? { structValue: jsonFields(format, context) } : { stringValue: plainText(format, context) };
+  return { json_format: { fields: { address: { stringValue: address }, message } } };
+}
+
+const fileLog = (config: FileAccessLog): AccessLog => ({ name: "envoy.access_loggers.file", typed_config: typed(typeNames.fileAccessLog, config) });
+
+/**
+ * MeshAccessLog backends as Envoy access loggers: file backends as file loggers; tcp backends, as Kuma's, as file
+ * loggers to the socket zonemesh-dp listens on and relays from. OpenTelemetry is not supported.
+ */
 export function accessLogs(merged: Merged<AccessLogConf> | undefined, context: AccessLogContext, warn: Warn): AccessLog[] {
   const logs: AccessLog[] = [];
   for (const backend of merged?.conf.backends ?? []) {
-    if (backend.file) {
-      const config: FileAccessLog = { path: backend.file.path, log_format: logFormat(backend.file.format, context) };
-      logs.push({ name: "envoy.access_loggers.file", typed_config: typed(typeNames.fileAccessLog, config) });
-    } else {
-      warn(merged?.origins ?? [], `access log backend ${backend.tcp ? `tcp ${backend.tcp.address}` : "openTelemetry"} is not supported, only file backends are`);
-    }
+    if (backend.file) logs.push(fileLog({ path: backend.file.path, log_format: logFormat(backend.file.format, context) }));
+    else if (backend.tcp) logs.push(fileLog({ path: accessLogSocketPath(context.dataplane, context.mesh), log_format: tcpLogFormat(backend.tcp.address, backend.tcp.format, context) }));
+    else warn(merged?.origins ?? [], "access log backend openTelemetry is not supported, only file and tcp backends are");
   }
   return logs;
 }

@@ -30,7 +30,7 @@ interface InboundContext {
 function httpFilters(context: InboundContext): Filter[] {
   const { input, policies, service, localCluster, warn } = context;
   const rbac = context.mtls ? [{ name: "envoy.filters.http.rbac", typed_config: typed(typeNames.httpRbac, trafficPermissionRules(input.mesh.name, policies.trafficPermission)) }] : [];
-  const logs = accessLogs(policies.accessLog, { mesh: input.mesh.name, sourceService: "unknown", destinationService: service, http: true }, warn);
+  const logs = accessLogs(policies.accessLog, { mesh: input.mesh.name, dataplane: input.dataplane.name, sourceService: "unknown", destinationService: service, http: true }, warn);
   const manager: HttpConnectionManager = {
     stat_prefix: localCluster,
     route_config: {
@@ -52,7 +52,7 @@ function tcpFilters(context: InboundContext): Filter[] {
   const rbac = context.mtls
     ? [{ name: "envoy.filters.network.rbac", typed_config: typed(typeNames.networkRbac, { stat_prefix: `${context.name}.`, ...trafficPermissionRules(input.mesh.name, policies.trafficPermission) }) }]
     : [];
-  const logs = accessLogs(policies.accessLog, { mesh: input.mesh.name, sourceService: "unknown", destinationService: service, http: false }, warn);
+  const logs = accessLogs(policies.accessLog, { mesh: input.mesh.name, dataplane: input.dataplane.name, sourceService: "unknown", destinationService: service, http: false }, warn);
   const proxy: TcpProxy = { stat_prefix: localCluster, cluster: localCluster, idle_timeout: context.timeouts.idle, ...(logs.length > 0 ? { access_log: logs } : {}) };
   return [...rbac, ...tcpRateLimitFilters(policies.rateLimit), { name: "envoy.filters.network.tcp_proxy", typed_config: typed(typeNames.tcpProxy, proxy) }];
 }

@@ -20,7 +20,7 @@ function tcpProxy(outbound: Outbound, input: GenerateInput, policies: ProxyPolic
   const route = outboundPolicies.tcpRoute;
   const routed = route ? backendClusters(route.conf.default.backendRefs, route.origins, context) : [];
   const clusters = routed.length > 0 ? routed : [{ name: context.clusters.ref(outbound.service), weight: 1 }];
-  const logs = accessLogs(outboundPolicies.accessLog, { mesh: input.mesh.name, sourceService, destinationService: outbound.service, http: false }, context.warn);
+  const logs = accessLogs(outboundPolicies.accessLog, { mesh: input.mesh.name, dataplane: input.dataplane.name, sourceService, destinationService: outbound.service, http: false }, context.warn);
   const maxConnectAttempts = outboundPolicies.retry?.conf.tcp?.maxConnectAttempt;
   const proxy: TcpProxy = {
     stat_prefix: outbound.service,
@@ -34,7 +34,7 @@ function tcpProxy(outbound: Outbound, input: GenerateInput, policies: ProxyPolic
 
 function httpConnectionManager(name: string, outbound: Outbound, input: GenerateInput, policies: ProxyPolicies, context: RouteContext, sourceService: string): Typed<HttpConnectionManager> {
   const outboundPolicies = policies.outbound(outbound.service);
-  const logs = accessLogs(outboundPolicies.accessLog, { mesh: input.mesh.name, sourceService, destinationService: outbound.service, http: true }, context.warn);
+  const logs = accessLogs(outboundPolicies.accessLog, { mesh: input.mesh.name, dataplane: input.dataplane.name, sourceService, destinationService: outbound.service, http: true }, context.warn);
   const manager: HttpConnectionManager = {
     stat_prefix: outbound.service,
     rds: { config_source: adsConfigSource, route_config_name: name },
@@ -80,8 +80,9 @@ export function outboundListenersAndRoutes(
   const routes: RouteConfiguration[] = [];
   for (const outbound of outbounds) {
     const socket = outbound.socket;
-    // Only access logs name the calling service.
-    const caller = policies.outbound(outbound.service).accessLog ? sourceService : "";
+    // Only access logs name the calling service, and their tcp backends the proxy itself (its zonemesh-dp's socket).
+    const accessLog = policies.outbound(outbound.service).accessLog;
+    const caller = accessLog ? `${sourceService}/${accessLog.conf.backends?.some((backend) => backend.tcp) ? input.dataplane.name : ""}` : "";
     const key = [policies.outboundKey, outbound.service, outbound.protocol, socket ? `${socket.address}:${socket.port}:${socket.vip}` : "api", caller].join("|");
     const built = cache.memo(key, context, (recording) => outboundResources(outbound, input, policies, recording, sourceService));
     listeners.push(built.listener);
