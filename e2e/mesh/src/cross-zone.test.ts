@@ -114,6 +114,26 @@ describe("cross-zone traffic (global, zones east and west with an ingress each, 
     assert.ok(counter(await westIngress.dp.stats(), "tcp_upstream_cx_total", { cluster: `${mesh}:backend{version=v2}` }) >= 1, await westIngress.dp.stats());
   });
 
+  test("MeshLoadBalancingStrategy crossZone failover: rules that leave west out make backend (only in west) unreachable from east; a rule naming west brings it back", async () => {
+    const failover = (zones: string[]) => ({
+      type: "MeshLoadBalancingStrategy",
+      mesh,
+      name: "backend-failover",
+      spec: { targetRef: { kind: "MeshService", name: "client" }, to: [{ targetRef: { kind: "MeshService", name: "backend" }, default: { localityAwareness: { crossZone: { failover: [{ to: { type: "Only", zones } }] } } } }] },
+    });
+    try {
+      await cluster.applyOnGlobal("meshloadbalancingstrategies", failover(["north"]));
+      await eventually(async () => {
+        const response = await get(outbound, "/failover");
+        assert.deepEqual([response.status, response.body], [503, "no healthy upstream"]);
+      }, PROPAGATION_MS);
+      await cluster.applyOnGlobal("meshloadbalancingstrategies", failover(["north", "west"]));
+      await eventually(() => answer("/failover"), PROPAGATION_MS);
+    } finally {
+      await cluster.removeFromGlobal("meshloadbalancingstrategies", "backend-failover", mesh);
+    }
+  });
+
   test("MeshTrafficPermission across zones: a Deny for client on backend refuses the request at west's backend dp, an Allow lets it through", async () => {
     const permission = (action: string) => ({
       type: "MeshTrafficPermission",

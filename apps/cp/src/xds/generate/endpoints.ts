@@ -1,6 +1,7 @@
 import type { ClusterLoadAssignment, LbEndpoint, LocalityLbEndpoints } from "@zonemesh/xds";
 import type { ServiceEndpoint } from "./catalog";
 import { socketAddress } from "./envoy-values";
+import type { ZonePriorities } from "./zone-priorities";
 
 const matchesTags = (endpoint: ServiceEndpoint, tags: Record<string, string>) => Object.entries(tags).every(([key, value]) => endpoint.tags[key] === value);
 
@@ -9,23 +10,23 @@ function byAddress(a: ServiceEndpoint, b: ServiceEndpoint): number {
 }
 
 /**
- * The endpoints of a cluster grouped by zone (locality). With locality awareness and local endpoints, the local zone has
- * priority 0 and other zones priority 1, so Envoy only leaves the zone when it runs out of healthy endpoints. Each locality is weighted
- * by its endpoint weights (grpc-js-xds ignores unweighted localities); an ingress endpoint weighs its instance count.
+ * The endpoints of a cluster grouped by zone (locality), each zone at the priority `zones` gives it (left out without
+ * one), so Envoy only leaves the local zone when it runs out of healthy endpoints. Priorities are renumbered from 0
+ * without gaps among the zones present (gRPC rejects sparse ones). Each locality is weighted by its endpoint weights
+ * (grpc-js-xds ignores unweighted localities); an ingress endpoint weighs its instance count.
  */
-export function loadAssignment(clusterName: string, endpoints: ServiceEndpoint[], tags: Record<string, string>, localZone: string, localityAware: boolean): ClusterLoadAssignment {
+export function loadAssignment(clusterName: string, endpoints: ServiceEndpoint[], tags: Record<string, string>, zones: ZonePriorities): ClusterLoadAssignment {
   // One ingress advertises each tag combination of a service separately: same address, weights add up.
   const unique = new Map<string, ServiceEndpoint>();
-  for (const endpoint of endpoints.filter((candidate) => matchesTags(candidate, tags))) {
+  for (const endpoint of endpoints.filter((candidate) => matchesTags(candidate, tags) && zones.priorityOf(candidate.zone) !== undefined)) {
     const key = `${endpoint.zone}|${endpoint.address}|${endpoint.port}`;
     const seen = unique.get(key);
     unique.set(key, seen ? { ...seen, weight: seen.weight + endpoint.weight } : endpoint);
   }
   const byZone = new Map<string, ServiceEndpoint[]>();
   for (const endpoint of unique.values()) byZone.set(endpoint.zone, [...(byZone.get(endpoint.zone) ?? []), endpoint]);
-  // Priorities must start at 0 without gaps (gRPC rejects sparse ones): remote zones only drop to 1 behind local endpoints.
-  const remotePriority = localityAware && byZone.has(localZone) ? 1 : 0;
-  const priorityOf = (zone: string) => (zone === localZone ? 0 : remotePriority);
+  const used = [...new Set([...byZone.keys()].map((zone) => zones.priorityOf(zone) as number))].sort((a, b) => a - b);
+  const priorityOf = (zone: string) => used.indexOf(zones.priorityOf(zone) as number);
   const localities: LocalityLbEndpoints[] = [...byZone]
     .sort(([a], [b]) => priorityOf(a) - priorityOf(b) || (a < b ? -1 : a > b ? 1 : 0))
     .map(([zone, members]) => {

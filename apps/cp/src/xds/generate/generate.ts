@@ -7,6 +7,7 @@ import { MeshView } from "./mesh-view";
 import { proxyOutbounds } from "./outbounds";
 import { isMtlsEnabled, meshSecrets } from "./tls";
 import { transparentProxyResources } from "./transparent-proxy";
+import { zonePriorities } from "./zone-priorities";
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -38,10 +39,7 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
       outboundCluster(spec, policies.outbound(spec.service), input.mesh.name, mtls, recording.warn),
     ),
   );
-  const endpoints = clusterSpecs.map((spec) => {
-    const localityAware = policies.outbound(spec.service).loadBalancing?.conf.localityAwareness?.disabled !== true;
-    return mesh.loadAssignment(spec, localityAware);
-  });
+  const endpoints = clusterSpecs.map((spec) => mesh.loadAssignment(spec, zonePriorities(input.localZone, policies.outbound(spec.service).loadBalancing?.conf.localityAwareness)));
 
   return {
     listeners: [...inbound.listeners, ...outbound.listeners, ...transparent.listeners].sort(byName),

@@ -7,6 +7,7 @@ import { OutboundCache } from "./outbound-cache";
 import type { DataplaneResource, GenerateInput, Warn } from "./input";
 import { PolicySelectors, proxyPolicies } from "./proxy-policies";
 import type { ProxyPolicies } from "./resolved-policies";
+import type { ZonePriorities } from "./zone-priorities";
 
 export type MeshInput = Pick<GenerateInput, "mesh" | "dataplanes" | "zoneIngresses" | "localZone">;
 
@@ -47,11 +48,11 @@ export class MeshView {
     return entry.resolved;
   }
 
-  loadAssignment(spec: OutboundClusterSpec, localityAware: boolean): ClusterLoadAssignment {
-    const key = `${localityAware}|${spec.name}`;
+  loadAssignment(spec: OutboundClusterSpec, zones: ZonePriorities): ClusterLoadAssignment {
+    const key = `${zones.key}|${spec.name}`;
     let assignment = this.assignments.get(key);
     if (!assignment) {
-      assignment = loadAssignment(spec.name, this.services.get(spec.service)?.endpoints ?? [], spec.tags, this.input.localZone, localityAware);
+      assignment = loadAssignment(spec.name, this.services.get(spec.service)?.endpoints ?? [], spec.tags, zones);
       this.assignments.set(key, assignment);
     }
     return assignment;

@@ -9,6 +9,7 @@ import { meshAvailableServices } from "./available-services";
 import type { IngressInput, IngressResources } from "./input";
 import { routedSubsets } from "./routed-subsets";
 import { sniListener, type SniRoute } from "./sni-listener";
+import { zonePriorities } from "../zone-priorities";
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -42,7 +43,7 @@ export function generateIngressResources(input: IngressInput): IngressResources 
         const cluster = ingressClusterName(mesh.name, subsetClusterName(service, tags));
         routes.push({ sni: sniFor(service, { ...tags, mesh: mesh.name }), cluster });
         clusters.push({ name: cluster, type: "EDS", eds_cluster_config: { eds_config: adsConfigSource }, connect_timeout: connectTimeout });
-        endpoints.push(loadAssignment(cluster, info.endpoints, tags, input.localZone, true));
+        endpoints.push(loadAssignment(cluster, info.endpoints, tags, zonePriorities(input.localZone, undefined)));
       }
     }
   }

@@ -1,0 +1,20 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { zonePriorities } from "./zone-priorities";
+
+const prioritiesIn = (zones: string[], locality: Parameters<typeof zonePriorities>[1]) => {
+  const priorities = zonePriorities("east", locality);
+  return Object.fromEntries(zones.map((zone) => [zone, priorities.priorityOf(zone)]));
+};
+
+test("without failover rules the local zone comes first, then every other zone; disabled, all alike", () => {
+  assert.deepEqual(prioritiesIn(["east", "west", "north"], undefined), { east: 0, west: 1, north: 1 });
+  assert.deepEqual(prioritiesIn(["east", "west"], { disabled: true }), { east: 0, west: 0 });
+});
+
+test("failover rules in order, for the local zone only; a None rule ends the list, and zones no rule takes are left out", () => {
+  const failover = [{ from: { zones: ["west"] }, to: { type: "Any" as const } }, { to: { type: "Only" as const, zones: ["north"] } }, { to: { type: "None" as const } }, { to: { type: "Any" as const } }];
+  assert.deepEqual(prioritiesIn(["east", "west", "north", "south"], { crossZone: { failover } }), { east: 0, west: undefined, north: 1, south: undefined });
+  // crossZone takes precedence over disabled, as Kuma documents.
+  assert.deepEqual(prioritiesIn(["east", "west"], { disabled: true, crossZone: { failover: [{ to: { type: "None" } }] } }), { east: 0, west: undefined });
+});

@@ -1,0 +1,52 @@
+import type { LoadBalancingConf } from "./policy-confs";
+
+type LocalityAwareness = NonNullable<LoadBalancingConf["localityAwareness"]>;
+type FailoverRule = NonNullable<NonNullable<LocalityAwareness["crossZone"]>["failover"]>[number];
+
+/** The order in which a proxy's clusters use the zones of their endpoints: a priority per zone, or none to leave it out. */
+export interface ZonePriorities {
+  /** Equal keys, equal priorities: load assignments are shared by the proxies with the same key. */
+  key: string;
+  priorityOf(zone: string): number | undefined;
+}
+
+/** Whether a rule's `to` takes `zone`: Only the zones listed, Any zone, AnyExcept the ones listed, None. */
+function takes(rule: FailoverRule, zone: string): boolean {
+  const listed = rule.to.zones?.includes(zone) ?? false;
+  switch (rule.to.type) {
+    case "Only":
+      return listed;
+    case "Any":
+      return true;
+    case "AnyExcept":
+      return !listed;
+    case "None":
+      return false;
+  }
+}
+
+/**
+ * MeshLoadBalancingStrategy's locality awareness for a proxy in `localZone`. Disabled (and no crossZone or localZone,
+ * which take precedence): every zone alike. Otherwise the local zone comes first; then, without crossZone failover
+ * rules, every other zone; with them, as Kuma's, the zones of each rule that applies to the local zone (`from`), in
+ * the rules' order, and no other zone (a None rule ends the list). The load assignment makes the priorities it uses
+ * contiguous.
+ */
+export function zonePriorities(localZone: string, locality: LocalityAwareness | undefined): ZonePriorities {
+  if (locality?.disabled && !locality.crossZone && !locality.localZone) return { key: "all-zones-alike", priorityOf: () => 0 };
+  const failover = locality?.crossZone?.failover ?? [];
+  if (failover.length === 0) return { key: "local-zone-first", priorityOf: (zone) => (zone === localZone ? 0 : 1) };
+  const rules: FailoverRule[] = [];
+  for (const rule of failover.filter((candidate) => !candidate.from || candidate.from.zones.includes(localZone))) {
+    if (rule.to.type === "None") break;
+    rules.push(rule);
+  }
+  return {
+    key: `failover:${JSON.stringify(rules.map((rule) => rule.to))}`,
+    priorityOf: (zone) => {
+      if (zone === localZone) return 0;
+      const index = rules.findIndex((rule) => takes(rule, zone));
+      return index < 0 ? undefined : index + 1;
+    },
+  };
+}
