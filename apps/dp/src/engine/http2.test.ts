@@ -72,6 +72,40 @@ describe("HTTP/2 and gRPC through the built-in engine", { timeout: 20_000 }, () 
     assert.deepEqual(backend.flakyCalls, ["flaky 1", "flaky 2", "flaky 2"]);
   });
 
+  test("a stream the HTTP/2 upstream refuses (REFUSED_STREAM) is retried under refused-stream, and fails 503 without it", async () => {
+    let streams = 0;
+    let refuseNext = true;
+    const refusing = http2.createServer();
+    refusing.on("stream", (stream) => {
+      streams++;
+      stream.on("error", () => {});
+      if (refuseNext) {
+        refuseNext = false;
+        return stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      }
+      stream.respond({ ":status": 200 });
+      stream.end("served");
+    });
+    const sessions: http2.ServerHttp2Session[] = [];
+    refusing.on("session", (session: http2.ServerHttp2Session) => sessions.push(session));
+    await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
+    const port = (refusing.address() as AddressInfo).port;
+    try {
+      await routedTo(port);
+      const refused = await get(engine.port, "/");
+      assert.equal(refused.status, 503);
+      assert.match(refused.body, /reset reason: refused-stream/);
+      await routedTo(port, { retry_on: "refused-stream", num_retries: { value: 1 }, retry_back_off: { base_interval: { nanos: 1_000_000 } } });
+      refuseNext = true;
+      assert.deepEqual(await get(engine.port, "/").then(({ status, body }) => [status, body]), [200, "served"]);
+      assert.equal(streams, 3);
+    } finally {
+      refusing.close();
+      for (const session of sessions) session.destroy();
+      await routedTo(backend.port);
+    }
+  });
+
   test("stream_idle_timeout and request_timeout answer an HTTP/2 stream 408, or reset it once its response has begun; idle_timeout closes a connection without streams", async () => {
     const upstream = http2.createServer((request, response) => {
       if (request.url === "/partial") response.writeHead(200).write("part");

@@ -87,7 +87,7 @@ export class Http2Exchange extends UpstreamAttempt {
     stream.on("data", (chunk: Buffer) => this.received(chunk));
     stream.on("trailers", (trailers: http2.IncomingHttpHeaders) => (this.#trailers = headerMapOf(rawHeadersOf(trailers))));
     stream.on("end", () => this.responseEnded(this.#trailers));
-    stream.on("close", () => this.broke(failure()));
+    stream.on("close", () => this.broke(stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM ? "refused-stream" : failure()));
     stream.on("error", () => {});
     // A streaming body may have been let go of meanwhile (another attempt sent it past the buffer limit).
     if (!this.sendBody((body) => body.length > 0 && stream.end(body))) this.cut();

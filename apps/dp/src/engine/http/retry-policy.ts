@@ -1,9 +1,10 @@
 import type { RetryPolicy } from "@zonemesh/xds";
 import { durationMs } from "../duration";
 import { compileHeaderMatcher, type HeaderLookup } from "../header-matcher";
+import type { UpstreamFailure } from "./upstream-connection";
 
 /** Why an attempt failed: an HTTP status (with the gRPC status of a trailers-only response), or no response at all. */
-export type AttemptOutcome = { status: number; grpcStatus?: number } | { failure: "connect-failure" | "reset" | "per-try-timeout" };
+export type AttemptOutcome = { status: number; grpcStatus?: number } | { failure: UpstreamFailure | "per-try-timeout" };
 
 export interface CompiledRetryPolicy {
   numRetries: number;
@@ -21,8 +22,7 @@ export interface CompiledRetryPolicy {
 const gatewayErrors = new Set([502, 503, 504]);
 /** Envoy's gRPC retry conditions, on the grpc-status of a response's headers (a trailers-only response). */
 const grpcConditions: Record<string, number> = { cancelled: 1, "deadline-exceeded": 4, "resource-exhausted": 8, internal: 13, unavailable: 14 };
-// "refused-stream" is an HTTP/2 stream refusal, which HTTP/1.1 upstreams never produce; "http3-post-connect-failure"
-// concerns HTTP/3 upstreams, which this engine does not speak.
+// "http3-post-connect-failure" concerns HTTP/3 upstreams, which this engine does not speak.
 const knownConditions = new Set([
   "5xx",
   "gateway-error",
@@ -84,6 +84,8 @@ export function compileRetryPolicy(policy: RetryPolicy | undefined): CompiledRet
         if (conditions.has("5xx")) return true;
         if (outcome.failure === "connect-failure") return conditions.has("connect-failure") || conditions.has("gateway-error");
         if (outcome.failure === "per-try-timeout") return conditions.has("gateway-error");
+        // A stream refused unprocessed is safe to retry (refused-stream), and a reset too.
+        if (outcome.failure === "refused-stream") return conditions.has("refused-stream") || conditions.has("reset");
         return conditions.has("reset");
       }
       const status = outcome.status;

@@ -1,7 +1,8 @@
 import type net from "node:net";
 import { hasInvalidHeaderChar, HTTPParser, isHttpToken } from "./llhttp";
 
-export type UpstreamFailure = "connect-failure" | "reset";
+/** Why an upstream exchange got no response: no connection, a reset, or (HTTP/2) a stream the server refused unprocessed. */
+export type UpstreamFailure = "connect-failure" | "reset" | "refused-stream";
 
 /** What one exchange hears back; the callbacks run in this order, onFailure instead of any later step. */
 export interface ResponseHandlers {
