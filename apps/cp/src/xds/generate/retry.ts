@@ -24,6 +24,8 @@ const grpcRetryOn: Record<string, string> = {
 };
 /** Envoy retries nothing without `retry_on`; these are the conditions that are always safe to retry. */
 const defaultHttpRetryOn = ["gateway-error", "connect-failure", "refused-stream"];
+/** Kuma's default for gRPC: failures before the call reached the server, and the statuses that say to try again. */
+const defaultGrpcRetryOn = "cancelled,connect-failure,gateway-error,refused-stream,reset,resource-exhausted,unavailable";
 
 function backOff(conf: { baseInterval?: string; maxInterval?: string } | undefined): Pick<RetryPolicy, "retry_back_off"> {
   if (!conf?.baseInterval) return {};
@@ -47,7 +49,7 @@ export function retryPolicy(merged: Merged<RetryConf>, protocol: string, warn: W
   if (protocol === "grpc" && conf.grpc) {
     const grpc = conf.grpc;
     return definedFields<RetryPolicy>({
-      retry_on: (grpc.retryOn ?? Object.keys(grpcRetryOn)).map((condition) => grpcRetryOn[condition]).join(","),
+      retry_on: grpc.retryOn ? grpc.retryOn.map((condition) => grpcRetryOn[condition]).join(",") : defaultGrpcRetryOn,
       num_retries: grpc.numRetries === undefined ? undefined : { value: grpc.numRetries },
       per_try_timeout: grpc.perTryTimeout ? kumaDuration(grpc.perTryTimeout) : undefined,
       ...backOff(grpc.backOff),
