@@ -24,16 +24,6 @@ function eventLogger(check: HealthCheck, type: CheckerType, clusterName: string)
   };
 }
 
-/**
- * Envoy's active health checking (HTTP, TCP connect with optional send/receive, or gRPC): an endpoint fails after
- * unhealthy_threshold failed checks in a row and recovers after healthy_threshold good ones. Endpoints count as
- * healthy until their first failures, so that a new cluster serves at once. Each endpoint is checked on its own
- * schedule: interval after its last check (no_traffic_interval until the cluster has had traffic, unhealthy_interval
- * while the endpoint fails), plus interval_jitter and
- * interval_jitter_percent of the interval at random; its first check comes after initial_jitter at random. Checks
- * connect as the cluster does (Envoy uses the cluster's transport socket: with mesh mTLS they pass the peer proxy's
- * TLS and RBAC); one is put off while the cluster's secrets are missing.
- */
 /** What health checks need of their cluster. */
 export interface CheckedCluster {
   endpoints(): UpstreamEndpoint[];
@@ -41,6 +31,16 @@ export interface CheckedCluster {
   hadTraffic(): boolean;
 }
 
+/**
+ * Envoy's active health checking (HTTP, TCP connect with optional send/receive, or gRPC): an endpoint fails after
+ * unhealthy_threshold failed checks in a row and recovers after healthy_threshold good ones. Endpoints count as
+ * healthy until their first failures, so that a new cluster serves at once. Each endpoint is checked on its own
+ * schedule: interval after its last check (no_traffic_interval until the cluster has had traffic, unhealthy_interval
+ * while the endpoint fails), plus interval_jitter and interval_jitter_percent of the interval at random; its first
+ * check comes after initial_jitter at random. Checks connect as the cluster does (Envoy uses the cluster's transport
+ * socket: with mesh mTLS they pass the peer proxy's TLS and RBAC); one is put off while the cluster's secrets are
+ * missing.
+ */
 export function startHealthChecks(check: HealthCheck, clusterName: string, cluster: CheckedCluster): () => void {
   const { endpoints, connect, hadTraffic } = cluster;
   if (check.reuse_connection?.value === true) throw new Error(`cluster ${clusterName}: health_checks[0].reuse_connection true is not supported (each check opens its own connection)`);
