@@ -7,9 +7,14 @@ const entrySchema = z.object({ address: z.string().regex(/^.+:\d+$/, { error: "m
 
 /** Lines kept per collector while it is unreachable; older ones are dropped first. */
 const maxPendingLines = 10_000;
+/** Bytes waiting on a connected collector that reads slowly, past which new lines are dropped. */
+const maxBufferedBytes = 1024 * 1024;
 const reconnectMs = 1000;
 
-/** A collector's TCP connection: lines go out in order, wait while it connects, and are kept (up to a bound) while it is down. */
+/**
+ * A collector's TCP connection: lines go out in order, wait while it connects, and are kept (up to a bound) while it
+ * is down; a collector that reads too slowly loses lines rather than the proxy's memory.
+ */
 class Collector {
   #socket: net.Socket | undefined;
   #connected = false;
@@ -17,19 +22,22 @@ class Collector {
   #retry: NodeJS.Timeout | undefined;
   #closed = false;
 
+  #dropped = 0;
+  #lastReport = 0;
+
   constructor(
-    private readonly host: string,
-    private readonly port: number,
-    private readonly onDropped: (count: number) => void,
+    private readonly address: string,
+    private readonly log: (line: string) => void,
   ) {}
 
   send(line: string): void {
     if (this.#connected && this.#socket) {
-      this.#socket.write(line);
+      if (this.#socket.writableLength < maxBufferedBytes) this.#socket.write(line);
+      else this.#drop(1, "it reads too slowly");
       return;
     }
     this.#pending.push(line);
-    if (this.#pending.length > maxPendingLines) this.onDropped(this.#pending.splice(0, this.#pending.length - maxPendingLines).length);
+    if (this.#pending.length > maxPendingLines) this.#drop(this.#pending.splice(0, this.#pending.length - maxPendingLines).length, "it is unreachable");
     if (!this.#socket && !this.#retry) this.#connect();
   }
 
@@ -39,8 +47,19 @@ class Collector {
     this.#socket?.destroy();
   }
 
+  /** Counts dropped lines, reported at most every 10 s. */
+  #drop(count: number, why: string): void {
+    this.#dropped += count;
+    const now = Date.now();
+    if (now - this.#lastReport < 10_000) return;
+    this.log(`access log collector ${this.address}: ${this.#dropped} entries dropped, ${why}`);
+    this.#dropped = 0;
+    this.#lastReport = now;
+  }
+
   #connect(): void {
-    const socket = net.connect({ host: this.host, port: this.port });
+    const separator = this.address.lastIndexOf(":");
+    const socket = net.connect({ host: this.address.slice(0, separator), port: Number(this.address.slice(separator + 1)) });
     this.#socket = socket;
     socket.on("connect", () => {
       this.#connected = true;
@@ -126,8 +145,7 @@ export class AccessLogStreamer {
     const { address, message } = parsed;
     let collector = this.#collectors.get(address);
     if (!collector) {
-      const separator = address.lastIndexOf(":");
-      collector = new Collector(address.slice(0, separator), Number(address.slice(separator + 1)), (count) => this.log(`access log collector ${address} unreachable: ${count} entries dropped`));
+      collector = new Collector(address, this.log);
       this.#collectors.set(address, collector);
     }
     const text = typeof message === "string" ? message : JSON.stringify(message);
