@@ -30,11 +30,11 @@ export function compileFilterChain(chain: FilterChain, chainPath: string, listen
       case typeNames.networkRbac: {
         const config = typed as unknown as NetworkRbac;
         const allowed = compileRbacRules(config.rules);
-        // Evaluated and counted, never enforced (MeshTrafficPermission's AllowWithShadowDeny).
-        const shadowAllowed = config.shadow_rules ? compileRbacRules(config.shadow_rules) : undefined;
+        // Evaluated and counted, never enforced (MeshTrafficPermission's AllowWithShadowDeny); absent, they allow all.
+        const shadowAllowed = compileRbacRules(config.shadow_rules);
         admissions.push((info) => {
           const subject = { peer: info.peer, destinationPort: info.destinationPort };
-          if (shadowAllowed && !shadowAllowed(subject)) runtime().stats.add("rbac_shadow_denied_total", { listener: listener.name });
+          if (!shadowAllowed(subject)) runtime().stats.add("rbac_shadow_denied_total", { listener: listener.name });
           if (allowed(subject)) return true;
           runtime().stats.add("rbac_denied_total", { listener: listener.name });
           return false;

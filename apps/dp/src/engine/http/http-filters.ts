@@ -33,12 +33,12 @@ function reply(exchange: HttpExchange, status: number, body: string, headers: He
 
 function rbacFilter(config: HttpRbac): HttpFilter {
   const allowed = compileRbacRules(config.rules);
-  // Evaluated and counted, never enforced (MeshTrafficPermission's AllowWithShadowDeny).
-  const shadowAllowed = config.shadow_rules ? compileRbacRules(config.shadow_rules) : undefined;
+  // Evaluated and counted, never enforced (MeshTrafficPermission's AllowWithShadowDeny); absent, they allow all.
+  const shadowAllowed = compileRbacRules(config.shadow_rules);
   let countAllowed: (() => void) | undefined;
   return (exchange) => {
     const subject = { peer: exchange.peer, destinationPort: exchange.destinationPort, headers: exchange.headers, path: exchange.request.url };
-    if (shadowAllowed && !shadowAllowed(subject)) exchange.stats.add("http_rbac_shadow_denied_total", { stat_prefix: exchange.statPrefix });
+    if (!shadowAllowed(subject)) exchange.stats.add("http_rbac_shadow_denied_total", { stat_prefix: exchange.statPrefix });
     if (allowed(subject)) {
       (countAllowed ??= exchange.stats.counter("http_rbac_allowed_total", { stat_prefix: exchange.statPrefix }))();
       return true;
