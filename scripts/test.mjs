@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: installs what is missing, builds (Prisma clients, type-check, Next.js), runs every workspace's
 // tests one workspace at a time, then the Playwright e2e in Chromium, and prints one closing
-// "N passed, N failed" line over all of them.
+// "N passed, N failed" line over all of them (a test cancelled, by a failed hook or a timeout, counts as failed).
 import { spawn } from "node:child_process";
 import { ensureInstalled, build, root } from "./ensure-installed.mjs";
 
@@ -30,7 +30,7 @@ function runCounting(command, args, summaryLine) {
 
 ensureInstalled();
 build();
-const unit = await runCounting("npx", ["turbo", "run", "test", "--concurrency=1", "--continue", "--output-logs=full"], /[ℹ#] (?<kind>pass|fail) (?<n>\d+)\s*$/);
+const unit = await runCounting("npx", ["turbo", "run", "test", "--concurrency=1", "--continue", "--output-logs=full"], /[ℹ#] (?<kind>pass|fail|cancelled) (?<n>\d+)\s*$/);
 const e2e = await runCounting("npx", ["playwright", "test", "-c", "e2e/web", "--reporter=list"], /^\s+(?<n>\d+) (?<kind>passed|failed)\b/);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(unit === 0 && e2e === 0 && failed === 0 && passed > 0 ? 0 : 1);

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { CertificateAuthority } from "../../cp/src/xds/ca/index";
 // Test-only: the zone CP's own (pure) zone ingress generator, so the process is driven by what the CP would send.
+import { freePort } from "@zonemesh/testing";
 import { generateIngressResources } from "../../cp/src/xds/generate/ingress/generate-ingress";
 import type { DataplaneResource } from "../../cp/src/xds/generate/input";
-import { freePort, get } from "./testing/backends";
+import { get } from "./testing/backends";
 import { proxyFiles, registrationApi, spawnDp, type DpProcess, type RegistrationApi } from "./testing/dp-process";
 import { meshCa } from "./testing/mesh-certificates";
 import { meshTlsClient, meshTlsEchoBackend, meshTlsExchange, type MeshTlsBackend, type MeshTlsClient } from "./testing/mesh-tls";

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
+import { freePort } from "@zonemesh/testing";
 import type { XdsNode } from "@zonemesh/xds";
-import { freePort, get, httpBackend, type TestBackend } from "./testing/backends";
+import { get, httpBackend, type TestBackend } from "./testing/backends";
 import { proxyFiles, registrationApi, spawnDp, type DpProcess, type RegistrationApi } from "./testing/dp-process";
 import { assignment, edsCluster, httpManager, listener, routeConfig } from "./testing/resources";
 import { eventually, TestControlPlane } from "./testing/test-control-plane";

@@ -12,7 +12,8 @@ import { after, before, describe, test } from "node:test";
 import { call as apiCall } from "@zonemesh/cp/testing";
 import { eventually } from "@zonemesh/cp/testing/eventually";
 import { bindAddress } from "@zonemesh/dp/engine/listener-address";
-import { freePort, get, tcpEchoBackend, tcpExchange, tcpLineCollector, type TestBackend } from "@zonemesh/dp/testing/backends";
+import { get, tcpEchoBackend, tcpExchange, tcpLineCollector, type TestBackend } from "@zonemesh/dp/testing/backends";
+import { freePort } from "@zonemesh/testing";
 import { nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
 import { dataplaneYaml, scriptedBackend, type BackendAnswer } from "./harness/workloads";
 

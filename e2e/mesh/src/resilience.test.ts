@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eventually } from "@zonemesh/cp/testing/eventually";
-import { freePort, httpBackend, type TestBackend } from "@zonemesh/dp/testing/backends";
+import { httpBackend, type TestBackend } from "@zonemesh/dp/testing/backends";
+import { freePort } from "@zonemesh/testing";
 import { nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
 import { startTraffic, type Traffic } from "./harness/traffic";
 import { dataplaneYaml } from "./harness/workloads";

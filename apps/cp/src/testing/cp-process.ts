@@ -2,10 +2,10 @@
 // (multi-zone KDS, data plane and GUI end-to-end tests). Ports are chosen up front so a restart keeps them.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@zonemesh/testing";
 
 const mainPath = fileURLToPath(new URL("../main.ts", import.meta.url));
 const cpDir = fileURLToPath(new URL("../..", import.meta.url));
@@ -51,17 +51,6 @@ export interface CpProcess {
   restart(): Promise<CpProcess>;
   /** Stops the process and deletes its data directory (call it on the last process of a store). */
   remove(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
 }
 
 async function poll(condition: () => Promise<boolean> | boolean, timeoutMs: number, describe: () => string): Promise<void> {

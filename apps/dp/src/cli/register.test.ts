@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type net from "node:net";
 import { test } from "node:test";
-import { freePort } from "../testing/backends";
+import { freePort } from "@zonemesh/testing";
 import type { ProxyDocument } from "./proxy-document";
 import { registerProxy } from "./register";
 

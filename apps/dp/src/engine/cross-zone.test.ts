@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 // Test-only: the transport sockets and the ingress listener exactly as the control plane generates them.
+import { freePort } from "@zonemesh/testing";
 import { sniListener } from "../../../cp/src/xds/generate/ingress/sni-listener";
 import { inboundTransportSocket, outboundTransportSocket } from "../../../cp/src/xds/generate/tls";
-import { freePort, get, httpBackend, type TestBackend } from "../testing/backends";
+import { get, httpBackend, type TestBackend } from "../testing/backends";
 import { meshCa, proxySecrets } from "../testing/mesh-certificates";
 import { assignment, edsCluster, httpManager, listener, routeConfig } from "../testing/resources";
 import { TestControlPlane, TestProxy } from "../testing/test-control-plane";

@@ -5,8 +5,9 @@ import tls from "node:tls";
 import { after, before, describe, test } from "node:test";
 import { typeNames, typed, type HttpFilter, type Secret, type SnapshotResources } from "@zonemesh/xds";
 // Test-only: the transport sockets exactly as the control plane generates them.
+import { freePort } from "@zonemesh/testing";
 import { inboundTransportSocket, outboundTransportSocket } from "../../../cp/src/xds/generate/tls";
-import { freePort, get, httpBackend, tcpEchoBackend, tcpExchange, type TestBackend } from "../testing/backends";
+import { get, httpBackend, tcpEchoBackend, tcpExchange, type TestBackend } from "../testing/backends";
 import { meshCa, proxyIdentity, proxySecrets } from "../testing/mesh-certificates";
 import { GrpcEchoClient, grpcEchoBackend } from "../testing/grpc-echo";
 import type { CertificateAuthority } from "../../../cp/src/xds/ca/index";

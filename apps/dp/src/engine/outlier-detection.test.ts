@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { freePort } from "@zonemesh/testing";
 import type { OutlierDetection } from "@zonemesh/xds";
-import { freePort, get } from "../testing/backends";
+import { get } from "../testing/backends";
 import { EngineUnderTest } from "../testing/engine-under-test";
 import { assignment, edsCluster, httpManager, listener, routeConfig } from "../testing/resources";
 import { eventually } from "../testing/test-control-plane";

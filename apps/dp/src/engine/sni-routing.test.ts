@@ -4,8 +4,9 @@ import { after, before, describe, test } from "node:test";
 import type { Listener, SnapshotResources } from "@zonemesh/xds";
 import type { CertificateAuthority } from "../../../cp/src/xds/ca/index";
 // Test-only: the zone ingress listener exactly as the control plane generates it.
+import { freePort } from "@zonemesh/testing";
 import { sniListener } from "../../../cp/src/xds/generate/ingress/sni-listener";
-import { freePort, get, httpBackend, tcpEchoBackend, type TestBackend } from "../testing/backends";
+import { get, httpBackend, tcpEchoBackend, type TestBackend } from "../testing/backends";
 import { meshCa } from "../testing/mesh-certificates";
 import { meshTlsClient, meshTlsEchoBackend, meshTlsExchange, type MeshTlsBackend, type MeshTlsClient } from "../testing/mesh-tls";
 import { assignment, edsCluster, httpManager, routeConfig, tcpProxy } from "../testing/resources";

@@ -1,14 +1,6 @@
 import http from "node:http";
 import net from "node:net";
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 export interface TestBackend {
   port: number;
   requests: http.IncomingMessage[];

@@ -1,6 +1,7 @@
 import { after, before } from "node:test";
+import { freePort } from "@zonemesh/testing";
 import type { SnapshotResources } from "@zonemesh/xds";
-import { freePort, httpBackend, type TestBackend } from "./backends";
+import { httpBackend, type TestBackend } from "./backends";
 import { TestControlPlane, TestProxy } from "./test-control-plane";
 
 /**

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CpProcess } from "@zonemesh/cp/testing/cp-process";
 import { eventually } from "@zonemesh/cp/testing/eventually";
-import { freePort } from "@zonemesh/dp/testing/backends";
+import { freePort } from "@zonemesh/testing";
 import { trackChild, untrackChild } from "./child-registry";
 
 const dpBin = fileURLToPath(new URL("../../bin/zonemesh-dp.mjs", import.meta.resolve("@zonemesh/dp/testing/backends")));

@@ -3,7 +3,7 @@
 import { stringify } from "yaml";
 import { call } from "@zonemesh/cp/testing";
 import type { CpProcess } from "@zonemesh/cp/testing/cp-process";
-import { freePort } from "@zonemesh/dp/testing/backends";
+import { freePort } from "@zonemesh/testing";
 import type { DataplaneProcess } from "./dataplane-process";
 import type { ZoneCluster } from "./zone-cluster";
 

@@ -2,11 +2,11 @@
 // free port of 127.0.0.1 (its unix socket stays in the temp dir), removed again by stop().
 import { execFile, execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { freePort } from "@zonemesh/testing";
 
 export interface ThrowawayPostgres {
   /** URL of the cluster's `postgres` database. */
@@ -29,17 +29,6 @@ function findBinDir(): string {
     );
   }
   return join(root, newest, "bin");
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 export interface ThrowawayPostgresOptions {

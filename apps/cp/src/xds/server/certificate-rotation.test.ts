@@ -5,12 +5,12 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@zonemesh/testing";
 import { typeUrls } from "@zonemesh/xds";
 import { x509 } from "../ca/x509";
 import { call } from "../../api/testing";
 import { readConfig } from "../../config";
 import { startControlPlane, type ControlPlane } from "../../control-plane";
-import { freePort } from "../../testing/cp-process";
 import { EnvoyLikeProxy } from "./testing/envoy-like-proxy";
 
 let cp: ControlPlane;

@@ -8,10 +8,10 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
+import { freePort } from "@zonemesh/testing";
 import { call } from "../../api/testing";
 import { readConfig } from "../../config";
 import { startControlPlane, type ControlPlane } from "../../control-plane";
-import { freePort } from "../../testing/cp-process";
 import { GreeterClient, greeterSplitSpec, greeterTimeoutSpec, startGreeter, type Greeter } from "./testing/greeter";
 
 let cp: ControlPlane;
