@@ -8,3 +8,13 @@ test("MeshRetry grpc without retryOn retries Kuma's default conditions; with ret
   assert.equal(retryPolicy({ conf: { grpc: { numRetries: 2 } }, origins: [] }, "grpc", noWarnings)?.retry_on, "cancelled,connect-failure,gateway-error,refused-stream,reset,resource-exhausted,unavailable");
   assert.equal(retryPolicy({ conf: { grpc: { retryOn: ["Unavailable", "DeadlineExceeded"] } }, origins: [] }, "grpc", noWarnings)?.retry_on, "unavailable,deadline-exceeded");
 });
+
+test("MeshRetry http: status codes alone keep Kuma's default conditions beside retriable-status-codes; named conditions replace them", () => {
+  const http = (retryOn: string[]) => retryPolicy({ conf: { http: { retryOn } }, origins: [] }, "http", noWarnings);
+  assert.deepEqual(
+    [http(["503", "429"])?.retry_on, http(["503", "429"])?.retriable_status_codes],
+    ["gateway-error,connect-failure,refused-stream,retriable-status-codes", [503, 429]],
+  );
+  assert.equal(http(["HttpMethodGet"])?.retry_on, "gateway-error,connect-failure,refused-stream");
+  assert.equal(http(["5xx", "503"])?.retry_on, "5xx,retriable-status-codes");
+});

@@ -64,9 +64,10 @@ export function retryPolicy(merged: Merged<RetryConf>, protocol: string, warn: W
   const methods = conditions.filter((condition) => condition.startsWith("HttpMethod")).map((condition) => condition.slice("HttpMethod".length).toUpperCase());
   const named = conditions.filter((condition) => condition in httpRetryOn).map((condition) => httpRetryOn[condition] as string);
   const responseHeaders = (http.retriableResponseHeaders ?? []).map(headerMatcher);
+  // As in Kuma, status codes and methods narrow nothing: without named conditions the default ones stay beside them.
   // Envoy reads retriable_status_codes and retriable_headers only under their conditions (Kuma adds only the first).
   const retryOn = [
-    ...(named.length > 0 || statusCodes.length > 0 ? named : defaultHttpRetryOn),
+    ...(named.length > 0 ? named : defaultHttpRetryOn),
     ...(statusCodes.length > 0 ? ["retriable-status-codes"] : []),
     ...(responseHeaders.length > 0 ? ["retriable-headers"] : []),
   ];
