@@ -53,6 +53,12 @@ const retryPolicy: Shape = {
   retriable_headers: headerMatcher,
   retriable_request_headers: headerMatcher,
   rate_limited_retry_back_off: { reset_headers: { name: true, format: true }, max_interval: duration },
+  retry_host_predicate: {
+    name: true,
+    typed_config: new TypedOf({ [typeNames.previousHostsPredicate]: {}, [typeNames.omitHostMetadata]: { metadata_match: { filter_metadata: true } } }),
+  },
+  host_selection_retry_max_attempts: true,
+  retry_priority: { name: true, typed_config: new TypedOf({ [typeNames.previousPriorities]: { update_frequency: true } }) },
 };
 const route: Shape = {
   name: true,
@@ -166,7 +172,7 @@ const clusterLoadAssignment: Shape = {
     locality: true,
     load_balancing_weight: u32,
     priority: true,
-    lb_endpoints: { endpoint: { address: socketAddress }, load_balancing_weight: u32, health_status: true },
+    lb_endpoints: { endpoint: { address: socketAddress }, load_balancing_weight: u32, health_status: true, metadata: { filter_metadata: true } },
   },
 };
 export const clusterLoadAssignmentFields = clusterLoadAssignment;

@@ -121,9 +121,10 @@ export class ClusterRuntime {
   /**
    * The hosts of the best priority that has an available one; ejected and unhealthy hosts are skipped, unless fewer
    * than the healthy panic threshold (Envoy's default 50%) are available: then Envoy balances over all hosts (panic
-   * mode), or fails the request with `fail_traffic_on_panic`.
+   * mode), or fails the request with `fail_traffic_on_panic`. A retry leaves `exclude`, the host it tried last (unless
+   * it is the only one), and the `skippedPriorities` (unless nothing else is available).
    */
-  pick(exclude?: UpstreamEndpoint, hash?: number): UpstreamEndpoint | undefined {
+  pick(exclude?: UpstreamEndpoint, hash?: number, skippedPriorities?: ReadonlySet<number>): UpstreamEndpoint | undefined {
     this.#hadTraffic = true;
     const now = Date.now();
     const endpoints = this.#currentEndpoints();
@@ -136,7 +137,9 @@ export class ClusterRuntime {
     const panic = all.length > 0 && healthy.length * 100 < all.length * this.#panicThreshold;
     if (panic && this.#failOnPanic) return undefined;
     const available = panic ? all : healthy;
-    const candidates = available.length > 1 && exclude ? available.filter((endpoint) => endpoint !== exclude) : available;
+    const others = available.length > 1 && exclude ? available.filter((endpoint) => endpoint !== exclude) : available;
+    const unskipped = skippedPriorities ? others.filter((endpoint) => !skippedPriorities.has(endpoint.priority)) : others;
+    const candidates = unskipped.length > 0 ? unskipped : others;
     let best = Infinity;
     for (const endpoint of candidates) best = Math.min(best, endpoint.priority);
     return this.#pick(candidates.every((endpoint) => endpoint.priority === best) ? candidates : candidates.filter((endpoint) => endpoint.priority === best), hash);

@@ -1,5 +1,6 @@
 import type { ClusterLoadAssignment } from "@zonemesh/xds";
 import type { ActiveHealth } from "./health-checker";
+import { lbMetadataOf, type LbMetadata } from "./lb-metadata";
 import { newOutlierState, type OutlierState } from "./outlier-detection";
 
 /** One upstream host with the live state the load balancer and outlier detection keep about it. */
@@ -10,6 +11,7 @@ export interface UpstreamEndpoint {
   weight: number;
   priority: number;
   healthy: boolean;
+  lbMetadata: LbMetadata;
   activeRequests: number;
   outlier: OutlierState;
   activeHealth: ActiveHealth;
@@ -29,11 +31,12 @@ export function endpointsOf(assignment: ClusterLoadAssignment, known: ReadonlyMa
       const previous = known.get(key);
       const weight = (lbEndpoint.load_balancing_weight?.value ?? 1) * (locality.load_balancing_weight?.value ?? 1);
       const healthy = lbEndpoint.health_status === undefined || ["UNKNOWN", "HEALTHY", "DEGRADED"].includes(lbEndpoint.health_status);
+      const lbMetadata = lbMetadataOf(lbEndpoint.metadata);
       result.set(
         key,
         previous
-          ? { ...previous, weight, priority: locality.priority ?? 0, healthy }
-          : { key, host: socket.address, port: socket.port_value ?? 0, weight, priority: locality.priority ?? 0, healthy, activeRequests: 0, outlier: newOutlierState(), activeHealth: { failing: false, successes: 0, failures: 0 } },
+          ? { ...previous, weight, priority: locality.priority ?? 0, healthy, lbMetadata }
+          : { key, host: socket.address, port: socket.port_value ?? 0, weight, priority: locality.priority ?? 0, healthy, lbMetadata, activeRequests: 0, outlier: newOutlierState(), activeHealth: { failing: false, successes: 0, failures: 0 } },
       );
     }
   }

@@ -32,14 +32,23 @@ export const retryConf = z.strictObject({
       retriableRequestHeaders: z.array(headerMatchSchema).optional(),
       hostSelection: z
         .array(
-          z.strictObject({
-            predicate: z.enum(["OmitPreviousHosts", "OmitHostsWithTags", "OmitPreviousPriorities"]),
-            tags: z.record(z.string(), z.string()).optional(),
-            updateFrequency: z.number().int().optional(),
-          }),
+          z
+            .strictObject({
+              predicate: z.enum(["OmitPreviousHosts", "OmitHostsWithTags", "OmitPreviousPriorities"]),
+              tags: z.record(z.string(), z.string()).optional(),
+              /** OmitPreviousPriorities: recompute the priorities to skip every this many attempts (default 2). */
+              updateFrequency: z.number().int().positive({ error: "must be greater than zero" }).optional(),
+            })
+            .superRefine((predicate, ctx) => {
+              if (predicate.predicate === "OmitHostsWithTags" && !predicate.tags) ctx.addIssue({ code: "custom", path: ["tags"], message: "must be defined for OmitHostsWithTags" });
+            }),
         )
+        .superRefine((predicates, ctx) => {
+          const priorities = predicates.flatMap((predicate, index) => (predicate.predicate === "OmitPreviousPriorities" ? [index] : []));
+          for (const index of priorities.slice(1)) ctx.addIssue({ code: "custom", path: [index, "predicate"], message: "OmitPreviousPriorities must only be specified once" });
+        })
         .optional(),
-      hostSelectionMaxAttempts: z.number().int().optional(),
+      hostSelectionMaxAttempts: z.number().int().nonnegative({ error: "must not be negative" }).optional(),
     })
     .optional(),
   grpc: z

@@ -170,6 +170,27 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     },
     errors: [["spec.to[0].default.http.retryOn[1]", '"Timeout" is not a valid HTTP retry condition']],
   },
+  {
+    what: "MeshRetry hostSelection: OmitHostsWithTags without tags, OmitPreviousPriorities twice, an update frequency of 0",
+    input: {
+      type: "MeshRetry",
+      mesh: "default",
+      name: "r",
+      spec: {
+        to: [
+          {
+            targetRef: { kind: "Mesh" },
+            default: { http: { hostSelection: [{ predicate: "OmitHostsWithTags" }, { predicate: "OmitPreviousPriorities", updateFrequency: 2 }, { predicate: "OmitPreviousPriorities", updateFrequency: 0 }] } },
+          },
+        ],
+      },
+    },
+    errors: [
+      ["spec.to[0].default.http.hostSelection[0].tags", "must be defined for OmitHostsWithTags"],
+      ["spec.to[0].default.http.hostSelection[2].updateFrequency", "must be greater than zero"],
+      ["spec.to[0].default.http.hostSelection[2].predicate", "OmitPreviousPriorities must only be specified once"],
+    ],
+  },
   { what: "a resource that is not an object", input: [1, 2], errors: [["", "a resource must be an object"]] },
   { what: "invalid creationTime", input: mtp(allowFromMesh, { creationTime: "yesterday" }), errors: [["creationTime", "must be an RFC 3339 timestamp"]] },
   {

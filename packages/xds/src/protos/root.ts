@@ -35,6 +35,9 @@ const resourceProtoFiles = [
   "envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit.proto",
   "envoy/extensions/access_loggers/file/v3/file.proto",
   "envoy/extensions/upstreams/http/v3/http_protocol_options.proto",
+  "envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto",
+  "envoy/extensions/retry/host/omit_host_metadata/v3/omit_host_metadata_config.proto",
+  "envoy/extensions/retry/priority/previous_priorities/v3/previous_priorities_config.proto",
 ];
 
 export const adsProtoFile = "envoy/service/discovery/v3/ads.proto";

@@ -39,6 +39,11 @@ export interface RetryPolicy {
   /** Requests are retried only if one of these matches. */
   retriable_request_headers?: HeaderMatcher[];
   rate_limited_retry_back_off?: { reset_headers: { name: string; format?: "SECONDS" | "UNIX_TIMESTAMP" }[]; max_interval?: Duration };
+  /** Hosts a retry avoids (previous_hosts, omit_host_metadata); a rejected pick is redrawn up to host_selection_retry_max_attempts. */
+  retry_host_predicate?: { name: string; typed_config: Typed<object> }[];
+  host_selection_retry_max_attempts?: number;
+  /** previous_priorities: a retry goes to priorities not yet tried. */
+  retry_priority?: { name: string; typed_config: Typed<object> };
 }
 
 export interface RouteAction {

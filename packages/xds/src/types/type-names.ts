@@ -15,6 +15,9 @@ export const typeNames = {
   networkLocalRateLimit: "envoy.extensions.filters.network.local_ratelimit.v3.LocalRateLimit",
   fileAccessLog: "envoy.extensions.access_loggers.file.v3.FileAccessLog",
   httpProtocolOptions: "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+  previousHostsPredicate: "envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate",
+  omitHostMetadata: "envoy.extensions.retry.host.omit_host_metadata.v3.OmitHostMetadataConfig",
+  previousPriorities: "envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig",
 } as const;
 
 /** Writes a message as the plain form of an Any: {"@type": "type.googleapis.com/<name>", ...fields}. */

@@ -1,9 +1,14 @@
 import type { ClusterLoadAssignment, LbEndpoint, LocalityLbEndpoints } from "@zonemesh/xds";
 import type { ServiceEndpoint } from "./catalog";
-import { socketAddress } from "./envoy-values";
+import { lbMetadata, socketAddress } from "./envoy-values";
 import type { ZonePriorities } from "./zone-priorities";
 
 const matchesTags = (endpoint: ServiceEndpoint, tags: Record<string, string>) => Object.entries(tags).every(([key, value]) => endpoint.tags[key] === value);
+
+/** The tags all of an ingress's instances behind one address share: what its endpoint's metadata can promise. */
+function commonTags(a: Record<string, string>, b: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(a).filter(([name, value]) => b[name] === value));
+}
 
 function byAddress(a: ServiceEndpoint, b: ServiceEndpoint): number {
   return a.address === b.address ? a.port - b.port : a.address < b.address ? -1 : 1;
@@ -13,7 +18,8 @@ function byAddress(a: ServiceEndpoint, b: ServiceEndpoint): number {
  * The endpoints of a cluster grouped by zone (locality), each zone at the priority `zones` gives it (left out without
  * one), so Envoy only leaves the local zone when it runs out of healthy endpoints. Priorities are renumbered from 0
  * without gaps among the zones present (gRPC rejects sparse ones). Each locality is weighted by its endpoint weights
- * (grpc-js-xds ignores unweighted localities); an ingress endpoint weighs its instance count.
+ * (grpc-js-xds ignores unweighted localities); an ingress endpoint weighs its instance count. Each endpoint carries its
+ * tags as load-balancer metadata, which MeshRetry's OmitHostsWithTags matches.
  */
 export function loadAssignment(clusterName: string, endpoints: ServiceEndpoint[], tags: Record<string, string>, zones: ZonePriorities): ClusterLoadAssignment {
   // One ingress advertises each tag combination of a service separately: same address, weights add up.
@@ -21,7 +27,7 @@ export function loadAssignment(clusterName: string, endpoints: ServiceEndpoint[]
   for (const endpoint of endpoints.filter((candidate) => matchesTags(candidate, tags) && zones.priorityOf(candidate.zone) !== undefined)) {
     const key = `${endpoint.zone}|${endpoint.address}|${endpoint.port}`;
     const seen = unique.get(key);
-    unique.set(key, seen ? { ...seen, weight: seen.weight + endpoint.weight } : endpoint);
+    unique.set(key, seen ? { ...seen, weight: seen.weight + endpoint.weight, tags: commonTags(seen.tags, endpoint.tags) } : endpoint);
   }
   const byZone = new Map<string, ServiceEndpoint[]>();
   for (const endpoint of unique.values()) byZone.set(endpoint.zone, [...(byZone.get(endpoint.zone) ?? []), endpoint]);
@@ -34,6 +40,7 @@ export function loadAssignment(clusterName: string, endpoints: ServiceEndpoint[]
       const lbEndpoints = members.sort(byAddress).map(
         (endpoint): LbEndpoint => ({
           endpoint: { address: socketAddress(endpoint.address, endpoint.port) },
+          ...(Object.keys(endpoint.tags).length > 0 ? { metadata: lbMetadata(endpoint.tags) } : {}),
           ...(endpoint.weight !== 1 ? { load_balancing_weight: { value: endpoint.weight } } : {}),
         }),
       );

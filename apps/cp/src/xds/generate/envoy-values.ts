@@ -1,5 +1,5 @@
 import { durationToMillis } from "@zonemesh/resources";
-import type { Address, ConfigSource, Duration, FractionalPercent } from "@zonemesh/xds";
+import type { Address, ConfigSource, Duration, FractionalPercent, Metadata } from "@zonemesh/xds";
 
 // Small Envoy values shared by the builders. Zero/default fields are left out, as protobuf would drop them:
 // what we generate is then exactly what a proxy reads back.
@@ -27,4 +27,10 @@ export function percentage(value: number | string): FractionalPercent {
 /** The object without its undefined fields, so that it equals what protobuf decodes. */
 export function definedFields<T extends object>(fields: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** Tags as Envoy's load-balancer metadata (filter_metadata "envoy.lb"), as Kuma writes them on endpoints; sorted by name. */
+export function lbMetadata(tags: Record<string, string>): Metadata {
+  const fields = Object.fromEntries(Object.keys(tags).sort().map((name) => [name, { stringValue: tags[name] as string }]));
+  return { filter_metadata: { "envoy.lb": { fields } } };
 }

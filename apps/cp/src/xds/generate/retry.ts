@@ -1,9 +1,7 @@
-import type { HeaderMatcher, RetryPolicy } from "@zonemesh/xds";
-import { definedFields, kumaDuration } from "./envoy-values";
+import { typed, typeNames, type HeaderMatcher, type RetryPolicy } from "@zonemesh/xds";
+import { definedFields, kumaDuration, lbMetadata } from "./envoy-values";
 import { headerMatcher } from "./header-matcher";
-import type { Warn } from "./input";
 import type { RetryConf } from "./policy-confs";
-import type { Merged } from "./resolved-policies";
 
 const httpRetryOn: Record<string, string> = {
   "5xx": "5xx",
@@ -43,9 +41,22 @@ function rateLimitedBackOff(conf: RateLimitedBackOff | undefined): RetryPolicy["
   };
 }
 
+type HostSelection = NonNullable<NonNullable<RetryConf["http"]>["hostSelection"]>;
+
+/** MeshRetry hostSelection as Envoy's retry host predicates and retry priority. */
+function hostSelection(predicates: HostSelection | undefined): Pick<RetryPolicy, "retry_host_predicate" | "retry_priority"> {
+  const hostPredicates: NonNullable<RetryPolicy["retry_host_predicate"]> = [];
+  let retryPriority: RetryPolicy["retry_priority"];
+  for (const predicate of predicates ?? []) {
+    if (predicate.predicate === "OmitPreviousHosts") hostPredicates.push({ name: "envoy.retry_host_predicates.previous_hosts", typed_config: typed(typeNames.previousHostsPredicate, {}) });
+    else if (predicate.predicate === "OmitHostsWithTags") hostPredicates.push({ name: "envoy.retry_host_predicates.omit_host_metadata", typed_config: typed(typeNames.omitHostMetadata, { metadata_match: lbMetadata(predicate.tags ?? {}) }) });
+    else retryPriority = { name: "envoy.retry_priorities.previous_priorities", typed_config: typed(typeNames.previousPriorities, { update_frequency: predicate.updateFrequency ?? 2 }) };
+  }
+  return { ...(hostPredicates.length > 0 ? { retry_host_predicate: hostPredicates } : {}), ...(retryPriority ? { retry_priority: retryPriority } : {}) };
+}
+
 /** MeshRetry for a route: `grpc` for gRPC services, `http` otherwise. */
-export function retryPolicy(merged: Merged<RetryConf>, protocol: string, warn: Warn): RetryPolicy | undefined {
-  const conf = merged.conf;
+export function retryPolicy(conf: RetryConf, protocol: string): RetryPolicy | undefined {
   if (protocol === "grpc" && conf.grpc) {
     const grpc = conf.grpc;
     return definedFields<RetryPolicy>({
@@ -58,7 +69,6 @@ export function retryPolicy(merged: Merged<RetryConf>, protocol: string, warn: W
   }
   const http = conf.http;
   if (!http) return undefined;
-  if (http.hostSelection?.length || http.hostSelectionMaxAttempts !== undefined) warn(merged.origins, "MeshRetry hostSelection is not supported and was ignored");
   const conditions = http.retryOn ?? [];
   const statusCodes = conditions.filter((condition) => /^\d{3}$/.test(condition)).map(Number);
   const methods = conditions.filter((condition) => condition.startsWith("HttpMethod")).map((condition) => condition.slice("HttpMethod".length).toUpperCase());
@@ -82,5 +92,7 @@ export function retryPolicy(merged: Merged<RetryConf>, protocol: string, warn: W
     retriable_status_codes: statusCodes.length > 0 ? statusCodes : undefined,
     retriable_headers: responseHeaders.length > 0 ? responseHeaders : undefined,
     retriable_request_headers: requestHeaders.length > 0 ? requestHeaders : undefined,
+    ...hostSelection(http.hostSelection),
+    host_selection_retry_max_attempts: http.hostSelectionMaxAttempts,
   });
 }

@@ -57,7 +57,7 @@ function streamDuration(limits: Timeouts, outbound: Outbound): Pick<RouteAction,
  * targets the route), MeshRetry and hash policies.
  */
 export function outboundRouteConfiguration(name: string, outbound: Outbound, policies: OutboundPolicies, context: RouteContext): RouteConfiguration {
-  const retry = policies.retry && retryPolicy(policies.retry, outbound.protocol, context.warn);
+  const retry = policies.retry && retryPolicy(policies.retry.conf, outbound.protocol);
   const hashing = policies.loadBalancing ? hashPolicies(policies.loadBalancing, context.warn) : [];
   const action = (clusters: { name: string; weight: number }[], limits: Timeouts): RouteAction => ({
     ...clusterAction(clusters),

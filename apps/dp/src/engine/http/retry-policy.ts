@@ -1,6 +1,7 @@
 import type { RetryPolicy } from "@zonemesh/xds";
 import { durationMs } from "../duration";
 import { compileHeaderMatcher, type HeaderLookup } from "../header-matcher";
+import { compileHostSelection, type HostSelection } from "./retry-host-selection";
 import type { UpstreamFailure } from "./upstream-connection";
 
 /** Why an attempt failed: an HTTP status (with the gRPC status of a trailers-only response), or no response at all. */
@@ -17,6 +18,7 @@ export interface CompiledRetryPolicy {
    * (rate_limited_retry_back_off), else Envoy's fully jittered exponential back-off.
    */
   backOffMs(retry: number, responseHeaders?: HeaderLookup): number;
+  hostSelection: HostSelection | undefined;
 }
 
 const gatewayErrors = new Set([502, 503, 504]);
@@ -104,5 +106,6 @@ export function compileRetryPolicy(policy: RetryPolicy | undefined): CompiledRet
       if (resetMs !== undefined) return resetMs * (1 + 2 * Math.random());
       return Math.random() * Math.min(maxMs, baseMs * (2 ** retry - 1));
     },
+    hostSelection: compileHostSelection(policy),
   };
 }

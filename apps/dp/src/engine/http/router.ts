@@ -11,6 +11,7 @@ import { sendUpstream } from "./upstream-exchange";
 import type { BodySink, RequestBody, UpstreamAttempt, UpstreamResponse } from "./upstream-attempt";
 import type { DownstreamRequest } from "./downstream-request";
 import { Http2Exchange, http2RequestHeaders } from "./http2-upstream";
+import { AttemptTargets } from "./retry-host-selection";
 
 /** What every attempt of one request sends: its HTTP/1.1 head lines are built (and checked) once, before the first attempt. */
 interface UpstreamRequest {
@@ -168,7 +169,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
   for (const mirror of route.mirrors) if (mirror.sampled()) request.whenComplete(() => shadow(runtime, mirror.cluster, method, path, headers, request));
   const outgoing = upstreamRequest(method, path, headers, request.headers.te, request, declaredLengthOf(request));
   const clusterName = route.pickCluster();
-  let previous: UpstreamEndpoint | undefined;
+  const targets = new AttemptTargets(retry?.hostSelection);
   const hash = route.hash({ authority: request.headers.host ?? "", path: request.url, headers: exchange.headers, sourceIp: request.remoteAddress });
   // The overall timeout runs from the request's end, as Envoy's.
   const deadline = new Deadline(route.timeoutMs);
@@ -178,8 +179,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
     for (let attemptNumber = 0; ; attemptNumber++) {
       const cluster = runtime.clusters.get(clusterName);
       if (!cluster) return sendError(exchange, "NC", 503, `cluster ${clusterName} not found`);
-      // A retry goes elsewhere, so the hash only picks the first host.
-      const endpoint = cluster.pick(previous, previous ? undefined : hash);
+      const endpoint = targets.next(cluster, hash);
       if (!endpoint) return sendError(exchange, "UH", 503, "no healthy upstream");
       if (!cluster.startRequest()) {
         runtime.stats.add("upstream_rq_pending_overflow_total", { cluster: clusterName });
@@ -200,7 +200,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
       const status = "status" in result.outcome ? result.outcome.status : 503;
       cluster.recordResult(endpoint, "status" in result.outcome ? result.outcome : { localOrigin: result.outcome.failure === "per-try-timeout" ? "timeout" : "failure" });
       runtime.stats.add("upstream_rq_total", { cluster: clusterName, code: "status" in result.outcome ? String(status) : result.outcome.failure });
-      previous = endpoint;
+      targets.attempted(endpoint);
 
       const upstreamHeaders = retry && result.response ? rawHeaderLookup(result.response.rawHeaders) : undefined;
       const retriable = retry !== undefined && attemptNumber < retry.numRetries && retry.retriable(result.outcome, upstreamHeaders) && deadline.remaining() > 0;
