@@ -250,6 +250,30 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     }, PROPAGATION_MS);
   });
 
+  test("MeshFaultInjection from one caller: client's requests, which carry its tags in x-kuma-tags (spoofing replaced), are aborted; client-dns's are not", async () => {
+    const spoofed = await answer("/tags");
+    assert.equal(spoofed.headers["x-kuma-tags"], "&kuma.io/protocol=http&&kuma.io/service=client&");
+    const sent = await get(outbound, "/tags", { "x-kuma-tags": "&kuma.io/service=someone-else&" });
+    assert.equal((JSON.parse(sent.body) as BackendAnswer).headers["x-kuma-tags"], "&kuma.io/protocol=http&&kuma.io/service=client&");
+    await cluster.applyOnGlobal("meshfaultinjections", {
+      type: "MeshFaultInjection",
+      mesh,
+      name: "backend-abort-for-client",
+      spec: { targetRef: { kind: "MeshService", name: "backend" }, from: [{ targetRef: { kind: "MeshService", name: "client" }, default: { http: [{ abort: { httpStatus: 418, percentage: 100 } }] } }] },
+    });
+    try {
+      await eventually(async () => assert.deepEqual((await Promise.all([call("/fault"), call("/fault")])).map((response) => response.status), [418, 418]), PROPAGATION_MS);
+      if (canBindPort80) {
+        const resolver = new Resolver();
+        resolver.setServers([`127.0.0.1:${dnsClient.dnsPort}`]);
+        assert.match((await eventually(() => getThroughDns(resolver, "http://backend.mesh/fault"), PROPAGATION_MS)).name, /^backend-v[12]$/);
+      }
+    } finally {
+      await cluster.removeFromGlobal("meshfaultinjections", "backend-abort-for-client", mesh);
+    }
+    await eventually(async () => assert.equal((await call("/fault")).status, 200), PROPAGATION_MS);
+  });
+
   test("MeshRateLimit on backend's inbound: requests beyond the local rate get 429, and pass again once it is removed", async () => {
     await cluster.applyOnGlobal("meshratelimits", {
       type: "MeshRateLimit",

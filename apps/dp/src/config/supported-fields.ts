@@ -95,6 +95,7 @@ export const routeConfigurationFields: Shape = {
   name: true,
   virtual_hosts: { name: true, domains: true, routes: route, per_request_buffer_limit_bytes: u32 },
   validate_clusters: u32,
+  request_headers_to_add: headerValueOption,
 };
 
 const accessLog: Shape = {
@@ -107,7 +108,7 @@ const accessLog: Shape = {
 const httpFilters = new TypedOf({
   [typeNames.router]: {},
   [typeNames.httpRbac]: { rules: rbacRules, shadow_rules: rbacRules },
-  [typeNames.httpFault]: { delay: { fixed_delay: duration, percentage: fractionalPercent }, abort: { http_status: true, percentage: fractionalPercent } },
+  [typeNames.httpFault]: { delay: { fixed_delay: duration, percentage: fractionalPercent }, abort: { http_status: true, percentage: fractionalPercent }, headers: headerMatcher },
   [typeNames.httpLocalRateLimit]: {
     stat_prefix: true,
     token_bucket: { max_tokens: true, tokens_per_fill: u32, fill_interval: duration },

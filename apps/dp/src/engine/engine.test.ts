@@ -302,6 +302,25 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.equal(ok.requests.length, 0);
   });
 
+  test("a fault with header matchers applies only to the requests they match; route configuration headers win over route ones", async () => {
+    const ok = await backend("tagged");
+    const fromFrontend = { name: "x-kuma-tags", string_match: { safe_regex: { regex: ".*&kuma\\.io/service=([^&]*,)?frontend(,[^&]*)?&.*" } } };
+    const fault = { name: "envoy.filters.http.fault", typed_config: typed(typeNames.httpFault, { abort: { http_status: 418, percentage: { numerator: 100, denominator: "HUNDRED" as const } }, headers: [fromFrontend] }) };
+    const tags = (value: string) => ({ header: { key: "x-kuma-tags", value }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" as const });
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend", [fault])])],
+      clusters: [edsCluster("tagged")],
+      endpoints: [assignment("tagged", [ok.port])],
+      routes: [{ ...routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "tagged" }, request_headers_to_add: [tags("&kuma.io/service=route-level&")] }]), request_headers_to_add: [tags("&kuma.io/service=web&")] }],
+    });
+    const status = async (callerTags?: string) => (await get(port, "/", callerTags ? { "x-kuma-tags": callerTags } : {})).status;
+    assert.deepEqual(
+      [await status("&kuma.io/service=frontend&"), await status("&kuma.io/service=api,frontend&&version=v1&"), await status("&kuma.io/service=frontend-v2&"), await status()],
+      [418, 418, 200, 200],
+    );
+    assert.deepEqual(ok.requests.map((request) => request.headers["x-kuma-tags"]), ["&kuma.io/service=web&", "&kuma.io/service=web&"]);
+  });
+
   test("local rate limit answers 429 once the token bucket is empty", async () => {
     const ok = await backend("limited");
     const limit = {

@@ -1,6 +1,6 @@
 import { typeNames, typed, type HttpFault, type HttpFilter } from "@zonemesh/xds";
+import { callerTagsMatcher } from "./caller-tags";
 import { kumaDuration, percentage } from "./envoy-values";
-import type { Warn } from "./input";
 import type { FaultInjectionConf } from "./policy-confs";
 import type { FromRule } from "./resolved-policies";
 
@@ -22,17 +22,14 @@ function fault(entry: NonNullable<FaultInjectionConf["http"]>[number]): HttpFaul
   };
 }
 
-/** MeshFaultInjection `from` rules as HTTP fault filters on the inbound, one per fault, before the router (as Kuma does). */
-export function faultFilters(rules: FromRule<FaultInjectionConf>[], warn: Warn): HttpFilter[] {
-  const filters: HttpFilter[] = [];
-  for (const rule of rules) {
-    if (rule.matchers.length > 0) {
-      warn(rule.origins, "fault injection for a subset of callers is not supported, only for every caller (from kind Mesh)");
-      continue;
-    }
-    for (const entry of rule.conf.http ?? []) {
-      filters.push({ name: "envoy.filters.http.fault", typed_config: typed(typeNames.httpFault, fault(entry)) });
-    }
-  }
-  return filters;
+/**
+ * MeshFaultInjection `from` rules as HTTP fault filters on the inbound, one per fault, before the router (as Kuma
+ * does). A rule for some callers matches their x-kuma-tags; as a caller gets the first rule it matches, each rule's
+ * faults also skip the callers of the rules before it.
+ */
+export function faultFilters(rules: FromRule<FaultInjectionConf>[]): HttpFilter[] {
+  return rules.flatMap((rule, index) => {
+    const headers = [...(rule.matchers.length > 0 ? [callerTagsMatcher(rule.matchers)] : []), ...rules.slice(0, index).map((earlier) => callerTagsMatcher(earlier.matchers, true))];
+    return (rule.conf.http ?? []).map((entry) => ({ name: "envoy.filters.http.fault", typed_config: typed(typeNames.httpFault, { ...fault(entry), ...(headers.length > 0 ? { headers } : {}) }) }));
+  });
 }

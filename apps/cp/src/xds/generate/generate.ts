@@ -1,3 +1,4 @@
+import { callerTagsValue, withCallerTags } from "./caller-tags";
 import { ClusterRefs } from "./cluster-refs";
 import { outboundCluster } from "./clusters";
 import { inboundResources } from "./inbound-reuse";
@@ -33,6 +34,7 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   const outbound = outboundListenersAndRoutes(proxyOutbounds(input, catalog), input, policies, context, mesh.outbounds);
   const transparent = transparentProxyResources(input.dataplane.body.networking, input.mesh);
 
+  const callerTags = callerTagsValue(input.dataplane);
   const clusterSpecs = clusterRefs.all();
   const outboundClusters = clusterSpecs.map((spec) =>
     mesh.outbounds.memo(`${policies.outboundKey}|cluster|${spec.name}|${spec.protocol}`, context, (recording) =>
@@ -45,7 +47,7 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
     listeners: [...inbound.listeners, ...outbound.listeners, ...transparent.listeners].sort(byName),
     clusters: [...inbound.clusters, ...outboundClusters, ...transparent.clusters].sort(byName),
     endpoints: endpoints.sort((a, b) => byName({ name: a.cluster_name }, { name: b.cluster_name })),
-    routes: outbound.routes.sort(byName),
+    routes: outbound.routes.map((route) => withCallerTags(route, callerTags)).sort(byName),
     secrets: mtls && input.certificates ? meshSecrets(input.mesh.name, input.certificates) : [],
     warnings: [...warnings.values()].sort((a, b) => byName(a.policy, b.policy) || (a.reason < b.reason ? -1 : 1)),
   };

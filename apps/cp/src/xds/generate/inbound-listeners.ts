@@ -37,7 +37,7 @@ function httpFilters(context: InboundContext): Filter[] {
       name: `inbound:${service}`,
       virtual_hosts: [{ name: service, domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: localCluster, timeout: context.timeouts.request } }] }],
     },
-    http_filters: [...rbac, ...faultFilters(policies.faultInjection, warn), ...httpRateLimitFilters(policies.rateLimit, warn), routerFilter],
+    http_filters: [...rbac, ...faultFilters(policies.faultInjection), ...httpRateLimitFilters(policies.rateLimit, warn), routerFilter],
     // With mTLS the application learns its caller's identity from x-forwarded-client-cert (URI SANs), as with Kuma.
     ...(context.mtls ? { forward_client_cert_details: "SANITIZE_SET" as const, set_current_client_cert_details: { uri: true } } : {}),
     stream_idle_timeout: context.timeouts.streamIdle,

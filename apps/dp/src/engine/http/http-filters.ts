@@ -1,6 +1,6 @@
 import { typeNames, type HttpFault, type HttpFilter as HttpFilterConfig, type HttpLocalRateLimit, type HttpRbac } from "@zonemesh/xds";
 import { durationMs } from "../duration";
-import type { HeaderLookup } from "../header-matcher";
+import { compileHeaderMatcher, type HeaderLookup } from "../header-matcher";
 import { fractionalChance } from "../percentage";
 import { compileRbacRules } from "../rbac";
 import type { Stats } from "../stats";
@@ -54,7 +54,10 @@ function faultFilter(config: HttpFault): HttpFilter {
   const abortChance = config.abort ? fractionalChance(config.abort.percentage) : () => false;
   const abortStatus = config.abort?.http_status;
   if (config.abort && abortStatus === undefined) throw new Error("fault abort needs http_status");
+  // The fault applies only to requests matching every header matcher (Kuma's MeshFaultInjection for some callers).
+  const headerMatchers = (config.headers ?? []).map(compileHeaderMatcher);
   return async (exchange) => {
+    if (!headerMatchers.every((matches) => matches(exchange.headers))) return true;
     if (delayChance()) {
       exchange.stats.add("http_fault_delays_injected_total", { stat_prefix: exchange.statPrefix });
       await new Promise((resolve) => setTimeout(resolve, delayMs));

@@ -158,7 +158,8 @@ function compileHashPolicy(route: Route): (request: RequestView) => number | und
   };
 }
 
-function compileRoute(route: Route, virtualHost: VirtualHost): CompiledRoute {
+/** `config`'s request_headers_to_add come after the route's, so they win where both set a header (Envoy's default order). */
+function compileRoute(route: Route, virtualHost: VirtualHost, config: RouteConfiguration): CompiledRoute {
   const redirect = (route as { redirect?: RedirectAction }).redirect;
   if (!route.route && !route.direct_response && !redirect) throw new Error("route needs route, redirect or direct_response");
   const action = route.route;
@@ -176,7 +177,7 @@ function compileRoute(route: Route, virtualHost: VirtualHost): CompiledRoute {
     bufferLimitBytes: (route.per_request_buffer_limit_bytes ?? virtualHost.per_request_buffer_limit_bytes)?.value ?? defaultBufferLimitBytes,
     rewritePath: compilePathRewrite(route),
     hostRewrite: action?.host_rewrite_literal,
-    requestHeadersToAdd: route.request_headers_to_add,
+    requestHeadersToAdd: config.request_headers_to_add ? [...(route.request_headers_to_add ?? []), ...config.request_headers_to_add] : route.request_headers_to_add,
     requestHeadersToRemove: route.request_headers_to_remove,
     responseHeadersToAdd: route.response_headers_to_add,
     responseHeadersToRemove: route.response_headers_to_remove,
@@ -195,7 +196,7 @@ function domainRank(domain: string, host: string): number {
 export function compileRouteTable(config: RouteConfiguration): RouteTable {
   const virtualHosts = (config.virtual_hosts ?? []).map((virtualHost, index) => {
     try {
-      return { domains: virtualHost.domains.map((domain) => domain.toLowerCase()), routes: (virtualHost.routes ?? []).map((route) => compileRoute(route, virtualHost)) };
+      return { domains: virtualHost.domains.map((domain) => domain.toLowerCase()), routes: (virtualHost.routes ?? []).map((route) => compileRoute(route, virtualHost, config)) };
     } catch (error) {
       throw new Error(`route configuration ${config.name}: virtual_hosts[${index}]: ${(error as Error).message}`);
     }
