@@ -108,7 +108,7 @@ const accessLog: Shape = {
 const httpFilters = new TypedOf({
   [typeNames.router]: {},
   [typeNames.httpRbac]: { rules: rbacRules, shadow_rules: rbacRules },
-  [typeNames.httpFault]: { delay: { fixed_delay: duration, percentage: fractionalPercent }, abort: { http_status: true, percentage: fractionalPercent }, headers: headerMatcher },
+  [typeNames.httpFault]: { delay: { fixed_delay: duration, percentage: fractionalPercent }, abort: { http_status: true, percentage: fractionalPercent }, response_rate_limit: { fixed_limit: { limit_kbps: true }, percentage: fractionalPercent }, headers: headerMatcher },
   [typeNames.httpLocalRateLimit]: {
     stat_prefix: true,
     token_bucket: { max_tokens: true, tokens_per_fill: u32, fill_interval: duration },

@@ -321,6 +321,33 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.deepEqual(ok.requests.map((request) => request.headers["x-kuma-tags"]), ["&kuma.io/service=web&", "&kuma.io/service=web&"]);
   });
 
+  test("fault response_rate_limit paces the response body to limit_kbps (KiB/s), whole; at 0% the body is not paced", async () => {
+    const body = Buffer.alloc(48 * 1024, "z");
+    const big = await backend("big", (_request, response) => response.writeHead(200).end(body));
+    const paced = (numerator: number) => ({
+      name: "envoy.filters.http.fault",
+      typed_config: typed(typeNames.httpFault, { response_rate_limit: { fixed_limit: { limit_kbps: 32 }, percentage: { numerator, denominator: "HUNDRED" as const } } }),
+    });
+    const timed = async (numerator: number) => {
+      await applied({
+        listeners: [listener("outbound:http", port, [httpManager("backend", [paced(numerator)])])],
+        clusters: [edsCluster("big")],
+        endpoints: [assignment("big", [big.port])],
+        routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "big" } }])],
+      });
+      const started = Date.now();
+      const response = await get(port);
+      return { elapsed: Date.now() - started, length: response.body.length };
+    };
+    // 48 KiB at 32 KiB/s, the first 1/20 s worth at once: about 1.45 s.
+    const limited = await timed(100);
+    assert.equal(limited.length, body.length);
+    assert.ok(limited.elapsed >= 1300 && limited.elapsed < 3000, `paced body took ${limited.elapsed} ms`);
+    const unlimited = await timed(0);
+    assert.equal(unlimited.length, body.length);
+    assert.ok(unlimited.elapsed < 1000, `unpaced body took ${unlimited.elapsed} ms`);
+  });
+
   test("local rate limit answers 429 once the token bucket is empty", async () => {
     const ok = await backend("limited");
     const limit = {

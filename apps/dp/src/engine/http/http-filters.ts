@@ -20,6 +20,8 @@ export interface HttpExchange {
   statPrefix: string;
   /** Filled in along the way for the access log. */
   log: { upstreamHost?: string; bytesSent: number; responseFlags: string };
+  /** Set by a fault filter's response_rate_limit: the response body is paced to this rate. */
+  responseBytesPerSecond?: number;
 }
 
 /** Returns false when it answered the request itself (denied, aborted, rate limited). */
@@ -54,6 +56,11 @@ function faultFilter(config: HttpFault): HttpFilter {
   const abortChance = config.abort ? fractionalChance(config.abort.percentage) : () => false;
   const abortStatus = config.abort?.http_status;
   if (config.abort && abortStatus === undefined) throw new Error("fault abort needs http_status");
+  const rateLimit = config.response_rate_limit;
+  if (rateLimit && !rateLimit.fixed_limit?.limit_kbps) throw new Error("fault response_rate_limit needs fixed_limit.limit_kbps above 0");
+  const rateLimitChance = rateLimit ? fractionalChance(rateLimit.percentage) : () => false;
+  // Envoy's "kbps" here are KiB per second.
+  const bytesPerSecond = (rateLimit?.fixed_limit?.limit_kbps ?? 0) * 1024;
   // The fault applies only to requests matching every header matcher (Kuma's MeshFaultInjection for some callers).
   const headerMatchers = (config.headers ?? []).map(compileHeaderMatcher);
   return async (exchange) => {
@@ -66,6 +73,10 @@ function faultFilter(config: HttpFault): HttpFilter {
       exchange.stats.add("http_fault_aborts_injected_total", { stat_prefix: exchange.statPrefix });
       exchange.log.responseFlags = "FI";
       return reply(exchange, abortStatus, "fault filter abort");
+    }
+    if (rateLimitChance()) {
+      exchange.stats.add("http_fault_response_rl_injected_total", { stat_prefix: exchange.statPrefix });
+      exchange.responseBytesPerSecond = bytesPerSecond;
     }
     return true;
   };

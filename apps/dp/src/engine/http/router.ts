@@ -11,6 +11,7 @@ import { sendUpstream } from "./upstream-exchange";
 import type { BodySink, RequestBody, UpstreamAttempt, UpstreamResponse } from "./upstream-attempt";
 import type { DownstreamRequest } from "./downstream-request";
 import { Http2Exchange, http2RequestHeaders } from "./http2-upstream";
+import { ResponsePacer } from "./response-pacer";
 import { AttemptTargets } from "./retry-host-selection";
 
 /** What every attempt of one request sends: its HTTP/1.1 head lines are built (and checked) once, before the first attempt. */
@@ -95,6 +96,8 @@ function responseHeaders(rawHeaders: string[], add: HeaderValueOption[] | undefi
  */
 class ResponseRelay implements BodySink, Expirable {
   #done = false;
+  /** A fault filter's response_rate_limit, when one applies to this request. */
+  readonly #pacer: ResponsePacer | undefined;
 
   constructor(
     private readonly exchange: HttpExchange,
@@ -108,6 +111,7 @@ class ResponseRelay implements BodySink, Expirable {
       upstream.destroy();
       this.#finish();
     });
+    if (exchange.responseBytesPerSecond !== undefined) this.#pacer = new ResponsePacer(exchange.responseBytesPerSecond, { write: (chunk) => this.#send(chunk), onDrain: (listener) => exchange.response.onDrain(listener) }, () => upstream.resume());
   }
 
   expire(): void {
@@ -117,15 +121,19 @@ class ResponseRelay implements BodySink, Expirable {
   }
 
   write(chunk: Buffer): boolean {
-    this.exchange.log.bytesSent += chunk.length;
-    if (this.exchange.response.write(chunk)) return true;
+    if (this.#pacer) return this.#pacer.write(chunk);
+    if (this.#send(chunk)) return true;
     this.exchange.response.onDrain(() => this.upstream.resume());
     return false;
   }
 
   end(trailers?: HeaderMap): void {
-    this.#finish();
-    this.exchange.response.end(undefined, trailers);
+    const end = () => {
+      this.#finish();
+      this.exchange.response.end(undefined, trailers);
+    };
+    if (this.#pacer) this.#pacer.end(end);
+    else end();
   }
 
   abort(): void {
@@ -133,9 +141,15 @@ class ResponseRelay implements BodySink, Expirable {
     this.#finish();
   }
 
+  #send(chunk: Buffer): boolean {
+    this.exchange.log.bytesSent += chunk.length;
+    return this.exchange.response.write(chunk);
+  }
+
   #finish(): void {
     if (this.#done) return;
     this.#done = true;
+    this.#pacer?.destroy();
     this.deadline.clear();
     this.cluster.endRequest();
   }
