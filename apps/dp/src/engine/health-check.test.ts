@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -118,6 +119,72 @@ describe("active health checks through the built-in engine", { timeout: 20_000 }
     // Past the 1 s in which new endpoints are looked for.
     await new Promise((resolve) => setTimeout(resolve, 1200));
     assert.equal(checks.length, recoveredChecks);
+  });
+
+  test("reuse_connection (Envoy's default): HTTP, TCP and gRPC checks share one connection per endpoint while they pass; false opens one per check", async () => {
+    /** A TCP proxy to `target` counting the connections it accepted and the bytes clients sent. */
+    const countingProxy = async (target: number) => {
+      const counts = { connections: 0, bytesIn: 0 };
+      const proxy = net.createServer((socket) => {
+        counts.connections++;
+        socket.on("data", (chunk: Buffer) => (counts.bytesIn += chunk.length));
+        const upstream = net.connect(target, "127.0.0.1");
+        socket.pipe(upstream).pipe(socket);
+        socket.on("error", () => upstream.destroy());
+        upstream.on("error", () => socket.destroy());
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+      return { port: (proxy.address() as net.AddressInfo).port, counts, close: () => proxy.close() };
+    };
+    const reuse = (value: boolean | undefined) => (value === undefined ? {} : { reuse_connection: { value } });
+
+    const http = async (name: string, value: boolean | undefined) => {
+      const backend = await engine.httpBackend(name);
+      const proxy = await countingProxy(backend.port);
+      const checks = () => backend.requests.filter((request) => request.url === "/healthz").length;
+      await httpRoutedTo(name, [proxy.port], { ...fast, ...reuse(value), http_health_check: { path: "/healthz" } });
+      await eventually(() => assert.ok(checks() >= 5, "fewer than 5 checks yet"));
+      proxy.close();
+      return { connections: proxy.counts.connections, checks: checks() };
+    };
+    const tcp = async (name: string, value: boolean | undefined) => {
+      const echo = await tcpEchoBackend(name);
+      engine.backends.push(echo);
+      const proxy = await countingProxy(echo.port);
+      const send = Buffer.from("ping");
+      await engine.applied({
+        listeners: [listener("outbound:tcp", engine.port, [tcpProxy(name)])],
+        clusters: [edsCluster(name, { health_checks: [{ ...fast, ...reuse(value), tcp_health_check: { send: { text: send.toString("hex") }, receive: [{ binary: send.toString("base64") }] } }] })],
+        endpoints: [assignment(name, [proxy.port])],
+      });
+      await eventually(() => assert.ok(proxy.counts.bytesIn >= 5 * send.length, "fewer than 5 checks yet"));
+      proxy.close();
+      return { connections: proxy.counts.connections, checks: proxy.counts.bytesIn / send.length };
+    };
+    const grpcCheck = async (name: string, value: boolean | undefined) => {
+      const server = await grpcServer(name);
+      const proxy = await countingProxy(server.port);
+      try {
+        await engine.applied({
+          listeners: [listener("outbound:grpc", engine.port, [httpManager(name)])],
+          clusters: [edsCluster(name, { typed_extension_protocol_options: http2Options, health_checks: [{ ...fast, ...reuse(value), grpc_health_check: {} }] })],
+          endpoints: [assignment(name, [proxy.port])],
+          routes: [routeConfig(name, [{ match: { prefix: "/" }, route: { cluster: name } }])],
+        });
+        await eventually(() => assert.ok(server.state.checks.length >= 5, "fewer than 5 checks yet"));
+        return { connections: proxy.counts.connections, checks: server.state.checks.length };
+      } finally {
+        proxy.close();
+        server.close();
+      }
+    };
+
+    for (const [kind, run] of [["HTTP", http], ["TCP", tcp], ["gRPC", grpcCheck]] as const) {
+      const reused = await run(`${kind.toLowerCase()}-reused`, undefined);
+      assert.equal(reused.connections, 1, `${kind}: ${reused.checks} checks over ${reused.connections} connections`);
+      const fresh = await run(`${kind.toLowerCase()}-fresh`, false);
+      assert.ok(fresh.connections >= 5 && fresh.connections >= fresh.checks - 1, `${kind} without reuse: ${fresh.checks} checks over ${fresh.connections} connections`);
+    }
   });
 
   test("no_traffic_interval applies until the cluster has had traffic, then interval", async () => {

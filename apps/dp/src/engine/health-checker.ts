@@ -43,9 +43,8 @@ export interface CheckedCluster {
  */
 export function startHealthChecks(check: HealthCheck, clusterName: string, cluster: CheckedCluster): () => void {
   const { endpoints, connect, hadTraffic } = cluster;
-  if (check.reuse_connection?.value === true) throw new Error(`cluster ${clusterName}: health_checks[0].reuse_connection true is not supported (each check opens its own connection)`);
   const timeoutMs = durationMs(check.timeout, 1000);
-  const { type, probe } = compileProbe(check, timeoutMs, connect, clusterName);
+  const { type, probe } = compileProbe(check, timeoutMs, connect, clusterName, check.reuse_connection?.value ?? true);
   const intervalMs = durationMs(check.interval, 10_000);
   const unhealthyIntervalMs = durationMs(check.unhealthy_interval, intervalMs);
   // Envoy's default is 60 s; here it applies only when given.
@@ -92,6 +91,7 @@ export function startHealthChecks(check: HealthCheck, clusterName: string, clust
     const endpoint = endpoints().find((candidate) => candidate.key === key);
     if (!endpoint) {
       timers.delete(key);
+      probe.drop(key);
       return;
     }
     let checked: Promise<boolean>;
@@ -117,5 +117,6 @@ export function startHealthChecks(check: HealthCheck, clusterName: string, clust
     clearInterval(discovery);
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
+    probe.close();
   };
 }
