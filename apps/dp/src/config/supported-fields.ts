@@ -169,6 +169,7 @@ export const listenerFields: Shape = {
 
 const clusterLoadAssignment: Shape = {
   cluster_name: true,
+  policy: { overprovisioning_factor: u32 },
   endpoints: {
     locality: true,
     load_balancing_weight: u32,

@@ -5,6 +5,7 @@ import { durationMs } from "./duration";
 import { endpointsOf, type UpstreamEndpoint } from "./endpoints";
 import { startHealthChecks } from "./health-checker";
 import { OutlierDetector, type OutlierResult } from "./outlier-detection";
+import { choosePriority, type PriorityLevel } from "./priority-load";
 import { UpstreamPool } from "./http/upstream-pool";
 import { Http2Sessions } from "./http/http2-upstream";
 import { createPicker, type Picker } from "./load-balancer";
@@ -13,6 +14,9 @@ import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsMa
 
 /** Envoy's default healthy_panic_threshold, in percent. */
 const defaultPanicThreshold = 50;
+
+/** Envoy's default overprovisioning factor, in percent: a priority keeps all its load down to 1/1.4 of its hosts. */
+const defaultOverprovisioningFactor = 140;
 
 /** Envoy's default circuit breaker thresholds. */
 const defaultLimit = 1024;
@@ -119,9 +123,10 @@ export class ClusterRuntime {
   }
 
   /**
-   * The hosts of the best priority that has an available one; ejected and unhealthy hosts are skipped, unless fewer
-   * than the healthy panic threshold (Envoy's default 50%) are available: then Envoy balances over all hosts (panic
-   * mode), or fails the request with `fail_traffic_on_panic`. A retry leaves `exclude`, the host it tried last (unless
+   * A host of the priority Envoy's priority load picks (a priority spills to the next ones as its available share of
+   * hosts falls under 1/overprovisioning factor); ejected and unhealthy hosts are skipped, unless fewer than the healthy
+   * panic threshold (Envoy's default 50%) are available: then Envoy balances over all hosts of the best priority
+   * (panic mode), or fails the request with `fail_traffic_on_panic`. A retry leaves `exclude`, the host it tried last (unless
    * it is the only one), and the `skippedPriorities` (unless nothing else is available).
    */
   pick(exclude?: UpstreamEndpoint, hash?: number, skippedPriorities?: ReadonlySet<number>): UpstreamEndpoint | undefined {
@@ -140,9 +145,22 @@ export class ClusterRuntime {
     const others = available.length > 1 && exclude ? available.filter((endpoint) => endpoint !== exclude) : available;
     const unskipped = skippedPriorities ? others.filter((endpoint) => !skippedPriorities.has(endpoint.priority)) : others;
     const candidates = unskipped.length > 0 ? unskipped : others;
-    let best = Infinity;
-    for (const endpoint of candidates) best = Math.min(best, endpoint.priority);
-    return this.#pick(candidates.every((endpoint) => endpoint.priority === best) ? candidates : candidates.filter((endpoint) => endpoint.priority === best), hash);
+    const priority = panic ? Math.min(...candidates.map((endpoint) => endpoint.priority)) : this.#priorityFor(candidates, all);
+    return this.#pick(candidates.every((endpoint) => endpoint.priority === priority) ? candidates : candidates.filter((endpoint) => endpoint.priority === priority), hash);
+  }
+
+  /** The priority a request goes to by Envoy's priority load: `candidates` are the hosts it may use among `all`. */
+  #priorityFor(candidates: UpstreamEndpoint[], all: UpstreamEndpoint[]): number {
+    const levels = new Map<number, PriorityLevel>();
+    for (const endpoint of all) {
+      const level = levels.get(endpoint.priority) ?? { priority: endpoint.priority, available: 0, total: 0 };
+      level.total++;
+      levels.set(endpoint.priority, level);
+    }
+    for (const endpoint of candidates) (levels.get(endpoint.priority) as PriorityLevel).available++;
+    const ordered = [...levels.values()].sort((a, b) => a.priority - b.priority);
+    const overprovisioning = this.#assignment?.policy?.overprovisioning_factor?.value ?? defaultOverprovisioningFactor;
+    return choosePriority(ordered, overprovisioning, Math.random()) ?? Math.min(...candidates.map((endpoint) => endpoint.priority));
   }
 
   /** Circuit breaker for HTTP requests: false when max_requests, or connections plus pending requests, are exhausted. */

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { freePort } from "@zonemesh/testing";
-import { typeNames, typed, type Route, type RouteAction, type SnapshotResources } from "@zonemesh/xds";
+import { typeNames, typed, type ClusterLoadAssignment, type Route, type RouteAction, type SnapshotResources } from "@zonemesh/xds";
 import { get, tcpEchoBackend, tcpExchange } from "../testing/backends";
 import { assignment, edsCluster, httpManager, listener, routeConfig, tcpProxy } from "../testing/resources";
 import { EngineUnderTest } from "../testing/engine-under-test";
@@ -436,6 +436,38 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     await new Promise((resolve) => setTimeout(resolve, 50));
     const bodies = await Promise.all(Array.from({ length: 20 }, () => get(port).then((response) => response.body)));
     assert.deepEqual(new Set(bodies), new Set(["healthy"]));
+  });
+
+  test("priority load: a priority with half its hosts healthy keeps 70 % of the requests (Envoy's factor 1.4) and spills the rest; overprovisioning_factor 200 keeps them all", async () => {
+    const local = await Promise.all(["local-a", "local-b", "local-c", "local-d"].map((name) => backend(name)));
+    const remote = await backend("remote");
+    const host = (port: number, health_status?: "UNHEALTHY") => ({ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } }, ...(health_status ? { health_status } : {}) });
+    const config = (policy?: ClusterLoadAssignment["policy"]) => ({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("spill")],
+      endpoints: [
+        {
+          cluster_name: "spill",
+          endpoints: [
+            { lb_endpoints: local.map((started, index) => host(started.port, index < 2 ? "UNHEALTHY" : undefined)) },
+            { priority: 1, lb_endpoints: [host(remote.port)] },
+          ],
+          ...(policy ? { policy } : {}),
+        },
+      ],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "spill" } }])],
+    });
+    const remoteShare = async () => {
+      const answers = [];
+      for (let index = 0; index < 400; index++) answers.push((await get(port)).body);
+      assert.ok(answers.every((answer) => ["local-c", "local-d", "remote"].includes(answer)), `unhealthy hosts answered: ${[...new Set(answers)]}`);
+      return answers.filter((answer) => answer === "remote").length / answers.length;
+    };
+    await applied(config());
+    const spilled = await remoteShare();
+    assert.ok(spilled > 0.2 && spilled < 0.4, `priority 1 took ${spilled}`);
+    await applied(config({ overprovisioning_factor: { value: 200 } }));
+    assert.equal(await remoteShare(), 0);
   });
 
   test("below the healthy panic threshold (every host failing its health check) requests go to all hosts; fail_traffic_on_panic answers 503", async () => {

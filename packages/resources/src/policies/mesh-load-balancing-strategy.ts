@@ -49,7 +49,7 @@ const localityAwareness = z.strictObject({
           }),
         )
         .optional(),
-      failoverThreshold: z.strictObject({ percentage: percentageSchema }).optional(),
+      failoverThreshold: z.strictObject({ percentage: percentageSchema.refine((value) => Number(value) > 0, { error: "must be greater than 0" }) }).optional(),
     })
     .optional(),
 });

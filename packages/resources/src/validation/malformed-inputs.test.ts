@@ -191,6 +191,11 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
       ["spec.to[0].default.http.hostSelection[2].predicate", "OmitPreviousPriorities must only be specified once"],
     ],
   },
+  {
+    what: "MeshLoadBalancingStrategy failoverThreshold of 0",
+    input: { type: "MeshLoadBalancingStrategy", mesh: "default", name: "lb", spec: { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { localityAwareness: { crossZone: { failoverThreshold: { percentage: 0 } } } } }] } },
+    errors: [["spec.to[0].default.localityAwareness.crossZone.failoverThreshold.percentage", "must be greater than 0"]],
+  },
   { what: "a resource that is not an object", input: [1, 2], errors: [["", "a resource must be an object"]] },
   { what: "invalid creationTime", input: mtp(allowFromMesh, { creationTime: "yesterday" }), errors: [["creationTime", "must be an RFC 3339 timestamp"]] },
   {

@@ -51,5 +51,9 @@ export function loadAssignment(clusterName: string, endpoints: ServiceEndpoint[]
         ...(priority ? { priority } : {}),
       };
     });
-  return { cluster_name: clusterName, ...(localities.length > 0 ? { endpoints: localities } : {}) };
+  return {
+    cluster_name: clusterName,
+    ...(localities.length > 0 ? { endpoints: localities } : {}),
+    ...(zones.overprovisioningFactor !== undefined ? { policy: { overprovisioning_factor: { value: zones.overprovisioningFactor } } } : {}),
+  };
 }

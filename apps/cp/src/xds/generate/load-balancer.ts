@@ -9,7 +9,6 @@ const lbPolicies = { RoundRobin: undefined, LeastRequest: "LEAST_REQUEST", RingH
 export function loadBalancer(merged: Merged<LoadBalancingConf>, warn: Warn): Partial<Cluster> {
   const locality = merged.conf.localityAwareness;
   if (locality?.localZone?.affinityTags?.length) warn(merged.origins, "localityAwareness localZone affinity tags are not supported: the local zone's endpoints are used alike");
-  if (locality?.crossZone?.failoverThreshold) warn(merged.origins, "localityAwareness crossZone failoverThreshold is not supported: the next zones are used once the previous ones have no healthy endpoint");
   const balancer = merged.conf.loadBalancer;
   if (!balancer) return {};
   const policy = lbPolicies[balancer.type];

@@ -8,6 +8,11 @@ export interface ZonePriorities {
   /** Equal keys, equal priorities: load assignments are shared by the proxies with the same key. */
   key: string;
   priorityOf(zone: string): number | undefined;
+  /**
+   * crossZone failoverThreshold as Envoy's overprovisioning factor (percent): a priority keeps all of its load while
+   * that share of its endpoints is healthy, and spills the rest to the next ones below it. Unset: Envoy's 140.
+   */
+  overprovisioningFactor?: number;
 }
 
 /** Whether a rule's `to` takes `zone`: Only the zones listed, Any zone, AnyExcept the ones listed, None. */
@@ -33,6 +38,15 @@ function takes(rule: FailoverRule, zone: string): boolean {
  * contiguous.
  */
 export function zonePriorities(localZone: string, locality: LocalityAwareness | undefined): ZonePriorities {
+  const priorities = zoneOrder(localZone, locality);
+  const threshold = locality?.crossZone?.failoverThreshold;
+  if (!threshold) return priorities;
+  // Kuma truncates 100/threshold before scaling (70 % becomes 100); the factor here keeps the threshold asked for.
+  const overprovisioningFactor = Math.round(10_000 / Number(threshold.percentage));
+  return { ...priorities, key: `${priorities.key}|overprovisioning:${overprovisioningFactor}`, overprovisioningFactor };
+}
+
+function zoneOrder(localZone: string, locality: LocalityAwareness | undefined): ZonePriorities {
   if (locality?.disabled && !locality.crossZone && !locality.localZone) return { key: "all-zones-alike", priorityOf: () => 0 };
   const failover = locality?.crossZone?.failover ?? [];
   if (failover.length === 0) return { key: "local-zone-first", priorityOf: (zone) => (zone === localZone ? 0 : 1) };
