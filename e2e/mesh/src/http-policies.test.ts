@@ -400,12 +400,13 @@ function getThroughDns(resolver: Resolver, url: string): Promise<BackendAnswer> 
     );
   };
   return new Promise((resolve, reject) => {
-    http
-      .get(url, { lookup }, (response) => {
-        let body = "";
-        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-        response.on("end", () => (response.statusCode === 200 ? resolve(JSON.parse(body) as BackendAnswer) : reject(new Error(`${url}: ${response.statusCode} ${body}`))));
-      })
-      .on("error", reject);
+    const request = http.get(url, { lookup, agent: false, timeout: 30_000 }, (response) => {
+      let body = "";
+      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      response.on("end", () => (response.statusCode === 200 ? resolve(JSON.parse(body) as BackendAnswer) : reject(new Error(`${url}: ${response.statusCode} ${body}`))));
+      response.on("close", () => !response.complete && reject(new Error(`${url}: the ${response.statusCode} response was cut off`)));
+    });
+    request.on("timeout", () => request.destroy(new Error(`${url}: no answer within 30 s`)));
+    request.on("error", reject);
   });
 }

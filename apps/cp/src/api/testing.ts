@@ -60,7 +60,10 @@ export async function call(
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers["content-type"] = options.contentType ?? "application/json";
   const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-  const response = await fetch(url + path, { method, headers, body });
+  // A bounded wait: a call that gets no answer fails with its method and path instead of stalling its test.
+  const response = await fetch(url + path, { method, headers, body, signal: AbortSignal.timeout(30_000) }).catch((error: Error) => {
+    throw new Error(`${method} ${url}${path}: ${error.message}`);
+  });
   const text = await response.text();
   let parsed: unknown = text;
   try {

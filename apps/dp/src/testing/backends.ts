@@ -45,13 +45,21 @@ export async function tcpEchoBackend(name: string): Promise<TestBackend> {
   };
 }
 
-export function get(port: number, path = "/", headers: Record<string, string> = {}, host = "127.0.0.1"): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+/**
+ * A GET on a fresh connection. A response cut off after its head, or no answer within `timeoutMs`, rejects (with the
+ * status seen) rather than leaving the caller waiting forever.
+ */
+export function get(port: number, path = "/", headers: Record<string, string> = {}, host = "127.0.0.1", timeoutMs = 30_000): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const request = http.get({ host, port, path, headers, agent: false }, (response) => {
+    const request = http.get({ host, port, path, headers, agent: false, timeout: timeoutMs }, (response) => {
       let body = "";
       response.on("data", (chunk: Buffer) => (body += chunk.toString()));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
+      response.on("close", () => {
+        if (!response.complete) reject(new Error(`GET ${path}: the ${response.statusCode} response was cut off after ${body.length} bytes of body`));
+      });
     });
+    request.on("timeout", () => request.destroy(new Error(`GET ${path}: no answer within ${timeoutMs} ms`)));
     request.on("error", reject);
   });
 }
