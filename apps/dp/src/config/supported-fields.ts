@@ -185,7 +185,7 @@ export const clusterFields: Shape = {
   eds_cluster_config: { eds_config: adsSource, service_name: true },
   connect_timeout: duration,
   lb_policy: true,
-  common_lb_config: { healthy_panic_threshold: { value: true }, zone_aware_lb_config: { fail_traffic_on_panic: true } },
+  common_lb_config: { healthy_panic_threshold: { value: true }, zone_aware_lb_config: { fail_traffic_on_panic: true }, locality_weighted_lb_config: {} },
   ring_hash_lb_config: { minimum_ring_size: u32, hash_function: true },
   load_assignment: clusterLoadAssignment,
   health_checks: {

@@ -67,6 +67,8 @@ export class ClusterRuntime {
   readonly #limits: Limits;
   readonly #panicThreshold: number;
   readonly #failOnPanic: boolean;
+  /** common_lb_config.locality_weighted_lb_config: localities share their priority's requests by weight. */
+  readonly #localityWeighted: boolean;
   readonly #pick: Picker;
   readonly #tls: { refs: TlsSecretRefs; sni: string | undefined; alpn: string[] | undefined } | undefined;
   readonly #runtime: () => Runtime;
@@ -95,6 +97,7 @@ export class ClusterRuntime {
     this.#limits = limitsOf(config);
     this.#panicThreshold = config.common_lb_config?.healthy_panic_threshold?.value ?? defaultPanicThreshold;
     this.#failOnPanic = config.common_lb_config?.zone_aware_lb_config?.fail_traffic_on_panic ?? false;
+    this.#localityWeighted = config.common_lb_config?.locality_weighted_lb_config !== undefined;
     // An ORIGINAL_DST cluster has no endpoints of its own: only passthrough listeners use it, and they are not bound.
     this.#pick = type === "ORIGINAL_DST" ? () => undefined : createPicker(config.lb_policy, config);
     this.#runtime = runtime;
@@ -133,7 +136,7 @@ export class ClusterRuntime {
     this.#hadTraffic = true;
     const now = Date.now();
     const endpoints = this.#currentEndpoints();
-    if (!exclude && endpoints.length > 0 && endpoints.every((endpoint) => endpoint.weight > 0 && isAvailable(endpoint, now) && endpoint.priority === (endpoints[0] as UpstreamEndpoint).priority)) {
+    if (!exclude && !this.#localityWeighted && endpoints.length > 0 && endpoints.every((endpoint) => endpoint.weight > 0 && isAvailable(endpoint, now) && endpoint.priority === (endpoints[0] as UpstreamEndpoint).priority)) {
       // The usual case, every host available in one priority: no lists to build per request.
       return this.#pick(endpoints, hash);
     }
@@ -146,7 +149,38 @@ export class ClusterRuntime {
     const unskipped = skippedPriorities ? others.filter((endpoint) => !skippedPriorities.has(endpoint.priority)) : others;
     const candidates = unskipped.length > 0 ? unskipped : others;
     const priority = panic ? Math.min(...candidates.map((endpoint) => endpoint.priority)) : this.#priorityFor(candidates, all);
-    return this.#pick(candidates.every((endpoint) => endpoint.priority === priority) ? candidates : candidates.filter((endpoint) => endpoint.priority === priority), hash);
+    const inPriority = candidates.every((endpoint) => endpoint.priority === priority) ? candidates : candidates.filter((endpoint) => endpoint.priority === priority);
+    return this.#pick(this.#localityWeighted ? this.#localityOf(inPriority, all) : inPriority, hash);
+  }
+
+  /**
+   * Envoy's locality weighted balancing: a locality of the priority is drawn by its weight times its health (its
+   * available share of hosts times the overprovisioning factor, capped at 1), then a host in it.
+   */
+  #localityOf(candidates: UpstreamEndpoint[], all: UpstreamEndpoint[]): UpstreamEndpoint[] {
+    const localities = new Map<string, { members: UpstreamEndpoint[]; total: number; weight: number }>();
+    for (const endpoint of candidates) {
+      const locality = localities.get(endpoint.locality) ?? { members: [], total: 0, weight: endpoint.localityWeight };
+      locality.members.push(endpoint);
+      localities.set(endpoint.locality, locality);
+    }
+    if (localities.size < 2) return candidates;
+    for (const endpoint of all) {
+      const locality = localities.get(endpoint.locality);
+      if (locality) locality.total++;
+    }
+    const overprovisioning = this.#overprovisioningFactor() / 100;
+    const weighted = [...localities.values()].map((locality) => ({ members: locality.members, weight: locality.weight * Math.min(1, (overprovisioning * locality.members.length) / locality.total) }));
+    let draw = Math.random() * weighted.reduce((sum, locality) => sum + locality.weight, 0);
+    for (const locality of weighted) {
+      draw -= locality.weight;
+      if (draw < 0) return locality.members;
+    }
+    return candidates;
+  }
+
+  #overprovisioningFactor(): number {
+    return this.#assignment?.policy?.overprovisioning_factor?.value ?? defaultOverprovisioningFactor;
   }
 
   /** The priority a request goes to by Envoy's priority load: `candidates` are the hosts it may use among `all`. */
@@ -159,8 +193,7 @@ export class ClusterRuntime {
     }
     for (const endpoint of candidates) (levels.get(endpoint.priority) as PriorityLevel).available++;
     const ordered = [...levels.values()].sort((a, b) => a.priority - b.priority);
-    const overprovisioning = this.#assignment?.policy?.overprovisioning_factor?.value ?? defaultOverprovisioningFactor;
-    return choosePriority(ordered, overprovisioning, Math.random()) ?? Math.min(...candidates.map((endpoint) => endpoint.priority));
+    return choosePriority(ordered, this.#overprovisioningFactor(), Math.random()) ?? Math.min(...candidates.map((endpoint) => endpoint.priority));
   }
 
   /** Circuit breaker for HTTP requests: false when max_requests, or connections plus pending requests, are exhausted. */

@@ -10,6 +10,9 @@ export interface UpstreamEndpoint {
   port: number;
   weight: number;
   priority: number;
+  /** Its locality (region/zone/sub_zone) and that locality's weight, for locality weighted load balancing. */
+  locality: string;
+  localityWeight: number;
   healthy: boolean;
   lbMetadata: LbMetadata;
   activeRequests: number;
@@ -19,7 +22,7 @@ export interface UpstreamEndpoint {
 
 /**
  * Flattens a ClusterLoadAssignment, keeping the state of hosts already known (an EDS update must not reset
- * their counters). A host's weight is its own weight times its locality's.
+ * their counters). A host's weight is its own; its locality's weight counts only with locality weighted balancing.
  */
 export function endpointsOf(assignment: ClusterLoadAssignment, known: ReadonlyMap<string, UpstreamEndpoint>): Map<string, UpstreamEndpoint> {
   const result = new Map<string, UpstreamEndpoint>();
@@ -29,14 +32,15 @@ export function endpointsOf(assignment: ClusterLoadAssignment, known: ReadonlyMa
       if (!socket) continue;
       const key = `${socket.address}:${socket.port_value ?? 0}`;
       const previous = known.get(key);
-      const weight = (lbEndpoint.load_balancing_weight?.value ?? 1) * (locality.load_balancing_weight?.value ?? 1);
+      const weight = lbEndpoint.load_balancing_weight?.value ?? 1;
+      const where = { locality: JSON.stringify([locality.locality?.region ?? "", locality.locality?.zone ?? "", locality.locality?.sub_zone ?? ""]), localityWeight: locality.load_balancing_weight?.value ?? 0 };
       const healthy = lbEndpoint.health_status === undefined || ["UNKNOWN", "HEALTHY", "DEGRADED"].includes(lbEndpoint.health_status);
       const lbMetadata = lbMetadataOf(lbEndpoint.metadata);
       result.set(
         key,
         previous
-          ? { ...previous, weight, priority: locality.priority ?? 0, healthy, lbMetadata }
-          : { key, host: socket.address, port: socket.port_value ?? 0, weight, priority: locality.priority ?? 0, healthy, lbMetadata, activeRequests: 0, outlier: newOutlierState(), activeHealth: { failing: false, successes: 0, failures: 0 } },
+          ? { ...previous, weight, priority: locality.priority ?? 0, ...where, healthy, lbMetadata }
+          : { key, host: socket.address, port: socket.port_value ?? 0, weight, priority: locality.priority ?? 0, ...where, healthy, lbMetadata, activeRequests: 0, outlier: newOutlierState(), activeHealth: { failing: false, successes: 0, failures: 0 } },
       );
     }
   }

@@ -470,6 +470,35 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.equal(await remoteShare(), 0);
   });
 
+  test("locality weighted balancing: with locality_weighted_lb_config localities weighing 9 and 1 share 90/10; without it their weights are ignored", async () => {
+    const [near, far] = [await backend("near"), await backend("far")];
+    const host = (started: { port: number }) => ({ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: started.port } } } });
+    const config = (localityWeighted: boolean) => ({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("localities", localityWeighted ? { common_lb_config: { locality_weighted_lb_config: {} } } : {})],
+      endpoints: [
+        {
+          cluster_name: "localities",
+          endpoints: [
+            { locality: { zone: "east", sub_zone: "k8s.io/node=node-a" }, load_balancing_weight: { value: 9 }, lb_endpoints: [host(near)] },
+            { locality: { zone: "east" }, load_balancing_weight: { value: 1 }, lb_endpoints: [host(far)] },
+          ],
+        },
+      ],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "localities" } }])],
+    });
+    const nearShare = async () => {
+      let nearAnswers = 0;
+      for (let index = 0; index < 400; index++) if ((await get(port)).body === "near") nearAnswers++;
+      return nearAnswers / 400;
+    };
+    await applied(config(true));
+    const weighted = await nearShare();
+    assert.ok(weighted > 0.84 && weighted < 0.96, `near took ${weighted}`);
+    await applied(config(false));
+    assert.equal(await nearShare(), 0.5);
+  });
+
   test("below the healthy panic threshold (every host failing its health check) requests go to all hosts; fail_traffic_on_panic answers 503", async () => {
     const sick = await backend("sick", (request, response) => response.writeHead(request.url === "/healthz" ? 500 : 200).end("sick"));
     const healthCheck = { timeout: { nanos: 200_000_000 }, interval: { nanos: 50_000_000 }, unhealthy_threshold: { value: 1 }, healthy_threshold: { value: 1 }, http_health_check: { path: "/healthz" } };

@@ -36,7 +36,13 @@ const localityAwareness = z.strictObject({
   disabled: z.boolean().optional(),
   localZone: z
     .strictObject({
-      affinityTags: z.array(z.strictObject({ key: nonEmptyString, weight: uint32Schema.optional() })).optional(),
+      affinityTags: z
+        .array(z.strictObject({ key: nonEmptyString, weight: uint32Schema.optional() }))
+        .superRefine((tags, ctx) => {
+          const weighted = tags.filter((tag) => tag.weight !== undefined).length;
+          if (weighted > 0 && weighted < tags.length) ctx.addIssue({ code: "custom", message: "all or none affinity tags should have weight" });
+        })
+        .optional(),
     })
     .optional(),
   crossZone: z

@@ -192,6 +192,11 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     ],
   },
   {
+    what: "MeshLoadBalancingStrategy affinity tags with and without weights",
+    input: { type: "MeshLoadBalancingStrategy", mesh: "default", name: "lb", spec: { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { localityAwareness: { localZone: { affinityTags: [{ key: "k8s.io/node", weight: 10 }, { key: "k8s.io/az" }] } } } }] } },
+    errors: [["spec.to[0].default.localityAwareness.localZone.affinityTags", "all or none affinity tags should have weight"]],
+  },
+  {
     what: "MeshLoadBalancingStrategy failoverThreshold of 0",
     input: { type: "MeshLoadBalancingStrategy", mesh: "default", name: "lb", spec: { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { localityAwareness: { crossZone: { failoverThreshold: { percentage: 0 } } } } }] } },
     errors: [["spec.to[0].default.localityAwareness.crossZone.failoverThreshold.percentage", "must be greater than 0"]],

@@ -8,15 +8,23 @@ const header = "x-kuma-tags";
 
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The header's value: `&name=value1,value2&` for every tag of the dataplane's inbounds, names and values sorted. */
-export function callerTagsValue(dataplane: Resource<DataplaneBody>): string {
-  const values = new Map<string, Set<string>>();
+/** Every value each tag has on the dataplane's inbounds, in their order. */
+export function callerTagValues(dataplane: Resource<DataplaneBody>): Map<string, string[]> {
+  const values = new Map<string, string[]>();
   for (const { tags } of dataplaneTags(dataplane)) {
-    for (const [name, value] of Object.entries(tags)) values.set(name, (values.get(name) ?? new Set()).add(value));
+    for (const [name, value] of Object.entries(tags)) {
+      const seen = values.get(name) ?? [];
+      if (!seen.includes(value)) values.set(name, [...seen, value]);
+    }
   }
+  return values;
+}
+
+/** The header's value: `&name=value1,value2&` for every tag of the caller, names and values sorted. */
+export function callerTagsValue(values: Map<string, string[]>): string {
   return [...values.keys()]
     .sort(byCodeUnit)
-    .map((name) => `&${name}=${[...(values.get(name) as Set<string>)].sort(byCodeUnit).join(",")}&`)
+    .map((name) => `&${name}=${[...(values.get(name) as string[])].sort(byCodeUnit).join(",")}&`)
     .join("");
 }
 

@@ -21,12 +21,17 @@ function httpProtocolOptions(http2: boolean, idleTimeout?: Duration): Record<str
   return { [typeNames.httpProtocolOptions]: typed(typeNames.httpProtocolOptions, options) };
 }
 
-/** Below the healthy panic threshold Envoy balances over all hosts, healthy or not, unless told to fail instead. */
-function commonLbConfig(healthyPanicThreshold: number | undefined, failTrafficOnPanic: boolean | undefined): Pick<Cluster, "common_lb_config"> {
-  if (healthyPanicThreshold === undefined && !failTrafficOnPanic) return {};
+/**
+ * Below the healthy panic threshold Envoy balances over all hosts, healthy or not, unless told to fail instead.
+ * `localityWeighted`: localities share their priority's requests by weight (the local zone's affinity groups).
+ */
+function commonLbConfig(healthyPanicThreshold: number | undefined, failTrafficOnPanic: boolean | undefined, localityWeighted: boolean): Pick<Cluster, "common_lb_config"> {
+  if (healthyPanicThreshold === undefined && !failTrafficOnPanic && !localityWeighted) return {};
   const config = definedFields<NonNullable<Cluster["common_lb_config"]>>({
     healthy_panic_threshold: healthyPanicThreshold === undefined ? undefined : { value: healthyPanicThreshold },
+    // Envoy takes one of the two: fail_traffic_on_panic wins, as the affinity groups only weigh the local zone's hosts.
     zone_aware_lb_config: failTrafficOnPanic ? { fail_traffic_on_panic: true } : undefined,
+    locality_weighted_lb_config: localityWeighted && !failTrafficOnPanic ? {} : undefined,
   });
   return { common_lb_config: config };
 }
@@ -50,10 +55,10 @@ export function outboundCluster(spec: OutboundClusterSpec, policies: OutboundPol
     type: "EDS",
     eds_cluster_config: { eds_config: adsConfigSource },
     connect_timeout: clusterTimeouts.connect,
-    ...(policies.loadBalancing ? loadBalancer(policies.loadBalancing, warn) : {}),
+    ...(policies.loadBalancing ? loadBalancer(policies.loadBalancing.conf) : {}),
     ...(check ? { health_checks: [check] } : {}),
     ...(policies.circuitBreaker ? circuitBreakerSettings(policies.circuitBreaker.conf) : {}),
-    ...commonLbConfig(panicThreshold, policies.healthCheck?.conf.failTrafficOnPanic),
+    ...commonLbConfig(panicThreshold, policies.healthCheck?.conf.failTrafficOnPanic, (policies.loadBalancing?.conf.localityAwareness?.localZone?.affinityTags?.length ?? 0) > 0),
     ...(mtls ? { transport_socket: outboundTransportSocket(mesh, spec.service, spec.tags) } : {}),
     ...(isHttpProtocol(spec.protocol) ? { typed_extension_protocol_options: httpProtocolOptions(isHttp2Protocol(spec.protocol), clusterTimeouts.idle) } : {}),
   };

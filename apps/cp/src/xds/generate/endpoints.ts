@@ -1,9 +1,31 @@
 import type { ClusterLoadAssignment, LbEndpoint, LocalityLbEndpoints } from "@zonemesh/xds";
 import type { ServiceEndpoint } from "./catalog";
 import { lbMetadata, socketAddress } from "./envoy-values";
-import type { ZonePriorities } from "./zone-priorities";
+import type { AffinityGroup, ZonePriorities } from "./zone-priorities";
 
 const matchesTags = (endpoint: ServiceEndpoint, tags: Record<string, string>) => Object.entries(tags).every(([key, value]) => endpoint.tags[key] === value);
+
+function lbEndpoint(endpoint: ServiceEndpoint): LbEndpoint {
+  return {
+    endpoint: { address: socketAddress(endpoint.address, endpoint.port) },
+    ...(Object.keys(endpoint.tags).length > 0 ? { metadata: lbMetadata(endpoint.tags) } : {}),
+    ...(endpoint.weight !== 1 ? { load_balancing_weight: { value: endpoint.weight } } : {}),
+  };
+}
+
+/**
+ * The local zone's endpoints as localities (sub_zone `<tag>=<value>`) by the first affinity tag they share with the
+ * caller, weighted as the group; the endpoints sharing none in a last one of weight 1. Empty groups are left out.
+ */
+function affinityLocalities(members: ServiceEndpoint[], groups: AffinityGroup[]): { subZone?: string; members: ServiceEndpoint[]; weight: number }[] {
+  const grouped = groups.map((group) => ({ subZone: `${group.key}=${group.value}`, members: [] as ServiceEndpoint[], weight: group.weight }));
+  const rest = { members: [] as ServiceEndpoint[], weight: 1 };
+  for (const endpoint of members) {
+    const index = groups.findIndex((group) => endpoint.tags[group.key] === group.value);
+    (index < 0 ? rest : (grouped[index] as (typeof grouped)[number])).members.push(endpoint);
+  }
+  return [...grouped, rest].filter((group) => group.members.length > 0);
+}
 
 /** The tags all of an ingress's instances behind one address share: what its endpoint's metadata can promise. */
 function commonTags(a: Record<string, string>, b: Record<string, string>): Record<string, string> {
@@ -35,21 +57,15 @@ export function loadAssignment(clusterName: string, endpoints: ServiceEndpoint[]
   const priorityOf = (zone: string) => used.indexOf(zones.priorityOf(zone) as number);
   const localities: LocalityLbEndpoints[] = [...byZone]
     .sort(([a], [b]) => priorityOf(a) - priorityOf(b) || (a < b ? -1 : a > b ? 1 : 0))
-    .map(([zone, members]) => {
+    .flatMap(([zone, members]) => {
       const priority = priorityOf(zone);
-      const lbEndpoints = members.sort(byAddress).map(
-        (endpoint): LbEndpoint => ({
-          endpoint: { address: socketAddress(endpoint.address, endpoint.port) },
-          ...(Object.keys(endpoint.tags).length > 0 ? { metadata: lbMetadata(endpoint.tags) } : {}),
-          ...(endpoint.weight !== 1 ? { load_balancing_weight: { value: endpoint.weight } } : {}),
-        }),
-      );
-      return {
-        locality: { zone },
-        lb_endpoints: lbEndpoints,
-        load_balancing_weight: { value: members.reduce((sum, endpoint) => sum + endpoint.weight, 0) },
+      const groups = zone === zones.affinity?.localZone ? affinityLocalities(members, zones.affinity.groups) : [{ members, weight: members.reduce((sum, endpoint) => sum + endpoint.weight, 0) }];
+      return groups.map(({ subZone, members: grouped, weight }) => ({
+        locality: { zone, ...(subZone ? { sub_zone: subZone } : {}) },
+        lb_endpoints: grouped.sort(byAddress).map(lbEndpoint),
+        load_balancing_weight: { value: weight },
         ...(priority ? { priority } : {}),
-      };
+      }));
     });
   return {
     cluster_name: clusterName,

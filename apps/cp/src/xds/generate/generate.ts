@@ -1,4 +1,4 @@
-import { callerTagsValue, withCallerTags } from "./caller-tags";
+import { callerTagValues, callerTagsValue, withCallerTags } from "./caller-tags";
 import { ClusterRefs } from "./cluster-refs";
 import { outboundCluster } from "./clusters";
 import { inboundResources } from "./inbound-reuse";
@@ -34,20 +34,23 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   const outbound = outboundListenersAndRoutes(proxyOutbounds(input, catalog), input, policies, context, mesh.outbounds);
   const transparent = transparentProxyResources(input.dataplane.body.networking, input.mesh);
 
-  const callerTags = callerTagsValue(input.dataplane);
+  const callerTags = callerTagValues(input.dataplane);
+  const callerTagsHeader = callerTagsValue(callerTags);
+  // Affinity compares the caller's first value of a tag (a dataplane usually has one).
+  const affinityTags = Object.fromEntries([...callerTags].map(([name, values]) => [name, values[0] as string]));
   const clusterSpecs = clusterRefs.all();
   const outboundClusters = clusterSpecs.map((spec) =>
     mesh.outbounds.memo(`${policies.outboundKey}|cluster|${spec.name}|${spec.protocol}`, context, (recording) =>
       outboundCluster(spec, policies.outbound(spec.service), input.mesh.name, mtls, recording.warn),
     ),
   );
-  const endpoints = clusterSpecs.map((spec) => mesh.loadAssignment(spec, zonePriorities(input.localZone, policies.outbound(spec.service).loadBalancing?.conf.localityAwareness)));
+  const endpoints = clusterSpecs.map((spec) => mesh.loadAssignment(spec, zonePriorities(input.localZone, policies.outbound(spec.service).loadBalancing?.conf.localityAwareness, affinityTags)));
 
   return {
     listeners: [...inbound.listeners, ...outbound.listeners, ...transparent.listeners].sort(byName),
     clusters: [...inbound.clusters, ...outboundClusters, ...transparent.clusters].sort(byName),
     endpoints: endpoints.sort((a, b) => byName({ name: a.cluster_name }, { name: b.cluster_name })),
-    routes: outbound.routes.map((route) => withCallerTags(route, callerTags)).sort(byName),
+    routes: outbound.routes.map((route) => withCallerTags(route, callerTagsHeader)).sort(byName),
     secrets: mtls && input.certificates ? meshSecrets(input.mesh.name, input.certificates) : [],
     warnings: [...warnings.values()].sort((a, b) => byName(a.policy, b.policy) || (a.reason < b.reason ? -1 : 1)),
   };

@@ -1,15 +1,11 @@
 import type { Cluster } from "@zonemesh/xds";
-import type { Warn } from "./input";
 import type { LoadBalancingConf } from "./policy-confs";
-import type { Merged } from "./resolved-policies";
 
 const lbPolicies = { RoundRobin: undefined, LeastRequest: "LEAST_REQUEST", RingHash: "RING_HASH", Random: "RANDOM", Maglev: "MAGLEV" } as const;
 
 /** MeshLoadBalancingStrategy's balancer as the cluster's lb_policy and its settings. */
-export function loadBalancer(merged: Merged<LoadBalancingConf>, warn: Warn): Partial<Cluster> {
-  const locality = merged.conf.localityAwareness;
-  if (locality?.localZone?.affinityTags?.length) warn(merged.origins, "localityAwareness localZone affinity tags are not supported: the local zone's endpoints are used alike");
-  const balancer = merged.conf.loadBalancer;
+export function loadBalancer(conf: LoadBalancingConf): Partial<Cluster> {
+  const balancer = conf.loadBalancer;
   if (!balancer) return {};
   const policy = lbPolicies[balancer.type];
   const cluster: Partial<Cluster> & { maglev_lb_config?: object } = policy ? { lb_policy: policy } : {};

@@ -13,6 +13,28 @@ export interface ZonePriorities {
    * that share of its endpoints is healthy, and spills the rest to the next ones below it. Unset: Envoy's 140.
    */
   overprovisioningFactor?: number;
+  /**
+   * localZone affinity: the local zone's endpoints grouped by the first tag they share with the caller (a locality
+   * each, weighted), the others in a last group of weight 1.
+   */
+  affinity?: { localZone: string; groups: AffinityGroup[] };
+}
+
+export interface AffinityGroup {
+  key: string;
+  value: string;
+  weight: number;
+}
+
+/**
+ * The affinity tags the caller has a value for, with their weights: as given, or (none given) each tag 10 times the
+ * next one's and the last one 9 times the rest's (90, 9 and 1 for two tags), as Kuma describes its defaults.
+ */
+function affinityGroups(tags: NonNullable<NonNullable<LocalityAwareness["localZone"]>["affinityTags"]>, callerTags: Record<string, string>): AffinityGroup[] {
+  return tags.flatMap(({ key, weight }, index) => {
+    const value = callerTags[key];
+    return value === undefined ? [] : [{ key, value, weight: weight ?? 9 * 10 ** (tags.length - 1 - index) }];
+  });
 }
 
 /** Whether a rule's `to` takes `zone`: Only the zones listed, Any zone, AnyExcept the ones listed, None. */
@@ -37,13 +59,17 @@ function takes(rule: FailoverRule, zone: string): boolean {
  * the rules' order, and no other zone (a None rule ends the list). The load assignment makes the priorities it uses
  * contiguous.
  */
-export function zonePriorities(localZone: string, locality: LocalityAwareness | undefined): ZonePriorities {
-  const priorities = zoneOrder(localZone, locality);
+export function zonePriorities(localZone: string, locality: LocalityAwareness | undefined, callerTags: Record<string, string>): ZonePriorities {
+  let priorities = zoneOrder(localZone, locality);
   const threshold = locality?.crossZone?.failoverThreshold;
-  if (!threshold) return priorities;
-  // Kuma truncates 100/threshold before scaling (70 % becomes 100); the factor here keeps the threshold asked for.
-  const overprovisioningFactor = Math.round(10_000 / Number(threshold.percentage));
-  return { ...priorities, key: `${priorities.key}|overprovisioning:${overprovisioningFactor}`, overprovisioningFactor };
+  if (threshold) {
+    // Kuma truncates 100/threshold before scaling (70 % becomes 100); the factor here keeps the threshold asked for.
+    const overprovisioningFactor = Math.round(10_000 / Number(threshold.percentage));
+    priorities = { ...priorities, key: `${priorities.key}|overprovisioning:${overprovisioningFactor}`, overprovisioningFactor };
+  }
+  const groups = affinityGroups(locality?.localZone?.affinityTags ?? [], callerTags);
+  if (groups.length > 0) priorities = { ...priorities, key: `${priorities.key}|affinity:${JSON.stringify(groups)}`, affinity: { localZone, groups } };
+  return priorities;
 }
 
 function zoneOrder(localZone: string, locality: LocalityAwareness | undefined): ZonePriorities {

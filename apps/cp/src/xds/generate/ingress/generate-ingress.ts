@@ -43,7 +43,7 @@ export function generateIngressResources(input: IngressInput): IngressResources 
         const cluster = ingressClusterName(mesh.name, subsetClusterName(service, tags));
         routes.push({ sni: sniFor(service, { ...tags, mesh: mesh.name }), cluster });
         clusters.push({ name: cluster, type: "EDS", eds_cluster_config: { eds_config: adsConfigSource }, connect_timeout: connectTimeout });
-        endpoints.push(loadAssignment(cluster, info.endpoints, tags, zonePriorities(input.localZone, undefined)));
+        endpoints.push(loadAssignment(cluster, info.endpoints, tags, zonePriorities(input.localZone, undefined, {})));
       }
     }
   }
