@@ -60,11 +60,17 @@ export async function call(
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers["content-type"] = options.contentType ?? "application/json";
   const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-  // A bounded wait: a call that gets no answer fails with its method and path instead of stalling its test.
-  const response = await fetch(url + path, { method, headers, body, signal: AbortSignal.timeout(30_000) }).catch((error: Error) => {
-    throw new Error(`${method} ${url}${path}: ${error.message}`);
-  });
-  const text = await response.text();
+  // A bounded wait, response body included: a call that gets no whole answer fails with its method and path instead
+  // of stalling its test; an idempotent one is tried once more first.
+  const attempt = async () => {
+    const response = await fetch(url + path, { method, headers, body, signal: AbortSignal.timeout(30_000) });
+    return { response, text: await response.text() };
+  };
+  const { response, text } = await attempt()
+    .catch((error: Error) => (method === "GET" || method === "PUT" ? attempt() : Promise.reject(error)))
+    .catch((error: Error) => {
+      throw new Error(`${method} ${url}${path}: ${error.message}`);
+    });
   let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);
