@@ -205,7 +205,7 @@ export const clusterFields: Shape = {
     tcp_health_check: { send: { text: true, binary: true }, receive: { text: true, binary: true } },
     grpc_health_check: { service_name: true, authority: true },
   },
-  circuit_breakers: { thresholds: { priority: true, max_connections: u32, max_pending_requests: u32, max_requests: u32, max_retries: u32 } },
+  circuit_breakers: { thresholds: { priority: true, max_connections: u32, max_pending_requests: u32, max_requests: u32, max_retries: u32, max_connection_pools: u32 } },
   outlier_detection: {
     consecutive_5xx: u32,
     consecutive_gateway_failure: u32,

@@ -5,6 +5,7 @@ import { durationMs } from "./duration";
 import { endpointsOf, type UpstreamEndpoint } from "./endpoints";
 import { startHealthChecks } from "./health-checker";
 import { OutlierDetector, type OutlierResult } from "./outlier-detection";
+import { PoolBudget } from "./pool-budget";
 import { choosePriority, type PriorityLevel } from "./priority-load";
 import { UpstreamPool } from "./http/upstream-pool";
 import { Http2Sessions } from "./http/http2-upstream";
@@ -26,6 +27,8 @@ interface Limits {
   maxPendingRequests: number;
   maxRequests: number;
   maxRetries: number;
+  /** Unlimited by default, as Envoy's. */
+  maxConnectionPools: number | undefined;
 }
 
 function limitsOf(cluster: Cluster): Limits {
@@ -37,6 +40,7 @@ function limitsOf(cluster: Cluster): Limits {
     maxPendingRequests: threshold?.max_pending_requests?.value ?? defaultLimit,
     maxRequests: threshold?.max_requests?.value ?? defaultLimit,
     maxRetries: threshold?.max_retries?.value ?? 3,
+    maxConnectionPools: threshold?.max_connection_pools?.value,
   };
 }
 
@@ -87,6 +91,7 @@ export class ClusterRuntime {
   readonly #tlsSessions = new WeakMap<TlsMaterial, Map<string, Buffer>>();
   readonly #stopHealthChecks: (() => void) | undefined;
   readonly #outliers: OutlierDetector | undefined;
+  readonly #poolBudget: PoolBudget | undefined;
 
   constructor(readonly config: Cluster, runtime: () => Runtime) {
     this.name = config.name;
@@ -111,8 +116,10 @@ export class ClusterRuntime {
     this.#stopHealthChecks = healthCheck
       ? startHealthChecks(healthCheck, config.name, { endpoints: () => this.#currentEndpoints(), connect: (host, port) => this.connect(host, port), hadTraffic: () => this.#hadTraffic })
       : undefined;
-    this.pool = new UpstreamPool(this.#limits.maxConnections, (host, port) => this.connect(host, port));
-    this.http2 = speaksHttp2(config) ? new Http2Sessions((host, port) => this.connect(host, port)) : undefined;
+    const pools = this.#limits.maxConnectionPools;
+    this.#poolBudget = pools === undefined ? undefined : new PoolBudget(pools, (except) => this.pool.closeIdleEndpoint(except) ?? this.http2?.closeIdle(except));
+    this.pool = new UpstreamPool(this.#limits.maxConnections, (host, port) => this.connectForTraffic(host, port));
+    this.http2 = speaksHttp2(config) ? new Http2Sessions((host, port) => this.connectForTraffic(host, port)) : undefined;
   }
 
   #currentEndpoints(): UpstreamEndpoint[] {
@@ -227,6 +234,14 @@ export class ClusterRuntime {
   /** What a request or a connection told about its host, for outlier detection. */
   recordResult(endpoint: UpstreamEndpoint, result: OutlierResult): void {
     this.#outliers?.record(endpoint, result);
+  }
+
+  /**
+   * A connection that carries requests or a proxied TCP stream (health checks use `connect`): counted in the
+   * endpoint's pool under max_connection_pools; throws PoolOverflow when no pool is free.
+   */
+  connectForTraffic(host: string, port: number): net.Socket {
+    return this.#poolBudget ? this.#poolBudget.open(`${host}:${port}`, () => this.connect(host, port)) : this.connect(host, port);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { TcpProxy } from "@zonemesh/xds";
 import { compileAccessLogs } from "./access-log";
 import { durationMs } from "./duration";
 import type { UpstreamEndpoint } from "./endpoints";
+import { PoolOverflow } from "./pool-budget";
 import type { Runtime } from "./runtime";
 import { weightedChoice } from "./weighted-choice";
 
@@ -51,9 +52,13 @@ export function compileTcpProxy(config: TcpProxy, path: string, runtime: () => R
       }
       let socket: net.Socket;
       try {
-        socket = upstream = cluster.connect(endpoint.host, endpoint.port);
-      } catch {
+        socket = upstream = cluster.connectForTraffic(endpoint.host, endpoint.port);
+      } catch (error) {
         cluster.endConnection();
+        if (error instanceof PoolOverflow) {
+          current.stats.add("tcp_upstream_cx_pool_overflow_total", { stat_prefix: config.stat_prefix });
+          responseFlags = "UO";
+        }
         downstream.destroy();
         return;
       }

@@ -7,6 +7,7 @@ export interface CircuitBreakerThresholds {
   max_pending_requests?: UInt32Value;
   max_requests?: UInt32Value;
   max_retries?: UInt32Value;
+  max_connection_pools?: UInt32Value;
 }
 export interface CircuitBreakers {
   thresholds?: CircuitBreakerThresholds[];

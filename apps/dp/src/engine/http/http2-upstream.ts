@@ -1,11 +1,14 @@
 import http2 from "node:http2";
 import type net from "node:net";
+import { PoolOverflow } from "../pool-budget";
 import { headerMapOf, http2Fields, type HeaderMap } from "./headers";
 import { UpstreamAttempt, type RequestBody } from "./upstream-attempt";
 
 interface Session {
   session: http2.ClientHttp2Session;
   connected: boolean;
+  /** Streams open on it: none, it is idle. */
+  streams: number;
 }
 
 /**
@@ -23,7 +26,7 @@ export class Http2Sessions {
     const existing = this.#sessions.get(key);
     if (existing && !existing.session.closed && !existing.session.destroyed) return existing;
     const socket = this.connect(host, port);
-    const entry: Session = { session: http2.connect(`http://${key}`, { createConnection: () => socket }), connected: false };
+    const entry: Session = { session: http2.connect(`http://${key}`, { createConnection: () => socket }), connected: false, streams: 0 };
     const { session } = entry;
     session.on("connect", () => (entry.connected = true));
     session.on("error", () => {});
@@ -35,6 +38,17 @@ export class Http2Sessions {
     session.unref();
     this.#sessions.set(key, entry);
     return entry;
+  }
+
+  /** Closes the session to an endpoint (other than `except`) that has no stream open, and names it (max_connection_pools). */
+  closeIdle(except: string): string | undefined {
+    for (const [key, entry] of this.#sessions) {
+      if (key === except || entry.streams > 0) continue;
+      this.#sessions.delete(key);
+      entry.session.destroy();
+      return key;
+    }
+    return undefined;
   }
 
   close(): void {
@@ -69,7 +83,13 @@ export class Http2Exchange extends UpstreamAttempt {
   #trailers: HeaderMap | undefined;
 
   start(sessions: Http2Sessions, host: string, port: number, headers: http2.OutgoingHttpHeaders, connectTimeoutMs: number): void {
-    const entry = sessions.get(host, port);
+    let entry: ReturnType<Http2Sessions["get"]>;
+    try {
+      entry = sessions.get(host, port);
+    } catch (error) {
+      // No connection could be opened: no pool free (max_connection_pools), or the cluster's secrets are missing.
+      return this.fail(error instanceof PoolOverflow ? "overflow" : "connect-failure");
+    }
     if (!entry.connected) this.connectWithin(connectTimeoutMs, entry.session);
     const failure = () => (entry.connected ? "reset" : "connect-failure");
     let stream: http2.ClientHttp2Stream;
@@ -78,6 +98,8 @@ export class Http2Exchange extends UpstreamAttempt {
     } catch {
       return this.fail(failure());
     }
+    entry.streams++;
+    stream.once("close", () => entry.streams--);
     this.#stream = stream;
     stream.on("response", (head: http2.IncomingHttpHeaders) => {
       const status = Number(head[":status"]);

@@ -212,6 +212,12 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
       const result = await current.result;
       endpoint.activeRequests--;
       const status = "status" in result.outcome ? result.outcome.status : 503;
+      if ("failure" in result.outcome && result.outcome.failure === "overflow") {
+        // No connection pool was free: the host was never tried, as Envoy's pool overflow.
+        cluster.endRequest();
+        runtime.stats.add("upstream_cx_pool_overflow_total", { cluster: clusterName });
+        return sendError(exchange, "UO", 503, "upstream connect error or disconnect/reset before headers. reset reason: overflow", { "x-envoy-overloaded": "true" });
+      }
       cluster.recordResult(endpoint, "status" in result.outcome ? result.outcome : { localOrigin: result.outcome.failure === "per-try-timeout" ? "timeout" : "failure" });
       runtime.stats.add("upstream_rq_total", { cluster: clusterName, code: "status" in result.outcome ? String(status) : result.outcome.failure });
       targets.attempted(endpoint);

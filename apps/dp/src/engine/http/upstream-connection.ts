@@ -2,7 +2,8 @@ import type net from "node:net";
 import { hasInvalidHeaderChar, HTTPParser, isHttpToken } from "./llhttp";
 
 /** Why an upstream exchange got no response: no connection, a reset, or (HTTP/2) a stream the server refused unprocessed. */
-export type UpstreamFailure = "connect-failure" | "reset" | "refused-stream";
+/** "overflow": no connection pool was free for the endpoint (max_connection_pools). */
+export type UpstreamFailure = "connect-failure" | "reset" | "refused-stream" | "overflow";
 
 /** What one exchange hears back; the callbacks run in this order, onFailure instead of any later step. */
 export interface ResponseHandlers {

@@ -1,3 +1,4 @@
+import { PoolOverflow } from "../pool-budget";
 import type { ResponseHandlers, UpstreamConnection, UpstreamFailure } from "./upstream-connection";
 import type { ConnectionRequest, UpstreamPool } from "./upstream-pool";
 import { UpstreamAttempt, type RequestBody } from "./upstream-attempt";
@@ -40,8 +41,8 @@ export class UpstreamExchange extends UpstreamAttempt implements ConnectionReque
     if (!this.sendBody((body) => next.send(head, body, skipBody, this))) next.destroy();
   }
 
-  onConnectionError(): void {
-    this.fail("connect-failure");
+  onConnectionError(error: Error): void {
+    this.fail(error instanceof PoolOverflow ? "overflow" : "connect-failure");
   }
 
   /** A chunk of a streaming request body. */

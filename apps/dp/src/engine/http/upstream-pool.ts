@@ -91,6 +91,19 @@ export class UpstreamPool {
     waiter.request.onConnection(connection);
   }
 
+  /** Closes the connections to an endpoint (other than `except`) that are all idle, and names it (max_connection_pools). */
+  closeIdleEndpoint(except: string): string | undefined {
+    for (const [key, idle] of this.#idle) {
+      if (key === except || idle.length === 0) continue;
+      const open = [...this.#open].filter((connection) => connection.key === key).length;
+      if (open !== idle.length) continue;
+      this.#idle.delete(key);
+      for (const connection of idle) connection.destroy();
+      return key;
+    }
+    return undefined;
+  }
+
   close(): void {
     this.#closed = true;
     this.#waiters.length = 0;
