@@ -6,7 +6,7 @@ import { endpointsOf, type UpstreamEndpoint } from "./endpoints";
 import { startHealthChecks } from "./health-checker";
 import { OutlierDetector, type OutlierResult } from "./outlier-detection";
 import { PoolBudget } from "./pool-budget";
-import { choosePriority, type PriorityLevel } from "./priority-load";
+import { choosePriority, normalizedTotalHealth, type PriorityLevel } from "./priority-load";
 import { UpstreamPool } from "./http/upstream-pool";
 import { Http2Sessions } from "./http/http2-upstream";
 import { createPicker, type Picker } from "./load-balancer";
@@ -42,6 +42,18 @@ function limitsOf(cluster: Cluster): Limits {
     maxRetries: threshold?.max_retries?.value ?? 3,
     maxConnectionPools: threshold?.max_connection_pools?.value,
   };
+}
+
+/** Each priority of `all` (in order) with its hosts and how many of them are among `usable`. */
+function priorityLevels(all: UpstreamEndpoint[], usable: UpstreamEndpoint[]): PriorityLevel[] {
+  const levels = new Map<number, PriorityLevel>();
+  for (const endpoint of all) {
+    const level = levels.get(endpoint.priority) ?? { priority: endpoint.priority, available: 0, total: 0 };
+    level.total++;
+    levels.set(endpoint.priority, level);
+  }
+  for (const endpoint of usable) (levels.get(endpoint.priority) as PriorityLevel).available++;
+  return [...levels.values()].sort((a, b) => a.priority - b.priority);
 }
 
 /** Neither failing health checks nor ejected by outlier detection. */
@@ -133,10 +145,11 @@ export class ClusterRuntime {
   }
 
   /**
-   * A host of the priority Envoy's priority load picks (a priority spills to the next ones as its available share of
-   * hosts falls under 1/overprovisioning factor); ejected and unhealthy hosts are skipped, unless fewer than the healthy
-   * panic threshold (Envoy's default 50%) are available: then Envoy balances over all hosts of the best priority
-   * (panic mode), or fails the request with `fail_traffic_on_panic`. A retry leaves `exclude`, the host it tried last (unless
+   * A host as Envoy picks one. Ejected and unhealthy hosts are skipped; a priority takes its share of the requests by
+   * Envoy's priority load (it spills to the next ones as its available share of hosts falls under 1/overprovisioning
+   * factor). When the priorities together cannot take all the load (normalized total health under 100 %) and the
+   * chosen one has fewer available hosts than the healthy panic threshold (default 50 %), it is in panic: its requests
+   * go to all its hosts, or fail with `fail_traffic_on_panic`. A retry leaves `exclude`, the host it tried last (unless
    * it is the only one), and the `skippedPriorities` (unless nothing else is available).
    */
   pick(exclude?: UpstreamEndpoint, hash?: number, skippedPriorities?: ReadonlySet<number>): UpstreamEndpoint | undefined {
@@ -148,16 +161,19 @@ export class ClusterRuntime {
       return this.#pick(endpoints, hash);
     }
     const all = endpoints.filter((endpoint) => endpoint.weight > 0);
-    const healthy = all.filter((endpoint) => isAvailable(endpoint, now));
-    const panic = all.length > 0 && healthy.length * 100 < all.length * this.#panicThreshold;
-    if (panic && this.#failOnPanic) return undefined;
-    const available = panic ? all : healthy;
+    if (all.length === 0) return undefined;
+    const available = all.filter((endpoint) => isAvailable(endpoint, now));
     const others = available.length > 1 && exclude ? available.filter((endpoint) => endpoint !== exclude) : available;
     const unskipped = skippedPriorities ? others.filter((endpoint) => !skippedPriorities.has(endpoint.priority)) : others;
     const candidates = unskipped.length > 0 ? unskipped : others;
-    const priority = panic ? Math.min(...candidates.map((endpoint) => endpoint.priority)) : this.#priorityFor(candidates, all);
-    const inPriority = candidates.every((endpoint) => endpoint.priority === priority) ? candidates : candidates.filter((endpoint) => endpoint.priority === priority);
-    return this.#pick(this.#localityWeighted ? this.#localityOf(inPriority, all) : inPriority, hash);
+    const levels = priorityLevels(all, candidates);
+    const factor = this.#overprovisioningFactor();
+    const priority = choosePriority(levels, factor, Math.random()) as number;
+    const level = levels.find((candidate) => candidate.priority === priority) as PriorityLevel;
+    const panic = normalizedTotalHealth(levels, factor) < 100 && level.available * 100 < level.total * this.#panicThreshold;
+    if (panic && this.#failOnPanic) return undefined;
+    const pool = panic ? all.filter((endpoint) => endpoint.priority === priority && (endpoint !== exclude || level.total === 1)) : candidates.filter((endpoint) => endpoint.priority === priority);
+    return this.#pick(this.#localityWeighted ? this.#localityOf(pool, all) : pool, hash);
   }
 
   /**
@@ -188,19 +204,6 @@ export class ClusterRuntime {
 
   #overprovisioningFactor(): number {
     return this.#assignment?.policy?.overprovisioning_factor?.value ?? defaultOverprovisioningFactor;
-  }
-
-  /** The priority a request goes to by Envoy's priority load: `candidates` are the hosts it may use among `all`. */
-  #priorityFor(candidates: UpstreamEndpoint[], all: UpstreamEndpoint[]): number {
-    const levels = new Map<number, PriorityLevel>();
-    for (const endpoint of all) {
-      const level = levels.get(endpoint.priority) ?? { priority: endpoint.priority, available: 0, total: 0 };
-      level.total++;
-      levels.set(endpoint.priority, level);
-    }
-    for (const endpoint of candidates) (levels.get(endpoint.priority) as PriorityLevel).available++;
-    const ordered = [...levels.values()].sort((a, b) => a.priority - b.priority);
-    return choosePriority(ordered, this.#overprovisioningFactor(), Math.random()) ?? Math.min(...candidates.map((endpoint) => endpoint.priority));
   }
 
   /** Circuit breaker for HTTP requests: false when max_requests, or connections plus pending requests, are exhausted. */

@@ -470,6 +470,26 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.equal(await remoteShare(), 0);
   });
 
+  test("panic is per priority and only when the priorities cannot take the load: a local zone with every host unhealthy fails over to a healthy remote one", async () => {
+    const local = await Promise.all(["dead-a", "dead-b", "dead-c"].map((name) => backend(name)));
+    const remote = await backend("remote-ok");
+    const host = (port: number, health_status?: "UNHEALTHY") => ({ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } }, ...(health_status ? { health_status } : {}) });
+    const withRemote = (remoteHealth?: "UNHEALTHY") => ({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("failover")],
+      endpoints: [{ cluster_name: "failover", endpoints: [{ lb_endpoints: local.map((started) => host(started.port, "UNHEALTHY")) }, { priority: 1, lb_endpoints: [host(remote.port, remoteHealth)] }] }],
+      routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "failover" } }])],
+    });
+    // 1 of 4 hosts available is under the 50 % panic threshold overall, but priority 1 can take all the load.
+    await applied(withRemote());
+    const answers = new Set(await Promise.all(Array.from({ length: 20 }, async () => (await get(port)).body)));
+    assert.deepEqual(answers, new Set(["remote-ok"]));
+    // Nothing available anywhere: priority 0 is in panic and its hosts take the requests.
+    await applied(withRemote("UNHEALTHY"));
+    const panicked = new Set(await Promise.all(Array.from({ length: 20 }, async () => (await get(port)).body)));
+    assert.ok([...panicked].every((answer) => answer.startsWith("dead-")), [...panicked].join(", "));
+  });
+
   test("locality weighted balancing: with locality_weighted_lb_config localities weighing 9 and 1 share 90/10; without it their weights are ignored", async () => {
     const [near, far] = [await backend("near"), await backend("far")];
     const host = (started: { port: number }) => ({ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: started.port } } } });

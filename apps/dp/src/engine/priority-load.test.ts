@@ -18,7 +18,8 @@ test("a priority keeps all its load while 1/1.4 of its hosts are available, then
   assert.deepEqual(shares([{ priority: 0, available: 5, total: 10 }, { priority: 1, available: 5, total: 5 }]), { 0: 700, 1: 300 });
   // Priority 1 at 2 of 10 (health 28 %) takes what it can; the healths add up to 98 %, so both are scaled up (71.4 %, 28.6 %).
   assert.deepEqual(shares([{ priority: 0, available: 5, total: 10 }, { priority: 1, available: 2, total: 10 }, { priority: 2, available: 0, total: 3 }]), { 0: 715, 1: 285 });
-  assert.equal(choosePriority([{ priority: 0, available: 0, total: 2 }], 140, 0.5), undefined);
+  // No health anywhere: the first priority, where panic mode applies.
+  assert.equal(choosePriority([{ priority: 0, available: 0, total: 2 }, { priority: 1, available: 0, total: 1 }], 140, 0.5), 0);
 });
 
 test("the overprovisioning factor sets the threshold: 200 keeps a priority whole down to half its hosts", () => {

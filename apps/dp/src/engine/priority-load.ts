@@ -7,18 +7,28 @@ export interface PriorityLevel {
 
 /**
  * Envoy's priority load. A priority's health is the share of its hosts available times the overprovisioning factor
- * (percent, default 140), capped at 100 %. Priority 0 takes its health's share of the load and each next priority
- * what is left up to its own health, all scaled up when the healths add up to less than 100 %. `draw` in [0, 1) picks
- * one; undefined when no priority has an available host.
+ * (percent, default 140), capped at 100 %; their sum, capped at 100 %, is the normalized total health.
+ */
+export function normalizedTotalHealth(levels: readonly PriorityLevel[], overprovisioningFactor: number): number {
+  return Math.min(100, levels.reduce((sum, level) => sum + health(level, overprovisioningFactor), 0));
+}
+
+function health({ available, total }: PriorityLevel, overprovisioningFactor: number): number {
+  return total === 0 ? 0 : Math.min(100, (overprovisioningFactor * available) / total);
+}
+
+/**
+ * Priority 0 takes its health's share of the load and each next priority what is left up to its own health, all
+ * scaled up when the normalized total health is under 100 %. `draw` in [0, 1) picks one; with no health anywhere,
+ * the first priority (where Envoy's panic mode then applies).
  */
 export function choosePriority(levels: readonly PriorityLevel[], overprovisioningFactor: number, draw: number): number | undefined {
-  const health = levels.map(({ available, total }) => (total === 0 ? 0 : Math.min(100, (overprovisioningFactor * available) / total)));
-  const totalHealth = Math.min(100, health.reduce((sum, value) => sum + value, 0));
-  if (totalHealth === 0) return undefined;
+  const totalHealth = normalizedTotalHealth(levels, overprovisioningFactor);
+  if (totalHealth === 0) return levels[0]?.priority;
   let left = 100;
   let point = draw * 100;
-  for (const [index, level] of levels.entries()) {
-    const load = Math.min(left, ((health[index] as number) * 100) / totalHealth);
+  for (const level of levels) {
+    const load = Math.min(left, (health(level, overprovisioningFactor) * 100) / totalHealth);
     if (point < load) return level.priority;
     point -= load;
     left -= load;
