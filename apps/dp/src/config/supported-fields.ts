@@ -96,6 +96,7 @@ export const routeConfigurationFields: Shape = {
   virtual_hosts: { name: true, domains: true, routes: route, per_request_buffer_limit_bytes: u32 },
   validate_clusters: u32,
   request_headers_to_add: headerValueOption,
+  request_headers_to_remove: true,
 };
 
 const accessLog: Shape = {

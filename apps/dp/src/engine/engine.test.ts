@@ -302,7 +302,7 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.equal(ok.requests.length, 0);
   });
 
-  test("a fault with header matchers applies only to the requests they match; route configuration headers win over route ones", async () => {
+  test("a fault with header matchers applies only to the requests they match; route configuration header changes win over route ones and remove headers", async () => {
     const ok = await backend("tagged");
     const fromFrontend = { name: "x-kuma-tags", string_match: { safe_regex: { regex: ".*&kuma\\.io/service=([^&]*,)?frontend(,[^&]*)?&.*" } } };
     const fault = { name: "envoy.filters.http.fault", typed_config: typed(typeNames.httpFault, { abort: { http_status: 418, percentage: { numerator: 100, denominator: "HUNDRED" as const } }, headers: [fromFrontend] }) };
@@ -311,7 +311,7 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
       listeners: [listener("outbound:http", port, [httpManager("backend", [fault])])],
       clusters: [edsCluster("tagged")],
       endpoints: [assignment("tagged", [ok.port])],
-      routes: [{ ...routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "tagged" }, request_headers_to_add: [tags("&kuma.io/service=route-level&")] }]), request_headers_to_add: [tags("&kuma.io/service=web&")] }],
+      routes: [{ ...routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "tagged" }, request_headers_to_add: [tags("&kuma.io/service=route-level&")] }]), request_headers_to_add: [tags("&kuma.io/service=web&")], request_headers_to_remove: ["x-internal"] }],
     });
     const status = async (callerTags?: string) => (await get(port, "/", callerTags ? { "x-kuma-tags": callerTags } : {})).status;
     assert.deepEqual(
@@ -319,6 +319,8 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
       [418, 418, 200, 200],
     );
     assert.deepEqual(ok.requests.map((request) => request.headers["x-kuma-tags"]), ["&kuma.io/service=web&", "&kuma.io/service=web&"]);
+    await get(port, "/", { "x-internal": "secret" });
+    assert.equal(ok.requests.at(-1)?.headers["x-internal"], undefined);
   });
 
   test("fault response_rate_limit paces the response body to limit_kbps (KiB/s), whole; at 0% the body is not paced", async () => {

@@ -91,5 +91,6 @@ export interface RouteConfiguration {
   virtual_hosts?: VirtualHost[];
   validate_clusters?: BoolValue;
   request_headers_to_add?: HeaderValueOption[];
+  request_headers_to_remove?: string[];
   response_headers_to_add?: HeaderValueOption[];
 }

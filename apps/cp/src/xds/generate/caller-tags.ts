@@ -3,8 +3,11 @@ import type { HeaderMatcher, HeaderValueOption, RouteConfiguration } from "@zone
 
 // Kuma's x-kuma-tags: a caller's outbound requests carry its tags, so that the destination's inbound can tell callers
 // apart where only HTTP filters run (MeshFaultInjection `from` a subset of callers). The caller's proxy sets it,
-// replacing whatever its application sent.
+// replacing whatever its application sent; the destination's proxy removes it once its filters have run, as Kuma's.
 const header = "x-kuma-tags";
+
+/** On an inbound route configuration: the application behind it does not get the header. */
+export const callerTagsRemoved: Pick<RouteConfiguration, "request_headers_to_remove"> = { request_headers_to_remove: [header] };
 
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

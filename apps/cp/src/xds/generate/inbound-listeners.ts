@@ -1,6 +1,7 @@
 import { SERVICE_TAG, PROTOCOL_TAG } from "@zonemesh/resources";
 import { typeNames, typed, type Cluster, type Filter, type FilterChain, type HttpConnectionManager, type HttpFilter, type Listener, type TcpProxy } from "@zonemesh/xds";
 import { accessLogs } from "./access-log";
+import { callerTagsRemoved } from "./caller-tags";
 import { isHttp2Protocol, isHttpProtocol } from "./catalog";
 import { socketAddress } from "./envoy-values";
 import { faultFilters } from "./fault-injection";
@@ -36,6 +37,7 @@ function httpFilters(context: InboundContext): Filter[] {
     route_config: {
       name: `inbound:${service}`,
       virtual_hosts: [{ name: service, domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: localCluster, timeout: context.timeouts.request } }] }],
+      ...callerTagsRemoved,
     },
     http_filters: [...rbac, ...faultFilters(policies.faultInjection), ...httpRateLimitFilters(policies.rateLimit, warn), routerFilter],
     // With mTLS the application learns its caller's identity from x-forwarded-client-cert (URI SANs), as with Kuma.

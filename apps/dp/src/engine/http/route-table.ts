@@ -158,7 +158,7 @@ function compileHashPolicy(route: Route): (request: RequestView) => number | und
   };
 }
 
-/** `config`'s request_headers_to_add come after the route's, so they win where both set a header (Envoy's default order). */
+/** `config`'s request header changes come after the route's, so they win where both set a header (Envoy's default order). */
 function compileRoute(route: Route, virtualHost: VirtualHost, config: RouteConfiguration): CompiledRoute {
   const redirect = (route as { redirect?: RedirectAction }).redirect;
   if (!route.route && !route.direct_response && !redirect) throw new Error("route needs route, redirect or direct_response");
@@ -178,7 +178,7 @@ function compileRoute(route: Route, virtualHost: VirtualHost, config: RouteConfi
     rewritePath: compilePathRewrite(route),
     hostRewrite: action?.host_rewrite_literal,
     requestHeadersToAdd: config.request_headers_to_add ? [...(route.request_headers_to_add ?? []), ...config.request_headers_to_add] : route.request_headers_to_add,
-    requestHeadersToRemove: route.request_headers_to_remove,
+    requestHeadersToRemove: config.request_headers_to_remove ? [...(route.request_headers_to_remove ?? []), ...config.request_headers_to_remove] : route.request_headers_to_remove,
     responseHeadersToAdd: route.response_headers_to_add,
     responseHeadersToRemove: route.response_headers_to_remove,
   };
