@@ -6,10 +6,11 @@ import { endpointsOf, type UpstreamEndpoint } from "./endpoints";
 import { startHealthChecks } from "./health-checker";
 import { OutlierDetector, type OutlierResult } from "./outlier-detection";
 import { PoolBudget } from "./pool-budget";
-import { choosePriority, normalizedTotalHealth, type PriorityLevel } from "./priority-load";
+import { choosePriority, health, normalizedTotalHealth, type PriorityLevel } from "./priority-load";
 import { UpstreamPool } from "./http/upstream-pool";
 import { Http2Sessions } from "./http/http2-upstream";
 import { createPicker, type Picker } from "./load-balancer";
+import { drawByWeight } from "./weighted-choice";
 import type { Runtime } from "./runtime";
 import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsMaterial, type TlsSecretRefs } from "./tls-context";
 
@@ -192,14 +193,9 @@ export class ClusterRuntime {
       const locality = localities.get(endpoint.locality);
       if (locality) locality.total++;
     }
-    const overprovisioning = this.#overprovisioningFactor() / 100;
-    const weighted = [...localities.values()].map((locality) => ({ members: locality.members, weight: locality.weight * Math.min(1, (overprovisioning * locality.members.length) / locality.total) }));
-    let draw = Math.random() * weighted.reduce((sum, locality) => sum + locality.weight, 0);
-    for (const locality of weighted) {
-      draw -= locality.weight;
-      if (draw < 0) return locality.members;
-    }
-    return candidates;
+    const factor = this.#overprovisioningFactor();
+    const weighted = [...localities.values()].map((locality) => ({ members: locality.members, weight: (locality.weight * health({ available: locality.members.length, total: locality.total }, factor)) / 100 }));
+    return drawByWeight(weighted, (locality) => locality.weight)?.members ?? candidates;
   }
 
   #overprovisioningFactor(): number {

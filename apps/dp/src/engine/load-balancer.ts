@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Cluster, LbPolicy } from "@zonemesh/xds";
 import type { UpstreamEndpoint } from "./endpoints";
+import { drawByWeight } from "./weighted-choice";
 
 /** `hash` is the request's hash-policy value, used by RING_HASH and MAGLEV (others ignore it). */
 export type Picker = (endpoints: readonly UpstreamEndpoint[], hash?: number) => UpstreamEndpoint | undefined;
@@ -9,14 +10,10 @@ export function hash32(text: string): number {
   return createHash("md5").update(text).digest().readUInt32BE(0);
 }
 
+const endpointWeight = (endpoint: UpstreamEndpoint) => endpoint.weight;
+
 function weightedRandom(endpoints: readonly UpstreamEndpoint[]): UpstreamEndpoint | undefined {
-  const total = endpoints.reduce((sum, endpoint) => sum + endpoint.weight, 0);
-  let draw = Math.random() * total;
-  for (const endpoint of endpoints) {
-    draw -= endpoint.weight;
-    if (draw < 0) return endpoint;
-  }
-  return endpoints[endpoints.length - 1];
+  return drawByWeight(endpoints, endpointWeight);
 }
 
 /** Smooth weighted round robin (as nginx does): even spread, weights respected. */

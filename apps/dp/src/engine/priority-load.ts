@@ -13,7 +13,8 @@ export function normalizedTotalHealth(levels: readonly PriorityLevel[], overprov
   return Math.min(100, levels.reduce((sum, level) => sum + health(level, overprovisioningFactor), 0));
 }
 
-function health({ available, total }: PriorityLevel, overprovisioningFactor: number): number {
+/** A priority's (or a locality's) health, in percent: its available share of hosts times the factor, capped at 100. */
+export function health({ available, total }: Pick<PriorityLevel, "available" | "total">, overprovisioningFactor: number): number {
   return total === 0 ? 0 : Math.min(100, (overprovisioningFactor * available) / total);
 }
 
