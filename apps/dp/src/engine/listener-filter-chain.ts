@@ -7,14 +7,13 @@ import type { Runtime } from "./runtime";
 import { compileTcpProxy } from "./tcp-proxy";
 import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsMaterial, type TlsSecretRefs } from "./tls-context";
 import { Tokens } from "./token-bucket";
+import { typeNameOf } from "./type-name";
 
 export interface CompiledFilterChain {
   /** Takes over a connection the listener chose this chain for. */
   accept(socket: net.Socket): void;
   drain(): void;
 }
-
-export const typeNameOf = (config: { "@type"?: string } | undefined) => (config?.["@type"] ?? "").slice((config?.["@type"] ?? "").lastIndexOf("/") + 1);
 
 /** One filter chain: optional TLS termination (mTLS with SDS secrets), network RBAC and local rate limit, then tcp_proxy or the HTTP connection manager. */
 export function compileFilterChain(chain: FilterChain, chainPath: string, listener: { name: string; port: number }, runtime: () => Runtime): CompiledFilterChain {

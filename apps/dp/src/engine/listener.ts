@@ -3,7 +3,8 @@ import { typeNames, type Listener } from "@zonemesh/xds";
 import { durationMs } from "./duration";
 import { compileFilterChainMatch } from "./filter-chain-match";
 import { bindAddress } from "./listener-address";
-import { compileFilterChain, typeNameOf, type CompiledFilterChain } from "./listener-filter-chain";
+import { compileFilterChain, type CompiledFilterChain } from "./listener-filter-chain";
+import { typeNameOf } from "./type-name";
 import type { Runtime } from "./runtime";
 import { inspectTls, rawConnection, type ConnectionProperties } from "./tls-inspector";
 

@@ -6,6 +6,7 @@ import { compileRbacRules } from "../rbac";
 import type { Stats } from "../stats";
 import type { PeerSans } from "../tls-context";
 import { Tokens } from "../token-bucket";
+import { typeNameOf } from "../type-name";
 import type { DownstreamRequest } from "./downstream-request";
 import type { ResponseWriter } from "./downstream-response";
 import { applyHeaderChanges, type HeaderMap } from "./headers";
@@ -115,7 +116,7 @@ export function compileHttpFilters(filters: readonly HttpFilterConfig[], path: s
     const config = filter.typed_config as Record<string, unknown> & { "@type": string };
     const at = `${path}.http_filters[${index}]`;
     try {
-      switch (config["@type"].slice(config["@type"].lastIndexOf("/") + 1)) {
+      switch (typeNameOf(config)) {
         case typeNames.httpRbac:
           return rbacFilter(config as HttpRbac);
         case typeNames.httpFault:

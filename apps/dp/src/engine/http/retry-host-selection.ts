@@ -2,6 +2,7 @@ import { typeNames, type RetryPolicy } from "@zonemesh/xds";
 import type { ClusterRuntime } from "../cluster";
 import type { UpstreamEndpoint } from "../endpoints";
 import { lbMetadataOf, matchesLbMetadata } from "../lb-metadata";
+import { typeNameOf } from "../type-name";
 
 type HostPredicate = (endpoint: UpstreamEndpoint, attempted: readonly UpstreamEndpoint[]) => boolean;
 
@@ -15,10 +16,8 @@ export interface HostSelection {
   priorityUpdateFrequency: number | undefined;
 }
 
-const typeOf = (config: { "@type": string }) => config["@type"].slice(config["@type"].lastIndexOf("/") + 1);
-
 function compilePredicate({ typed_config: config }: NonNullable<RetryPolicy["retry_host_predicate"]>[number]): HostPredicate {
-  switch (typeOf(config)) {
+  switch (typeNameOf(config)) {
     case typeNames.previousHostsPredicate:
       return (endpoint, attempted) => attempted.includes(endpoint);
     case typeNames.omitHostMetadata: {
@@ -26,14 +25,14 @@ function compilePredicate({ typed_config: config }: NonNullable<RetryPolicy["ret
       return (endpoint) => matchesLbMetadata(endpoint.lbMetadata, match);
     }
     default:
-      throw new Error(`retry_host_predicate ${typeOf(config)} is not supported`);
+      throw new Error(`retry_host_predicate ${typeNameOf(config)} is not supported`);
   }
 }
 
 export function compileHostSelection(policy: RetryPolicy): HostSelection | undefined {
   const predicates = (policy.retry_host_predicate ?? []).map(compilePredicate);
   const priority = policy.retry_priority?.typed_config;
-  if (priority && typeOf(priority) !== typeNames.previousPriorities) throw new Error(`retry_priority ${typeOf(priority)} is not supported`);
+  if (priority && typeNameOf(priority) !== typeNames.previousPriorities) throw new Error(`retry_priority ${typeNameOf(priority)} is not supported`);
   const updateFrequency = priority ? (priority as { update_frequency?: number }).update_frequency : undefined;
   if (priority && !(updateFrequency !== undefined && updateFrequency > 0)) throw new Error("retry_priority previous_priorities: update_frequency must be greater than 0");
   if (predicates.length === 0 && !priority) return undefined;
