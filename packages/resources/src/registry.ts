@@ -13,6 +13,7 @@ import { meshRateLimitBody } from "./policies/mesh-rate-limit";
 import { meshRetryBody } from "./policies/mesh-retry";
 import { meshTCPRouteBody } from "./policies/mesh-tcp-route";
 import { meshTimeoutBody } from "./policies/mesh-timeout";
+import { sectionNameOnlyInbound, type TargetRef } from "./policies/target-ref";
 import { meshTrafficPermissionBody } from "./policies/mesh-traffic-permission";
 import { dataplaneBody } from "./types/dataplane";
 import { meshBody } from "./types/mesh";
@@ -41,8 +42,8 @@ function descriptor<const D extends ResourceTypeDescriptor<any>>(d: D): D {
   return d;
 }
 
-function policy<const Name extends string, Schema extends z.ZodType>(name: Name, plural: string, schema: Schema) {
-  return descriptor({ name, plural, scope: "Mesh", isPolicy: true, kds: "both", schema });
+function policy<const Name extends string, Schema extends z.ZodType<{ spec: { targetRef?: TargetRef; to?: unknown[] } }>>(name: Name, plural: string, schema: Schema) {
+  return descriptor({ name, plural, scope: "Mesh", isPolicy: true, kds: "both", schema: schema.superRefine(sectionNameOnlyInbound) });
 }
 
 export const resourceTypes = [

@@ -10,3 +10,11 @@ export interface Resource<Body extends object = object> {
 
 /** Fields of Kuma's JSON that are meta, not body. */
 export const META_FIELDS = ["type", "mesh", "name", "labels", "creationTime", "modificationTime"] as const;
+
+/** The name a zone's resource has in its zone; the global stores it under a zone-scoped name (Kuma's label). */
+export const DISPLAY_NAME_LABEL = "kuma.io/display-name";
+
+/** The name a resource has where it was created: its zone's name for a KDS-synced copy, else the stored name. */
+export function displayNameOf(resource: { name: string; labels: Record<string, string> }): string {
+  return resource.labels[DISPLAY_NAME_LABEL] ?? resource.name;
+}

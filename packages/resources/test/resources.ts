@@ -11,8 +11,13 @@ export function valid(input: Record<string, unknown>): Resource {
   return result.resource;
 }
 
-export function dataplane(name: string, inbound: DataplaneBody["networking"]["inbound"], extra: Partial<DataplaneBody["networking"]> = {}) {
-  return valid({ type: "Dataplane", mesh: "default", name, networking: { address: "10.0.0.1", inbound, ...extra } }) as Resource<DataplaneBody>;
+export function dataplane(
+  name: string,
+  inbound: DataplaneBody["networking"]["inbound"],
+  extra: Partial<DataplaneBody["networking"]> = {},
+  labels: Record<string, string> = {},
+) {
+  return valid({ type: "Dataplane", mesh: "default", name, labels, networking: { address: "10.0.0.1", inbound, ...extra } }) as Resource<DataplaneBody>;
 }
 
 export function policy(type: string, name: string, spec: object, mesh = "default"): PolicyResource {

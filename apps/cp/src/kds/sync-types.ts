@@ -1,10 +1,10 @@
 // Which resource types KDS carries in each direction, and the labels that mark a synced copy (Kuma's).
 import { resourceTypes } from "@zonemesh/resources";
 
+export { DISPLAY_NAME_LABEL } from "@zonemesh/resources";
+
 export const ORIGIN_LABEL = "kuma.io/origin";
 export const ZONE_LABEL = "kuma.io/zone";
-/** The name a zone resource has in its zone; the global stores it under a zone-scoped name. */
-export const DISPLAY_NAME_LABEL = "kuma.io/display-name";
 
 /**
  * Global -> zone: Mesh, Secrets (the mesh CAs), every policy, and ZoneIngresses (those of the other zones).

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { dataplane, policy, valid } from "../../test/resources";
 import type { Resource } from "../resource";
 import type { DataplaneBody } from "../types/dataplane";
-import { dataplanesForPolicy, policiesForDataplane, selectsDataplane } from "./select";
+import { dataplanesForPolicy, inboundsSelectedBy, policiesForDataplane, selectsDataplane } from "./select";
 import { dataplaneTags } from "./tags";
 
 const webV1 = dataplane("web-1", [{ port: 8080, tags: { "kuma.io/service": "web", version: "v1", team: "a" } }]);
@@ -57,4 +57,48 @@ test("policiesForDataplane returns the selecting policies from least to most spe
   assert.deepEqual(policiesForDataplane(webV2, policies).map((p) => p.name), ["a-mesh", "b-mesh", "team-a", "web", "web-v2-only"]);
   assert.deepEqual(policiesForDataplane(webV1, policies).map((p) => p.name), ["a-mesh", "b-mesh", "team-a", "web"]);
   assert.deepEqual(policiesForDataplane(backend, policies).map((p) => p.name), ["a-mesh", "b-mesh", "backend"]);
+});
+
+const orders = dataplane(
+  "orders-1",
+  [
+    { port: 8080, name: "http-port", tags: { "kuma.io/service": "orders" } },
+    { port: 9000, tags: { "kuma.io/service": "orders-admin" } },
+  ],
+  {},
+  { app: "orders", tier: "api" },
+);
+// As the global stores a zone's dataplane: a zone-scoped name, the zone's name in a label.
+const ordersOnGlobal = { ...orders, name: "orders-2-x7f9", labels: { app: "orders", "kuma.io/display-name": "orders-2", "kuma.io/zone": "east" } };
+
+test("kind Dataplane selects every dataplane, one by its name in its zone, or those carrying all the labels", () => {
+  const names = (ref: object) => [...all, orders, ordersOnGlobal].filter((dp) => selectsDataplane(ref as never, dp, "default")).map((dp) => dp.name);
+  assert.deepEqual(names({ kind: "Dataplane" }), ["web-1", "web-2", "backend-1", "edge", "orders-1", "orders-2-x7f9"]);
+  assert.deepEqual(names({ kind: "Dataplane", name: "web-2" }), ["web-2"]);
+  assert.deepEqual(names({ kind: "Dataplane", name: "orders-2" }), ["orders-2-x7f9"], "a synced copy answers to its zone's name");
+  assert.deepEqual(names({ kind: "Dataplane", labels: { app: "orders" } }), ["orders-1", "orders-2-x7f9"]);
+  assert.deepEqual(names({ kind: "Dataplane", labels: { app: "orders", tier: "api" } }), ["orders-1"]);
+  assert.deepEqual(names({ kind: "Dataplane", labels: { "kuma.io/zone": "east" } }), ["orders-2-x7f9"]);
+  assert.deepEqual(names({ kind: "Dataplane", labels: { "kuma.io/service": "web" } }), [], "labels are the resource's, not inbound tags");
+  assert.deepEqual(names({ kind: "Dataplane", name: "web-1", namespace: "shop" }), [], "no such namespace label");
+});
+
+test("a Dataplane sectionName selects one inbound, by its name or else its port", () => {
+  const ports = (ref: object) => inboundsSelectedBy(ref as never, orders).map((inbound) => inbound.port);
+  assert.deepEqual(ports({ kind: "Dataplane", labels: { app: "orders" } }), [8080, 9000]);
+  assert.deepEqual(ports({ kind: "Dataplane", labels: { app: "orders" }, sectionName: "http-port" }), [8080]);
+  assert.deepEqual(ports({ kind: "Dataplane", name: "orders-1", sectionName: "9000" }), [9000]);
+  assert.deepEqual(ports({ kind: "Dataplane", name: "orders-1", sectionName: "8080" }), [], "a named inbound answers to its name only");
+  assert.deepEqual(ports({ kind: "Dataplane", labels: { app: "web" }, sectionName: "http-port" }), []);
+});
+
+test("a Dataplane targetRef ranks above Mesh and below MeshSubset, with a sectionName above one without", () => {
+  const rules = [{ default: { http: { requestTimeout: "1s" } } }];
+  const policies = [
+    policy("MeshTimeout", "a-subset", { targetRef: { kind: "MeshSubset", tags: { "kuma.io/service": "orders" } }, rules }),
+    policy("MeshTimeout", "b-section", { targetRef: { kind: "Dataplane", labels: { app: "orders" }, sectionName: "http-port" }, rules }),
+    policy("MeshTimeout", "c-labels", { targetRef: { kind: "Dataplane", labels: { app: "orders" } }, rules }),
+    policy("MeshTimeout", "d-mesh", { targetRef: { kind: "Mesh" }, rules }),
+  ];
+  assert.deepEqual(policiesForDataplane(orders, policies).map((p) => p.name), ["d-mesh", "c-labels", "b-section", "a-subset"]);
 });

@@ -1,6 +1,6 @@
 import type { TargetRef } from "../policies/target-ref";
-import { SERVICE_TAG, type DataplaneBody } from "../types/dataplane";
-import type { Resource } from "../resource";
+import { NAMESPACE_LABEL, SERVICE_TAG, type DataplaneBody } from "../types/dataplane";
+import { displayNameOf, type Resource } from "../resource";
 import { dataplaneTags, tagsMatch, type InboundTags, type Tags } from "./tags";
 import type { PolicyResource } from "./policy";
 
@@ -17,8 +17,21 @@ export function targetRefTags(ref: TargetRef): Tags {
       return { ...ref.tags, [SERVICE_TAG]: ref.name ?? "" };
     case "MeshHTTPRoute":
       throw new Error("a MeshHTTPRoute targetRef selects through the route it names, not by tags");
+    case "Dataplane":
+      throw new Error("a Dataplane targetRef selects by name or resource labels, not by tags");
   }
 }
+
+/** `kind: Dataplane`: every dataplane, the one named (in `namespace`), or those whose resource labels include `labels`. */
+function dataplaneSelected(ref: TargetRef, dataplane: Resource<DataplaneBody>): boolean {
+  if (ref.labels !== undefined) return tagsMatch(ref.labels, dataplane.labels);
+  if (ref.name !== undefined && displayNameOf(dataplane) !== ref.name) return false;
+  return ref.namespace === undefined || dataplane.labels[NAMESPACE_LABEL] === ref.namespace;
+}
+
+/** A `sectionName` picks one inbound by its name or, failing that, its port. */
+const inSection = (sectionName: string | undefined) => (inbound: InboundTags) =>
+  sectionName === undefined || inbound.name === sectionName || (inbound.name === undefined && String(inbound.port) === sectionName);
 
 function proxyTypeAllowed(ref: TargetRef, dataplane: Resource<DataplaneBody>): boolean {
   if (!ref.proxyTypes || ref.proxyTypes.length === 0) return true;
@@ -40,6 +53,9 @@ export function inboundsSelectedBy(ref: TargetRef | undefined, dataplane: Resour
     const route = referencedRoute(target, dataplane.mesh, routes);
     const routeTarget = route?.body.spec.targetRef;
     return route && routeTarget?.kind !== "MeshHTTPRoute" ? inboundsSelectedBy(routeTarget, dataplane) : [];
+  }
+  if (target.kind === "Dataplane") {
+    return dataplaneSelected(target, dataplane) ? dataplaneTags(dataplane).filter(inSection(target.sectionName)) : [];
   }
   if (!proxyTypeAllowed(target, dataplane)) return [];
   const required = targetRefTags(target);
@@ -69,11 +85,14 @@ export function policiesForDataplane<P extends PolicyResource>(dataplane: Resour
   return policies.filter((policy) => selectsDataplane(policy.body.spec.targetRef, dataplane, policy.mesh, routes)).sort(comparePolicies);
 }
 
-const KIND_ORDER = { Mesh: 1, MeshSubset: 2, MeshService: 3, MeshServiceSubset: 4, MeshHTTPRoute: 5 } as const;
+const KIND_ORDER = { Mesh: 1, Dataplane: 2, MeshSubset: 3, MeshService: 4, MeshServiceSubset: 5, MeshHTTPRoute: 6 } as const;
+
+/** Kuma's kind order, a Dataplane ref with a sectionName after one without. */
+const specificity = (ref: TargetRef | undefined) => KIND_ORDER[ref?.kind ?? "Mesh"] * 2 + (ref?.sectionName === undefined ? 0 : 1);
 
 /** Kuma's order: less specific top-level targetRef first, then by name; later policies override earlier ones. */
 export function comparePolicies(a: PolicyResource, b: PolicyResource): number {
-  const byKind = KIND_ORDER[a.body.spec.targetRef?.kind ?? "Mesh"] - KIND_ORDER[b.body.spec.targetRef?.kind ?? "Mesh"];
+  const byKind = specificity(a.body.spec.targetRef) - specificity(b.body.spec.targetRef);
   if (byKind !== 0) return byKind;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { durationSchema } from "../common/duration";
-import { TARGET_REF_KINDS, inboundRuleList, policyItemList, requireOneOf, targetRefSchema } from "./target-ref";
+import { TOP_LEVEL_KINDS, inboundRuleList, policyItemList, requireOneOf, targetRefSchema } from "./target-ref";
 
 export const timeoutConf = z.strictObject({
   connectionTimeout: durationSchema.optional(),
@@ -19,7 +19,7 @@ export const timeoutConf = z.strictObject({
 export const meshTimeoutBody = z.strictObject({
   spec: z
     .strictObject({
-      targetRef: targetRefSchema([...TARGET_REF_KINDS, "MeshHTTPRoute"], { proxyTypes: true }).optional(),
+      targetRef: targetRefSchema([...TOP_LEVEL_KINDS, "MeshHTTPRoute"], { proxyTypes: true }).optional(),
       from: policyItemList(["Mesh"], timeoutConf).optional(),
       to: policyItemList(["Mesh", "MeshService"], timeoutConf).optional(),
       rules: inboundRuleList(timeoutConf).optional(),

@@ -4,8 +4,10 @@ import { nonEmptyString, tagsSchema } from "../common/fields";
 /** The kinds that select proxies or peers by tags. */
 export const TARGET_REF_KINDS = ["Mesh", "MeshSubset", "MeshService", "MeshServiceSubset"] as const;
 export type TagSelectorKind = (typeof TARGET_REF_KINDS)[number];
+/** Kinds of a top-level targetRef: `Dataplane` selects proxies by their name or resource labels. */
+export const TOP_LEVEL_KINDS = [...TARGET_REF_KINDS, "Dataplane"] as const;
 /** `MeshHTTPRoute` targets the requests of a named route (MeshTimeout's top-level targetRef). */
-export type TargetRefKind = TagSelectorKind | "MeshHTTPRoute";
+export type TargetRefKind = (typeof TOP_LEVEL_KINDS)[number] | "MeshHTTPRoute";
 
 export const PROXY_TYPES = ["Sidecar", "Gateway"] as const;
 
@@ -15,12 +17,19 @@ export interface TargetRef {
   tags?: Record<string, string>;
   mesh?: string;
   proxyTypes?: ("Sidecar" | "Gateway")[];
+  /** `Dataplane` only: resource labels the dataplane must carry. */
+  labels?: Record<string, string>;
+  /** `Dataplane` only: the Kubernetes namespace beside `name`. */
+  namespace?: string;
+  /** `Dataplane` only: one inbound, by its name or port. */
+  sectionName?: string;
 }
 
 const NAMED_KINDS: readonly TargetRefKind[] = ["MeshService", "MeshServiceSubset", "MeshHTTPRoute"];
 // Kuma's own docs name the mesh in `kind: Mesh` refs (`name: default`); it is accepted and does not narrow the selection.
-const NAME_ALLOWED_KINDS: readonly TargetRefKind[] = [...NAMED_KINDS, "Mesh"];
+const NAME_ALLOWED_KINDS: readonly TargetRefKind[] = [...NAMED_KINDS, "Mesh", "Dataplane"];
 const TAGGED_KINDS: readonly TargetRefKind[] = ["MeshSubset", "MeshServiceSubset"];
+const DATAPLANE_ONLY_FIELDS = ["labels", "namespace", "sectionName"] as const;
 
 /** A targetRef accepting only `kinds`: Kuma restricts the kinds per policy and per place (top level, from[], to[]). */
 export function targetRefSchema(kinds: readonly TargetRefKind[], options: { proxyTypes?: boolean } = {}) {
@@ -36,6 +45,9 @@ export function targetRefSchema(kinds: readonly TargetRefKind[], options: { prox
       name: nonEmptyString.optional(),
       tags: tagsSchema.optional(),
       mesh: z.string().optional(),
+      labels: tagsSchema.optional(),
+      namespace: nonEmptyString.optional(),
+      sectionName: nonEmptyString.optional(),
       ...(options.proxyTypes ? { proxyTypes: z.array(z.enum(PROXY_TYPES)).optional() } : {}),
     })
     .superRefine((ref, ctx) => {
@@ -48,10 +60,21 @@ export function targetRefSchema(kinds: readonly TargetRefKind[], options: { prox
       if (!TAGGED_KINDS.includes(ref.kind) && ref.tags !== undefined) {
         ctx.addIssue({ code: "custom", path: ["tags"], message: `must not be set for kind ${ref.kind}` });
       }
+      for (const field of DATAPLANE_ONLY_FIELDS) {
+        if (ref.kind !== "Dataplane" && ref[field] !== undefined) {
+          ctx.addIssue({ code: "custom", path: [field], message: `must not be set for kind ${ref.kind}` });
+        }
+      }
+      if (ref.kind === "Dataplane" && ref.labels !== undefined && (ref.name !== undefined || ref.namespace !== undefined)) {
+        ctx.addIssue({ code: "custom", path: ["labels"], message: "either labels or name and namespace must be specified" });
+      }
+      if (ref.kind === "Dataplane" && ref.proxyTypes !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["proxyTypes"], message: "must not be set for kind Dataplane" });
+      }
     }) as z.ZodType<TargetRef>;
 }
 
-export const topLevelTargetRef = targetRefSchema(TARGET_REF_KINDS, { proxyTypes: true });
+export const topLevelTargetRef = targetRefSchema(TOP_LEVEL_KINDS, { proxyTypes: true });
 
 /** `from[]`/`to[]` entries: a targetRef and the `default` conf for it. */
 export function policyItemList<Conf>(kinds: readonly TargetRefKind[], conf: z.ZodType<Conf>) {
@@ -61,6 +84,13 @@ export function policyItemList<Conf>(kinds: readonly TargetRefKind[], conf: z.Zo
 /** New-style inbound `rules[]`: a `default` conf applied to all traffic into the selected proxies. */
 export function inboundRuleList<Conf>(conf: z.ZodType<Conf>) {
   return z.array(z.strictObject({ default: conf }));
+}
+
+/** Kuma's rule for a top-level `sectionName`: it picks an inbound, so the policy may configure inbound traffic only. */
+export function sectionNameOnlyInbound(body: { spec: { targetRef?: TargetRef; to?: unknown[] } }, ctx: z.RefinementCtx) {
+  if (body.spec.targetRef?.sectionName !== undefined && (body.spec.to?.length ?? 0) > 0) {
+    ctx.addIssue({ code: "custom", path: ["spec", "targetRef", "sectionName"], message: "can only be used with inbound policies (from, rules), not with to" });
+  }
 }
 
 /** Kuma refuses a policy that configures nothing: at least one of the sections must be present. */

@@ -5,6 +5,8 @@ import { nonEmptyString, portSchema, tagsSchema } from "../common/fields";
 export const SERVICE_TAG = "kuma.io/service";
 export const PROTOCOL_TAG = "kuma.io/protocol";
 export const ZONE_TAG = "kuma.io/zone";
+/** The label Kuma sets on a dataplane of Kubernetes: its namespace. */
+export const NAMESPACE_LABEL = "k8s.kuma.io/namespace";
 export const PROTOCOLS = ["http", "http2", "grpc", "tcp", "kafka"] as const;
 
 // Kuma's character sets for dataplane tags (values take no '/').

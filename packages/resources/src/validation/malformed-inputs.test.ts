@@ -254,6 +254,26 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     errors: [["spec.to[0].default.backends[0]", "exactly one of tcp, file, openTelemetry has to be defined"]],
   },
   {
+    what: "Dataplane targetRef with both labels and a name",
+    input: timeout({ targetRef: { kind: "Dataplane", name: "dp-1", labels: { app: "web" } }, rules: [{ default: { idleTimeout: "1s" } }] }),
+    errors: [["spec.targetRef.labels", "either labels or name and namespace must be specified"]],
+  },
+  {
+    what: "Dataplane-only targetRef fields on another kind",
+    input: mtp({ targetRef: { kind: "MeshService", name: "web", sectionName: "http" }, from: allowFromMesh.from }),
+    errors: [["spec.targetRef.sectionName", "must not be set for kind MeshService"]],
+  },
+  {
+    what: "sectionName on a policy with to",
+    input: timeout({ targetRef: { kind: "Dataplane", labels: { app: "web" }, sectionName: "http" }, to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "1s" } }] }),
+    errors: [["spec.targetRef.sectionName", "can only be used with inbound policies (from, rules), not with to"]],
+  },
+  {
+    what: "Dataplane kind in from[]",
+    input: mtp({ from: [{ targetRef: { kind: "Dataplane", labels: { app: "web" } }, default: { action: "Allow" } }] }),
+    errors: [["spec.from[0].targetRef.kind", '"Dataplane" is not allowed here']],
+  },
+  {
     what: "several errors reported together",
     input: mtp(
       { from: [{ targetRef: { kind: "MeshGateway" }, default: { action: "Allow", extra: true } }], to: [] },
