@@ -84,7 +84,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     ...policyCountRoutes(store),
     globalInsightRoute(store),
     ...inspectRoutes(store),
-    ...resourceRoutes({ store, sync: syncRules(mode), versions }),
+    ...resourceRoutes({ store, sync: syncRules(mode, options.zone), versions }),
     ...tokenRoutes({ store, tokens, mode }),
     ...(options.routes ?? []),
   );

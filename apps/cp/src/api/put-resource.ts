@@ -22,7 +22,7 @@ export async function putResource({ store, sync, type, key, body, version }: Put
   sync.assertWritable(type, existing);
   const parsed = parseRequestBody(type, key, body);
   if (type.scope === "Mesh") await requireMesh(store, key.mesh, "mesh", 400);
-  const resource = { ...key, labels: parsed.labels, spec: parsed.body };
+  const resource = { ...key, labels: sync.labelsOf(type, parsed.labels), spec: parsed.body };
   if (version !== undefined) return { created: false, stored: await store.update({ ...resource, version }) };
   return { created: existing === null, stored: await store.upsert(resource) };
 }

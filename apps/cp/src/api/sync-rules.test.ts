@@ -23,8 +23,10 @@ test("zone mode rejects Mesh and policy writes, pointing at the global control p
     assert.equal(policy.body.invalid_parameters[0].field, "type");
     assert.equal((await call(api.url, "DELETE", "/meshes/default")).status, 400);
 
-    const dataplane = await call(api.url, "PUT", "/meshes/default/dataplanes/web-1", { body: exampleResource(typeNamed("Dataplane"), "web-1") });
+    const dataplane = await call(api.url, "PUT", "/meshes/default/dataplanes/web-1", { body: { ...exampleResource(typeNamed("Dataplane"), "web-1"), labels: { app: "web" } } });
     assert.equal(dataplane.status, 201);
+    const stored = await call(api.url, "GET", "/meshes/default/dataplanes/web-1");
+    assert.deepEqual(stored.body.labels, { app: "web", "kuma.io/origin": "zone", "kuma.io/zone": "east" }, "what the zone authors carries Kuma's origin and zone labels");
     assert.equal((await call(api.url, "POST", "/tokens/zone", { body: { zone: "west" } })).status, 400);
   } finally {
     await api.close();

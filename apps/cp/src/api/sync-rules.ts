@@ -1,5 +1,5 @@
 import type { StoredResource } from "@zonemesh/store";
-import { ORIGIN_LABEL } from "../kds/sync-types";
+import { ORIGIN_LABEL, ZONE_LABEL } from "../kds/sync-types";
 import { badRequest } from "./problem";
 import type { ResourceType } from "./resource-types";
 import type { CpMode } from "./system-routes";
@@ -29,10 +29,20 @@ export interface SyncRules {
    * on a zone CP, when the stored resource is a copy synced from the global (another zone's ZoneIngress).
    */
   assertWritable(type: ResourceType, existing?: Pick<StoredResource, "labels"> | null): void;
+  /**
+   * The labels a written resource is stored with. On a zone CP, what the zone authors (Dataplanes, ZoneIngresses) gets
+   * Kuma's `kuma.io/origin: zone` and `kuma.io/zone`, so that policies selecting dataplanes by labels see them here as
+   * the global sees their synced copies.
+   */
+  labelsOf(type: ResourceType, labels: Record<string, string>): Record<string, string>;
 }
 
-export function syncRules(mode: CpMode): SyncRules {
+export function syncRules(mode: CpMode, zone?: string): SyncRules {
   return {
+    labelsOf(type, labels) {
+      if (mode !== "zone" || originOf(type) !== "zone") return labels;
+      return { ...labels, [ORIGIN_LABEL]: "zone", ...(zone ? { [ZONE_LABEL]: zone } : {}) };
+    },
     assertWritable(type, existing) {
       const origin = originOf(type);
       if (mode === "zone" && origin === "global") {
