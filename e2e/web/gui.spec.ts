@@ -99,12 +99,18 @@ test("create a MeshTrafficPermission: field error, fix, preview, apply, listed",
   await expect(page.getByRole("button", { name: "Create policy" })).toBeDisabled();
 
   await name.fill("frontend-may-call-db");
+  const preview = page.getByRole("region", { name: "Preview" });
+  // Kuma's kind Dataplane selects one proxy by the name it has in its zone.
+  await page.getByLabel("Target kind").selectOption("Dataplane");
+  await page.getByLabel("Target dataplane").fill("frontend-v1-east");
+  await expect(preview.getByRole("link", { name: "frontend-v1-east", exact: true })).toBeVisible();
+  await expect(preview.getByRole("link", { name: "db-v1-west", exact: true })).toHaveCount(0);
   await page.getByLabel("Target kind").selectOption("MeshService");
+  await expect(page.getByLabel("Target service")).toHaveValue("");
   await page.getByLabel("Target service").fill("db");
   await page.getByLabel("From kind").selectOption("MeshService");
   await page.getByLabel("From service").fill("frontend");
   await expect(page.locator(".form-field .field-error")).toHaveCount(0);
-  const preview = page.getByRole("region", { name: "Preview" });
   await expect(preview.getByRole("link", { name: "db-v1-west", exact: true })).toBeVisible();
   await expect(preview.getByRole("link", { name: "frontend-v1-east", exact: true })).toHaveCount(0);
   await screenshot(page, "policy-editor");

@@ -51,7 +51,7 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     const backendDp = async (version: string, servicePort: number) =>
       cluster.startDataplane({
         zone: "east",
-        yaml: dataplaneYaml({ name: `backend-${version}`, inbound: { port: await freePort(), servicePort, tags: { "kuma.io/service": "backend", "kuma.io/protocol": "http", version } } }),
+        yaml: dataplaneYaml({ name: `backend-${version}`, labels: { app: "backend", track: version === "v2" ? "canary" : "stable" }, inbound: { port: await freePort(), servicePort, tags: { "kuma.io/service": "backend", "kuma.io/protocol": "http", version } } }),
       });
     await Promise.all([
       backendDp("v1", v1.port),
@@ -248,6 +248,28 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
       const responses = await Promise.all([call("/fault"), call("/fault")]);
       assert.deepEqual(responses.map((response) => response.status), [200, 200]);
     }, PROPAGATION_MS);
+  });
+
+  test("kind Dataplane: a MeshFaultInjection on the dataplane labelled track: canary aborts only v2's requests; one naming backend-v1 only v1's", async () => {
+    const abortOn = (name: string, targetRef: object) =>
+      cluster.applyOnGlobal("meshfaultinjections", {
+        type: "MeshFaultInjection",
+        mesh,
+        name,
+        spec: { targetRef, rules: [{ default: { http: [{ abort: { httpStatus: 418, percentage: 100 } }] } }] },
+      });
+    /** Who answered 40 requests, counting 418s as the aborted. */
+    const outcomes = async () => {
+      const responses = await Promise.all(Array.from({ length: 40 }, () => call("/who")));
+      return new Set(responses.map((response) => (response.status === 418 ? "aborted" : `${response.status} ${(JSON.parse(response.body) as BackendAnswer).name}`)));
+    };
+    await abortOn("canary-abort", { kind: "Dataplane", labels: { track: "canary" } });
+    await eventually(async () => assert.deepEqual([...(await outcomes())].sort(), ["200 backend-v1", "aborted"]), PROPAGATION_MS);
+    await cluster.removeFromGlobal("meshfaultinjections", "canary-abort", mesh);
+    await abortOn("v1-abort", { kind: "Dataplane", name: "backend-v1" });
+    await eventually(async () => assert.deepEqual([...(await outcomes())].sort(), ["200 backend-v2", "aborted"]), PROPAGATION_MS);
+    await cluster.removeFromGlobal("meshfaultinjections", "v1-abort", mesh);
+    await eventually(async () => assert.deepEqual([...(await outcomes())].sort(), ["200 backend-v1", "200 backend-v2"]), PROPAGATION_MS);
   });
 
   test("MeshFaultInjection from one caller: client's requests, told apart by x-kuma-tags (set by its dp whatever it sends, removed by the backend's dp), are aborted; client-dns's are not", async () => {

@@ -6,6 +6,8 @@ import { httpBackend, type TestBackend } from "@zonemesh/dp/testing/backends";
 export interface DataplaneSpec {
   name: string;
   mesh?: string;
+  /** Resource labels (what a policy's `kind: Dataplane` `labels` select). */
+  labels?: Record<string, string>;
   /** The inbound: the dp listens on `port` and hands traffic to the workload on `servicePort`. */
   inbound: { port: number; servicePort: number; tags: Record<string, string> };
   /** Explicit outbounds on 127.0.0.1: the workload calls `127.0.0.1:<port>` to reach `service`. */
@@ -19,6 +21,7 @@ export function dataplaneYaml(spec: DataplaneSpec): string {
     type: "Dataplane",
     mesh: spec.mesh ?? "default",
     name: spec.name,
+    ...(spec.labels ? { labels: spec.labels } : {}),
     networking: {
       address: "127.0.0.1",
       inbound: [spec.inbound],

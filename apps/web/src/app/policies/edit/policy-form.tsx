@@ -1,11 +1,14 @@
 "use client";
 
-import { TARGET_REF_KINDS, type FieldError } from "@zonemesh/resources";
+import { TARGET_REF_KINDS, TOP_LEVEL_KINDS, type FieldError } from "@zonemesh/resources";
 import type { ReactNode } from "react";
 import { MeshSelect } from "@/components/mesh-select";
 import { errorsAt, readField, type FieldPath } from "@/lib/policy-document";
 
 const NAMED_KINDS = ["MeshService", "MeshServiceSubset"];
+/** What `name` means for a kind: the service, or (kind Dataplane) the dataplane; it is cleared when that changes. */
+const nameMeaning = (kind: string) => (NAMED_KINDS.includes(kind) ? "service" : kind === "Dataplane" ? "dataplane" : undefined);
+const DATAPLANE_ONLY_FIELDS = ["labels", "namespace", "sectionName"];
 const TRAFFIC_PERMISSION_ACTIONS = ["Allow", "Deny", "AllowWithShadowDeny"];
 
 /** `spec.from[0].default.action`, the notation of the shared validation's field errors. */
@@ -45,8 +48,10 @@ function TargetRefFields({ title, base, kinds, ...props }: FormProps & { title: 
           name={fieldName([...base, "kind"])}
           value={kind}
           onChange={(event) => {
-            props.onChange([...base, "kind"], event.target.value);
-            if (!NAMED_KINDS.includes(event.target.value)) props.onChange([...base, "name"], undefined);
+            const next = event.target.value;
+            props.onChange([...base, "kind"], next);
+            if (nameMeaning(next) !== nameMeaning(kind)) props.onChange([...base, "name"], undefined);
+            if (next !== "Dataplane") for (const field of DATAPLANE_ONLY_FIELDS) props.onChange([...base, field], undefined);
           }}
         >
           {!kinds.includes(kind) && <option value={kind}>{kind || "—"}</option>}
@@ -55,11 +60,12 @@ function TargetRefFields({ title, base, kinds, ...props }: FormProps & { title: 
           ))}
         </select>
       </Field>
-      {NAMED_KINDS.includes(kind) && (
-        <Field label={`${title} service`} path={[...base, "name"]} errors={props.errors}>
+      {nameMeaning(kind) && (
+        <Field label={`${title} ${nameMeaning(kind)}`} path={[...base, "name"]} errors={props.errors}>
           <input
             name={fieldName([...base, "name"])}
             value={String(readField(props.text, [...base, "name"]) ?? "")}
+            placeholder={kind === "Dataplane" ? "every dataplane" : undefined}
             onChange={(event) => props.onChange([...base, "name"], event.target.value)}
           />
         </Field>
@@ -94,7 +100,7 @@ export function PolicyForm(props: FormProps) {
           </span>
         ))}
       </div>
-      <TargetRefFields {...props} title="Target" base={["spec", "targetRef"]} kinds={TARGET_REF_KINDS} />
+      <TargetRefFields {...props} title="Target" base={["spec", "targetRef"]} kinds={TOP_LEVEL_KINDS} />
       {type === "MeshTrafficPermission" && (
         <>
           <TargetRefFields {...props} title="From" base={["spec", "from", 0, "targetRef"]} kinds={TARGET_REF_KINDS} />
