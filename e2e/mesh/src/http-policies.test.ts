@@ -211,6 +211,36 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     assert.equal((await call("/delay/100")).status, 200);
   });
 
+  test("MeshTimeout with a MeshHTTPRoute in to[] (Kuma 2.9+): only the requests of that route get its 300ms timeout", async () => {
+    const slow = { "x-route": "slow" };
+    await cluster.applyOnGlobal("meshhttproutes", {
+      type: "MeshHTTPRoute",
+      mesh,
+      name: "slow-route",
+      spec: {
+        targetRef: { kind: "Dataplane", name: "client" },
+        to: [{ targetRef: { kind: "MeshService", name: "backend" }, rules: [{ matches: [{ headers: [{ type: "Exact", name: "x-route", value: "slow" }] }], default: {} }] }],
+      },
+    });
+    await cluster.applyOnGlobal("meshtimeouts", {
+      type: "MeshTimeout",
+      mesh,
+      name: "slow-route-timeout",
+      spec: { to: [{ targetRef: { kind: "MeshHTTPRoute", name: "slow-route" }, default: { http: { requestTimeout: "300ms" } } }] },
+    });
+    const elapsed = await eventually(async () => {
+      const started = Date.now();
+      const response = await get(outbound, "/delay/700", slow);
+      assert.equal(response.status, 504, `${response.status} ${response.body}`);
+      return Date.now() - started;
+    }, PROPAGATION_MS);
+    assert.ok(elapsed >= 250 && elapsed < 650, `504 after ${elapsed} ms, expected about 300`);
+    assert.equal((await call("/delay/700")).status, 200, "other requests keep backend's 1s timeout");
+    await cluster.removeFromGlobal("meshtimeouts", "slow-route-timeout", mesh);
+    await cluster.removeFromGlobal("meshhttproutes", "slow-route", mesh);
+    await eventually(async () => assert.equal((await get(outbound, "/delay/700", slow)).status, 200), PROPAGATION_MS);
+  });
+
   test("MeshRetry: a backend failing the first 2 attempts with 503 is retried to success (3 attempts at the backends)", async () => {
     assert.equal((await call("/flaky/before/1")).status, 503, "without MeshRetry the 503 reaches the client");
     assert.equal(attempts.get("before"), 1);

@@ -178,6 +178,36 @@ test("a MeshTimeout targeting a MeshHTTPRoute selects what the route selects and
   });
 });
 
+test("a MeshTimeout or MeshRetry with a MeshHTTPRoute in to[] (Kuma 2.9+) applies to that route's requests, over the service's conf, only on the proxies the route selects", () => {
+  const matches = [{ path: { type: "PathPrefix", value: "/slow" } }];
+  const frontend = dataplane("frontend-1", [{ port: 8080, tags: { "kuma.io/service": "frontend" } }], {}, { app: "frontend" });
+  const policies = [
+    policy("MeshHTTPRoute", "slow-path", {
+      targetRef: { kind: "Dataplane", labels: { app: "frontend" } },
+      to: [{ targetRef: { kind: "MeshService", name: "backend" }, rules: [{ matches, default: {} }] }],
+    }),
+    policy("MeshTimeout", "slow-path-timeout", { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "MeshHTTPRoute", name: "slow-path" }, default: { http: { requestTimeout: "30s" } } }] }),
+    policy("MeshTimeout", "mesh-default", { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { http: { requestTimeout: "15s" } } }] }),
+    // More specific top-level targetRef, but towards the service: the route's conf still wins for the route's requests.
+    policy("MeshTimeout", "frontend-to-backend", {
+      targetRef: { kind: "MeshSubset", tags: { "kuma.io/service": "frontend" } },
+      to: [{ targetRef: { kind: "MeshService", name: "backend" }, default: { http: { requestTimeout: "1s" }, idleTimeout: "5m" } }],
+    }),
+    policy("MeshRetry", "slow-path-retry", { to: [{ targetRef: { kind: "MeshHTTPRoute", name: "slow-path" }, default: { http: { numRetries: 1 } } }] }),
+  ];
+  const onRoute = { "kuma.io/service": "backend", [ROUTE_MATCHES_TAG]: routeMatchesHash(matches) };
+  const frontendRules = rulesForDataplane(frontend, policies);
+  assert.deepEqual(toConfFor(typeRules(frontendRules, "MeshTimeout"), onRoute), { http: { requestTimeout: "30s" }, idleTimeout: "5m" });
+  assert.deepEqual(toConfFor(typeRules(frontendRules, "MeshTimeout"), "backend"), { http: { requestTimeout: "1s" }, idleTimeout: "5m" });
+  assert.deepEqual(toConfFor(typeRules(frontendRules, "MeshRetry"), onRoute), { http: { numRetries: 1 } });
+  assert.equal(toConfFor(typeRules(frontendRules, "MeshRetry"), "backend"), undefined);
+
+  // web is selected by both MeshTimeouts (kind Mesh) but not by the route: the route's conf must not leak to it.
+  const webRules = rulesForDataplane(web, policies);
+  assert.deepEqual(toConfFor(typeRules(webRules, "MeshTimeout"), onRoute), { http: { requestTimeout: "15s" } });
+  assert.equal(toConfFor(typeRules(webRules, "MeshRetry"), onRoute), undefined);
+});
+
 test("replicas selected by the same policies share one rule computation, and updated policies are never served stale", () => {
   const replica = dataplane("web-2", [{ port: 8080, tags: { "kuma.io/service": "web", version: "v1" } }]);
   const mesh = policy("MeshTimeout", "mesh", { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "1h" } }] });

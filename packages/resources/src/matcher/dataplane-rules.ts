@@ -3,7 +3,7 @@ import { SERVICE_TAG } from "../types/dataplane";
 import { policyTypeNames } from "../registry";
 import type { Resource } from "../resource";
 import { mergeConfs } from "./merge";
-import { policyRef, type PolicyRef, type PolicyResource } from "./policy";
+import { policyRef, type PolicyRef, type PolicyResource, type PolicySpec } from "./policy";
 import { ROUTE_MATCHES_TAG, routeMatchesHash } from "./route-matches";
 import { comparePolicies, inboundsSelectedBy, policiesForDataplane, referencedRoute } from "./select";
 import { sharedRules } from "./shared-rules";
@@ -36,30 +36,45 @@ export interface DataplaneRules {
   rules: PolicyTypeRules[];
 }
 
-/**
- * `to[]` entries as policy items. A policy whose top-level targetRef is a MeshHTTPRoute applies its confs to each
- * rule of that route only, as Kuma does: one item per (route destination, rule matches).
- */
-function toItems(policy: PolicyResource, routes: PolicyResource[]): PolicyItem[] {
-  const { targetRef, to = [] } = policy.body.spec;
-  const confOf = (item: (typeof to)[number]) => item.default ?? { ...(item.hostnames ? { hostnames: item.hostnames } : {}), rules: item.rules ?? [] };
-  if (targetRef?.kind !== "MeshHTTPRoute") {
-    return to.map((item) => ({ targetRef: item.targetRef, conf: confOf(item), origin: policyRef(policy) }));
-  }
-  const route = referencedRoute(targetRef, policy.mesh, routes);
+/** One item per rule of a route: `conf` for the requests of that rule (on each of the route's destinations). */
+function perRouteRule(route: PolicyResource | undefined, conf: object, origin: PolicyRef): PolicyItem[] {
   return (route?.body.spec.to ?? []).flatMap((destination) =>
-    (destination.rules ?? []).flatMap((rule) =>
-      to.map((item) => ({
-        targetRef: {
-          kind: "MeshServiceSubset" as const,
-          name: destination.targetRef.name ?? "",
-          tags: { [ROUTE_MATCHES_TAG]: routeMatchesHash(rule.matches) },
-        },
-        conf: confOf(item),
-        origin: policyRef(policy),
-      })),
-    ),
+    (destination.rules ?? []).map((rule) => ({
+      targetRef: {
+        kind: "MeshServiceSubset" as const,
+        name: destination.targetRef.name ?? "",
+        tags: { [ROUTE_MATCHES_TAG]: routeMatchesHash(rule.matches) },
+      },
+      conf,
+      origin,
+    })),
   );
+}
+
+const confOf = (item: NonNullable<PolicySpec["to"]>[number]) => item.default ?? { ...(item.hostnames ? { hostnames: item.hostnames } : {}), rules: item.rules ?? [] };
+
+/** `to[]` entries towards destinations (Mesh, MeshService) as policy items. */
+function toItems(policy: PolicyResource): PolicyItem[] {
+  if (policy.body.spec.targetRef?.kind === "MeshHTTPRoute") return [];
+  const origin = policyRef(policy);
+  return (policy.body.spec.to ?? []).filter((item) => item.targetRef.kind !== "MeshHTTPRoute").map((item) => ({ targetRef: item.targetRef, conf: confOf(item), origin }));
+}
+
+/**
+ * Confs for a MeshHTTPRoute (the policy's top-level targetRef, or a `to[]` targetRef naming one of `routesHere`, the
+ * routes on this dataplane) as items per rule of that route. They come after every `toItems`, as Kuma's route confs
+ * override the confs of the service the route's requests go to, whatever the policies' top-level targetRefs.
+ */
+function routeItems(policy: PolicyResource, routes: PolicyResource[], routesHere: PolicyResource[]): PolicyItem[] {
+  const { targetRef, to = [] } = policy.body.spec;
+  const origin = policyRef(policy);
+  if (targetRef?.kind === "MeshHTTPRoute") {
+    const route = referencedRoute(targetRef, policy.mesh, routes);
+    return to.flatMap((item) => perRouteRule(route, confOf(item), origin));
+  }
+  return to
+    .filter((item) => item.targetRef.kind === "MeshHTTPRoute")
+    .flatMap((item) => perRouteRule(referencedRoute(item.targetRef, policy.mesh, routesHere), confOf(item), origin));
 }
 
 function fromItems(policy: PolicyResource): PolicyItem[] {
@@ -70,13 +85,16 @@ interface Scope {
   /** The caller's policy list, which bounds the lifetime of shared rules. */
   all: PolicyResource[];
   routes: PolicyResource[];
+  /** The MeshHTTPRoutes selecting the dataplane: a `to[]` conf for a route applies only where the route does. */
+  routesHere: PolicyResource[];
 }
 
 // Markers that keep to- and from-rules apart in the shared cache.
 const TO = {};
 const FROM = {};
+const ROUTES_HERE = {};
 
-function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected: PolicyResource[], { all, routes }: Scope): PolicyTypeRules {
+function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected: PolicyResource[], { all, routes, routesHere }: Scope): PolicyTypeRules {
   const byInbound = new Map<number, { inbound: InboundTags; policies: PolicyResource[] }>();
   for (const policy of selected) {
     for (const inbound of inboundsSelectedBy(policy.body.spec.targetRef, dataplane, routes)) {
@@ -89,7 +107,9 @@ function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected
   const inbounds = [...byInbound.values()].map(({ inbound, policies }) => ({ inbound, policies: policies.sort(comparePolicies) }));
   return {
     type,
-    toRules: sharedRules(all, [TO, ...selected, ...routes], () => buildRules(selected.flatMap((policy) => toItems(policy, routes)))),
+    toRules: sharedRules(all, [TO, ...selected, ...routes, ROUTES_HERE, ...routesHere], () =>
+      buildRules([...selected.flatMap(toItems), ...selected.flatMap((policy) => routeItems(policy, routes, routesHere))]),
+    ),
     fromRules: inbounds
       .map(({ inbound, policies }) => ({ inbound, rules: sharedRules(all, [FROM, ...policies], () => buildRules(policies.flatMap(fromItems))) }))
       .filter((entry) => entry.rules.length > 0),
@@ -109,11 +129,12 @@ function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected
 export function rulesForDataplane(dataplane: Resource<DataplaneBody>, policies: PolicyResource[]): DataplaneRules {
   const routes = policies.filter((policy) => policy.type === "MeshHTTPRoute");
   const selected = policiesForDataplane(dataplane, policies, routes);
+  const routesHere = selected.filter((policy) => policy.type === "MeshHTTPRoute");
   return {
     rules: policyTypeNames
       .map((type) => ({ type, policies: selected.filter((policy) => policy.type === type) }))
       .filter((entry) => entry.policies.length > 0)
-      .map((entry) => rulesForType(entry.type, dataplane, entry.policies, { all: policies, routes })),
+      .map((entry) => rulesForType(entry.type, dataplane, entry.policies, { all: policies, routes, routesHere })),
   };
 }
 

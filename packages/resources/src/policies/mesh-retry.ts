@@ -63,7 +63,7 @@ export const meshRetryBody = z.strictObject({
   spec: z
     .strictObject({
       targetRef: topLevelTargetRef.optional(),
-      to: policyItemList(["Mesh", "MeshService"], retryConf).optional(),
+      to: policyItemList(["Mesh", "MeshService", "MeshHTTPRoute"], retryConf).optional(),
     })
     .superRefine(requireOneOf("to")),
 });

@@ -21,7 +21,7 @@ export const meshTimeoutBody = z.strictObject({
     .strictObject({
       targetRef: targetRefSchema([...TOP_LEVEL_KINDS, "MeshHTTPRoute"], { proxyTypes: true }).optional(),
       from: policyItemList(["Mesh"], timeoutConf).optional(),
-      to: policyItemList(["Mesh", "MeshService"], timeoutConf).optional(),
+      to: policyItemList(["Mesh", "MeshService", "MeshHTTPRoute"], timeoutConf).optional(),
       rules: inboundRuleList(timeoutConf).optional(),
     })
     .superRefine(requireOneOf("from", "to", "rules"))

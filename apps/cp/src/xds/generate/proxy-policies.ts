@@ -74,6 +74,7 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
       timeout: to("MeshTimeout", service),
       routeTimeout: (matches) => to("MeshTimeout", service, matches),
       retry: to("MeshRetry", service),
+      routeRetry: (matches) => to("MeshRetry", service, matches),
       circuitBreaker: to("MeshCircuitBreaker", service),
       healthCheck: to("MeshHealthCheck", service),
       loadBalancing: to("MeshLoadBalancingStrategy", service),

@@ -41,6 +41,8 @@ export interface OutboundPolicies {
   /** MeshTimeout for the requests of one MeshHTTPRoute rule (policies may target a route); `timeout` where none does. */
   routeTimeout(matches: HttpRouteRule["matches"]): Merged<TimeoutConf> | undefined;
   retry?: Merged<RetryConf>;
+  /** MeshRetry for the requests of one MeshHTTPRoute rule; `retry` where no policy targets the route. */
+  routeRetry(matches: HttpRouteRule["matches"]): Merged<RetryConf> | undefined;
   circuitBreaker?: Merged<CircuitBreakerConf>;
   healthCheck?: Merged<HealthCheckConf>;
   loadBalancing?: Merged<LoadBalancingConf>;

@@ -1,4 +1,4 @@
-import type { QueryParameterMatcher, Route, RouteAction, RouteConfiguration, RouteMatch } from "@zonemesh/xds";
+import type { QueryParameterMatcher, RetryPolicy, Route, RouteAction, RouteConfiguration, RouteMatch } from "@zonemesh/xds";
 import { backendClusters, type RouteContext } from "./backend-refs";
 import { hashPolicies } from "./hash-policies";
 import { headerMatcher } from "./header-matcher";
@@ -53,13 +53,13 @@ function streamDuration(limits: Timeouts, outbound: Outbound): Pick<RouteAction,
 
 /**
  * The RouteConfiguration of an HTTP outbound (named like its listener): MeshHTTPRoute rules in Kuma's order, each match
- * a route, then a catch-all route to the service; every route carries MeshTimeout (its rule's, when a MeshTimeout
- * targets the route), MeshRetry and hash policies.
+ * a route, then a catch-all route to the service; every route carries MeshTimeout and MeshRetry (its rule's, when one
+ * targets the route) and hash policies.
  */
 export function outboundRouteConfiguration(name: string, outbound: Outbound, policies: OutboundPolicies, context: RouteContext): RouteConfiguration {
-  const retry = policies.retry && retryPolicy(policies.retry.conf, outbound.protocol);
+  const retryOf = (retry: OutboundPolicies["retry"]) => retry && retryPolicy(retry.conf, outbound.protocol);
   const hashing = policies.loadBalancing ? hashPolicies(policies.loadBalancing, context.warn) : [];
-  const action = (clusters: { name: string; weight: number }[], limits: Timeouts): RouteAction => ({
+  const action = (clusters: { name: string; weight: number }[], limits: Timeouts, retry: RetryPolicy | undefined): RouteAction => ({
     ...clusterAction(clusters),
     timeout: limits.request,
     idle_timeout: limits.streamIdle,
@@ -78,12 +78,13 @@ export function outboundRouteConfiguration(name: string, outbound: Outbound, pol
       continue;
     }
     const limits = timeouts(policies.routeTimeout(rule.matches));
+    const retry = retryOf(policies.routeRetry(rule.matches));
     for (const envoyMatch of routeMatches(match)) {
       const filtered = routeFilters(rule.default.filters ?? [], match, envoyMatch, origins, context);
-      routes.push({ match: envoyMatch, ...(filtered.redirect ? { redirect: filtered.redirect } : { route: withFilters(action(clusters, limits), filtered) }), ...filtered.route });
+      routes.push({ match: envoyMatch, ...(filtered.redirect ? { redirect: filtered.redirect } : { route: withFilters(action(clusters, limits, retry), filtered) }), ...filtered.route });
     }
   }
   const catchAll = routes.some((route) => route.match.prefix === "/" && !route.match.headers && !route.match.query_parameters);
-  if (!catchAll) routes.push({ match: { prefix: "/" }, route: action([{ name: context.clusters.ref(outbound.service), weight: 1 }], timeouts(policies.timeout)) });
+  if (!catchAll) routes.push({ match: { prefix: "/" }, route: action([{ name: context.clusters.ref(outbound.service), weight: 1 }], timeouts(policies.timeout), retryOf(policies.retry)) });
   return { name, virtual_hosts: [{ name: outbound.service, domains: ["*"], routes }] };
 }
