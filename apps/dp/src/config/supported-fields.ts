@@ -127,7 +127,7 @@ const httpConnectionManager: Shape = {
   http_filters: { name: true, typed_config: httpFilters },
   stream_idle_timeout: duration,
   request_timeout: duration,
-  common_http_protocol_options: { idle_timeout: duration },
+  common_http_protocol_options: { idle_timeout: duration, max_connection_duration: duration },
   forward_client_cert_details: true,
   access_log: accessLog,
   set_current_client_cert_details: { uri: true, dns: true },
@@ -234,7 +234,7 @@ export const clusterFields: Shape = {
   },
   typed_extension_protocol_options: new MapOf(
     new TypedOf({
-      [typeNames.httpProtocolOptions]: { explicit_http_config: { http_protocol_options: {}, http2_protocol_options: {} }, common_http_protocol_options: { idle_timeout: duration } },
+      [typeNames.httpProtocolOptions]: { explicit_http_config: { http_protocol_options: {}, http2_protocol_options: {} }, common_http_protocol_options: { idle_timeout: duration, max_connection_duration: duration } },
     }),
   ),
 };

@@ -131,8 +131,10 @@ export class ClusterRuntime {
       : undefined;
     const pools = this.#limits.maxConnectionPools;
     this.#poolBudget = pools === undefined ? undefined : new PoolBudget(pools, (except) => this.pool.closeIdleEndpoint(except) ?? this.http2?.closeIdle(except));
-    this.pool = new UpstreamPool(this.#limits.maxConnections, (host, port) => this.connectForTraffic(host, port));
-    this.http2 = speaksHttp2(config) ? new Http2Sessions((host, port) => this.connectForTraffic(host, port)) : undefined;
+    const common = httpProtocolOptionsOf(config)?.common_http_protocol_options;
+    const lifetime = { idleMs: durationMs(common?.idle_timeout, 3_600_000), maxAgeMs: durationMs(common?.max_connection_duration, 0) };
+    this.pool = new UpstreamPool(this.#limits.maxConnections, (host, port) => this.connectForTraffic(host, port), lifetime);
+    this.http2 = speaksHttp2(config) ? new Http2Sessions((host, port) => this.connectForTraffic(host, port), lifetime) : undefined;
   }
 
   #currentEndpoints(): UpstreamEndpoint[] {

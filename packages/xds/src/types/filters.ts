@@ -17,7 +17,7 @@ export interface HttpConnectionManager {
   access_log?: AccessLog[];
   stream_idle_timeout?: Duration;
   request_timeout?: Duration;
-  common_http_protocol_options?: { idle_timeout?: Duration; max_connection_duration?: Duration; max_stream_duration?: Duration };
+  common_http_protocol_options?: CommonHttpProtocolOptions;
   use_remote_address?: { value: boolean };
   forward_client_cert_details?: "SANITIZE" | "FORWARD_ONLY" | "APPEND_FORWARD" | "SANITIZE_SET" | "ALWAYS_FORWARD_ONLY";
   set_current_client_cert_details?: { subject?: { value: boolean }; cert?: boolean; chain?: boolean; dns?: boolean; uri?: boolean };
@@ -107,5 +107,13 @@ export interface FileAccessLog {
 export interface HttpProtocolOptions {
   explicit_http_config?: { http_protocol_options?: object; http2_protocol_options?: object };
   use_downstream_protocol_config?: object;
-  common_http_protocol_options?: { idle_timeout?: Duration; max_requests_per_connection?: UInt32Value };
+  common_http_protocol_options?: CommonHttpProtocolOptions;
+}
+
+/** envoy.config.core.v3.HttpProtocolOptions: of downstream connections in an HCM, of upstream ones in a cluster. */
+export interface CommonHttpProtocolOptions {
+  idle_timeout?: Duration;
+  max_connection_duration?: Duration;
+  max_stream_duration?: Duration;
+  max_requests_per_connection?: UInt32Value;
 }

@@ -57,6 +57,7 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
     streamIdleMs: durationMs(config.stream_idle_timeout, 300_000),
     requestMs: durationMs(config.request_timeout, 0),
   };
+  const maxConnectionMs = durationMs(config.common_http_protocol_options?.max_connection_duration, 0);
   async function serve(info: ConnectionInfo, request: DownstreamRequest, response: ResponseWriter): Promise<void> {
     const current = runtime();
     setClientCertDetails(request.headers, info.mtls);
@@ -90,9 +91,15 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
   return {
     handle(socket, info) {
       const handler = (request: DownstreamRequest, response: ResponseWriter) => void serve(info, request, response);
+      const acceptedAt = Date.now();
       const served = (connection: DownstreamConnection | Http2DownstreamConnection) => {
         connections.add(connection);
-        socket.once("close", () => connections.delete(connection));
+        // max_connection_duration counts from the accept: then the connection drains, as when the listener does.
+        const lifetime = maxConnectionMs > 0 ? setTimeout(() => connection.drain(), Math.max(0, acceptedAt + maxConnectionMs - Date.now())) : undefined;
+        socket.once("close", () => {
+          connections.delete(connection);
+          clearTimeout(lifetime);
+        });
         if (draining) connection.closeAfterResponses();
       };
       const negotiated = (socket as Partial<TLSSocket>).alpnProtocol;

@@ -3,12 +3,15 @@ import type net from "node:net";
 import { PoolOverflow } from "../pool-budget";
 import { headerMapOf, http2Fields, type HeaderMap } from "./headers";
 import { UpstreamAttempt, type RequestBody } from "./upstream-attempt";
+import { idleTimeLeft, type ConnectionLifetime } from "./upstream-pool";
 
 interface Session {
   session: http2.ClientHttp2Session;
   connected: boolean;
   /** Streams open on it: none, it is idle. */
   streams: number;
+  openedAt: number;
+  idleTimer?: NodeJS.Timeout;
 }
 
 /**
@@ -19,14 +22,20 @@ interface Session {
 export class Http2Sessions {
   readonly #sessions = new Map<string, Session>();
 
-  constructor(private readonly connect: (host: string, port: number) => net.Socket) {}
+  constructor(
+    private readonly connect: (host: string, port: number) => net.Socket,
+    private readonly lifetime: ConnectionLifetime = { idleMs: 0, maxAgeMs: 0 },
+  ) {}
 
   get(host: string, port: number): Session {
     const key = `${host}:${port}`;
     const existing = this.#sessions.get(key);
-    if (existing && !existing.session.closed && !existing.session.destroyed) return existing;
+    if (existing && !existing.session.closed && !existing.session.destroyed) {
+      if (idleTimeLeft(this.lifetime, existing.openedAt) !== 0) return existing;
+      existing.session.close(); // past max_connection_duration: its streams finish, new ones go on a new connection
+    }
     const socket = this.connect(host, port);
-    const entry: Session = { session: http2.connect(`http://${key}`, { createConnection: () => socket }), connected: false, streams: 0 };
+    const entry: Session = { session: http2.connect(`http://${key}`, { createConnection: () => socket }), connected: false, streams: 0, openedAt: Date.now() };
     const { session } = entry;
     session.on("connect", () => (entry.connected = true));
     session.on("error", () => {});
@@ -38,6 +47,17 @@ export class Http2Sessions {
     session.unref();
     this.#sessions.set(key, entry);
     return entry;
+  }
+
+  /** Counts a stream on the session; once none is open, the session closes after the lifetime's idle time. */
+  track(entry: Session, stream: http2.ClientHttp2Stream): void {
+    entry.streams++;
+    clearTimeout(entry.idleTimer);
+    stream.once("close", () => {
+      if (--entry.streams > 0) return;
+      const timeLeft = idleTimeLeft(this.lifetime, entry.openedAt);
+      if (timeLeft !== undefined) entry.idleTimer = setTimeout(() => entry.session.close(), timeLeft).unref();
+    });
   }
 
   /** Closes the session to an endpoint (other than `except`) that has no stream open, and names it (max_connection_pools). */
@@ -98,8 +118,7 @@ export class Http2Exchange extends UpstreamAttempt {
     } catch {
       return this.fail(failure());
     }
-    entry.streams++;
-    stream.once("close", () => entry.streams--);
+    sessions.track(entry, stream);
     this.#stream = stream;
     stream.on("response", (head: http2.IncomingHttpHeaders) => {
       const status = Number(head[":status"]);

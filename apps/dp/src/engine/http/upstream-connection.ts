@@ -67,6 +67,8 @@ export class UpstreamConnection {
   #headers: string[] = [];
   connected: boolean;
   reusable = false;
+  /** When it was opened: max_connection_duration counts from then. */
+  readonly openedAt = Date.now();
 
   constructor(readonly socket: net.Socket, readonly key: string) {
     this.connected = !socket.connecting;
