@@ -199,7 +199,12 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
       type: "MeshTimeout",
       mesh,
       name: "backend-timeout",
-      spec: { targetRef: { kind: "MeshService", name: "client" }, to: [{ targetRef: { kind: "MeshService", name: "backend" }, default: { http: { requestTimeout: "1s" } } }] },
+      spec: {
+        targetRef: { kind: "MeshService", name: "client" },
+        to: [{ targetRef: { kind: "MeshService", name: "backend" }, default: { http: { requestTimeout: "1s" } } }],
+        // As Kuma's documented default configuration writes them: 0 disables (the dps must not NACK it, see the last test).
+        from: [{ targetRef: { kind: "Mesh" }, default: { http: { maxConnectionDuration: "0s", maxStreamDuration: "0s" } } }],
+      },
     });
     const elapsed = await eventually(async () => {
       const started = Date.now();

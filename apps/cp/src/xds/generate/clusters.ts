@@ -1,4 +1,4 @@
-import { typeNames, typed, type Cluster, type Duration, type HttpProtocolOptions, type Typed } from "@zonemesh/xds";
+import { typeNames, typed, type Cluster, type HttpProtocolOptions, type Typed } from "@zonemesh/xds";
 import { isHttp2Protocol, isHttpProtocol } from "./catalog";
 import { circuitBreakerSettings } from "./circuit-breaker";
 import { adsConfigSource, definedFields } from "./envoy-values";
@@ -6,16 +6,18 @@ import { healthCheck } from "./health-check";
 import type { Warn } from "./input";
 import { loadBalancer } from "./load-balancer";
 import type { OutboundPolicies } from "./resolved-policies";
-import { timeouts } from "./timeouts";
+import { timeouts, type Timeouts } from "./timeouts";
 import { outboundTransportSocket } from "./tls";
 
 /** `typed_extension_protocol_options` for an application spoken to in HTTP/2 (http2, grpc). */
 export const http2ProtocolOptions = () => httpProtocolOptions(true);
 
-/** `typed_extension_protocol_options` for an upstream spoken to in HTTP (HTTP/2 for http2/grpc), with the idle timeout. */
-function httpProtocolOptions(http2: boolean, idleTimeout?: Duration): Record<string, Typed<object>> {
+/** `typed_extension_protocol_options` for an upstream spoken to in HTTP (HTTP/2 for http2/grpc), with its connections' lifetime. */
+function httpProtocolOptions(http2: boolean, lifetime?: Pick<Timeouts, "idle" | "maxConnectionDuration">): Record<string, Typed<object>> {
   const options: HttpProtocolOptions = {
-    ...(idleTimeout ? { common_http_protocol_options: { idle_timeout: idleTimeout } } : {}),
+    ...(lifetime
+      ? { common_http_protocol_options: { idle_timeout: lifetime.idle, ...(lifetime.maxConnectionDuration ? { max_connection_duration: lifetime.maxConnectionDuration } : {}) } }
+      : {}),
     explicit_http_config: http2 ? { http2_protocol_options: {} } : { http_protocol_options: {} },
   };
   return { [typeNames.httpProtocolOptions]: typed(typeNames.httpProtocolOptions, options) };
@@ -60,7 +62,7 @@ export function outboundCluster(spec: OutboundClusterSpec, policies: OutboundPol
     ...(policies.circuitBreaker ? circuitBreakerSettings(policies.circuitBreaker.conf) : {}),
     ...commonLbConfig(panicThreshold, policies.healthCheck?.conf.failTrafficOnPanic, (policies.loadBalancing?.conf.localityAwareness?.localZone?.affinityTags?.length ?? 0) > 0),
     ...(mtls ? { transport_socket: outboundTransportSocket(mesh, spec.service, spec.tags) } : {}),
-    ...(isHttpProtocol(spec.protocol) ? { typed_extension_protocol_options: httpProtocolOptions(isHttp2Protocol(spec.protocol), clusterTimeouts.idle) } : {}),
+    ...(isHttpProtocol(spec.protocol) ? { typed_extension_protocol_options: httpProtocolOptions(isHttp2Protocol(spec.protocol), clusterTimeouts) } : {}),
   };
   return cluster;
 }

@@ -9,7 +9,7 @@ import type { GenerateInput, Warn } from "./input";
 import { listenerName, localClusterName } from "./names";
 import { httpRateLimitFilters, tcpRateLimitFilters } from "./rate-limit";
 import type { InboundPolicies, ProxyPolicies } from "./resolved-policies";
-import { timeouts, type Timeouts } from "./timeouts";
+import { maxStreamDuration, timeouts, type Timeouts } from "./timeouts";
 import { inboundTransportSocket, isMtlsEnabled } from "./tls";
 import { trafficPermissionRules } from "./traffic-permission";
 import { circuitBreakerSettings } from "./circuit-breaker";
@@ -36,7 +36,7 @@ function httpFilters(context: InboundContext): Filter[] {
     stat_prefix: localCluster,
     route_config: {
       name: `inbound:${service}`,
-      virtual_hosts: [{ name: service, domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: localCluster, timeout: context.timeouts.request } }] }],
+      virtual_hosts: [{ name: service, domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: localCluster, timeout: context.timeouts.request, ...maxStreamDuration(context.timeouts.maxStreamDuration) } }] }],
       ...callerTagsRemoved,
     },
     http_filters: [...rbac, ...faultFilters(policies.faultInjection), ...httpRateLimitFilters(policies.rateLimit, warn), routerFilter],

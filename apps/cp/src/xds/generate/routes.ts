@@ -7,7 +7,7 @@ import type { HttpRouteMatch, HttpRouteRule } from "./policy-confs";
 import type { OutboundPolicies } from "./resolved-policies";
 import { retryPolicy } from "./retry";
 import { routeFilters, withFilters } from "./route-filters";
-import { timeouts, type Timeouts } from "./timeouts";
+import { maxStreamDuration, timeouts, type Timeouts } from "./timeouts";
 
 const pathRank = { Exact: 0, PathPrefix: 1, RegularExpression: 2 } as const;
 
@@ -47,8 +47,7 @@ function clusterAction(clusters: { name: string; weight: number }[]): RouteActio
 
 /** gRPC clients ignore the route timeout and bound calls by the max stream duration: there the request timeout is that bound. */
 function streamDuration(limits: Timeouts, outbound: Outbound): Pick<RouteAction, "max_stream_duration"> {
-  const duration = limits.maxStreamDuration ?? (outbound.socket ? undefined : limits.request);
-  return duration ? { max_stream_duration: { max_stream_duration: duration } } : {};
+  return maxStreamDuration(limits.maxStreamDuration ?? (outbound.socket ? undefined : limits.request));
 }
 
 /**

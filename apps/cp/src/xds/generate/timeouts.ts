@@ -1,4 +1,5 @@
-import type { Duration } from "@zonemesh/xds";
+import { durationToMillis } from "@zonemesh/resources";
+import type { Duration, RouteAction } from "@zonemesh/xds";
 import { kumaDuration } from "./envoy-values";
 import type { TimeoutConf } from "./policy-confs";
 import type { Merged } from "./resolved-policies";
@@ -26,9 +27,19 @@ function timeoutsOf(conf: TimeoutConf): Timeouts {
     idle: kumaDuration(conf.idleTimeout ?? defaults.idleTimeout),
     request: kumaDuration(http.requestTimeout ?? defaults.requestTimeout),
     streamIdle: kumaDuration(http.streamIdleTimeout ?? defaults.streamIdleTimeout),
-    ...(http.maxStreamDuration ? { maxStreamDuration: kumaDuration(http.maxStreamDuration) } : {}),
-    ...(http.maxConnectionDuration ? { maxConnectionDuration: kumaDuration(http.maxConnectionDuration) } : {}),
+    ...limit("maxStreamDuration", http.maxStreamDuration),
+    ...limit("maxConnectionDuration", http.maxConnectionDuration),
   };
 }
 
+/** Kuma's maximum durations: "0 disables it", as leaving them out does. */
+function limit<Name extends string>(name: Name, value: string | undefined): Partial<Record<Name, Duration>> {
+  return value && durationToMillis(value) > 0 ? ({ [name]: kumaDuration(value) } as Record<Name, Duration>) : {};
+}
+
 const defaultTimeouts = timeoutsOf({});
+
+/** A route's max_stream_duration, when a duration bounds its streams. */
+export function maxStreamDuration(duration: Duration | undefined): Pick<RouteAction, "max_stream_duration"> {
+  return duration ? { max_stream_duration: { max_stream_duration: duration } } : {};
+}
