@@ -360,6 +360,8 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
         filter_enabled: { default_value: { numerator: 100, denominator: "HUNDRED" as const }, runtime_key: "enabled" },
         filter_enforced: { default_value: { numerator: 100, denominator: "HUNDRED" as const }, runtime_key: "enforced" },
         response_headers_to_add: [{ header: { key: "x-rate-limited", value: "yes" }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" as const }],
+        // Any envoy.type.v3.StatusCode name: Kuma's documented example answers 423.
+        status: { code: "Locked" },
       }),
     };
     await applied({
@@ -369,7 +371,7 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
       routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "ok" } }])],
     });
     const responses = [await get(port), await get(port), await get(port)];
-    assert.deepEqual(responses.map((response) => response.status), [200, 200, 429]);
+    assert.deepEqual(responses.map((response) => response.status), [200, 200, 423]);
     assert.equal(responses[2]?.headers["x-rate-limited"], "yes");
   });
 

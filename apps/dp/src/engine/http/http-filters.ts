@@ -1,4 +1,4 @@
-import { typeNames, type HttpFault, type HttpFilter as HttpFilterConfig, type HttpLocalRateLimit, type HttpRbac } from "@zonemesh/xds";
+import { envoyRoot, typeNames, type HttpFault, type HttpFilter as HttpFilterConfig, type HttpLocalRateLimit, type HttpRbac } from "@zonemesh/xds";
 import { durationMs } from "../duration";
 import { compileHeaderMatcher, type HeaderLookup } from "../header-matcher";
 import { fractionalChance } from "../percentage";
@@ -100,11 +100,12 @@ function localRateLimitFilter(config: HttpLocalRateLimit): HttpFilter {
   };
 }
 
-/** envoy.type.v3.StatusCode names the codes ("TooManyRequests"); only the ones Kuma's MeshRateLimit allows to pick are needed. */
+const statusCodes = envoyRoot.lookupEnum("envoy.type.v3.StatusCode");
+
+/** envoy.type.v3.StatusCode names the codes ("TooManyRequests", "Locked"); its 0 ("Empty") is no status. */
 function statusByName(name: string): number {
-  const codes: Record<string, number> = { TooManyRequests: 429, ServiceUnavailable: 503, Forbidden: 403, BadRequest: 400, Unauthorized: 401, InternalServerError: 500 };
-  const code = codes[name];
-  if (code === undefined) throw new Error(`local rate limit status ${name} is not supported`);
+  const code = statusCodes.values[name];
+  if (!code) throw new Error(`local rate limit status ${name} is not an HTTP status code`);
   return code;
 }
 
