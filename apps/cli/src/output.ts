@@ -42,10 +42,13 @@ export function alignColumns(rows: string[][]): string {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("   ").trimEnd()).join("\n") + "\n";
 }
 
-function targetRef(resource: WireResource): string {
+/** `MeshService/web`, `MeshSubset{team=a}`, `Dataplane{app=web}:http-port`: what the policy selects, at a glance. */
+export function targetRef(resource: WireResource): string {
   const ref = resource.spec?.targetRef;
   if (!ref?.kind) return "-";
-  return ref.name ? `${ref.kind}/${ref.name}` : ref.kind;
+  const selector = { ...ref.tags, ...ref.labels };
+  const pairs = Object.entries(selector).map(([key, value]) => `${key}=${value}`);
+  return `${ref.kind}${ref.name ? `/${ref.name}` : ""}${pairs.length > 0 ? `{${pairs.join(",")}}` : ""}${ref.sectionName ? `:${ref.sectionName}` : ""}`;
 }
 
 function age(created: Date, now: Date): string {

@@ -7,7 +7,19 @@ export const wireResourceSchema = z.looseObject({
   mesh: z.string().optional(),
   creationTime: z.string().optional(),
   labels: z.record(z.string(), z.string()).optional(),
-  spec: z.looseObject({ targetRef: z.looseObject({ kind: z.string().optional(), name: z.string().optional() }).optional() }).optional(),
+  spec: z
+    .looseObject({
+      targetRef: z
+        .looseObject({
+          kind: z.string().optional(),
+          name: z.string().optional(),
+          tags: z.record(z.string(), z.string()).optional(),
+          labels: z.record(z.string(), z.string()).optional(),
+          sectionName: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 export type WireResource = z.infer<typeof wireResourceSchema>;
 
