@@ -1,3 +1,4 @@
+import { describeTargetRef } from "@zonemesh/resources";
 import { stringify } from "yaml";
 import type { WireResource } from "./responses";
 
@@ -42,13 +43,9 @@ export function alignColumns(rows: string[][]): string {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("   ").trimEnd()).join("\n") + "\n";
 }
 
-/** `MeshService/web`, `MeshSubset{team=a}`, `Dataplane{app=web}:http-port`: what the policy selects, at a glance. */
 export function targetRef(resource: WireResource): string {
   const ref = resource.spec?.targetRef;
-  if (!ref?.kind) return "-";
-  const selector = { ...ref.tags, ...ref.labels };
-  const pairs = Object.entries(selector).map(([key, value]) => `${key}=${value}`);
-  return `${ref.kind}${ref.name ? `/${ref.name}` : ""}${pairs.length > 0 ? `{${pairs.join(",")}}` : ""}${ref.sectionName ? `:${ref.sectionName}` : ""}`;
+  return ref?.kind ? describeTargetRef(ref) : "-";
 }
 
 function age(created: Date, now: Date): string {

@@ -86,6 +86,12 @@ export function inboundRuleList<Conf>(conf: z.ZodType<Conf>) {
   return z.array(z.strictObject({ default: conf }));
 }
 
+/** `MeshService/web`, `MeshSubset{team=a}`, `Dataplane{app=web}:http-port`: what a targetRef selects, in one line. */
+export function describeTargetRef(ref: { kind?: string; name?: string; tags?: Record<string, string>; labels?: Record<string, string>; sectionName?: string }): string {
+  const pairs = Object.entries({ ...ref.tags, ...ref.labels }).map(([key, value]) => `${key}=${value}`);
+  return `${ref.kind ?? ""}${ref.name ? `/${ref.name}` : ""}${pairs.length > 0 ? `{${pairs.join(",")}}` : ""}${ref.sectionName ? `:${ref.sectionName}` : ""}`;
+}
+
 /** Kuma's rule for a top-level `sectionName`: it picks an inbound, so the policy may configure inbound traffic only. */
 export function sectionNameOnlyInbound(body: { spec: { targetRef?: TargetRef; to?: unknown[] } }, ctx: z.RefinementCtx) {
   if (body.spec.targetRef?.sectionName !== undefined && (body.spec.to?.length ?? 0) > 0) {

@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { policyTypeNames, type PolicyTypeName } from "@zonemesh/resources";
+import { describeTargetRef, policyTypeNames, type PolicyTypeName, type TargetRef } from "@zonemesh/resources";
 import { FilterForm } from "@/components/filter-form";
 import { MeshSelect } from "@/components/mesh-select";
 import { PagedTable } from "@/components/paged-table";
@@ -71,7 +71,6 @@ export function PoliciesView() {
 }
 
 function targetText(body: Record<string, unknown>): string {
-  const targetRef = (body.spec as { targetRef?: { kind: string; name?: string } } | undefined)?.targetRef;
-  if (!targetRef) return "Mesh";
-  return targetRef.name ? `${targetRef.kind} ${targetRef.name}` : targetRef.kind;
+  const targetRef = (body.spec as { targetRef?: TargetRef } | undefined)?.targetRef;
+  return targetRef ? describeTargetRef(targetRef) : "Mesh";
 }
