@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { buildTopology, subsetKey, subsetTagSets, type TopologyInput, type TopologyPolicy } from "./build-topology";
+import { buildTopology, dataplaneSelectors, selectorKey, type TopologyInput, type TopologyPolicy } from "./build-topology";
 import { servicesOf, type TestDataplane } from "./testing";
 
 const dp = (name: string, zone: string | null, service: string, status: TestDataplane["status"] = "online"): TestDataplane => ({ name, zone, service, status });
@@ -25,7 +25,7 @@ const input = (over: Partial<TopologyInput>): TopologyInput => ({
   ],
   services: servicesOf([dp("web-1", "east", "web"), dp("api-1", "east", "api", "offline"), dp("api-2", "west", "api"), dp("db-1", "west", "db")]),
   policies: [],
-  subsets: new Map(),
+  selected: new Map(),
   ...over,
 });
 
@@ -95,9 +95,37 @@ describe("buildTopology", () => {
       name: "v2-only",
       body: { spec: { targetRef: { kind: "MeshSubset", tags: { version: "v2" } }, from: [{ targetRef: { kind: "MeshService", name: "web" }, default: { action: "Allow" } }] } },
     };
-    assert.deepEqual(subsetTagSets([subset]), [{ version: "v2" }]);
-    const topology = buildTopology(input({ zones: [], services, policies: [subset], subsets: new Map([[subsetKey({ version: "v2" }), ["api"]]]) }));
+    const ref = { kind: "MeshSubset" as const, tags: { version: "v2" } };
+    assert.deepEqual(dataplaneSelectors([subset]), [ref]);
+    const topology = buildTopology(input({ zones: [], services, policies: [subset], selected: new Map([[selectorKey(ref), ["api"]]]) }));
     assert.deepEqual(topology.zones.map((zone) => zone.id), ["zone:local"]);
     assert.deepEqual(topology.edges.map((edge) => [edge.source, edge.target]), [["svc:local/web", "svc:local/api"]]);
+  });
+
+  it("a Dataplane targetRef (Kuma 2.9+) draws its edges to the services resolved for the dataplanes it selects", () => {
+    const services = servicesOf([dp("web-1", null, "web"), dp("api-1", null, "api"), dp("db-1", null, "db")]);
+    const target = { kind: "Dataplane" as const, labels: { app: "api" } };
+    const source = { kind: "Dataplane" as const, name: "web-1" };
+    const permit: TopologyPolicy = {
+      type: "MeshTrafficPermission",
+      name: "web-1-to-api",
+      body: { spec: { targetRef: target, from: [{ targetRef: { kind: "MeshSubset", tags: { "kuma.io/service": "web" } }, default: { action: "Allow" } }] } },
+    };
+    const route: TopologyPolicy = {
+      type: "MeshHTTPRoute",
+      name: "web-1-to-db",
+      body: { spec: { targetRef: source, to: [{ targetRef: { kind: "MeshService", name: "api" }, rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], default: { backendRefs: [{ kind: "MeshService", name: "db" }] } }] }] } },
+    };
+    assert.deepEqual(dataplaneSelectors([permit, route]).map(selectorKey), [target, { kind: "MeshSubset", tags: { "kuma.io/service": "web" } }, source].map((ref) => selectorKey(ref as never)));
+    const selected = new Map([
+      [selectorKey(target), ["api"]],
+      [selectorKey({ kind: "MeshSubset", tags: { "kuma.io/service": "web" } }), ["web"]],
+      [selectorKey(source), ["web"]],
+    ]);
+    const topology = buildTopology(input({ zones: [], services, policies: [permit, route], selected }));
+    assert.deepEqual(topology.edges.map((edge) => [edge.kind, edge.source, edge.target]).sort(), [
+      ["permits", "svc:local/web", "svc:local/api"],
+      ["routes", "svc:local/web", "svc:local/db"],
+    ]);
   });
 });

@@ -20,8 +20,11 @@ export interface TopologyInput {
   zones: { name: string; online: boolean }[];
   services: TopologyService[];
   policies: TopologyPolicy[];
-  /** The services whose dataplanes carry every tag of a MeshSubset, by `subsetKey(tags)`; see `subsetTagSets`. */
-  subsets: Map<string, string[]>;
+  /**
+   * The services of what each MeshSubset or Dataplane targetRef selects (dataplanes by tags, by name or by labels), by
+   * `selectorKey(ref)`; see `dataplaneSelectors`.
+   */
+  selected: Map<string, string[]>;
 }
 
 export interface ZoneNode {
@@ -75,18 +78,24 @@ export const serviceId = (zone: string, service: string) => `svc:${zone}/${servi
 
 const ALLOWING = new Set(["Allow", "AllowWithShadowDeny"]);
 
-export const subsetKey = (tags: Record<string, string>) => JSON.stringify(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)));
+const sortedEntries = (values: Record<string, string> | undefined) => Object.entries(values ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+
+/** One key per distinct selection of dataplanes. */
+export const selectorKey = (ref: TargetRef) => JSON.stringify([ref.kind, ref.name, ref.namespace, sortedEntries(ref.tags), sortedEntries(ref.labels), ref.sectionName]);
+
+/** The targetRefs that select dataplanes rather than services: the BFF resolves them to services before building. */
+const selectsDataplanes = (ref: TargetRef | undefined): ref is TargetRef => ref?.kind === "MeshSubset" || ref?.kind === "Dataplane";
 
 const targetRefsOf = (policy: TopologyPolicy): (TargetRef | undefined)[] =>
   policy.type === "MeshTrafficPermission"
     ? [policy.body.spec.targetRef, ...(policy.body.spec.from ?? []).map((from) => from.targetRef)]
     : [policy.body.spec.targetRef];
 
-/** The tag sets of the MeshSubset targetRefs in these policies: resolve each to services before building. */
-export function subsetTagSets(policies: TopologyPolicy[]): Record<string, string>[] {
-  const sets = new Map<string, Record<string, string>>();
-  for (const ref of policies.flatMap(targetRefsOf)) if (ref?.kind === "MeshSubset") sets.set(subsetKey(ref.tags ?? {}), ref.tags ?? {});
-  return [...sets.values()];
+/** The distinct MeshSubset and Dataplane targetRefs of these policies: resolve each to services before building. */
+export function dataplaneSelectors(policies: TopologyPolicy[]): TargetRef[] {
+  const refs = new Map<string, TargetRef>();
+  for (const ref of policies.flatMap(targetRefsOf)) if (selectsDataplanes(ref)) refs.set(selectorKey(ref), ref);
+  return [...refs.values()];
 }
 
 /** A permission or route between two services, whatever zones they run in; drawn between their nodes. */
@@ -128,7 +137,7 @@ export function buildServiceGraph(input: TopologyInput): ServiceGraph {
   const selectedServices = (ref: TargetRef | undefined): string[] | "mesh" => {
     if (!ref || ref.kind === "Mesh") return "mesh";
     if ((ref.kind === "MeshService" || ref.kind === "MeshServiceSubset") && ref.name) return nodesByService.has(ref.name) ? [ref.name] : [];
-    if (ref.kind === "MeshSubset") return input.subsets.get(subsetKey(ref.tags ?? {})) ?? [];
+    if (selectsDataplanes(ref)) return input.selected.get(selectorKey(ref)) ?? [];
     return [];
   };
   const pick = (ref: TargetRef | undefined) => {

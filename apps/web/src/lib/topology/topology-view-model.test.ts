@@ -23,7 +23,7 @@ const input: TopologyInput = {
   ],
   services: servicesOf([dp("web-1", "east", "web"), dp("api-1", "east", "api"), dp("db-1", "west", "db"), dp("cache-1", "west", "cache"), dp("batch-1", "east", "batch")]),
   policies: [permit("api", "web"), permit("db", "api")],
-  subsets: new Map(),
+  selected: new Map(),
 };
 const topology = buildTopology(input);
 const graph = buildServiceGraph(input);
@@ -65,7 +65,7 @@ describe("layoutTopology", () => {
     zones: [],
     services: servicesOf([dp("web-e", "east", "web"), dp("api-e", "east", "api"), dp("web-w", "west", "web"), dp("api-w", "west", "api"), dp("db-w", "west", "db")]),
     policies: [permit("api", "web"), permit("db", "api")],
-    subsets: new Map(),
+    selected: new Map(),
   });
   // api in both zones, web in one.
   const crossing = buildTopology({
@@ -74,7 +74,7 @@ describe("layoutTopology", () => {
     zones: [],
     services: servicesOf([dp("web-e", "east", "web"), dp("api-e", "east", "api"), dp("api-w", "west", "api")]),
     policies: [permit("api", "web")],
-    subsets: new Map(),
+    selected: new Map(),
   });
 
   it("places every service inside its zone's box, below the zone's title", () => {
@@ -121,7 +121,7 @@ describe("layoutTopology", () => {
       zones: [],
       services: servicesOf(Array.from({ length: 6000 }, (_, i) => dp(`dp-${i}`, `zone-${i % 3}`, `svc-${Math.floor(i / 3)}`))),
       policies: [],
-      subsets: new Map(),
+      selected: new Map(),
     });
     const start = performance.now();
     const placed = layoutTopology(many);

@@ -82,4 +82,29 @@ describe("topology.graph", () => {
     const edges = (await read()).edges.map((edge) => `${edge.source}->${edge.target}`);
     assert.ok(edges.includes("svc:west/many-0->svc:east/api"), edges.join(", "));
   });
+
+  it("resolves Dataplane targetRefs (Kuma 2.9+) by labels or by the name a dataplane has in its zone", async () => {
+    await seedDataplane(bff.store, { mesh: "default", name: "billing-1-x9", displayName: "billing-1", zone: "east", service: "billing", status: "online", labels: { app: "billing" } });
+    await seedDataplane(bff.store, { mesh: "default", name: "reports-1-y7", displayName: "reports-1", zone: "west", service: "reports", status: "online" });
+    await bff.caller.policies.upsert({
+      type: "MeshTrafficPermission",
+      mesh: "default",
+      name: "reports-1-to-billing",
+      spec: { targetRef: { kind: "Dataplane", labels: { app: "billing" } }, from: [{ targetRef: { kind: "MeshService", name: "reports" }, default: { action: "Allow" } }] },
+    });
+    await bff.caller.policies.upsert({
+      type: "MeshHTTPRoute",
+      mesh: "default",
+      name: "reports-1-routes",
+      spec: { targetRef: { kind: "Dataplane", name: "reports-1" }, to: [{ targetRef: { kind: "MeshService", name: "billing" }, rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], default: { backendRefs: [{ kind: "MeshService", name: "api" }] } }] }] },
+    });
+    await eventually(async () => {
+      const graph = await bff.caller.topology.graph({ mesh: "default" });
+      const from = graph.edges.filter((edge) => edge.source === "svc:west/reports").map((edge) => [edge.kind, edge.target, edge.policies.map((policy) => policy.name).join()]);
+      assert.deepEqual(from.sort(), [
+        ["permits", "svc:east/billing", "reports-1-to-billing"],
+        ["routes", "svc:east/api", "reports-1-routes"],
+      ]);
+    }, 5000);
+  });
 });

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import type { MeshBody } from "@zonemesh/resources";
-import { buildServiceGraph, subsetKey, subsetTagSets, type ServiceGraph, type TopologyPolicy } from "../../lib/topology/build-topology";
+import { inboundsSelectedBy, SERVICE_TAG, type MeshBody, type TargetRef } from "@zonemesh/resources";
+import { buildServiceGraph, dataplaneSelectors, selectorKey, type ServiceGraph, type TopologyPolicy } from "../../lib/topology/build-topology";
 import { DEFAULT_NODE_LIMIT, topologyView } from "../../lib/topology/topology-view";
 import { apiPath, dataplaneOverviewSchema, listAll, serviceInsightSchema, wireResourceSchema, zoneOverviewSchema, type CpClient } from "../cp-client";
-import { dataplaneServices, dataplaneTags } from "../dataplane-row";
 import { isConnected } from "../dataplane-status";
 import { keepRecent } from "../keep-recent";
 import { publicProcedure, router } from "../trpc";
@@ -16,7 +15,14 @@ const EDGE_POLICY_TYPES = [
 
 // Only the fields that make edges: the CP validated the policies when they were stored, and checking all of a
 // thousand policies again against their full schemas was most of this call's time.
-const edgeTargetRef = z.looseObject({ kind: z.string(), name: z.string().optional(), tags: z.record(z.string(), z.string()).optional() });
+const edgeTargetRef = z.looseObject({
+  kind: z.string(),
+  name: z.string().optional(),
+  namespace: z.string().optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  sectionName: z.string().optional(),
+});
 const edgePolicySchema = z.looseObject({
   type: z.enum(EDGE_POLICY_TYPES.map(({ type }) => type)),
   name: z.string(),
@@ -34,18 +40,24 @@ const edgePolicySchema = z.looseObject({
   }),
 });
 
-/** The services of a MeshSubset: the CP's index finds the dataplanes with the first tag, the rest are checked here. */
-async function resolveSubsets(cp: CpClient, mesh: string, tagSets: Record<string, string>[]) {
+/**
+ * The services each MeshSubset or Dataplane targetRef selects, by the shared matcher over the dataplanes the CP's
+ * index narrows them to (a MeshSubset's first tag, a Dataplane ref's labels or name).
+ */
+async function resolveSelectors(cp: CpClient, mesh: string, refs: TargetRef[]) {
   const resolved = await Promise.all(
-    tagSets.map(async (tags) => {
-      const [first] = Object.entries(tags);
+    refs.map(async (ref) => {
+      const [firstTag] = Object.entries(ref.kind === "MeshSubset" ? (ref.tags ?? {}) : {});
       const overviews = await listAll(cp, `${apiPath("meshes", mesh)}/dataplanes+insights`, dataplaneOverviewSchema, {
-        filters: { tag: first ? `${first[0]}:${first[1]}` : undefined },
+        ...(ref.kind === "Dataplane" && ref.labels ? { labels: ref.labels } : {}),
+        ...(ref.kind === "Dataplane" && ref.name ? { name: ref.name } : {}),
+        filters: { tag: firstTag ? `${firstTag[0]}:${firstTag[1]}` : undefined },
       });
       const services = overviews
-        .filter((overview) => Object.entries(tags).every(([key, value]) => dataplaneTags(overview)[key]?.includes(value)))
-        .flatMap(dataplaneServices);
-      return [subsetKey(tags), [...new Set(services)]] as [string, string[]];
+        .flatMap((overview) => inboundsSelectedBy(ref, { type: "Dataplane", mesh, name: overview.name, labels: overview.labels, body: overview.dataplane }))
+        .map((inbound) => inbound.tags[SERVICE_TAG])
+        .filter((service): service is string => Boolean(service));
+      return [selectorKey(ref), [...new Set(services)]] as [string, string[]];
     }),
   );
   return new Map(resolved);
@@ -94,9 +106,9 @@ export const topologyRouter = router({
     const policies = policyLists.flat().map((policy) => ({ type: policy.type, name: policy.name, body: { spec: policy.spec } }) as TopologyPolicy);
     const mtls = Boolean((mesh.body as MeshBody).mtls?.enabledBackend);
     const zoneStates = zones.map((zone) => ({ name: zone.name, online: isConnected(zone.zoneInsight) }));
-    const subsets = await resolveSubsets(ctx.cp, input.mesh, subsetTagSets(policies));
+    const selected = await resolveSelectors(ctx.cp, input.mesh, dataplaneSelectors(policies));
     // The lists read conditionally are the same arrays while the CP answered 304 (listAll).
-    const builtFrom = [mtls, JSON.stringify(zoneStates), JSON.stringify([...subsets]), services, ...policyLists];
+    const builtFrom = [mtls, JSON.stringify(zoneStates), JSON.stringify([...selected]), services, ...policyLists];
     const graph = cachedGraph(`${ctx.cp.baseUrl} ${input.mesh}`, builtFrom, () =>
       buildServiceGraph({
         mesh: input.mesh,
@@ -107,7 +119,7 @@ export const topologyRouter = router({
           zones: service.zones.map((zone) => ({ zone: zone.name || null, healthy: zone.dataplanes.online, total: zone.dataplanes.total })),
         })),
         policies,
-        subsets,
+        selected,
       }),
     );
     return topologyView(graph, input);

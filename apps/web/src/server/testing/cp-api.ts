@@ -58,6 +58,8 @@ export interface SeedDataplane {
   tags?: Record<string, string>;
   /** The name in its zone, when `name` is the zone-scoped name KDS stores it under on the global CP. */
   displayName?: string;
+  /** Resource labels beside the zone's and the display name. */
+  labels?: Record<string, string>;
   /** The newest subscription's `version`, as a zone CP records what the proxy reports. */
   version?: Record<string, unknown>;
 }
@@ -68,7 +70,7 @@ export async function seedDataplane(store: ResourceStore, dp: SeedDataplane) {
     type: "Dataplane",
     mesh: dp.mesh,
     name: dp.name,
-    labels: { "kuma.io/zone": dp.zone, ...(dp.displayName ? { "kuma.io/display-name": dp.displayName } : {}) },
+    labels: { ...dp.labels, "kuma.io/zone": dp.zone, ...(dp.displayName ? { "kuma.io/display-name": dp.displayName } : {}) },
     spec: {
       networking: {
         address: "10.0.0.1",
