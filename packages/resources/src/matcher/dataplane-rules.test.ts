@@ -208,6 +208,21 @@ test("a MeshTimeout or MeshRetry with a MeshHTTPRoute in to[] (Kuma 2.9+) applie
   assert.equal(toConfFor(typeRules(webRules, "MeshRetry"), onRoute), undefined);
 });
 
+test("a MeshService named by its kuma.io/display-name label (Kuma 2.9+) is the service of that name, in to[] and in a route's destination", () => {
+  const byLabel = { kind: "MeshService", labels: { "kuma.io/display-name": "backend" } };
+  const policies = [
+    policy("MeshTimeout", "to-backend", { targetRef: { kind: "Mesh" }, to: [{ targetRef: byLabel, default: { idleTimeout: "7s" } }] }),
+    policy("MeshHTTPRoute", "backend-route", {
+      targetRef: { kind: "Mesh" },
+      to: [{ targetRef: byLabel, rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], default: { backendRefs: [{ kind: "MeshService", labels: { "kuma.io/display-name": "backend-v2" } }] } }] }],
+    }),
+  ];
+  const rules = rulesForDataplane(web, policies);
+  assert.deepEqual(toConfFor(typeRules(rules, "MeshTimeout"), "backend"), { idleTimeout: "7s" });
+  assert.equal(toConfFor(typeRules(rules, "MeshTimeout"), "redis"), undefined);
+  assert.deepEqual((toConfFor(typeRules(rules, "MeshHTTPRoute"), "backend") as { rules: unknown[] }).rules.length, 1);
+});
+
 test("replicas selected by the same policies share one rule computation, and updated policies are never served stale", () => {
   const replica = dataplane("web-2", [{ port: 8080, tags: { "kuma.io/service": "web", version: "v1" } }]);
   const mesh = policy("MeshTimeout", "mesh", { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "1h" } }] });

@@ -1,5 +1,6 @@
 import type { DataplaneBody } from "../types/dataplane";
 import { SERVICE_TAG } from "../types/dataplane";
+import { serviceNameOf } from "../policies/target-ref";
 import { policyTypeNames } from "../registry";
 import type { Resource } from "../resource";
 import { mergeConfs } from "./merge";
@@ -42,7 +43,7 @@ function perRouteRule(route: PolicyResource | undefined, conf: object, origin: P
     (destination.rules ?? []).map((rule) => ({
       targetRef: {
         kind: "MeshServiceSubset" as const,
-        name: destination.targetRef.name ?? "",
+        name: serviceNameOf(destination.targetRef),
         tags: { [ROUTE_MATCHES_TAG]: routeMatchesHash(rule.matches) },
       },
       conf,

@@ -1,4 +1,4 @@
-import type { TargetRef } from "../policies/target-ref";
+import { serviceNameOf, type TargetRef } from "../policies/target-ref";
 import { NAMESPACE_LABEL, SERVICE_TAG, type DataplaneBody } from "../types/dataplane";
 import { displayNameOf, type Resource } from "../resource";
 import { dataplaneTags, tagsMatch, type InboundTags, type Tags } from "./tags";
@@ -12,9 +12,9 @@ export function targetRefTags(ref: TargetRef): Tags {
     case "MeshSubset":
       return { ...ref.tags };
     case "MeshService":
-      return { [SERVICE_TAG]: ref.name ?? "" };
+      return { [SERVICE_TAG]: serviceNameOf(ref) };
     case "MeshServiceSubset":
-      return { ...ref.tags, [SERVICE_TAG]: ref.name ?? "" };
+      return { ...ref.tags, [SERVICE_TAG]: serviceNameOf(ref) };
     case "MeshHTTPRoute":
       throw new Error("a MeshHTTPRoute targetRef selects through the route it names, not by tags");
     case "Dataplane":

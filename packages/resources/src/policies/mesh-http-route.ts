@@ -1,16 +1,19 @@
 import { z } from "zod";
-import { nonEmptyString, percentageSchema, portSchema } from "../common/fields";
+import { nonEmptyString, percentageSchema, portSchema, tagsSchema } from "../common/fields";
 import { headerMatchSchema, headerModifierSchema } from "./header-match";
-import { targetRefSchema, topLevelTargetRef } from "./target-ref";
+import { serviceLabelsIssues, targetRefSchema, topLevelTargetRef } from "./target-ref";
 import { requireBlockForType } from "./type-block";
 
 export const backendRefSchema = z.strictObject({
   kind: z.enum(["MeshService", "MeshServiceSubset"]),
-  name: nonEmptyString,
+  name: nonEmptyString.optional(),
+  labels: tagsSchema.optional(),
   tags: z.record(z.string(), z.string()).optional(),
   weight: z.number().int().min(0).optional(),
   port: portSchema.optional(),
 }).superRefine((ref, ctx) => {
+  if (ref.labels !== undefined) serviceLabelsIssues(ref, ctx);
+  else if (ref.name === undefined) ctx.addIssue({ code: "custom", path: ["name"], message: `required field is missing for kind ${ref.kind}` });
   if (ref.kind === "MeshServiceSubset" && ref.tags === undefined) {
     ctx.addIssue({ code: "custom", path: ["tags"], message: "required field is missing for kind MeshServiceSubset" });
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { nonEmptyString, tagsSchema } from "../common/fields";
+import { DISPLAY_NAME_LABEL } from "../resource";
 
 /** The kinds that select proxies or peers by tags. */
 export const TARGET_REF_KINDS = ["Mesh", "MeshSubset", "MeshService", "MeshServiceSubset"] as const;
@@ -17,7 +18,7 @@ export interface TargetRef {
   tags?: Record<string, string>;
   mesh?: string;
   proxyTypes?: ("Sidecar" | "Gateway")[];
-  /** `Dataplane` only: resource labels the dataplane must carry. */
+  /** `Dataplane`: resource labels the dataplane must carry; `MeshService(Subset)`: `kuma.io/display-name`, the service. */
   labels?: Record<string, string>;
   /** `Dataplane` only: the Kubernetes namespace beside `name`. */
   namespace?: string;
@@ -26,10 +27,12 @@ export interface TargetRef {
 }
 
 const NAMED_KINDS: readonly TargetRefKind[] = ["MeshService", "MeshServiceSubset", "MeshHTTPRoute"];
+/** Kinds a service is named in: by `name`, or by Kuma 2.9+'s `labels: {kuma.io/display-name: <service>}`. */
+const SERVICE_KINDS: readonly TargetRefKind[] = ["MeshService", "MeshServiceSubset"];
 // Kuma's own docs name the mesh in `kind: Mesh` refs (`name: default`); it is accepted and does not narrow the selection.
 const NAME_ALLOWED_KINDS: readonly TargetRefKind[] = [...NAMED_KINDS, "Mesh", "Dataplane"];
 const TAGGED_KINDS: readonly TargetRefKind[] = ["MeshSubset", "MeshServiceSubset"];
-const DATAPLANE_ONLY_FIELDS = ["labels", "namespace", "sectionName"] as const;
+const DATAPLANE_ONLY_FIELDS = ["namespace", "sectionName"] as const;
 
 /** A targetRef accepting only `kinds`: Kuma restricts the kinds per policy and per place (top level, from[], to[]). */
 export function targetRefSchema(kinds: readonly TargetRefKind[], options: { proxyTypes?: boolean } = {}) {
@@ -51,8 +54,12 @@ export function targetRefSchema(kinds: readonly TargetRefKind[], options: { prox
       ...(options.proxyTypes ? { proxyTypes: z.array(z.enum(PROXY_TYPES)).optional() } : {}),
     })
     .superRefine((ref, ctx) => {
-      if (NAMED_KINDS.includes(ref.kind) && ref.name === undefined) {
+      if (NAMED_KINDS.includes(ref.kind) && ref.name === undefined && !(SERVICE_KINDS.includes(ref.kind) && ref.labels !== undefined)) {
         ctx.addIssue({ code: "custom", path: ["name"], message: `required field is missing for kind ${ref.kind}` });
+      }
+      if (SERVICE_KINDS.includes(ref.kind) && ref.labels !== undefined) serviceLabelsIssues(ref, ctx);
+      if (ref.kind !== "Dataplane" && !SERVICE_KINDS.includes(ref.kind) && ref.labels !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["labels"], message: `must not be set for kind ${ref.kind}` });
       }
       if (!NAME_ALLOWED_KINDS.includes(ref.kind) && ref.name !== undefined) {
         ctx.addIssue({ code: "custom", path: ["name"], message: `must not be set for kind ${ref.kind}` });
@@ -75,6 +82,24 @@ export function targetRefSchema(kinds: readonly TargetRefKind[], options: { prox
 }
 
 export const topLevelTargetRef = targetRefSchema(TOP_LEVEL_KINDS, { proxyTypes: true });
+
+/**
+ * A MeshService named by labels (Kuma 2.9+ selects MeshService resources so). Services here are `kuma.io/service` tags,
+ * whose MeshService Kuma labels with the service's name: that label names it, and nothing else can be matched.
+ */
+export function serviceLabelsIssues(ref: { name?: string; labels?: Record<string, string> }, ctx: z.RefinementCtx) {
+  const { [DISPLAY_NAME_LABEL]: displayName, ...others } = ref.labels ?? {};
+  if (ref.name !== undefined) ctx.addIssue({ code: "custom", path: ["labels"], message: "either labels or name must be specified" });
+  else if (!displayName) ctx.addIssue({ code: "custom", path: ["labels", DISPLAY_NAME_LABEL], message: "required: the service's name (labels select a service by it)" });
+  for (const key of Object.keys(others)) {
+    ctx.addIssue({ code: "custom", path: ["labels", key], message: `not supported: services are selected by ${DISPLAY_NAME_LABEL} only` });
+  }
+}
+
+/** The service a MeshService or MeshServiceSubset ref (or backendRef) names: its `name`, or its display-name label. */
+export function serviceNameOf(ref: { name?: string; labels?: Record<string, string> }): string {
+  return ref.name ?? ref.labels?.[DISPLAY_NAME_LABEL] ?? "";
+}
 
 /** `from[]`/`to[]` entries: a targetRef and the `default` conf for it. */
 export function policyItemList<Conf>(kinds: readonly TargetRefKind[], conf: z.ZodType<Conf>) {

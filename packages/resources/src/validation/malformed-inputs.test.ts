@@ -274,6 +274,22 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     errors: [["spec.from[0].targetRef.kind", '"Dataplane" is not allowed here']],
   },
   {
+    what: "MeshService named by labels other than kuma.io/display-name, and by both name and labels",
+    input: timeout({
+      to: [
+        { targetRef: { kind: "MeshService", labels: { "kuma.io/display-name": "web", "k8s.kuma.io/namespace": "shop" } }, default: { idleTimeout: "1s" } },
+        { targetRef: { kind: "MeshService", name: "web", labels: { "kuma.io/display-name": "web" } }, default: { idleTimeout: "1s" } },
+        { targetRef: { kind: "MeshService", labels: { app: "web" } }, default: { idleTimeout: "1s" } },
+      ],
+    }),
+    errors: [
+      ['spec.to[0].targetRef.labels["k8s.kuma.io/namespace"]', "not supported: services are selected by kuma.io/display-name only"],
+      ["spec.to[1].targetRef.labels", "either labels or name must be specified"],
+      ['spec.to[2].targetRef.labels["kuma.io/display-name"]', "required: the service's name"],
+      ["spec.to[2].targetRef.labels.app", "not supported"],
+    ],
+  },
+  {
     what: "several errors reported together",
     input: mtp(
       { from: [{ targetRef: { kind: "MeshGateway" }, default: { action: "Allow", extra: true } }], to: [] },

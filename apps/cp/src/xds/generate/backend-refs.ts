@@ -1,6 +1,6 @@
 import type { ServiceInfo } from "./catalog";
 import type { ClusterRefs } from "./cluster-refs";
-import type { PolicyRef } from "@zonemesh/resources";
+import { serviceNameOf, type PolicyRef } from "@zonemesh/resources";
 import type { Warn } from "./input";
 import type { BackendRef } from "./policy-confs";
 
@@ -14,12 +14,13 @@ export interface RouteContext {
 export function backendClusters(refs: BackendRef[], origins: PolicyRef[], context: RouteContext): { name: string; weight: number }[] {
   const clusters: { name: string; weight: number }[] = [];
   for (const ref of refs) {
-    if (!context.catalog.has(ref.name)) {
-      context.warn(origins, `backendRef ${ref.kind} ${JSON.stringify(ref.name)} is not a known service of the mesh`);
+    const service = serviceNameOf(ref);
+    if (!context.catalog.has(service)) {
+      context.warn(origins, `backendRef ${ref.kind} ${JSON.stringify(service)} is not a known service of the mesh`);
       continue;
     }
     const weight = ref.weight ?? 1;
-    if (weight > 0) clusters.push({ name: context.clusters.ref(ref.name, ref.kind === "MeshServiceSubset" ? (ref.tags ?? {}) : {}), weight });
+    if (weight > 0) clusters.push({ name: context.clusters.ref(service, ref.kind === "MeshServiceSubset" ? (ref.tags ?? {}) : {}), weight });
   }
   return clusters;
 }

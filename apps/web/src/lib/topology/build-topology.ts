@@ -1,7 +1,7 @@
 // The topology graph model of one mesh, from configuration alone (no traffic needed): services placed in the
 // zones where their dataplanes run, "may talk" edges from MeshTrafficPermissions and "routes to" edges from
 // MeshHTTPRoutes/MeshTCPRoutes. Pure, so it is tested without a CP; the BFF runs it over the CP's service insights.
-import type { MeshHTTPRouteBody, MeshTCPRouteBody, MeshTrafficPermissionBody, TargetRef } from "@zonemesh/resources";
+import { serviceNameOf, type MeshHTTPRouteBody, type MeshTCPRouteBody, type MeshTrafficPermissionBody, type TargetRef } from "@zonemesh/resources";
 
 /** A service and the zones it runs in (null: dataplanes without a zone), with healthy/total dataplanes in each. */
 export interface TopologyService {
@@ -136,7 +136,7 @@ export function buildServiceGraph(input: TopologyInput): ServiceGraph {
   /** The service names a targetRef picks, or "mesh" for every service. */
   const selectedServices = (ref: TargetRef | undefined): string[] | "mesh" => {
     if (!ref || ref.kind === "Mesh") return "mesh";
-    if ((ref.kind === "MeshService" || ref.kind === "MeshServiceSubset") && ref.name) return nodesByService.has(ref.name) ? [ref.name] : [];
+    if (ref.kind === "MeshService" || ref.kind === "MeshServiceSubset") return nodesByService.has(serviceNameOf(ref)) ? [serviceNameOf(ref)] : [];
     if (selectsDataplanes(ref)) return input.selected.get(selectorKey(ref)) ?? [];
     return [];
   };
@@ -171,8 +171,8 @@ export function buildServiceGraph(input: TopologyInput): ServiceGraph {
     }
     const sources = pick(spec.targetRef);
     for (const to of (spec as MeshHTTPRouteBody["spec"] | MeshTCPRouteBody["spec"]).to) {
-      const backends = to.rules.flatMap((rule) => rule.default.backendRefs ?? []).flatMap((ref) => (ref.name ? [ref.name] : []));
-      for (const destination of backends.length > 0 ? backends : to.targetRef.name ? [to.targetRef.name] : []) {
+      const backends = to.rules.flatMap((rule) => rule.default.backendRefs ?? []).map(serviceNameOf);
+      for (const destination of backends.length > 0 ? backends : [serviceNameOf(to.targetRef)]) {
         for (const source of sources) connect("routes", source, destination, { type: policy.type, name: policy.name });
       }
     }

@@ -1,4 +1,4 @@
-import type { MeshHTTPRouteBody, MeshTCPRouteBody, PolicyResource } from "@zonemesh/resources";
+import { serviceNameOf, type MeshHTTPRouteBody, type MeshTCPRouteBody, type PolicyResource } from "@zonemesh/resources";
 import { subsetClusterName } from "../names";
 import type { BackendRef } from "../policy-confs";
 
@@ -22,9 +22,10 @@ export function routedSubsets(policies: PolicyResource[]): Map<string, Record<st
   for (const policy of policies) {
     for (const ref of backendRefsOf(policy)) {
       if (ref.kind !== "MeshServiceSubset" || !ref.tags || Object.keys(ref.tags).length === 0) continue;
-      const key = `${policy.mesh}:${ref.name}`;
+      const service = serviceNameOf(ref);
+      const key = `${policy.mesh}:${service}`;
       const byName = subsets.get(key) ?? new Map<string, Record<string, string>>();
-      byName.set(subsetClusterName(ref.name, ref.tags), ref.tags);
+      byName.set(subsetClusterName(service, ref.tags), ref.tags);
       subsets.set(key, byName);
     }
   }
