@@ -22,7 +22,7 @@ export interface TargetRef {
   labels?: Record<string, string>;
   /** `Dataplane` only: the Kubernetes namespace beside `name`. */
   namespace?: string;
-  /** `Dataplane` only: one inbound, by its name or port. */
+  /** `Dataplane`: one inbound, by its name or port; `MeshService`: one of its ports (a service here has one). */
   sectionName?: string;
 }
 
@@ -32,7 +32,9 @@ const SERVICE_KINDS: readonly TargetRefKind[] = ["MeshService", "MeshServiceSubs
 // Kuma's own docs name the mesh in `kind: Mesh` refs (`name: default`); it is accepted and does not narrow the selection.
 const NAME_ALLOWED_KINDS: readonly TargetRefKind[] = [...NAMED_KINDS, "Mesh", "Dataplane"];
 const TAGGED_KINDS: readonly TargetRefKind[] = ["MeshSubset", "MeshServiceSubset"];
-const DATAPLANE_ONLY_FIELDS = ["namespace", "sectionName"] as const;
+const DATAPLANE_ONLY_FIELDS = ["namespace"] as const;
+// A MeshService's `sectionName` names one of its ports; a kuma.io/service here is served on one port, so it narrows nothing.
+const SECTION_KINDS: readonly TargetRefKind[] = ["Dataplane", "MeshService"];
 
 /** A targetRef accepting only `kinds`: Kuma restricts the kinds per policy and per place (top level, from[], to[]). */
 export function targetRefSchema(kinds: readonly TargetRefKind[], options: { proxyTypes?: boolean } = {}) {
@@ -66,6 +68,9 @@ export function targetRefSchema(kinds: readonly TargetRefKind[], options: { prox
       }
       if (!TAGGED_KINDS.includes(ref.kind) && ref.tags !== undefined) {
         ctx.addIssue({ code: "custom", path: ["tags"], message: `must not be set for kind ${ref.kind}` });
+      }
+      if (!SECTION_KINDS.includes(ref.kind) && ref.sectionName !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["sectionName"], message: `must not be set for kind ${ref.kind}` });
       }
       for (const field of DATAPLANE_ONLY_FIELDS) {
         if (ref.kind !== "Dataplane" && ref[field] !== undefined) {

@@ -259,9 +259,12 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     errors: [["spec.targetRef.labels", "either labels or name and namespace must be specified"]],
   },
   {
-    what: "Dataplane-only targetRef fields on another kind",
-    input: mtp({ targetRef: { kind: "MeshService", name: "web", sectionName: "http" }, from: allowFromMesh.from }),
-    errors: [["spec.targetRef.sectionName", "must not be set for kind MeshService"]],
+    what: "sectionName and namespace on kinds that have neither",
+    input: mtp({ targetRef: { kind: "MeshSubset", tags: { app: "web" }, sectionName: "http", namespace: "shop" }, from: allowFromMesh.from }),
+    errors: [
+      ["spec.targetRef.sectionName", "must not be set for kind MeshSubset"],
+      ["spec.targetRef.namespace", "must not be set for kind MeshSubset"],
+    ],
   },
   {
     what: "sectionName on a policy with to",
