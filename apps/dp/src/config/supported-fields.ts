@@ -187,7 +187,9 @@ export const clusterFields: Shape = {
   connect_timeout: duration,
   lb_policy: true,
   common_lb_config: { healthy_panic_threshold: { value: true }, zone_aware_lb_config: { fail_traffic_on_panic: true }, locality_weighted_lb_config: {} },
-  ring_hash_lb_config: { minimum_ring_size: u32, hash_function: true },
+  ring_hash_lb_config: { minimum_ring_size: u32, maximum_ring_size: u32, hash_function: true },
+  maglev_lb_config: { table_size: u32 },
+  least_request_lb_config: { choice_count: u32 },
   load_assignment: clusterLoadAssignment,
   health_checks: {
     timeout: duration,

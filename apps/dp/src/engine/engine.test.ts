@@ -169,11 +169,11 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     await eventually(() => assert.deepEqual(JSON.parse(readFileSync(join(dir, "json.log"), "utf8")), { mesh: "default", status: "200" }));
   });
 
-  test("RING_HASH with a header hash policy keeps each user on one host", async () => {
+  test("RING_HASH with a header hash policy keeps each user on one host (a ring of at most maximum_ring_size entries)", async () => {
     const hosts = [await backend("a"), await backend("b"), await backend("c")];
     await applied({
       listeners: [listener("outbound:http", port, [httpManager("backend")])],
-      clusters: [edsCluster("sticky", { lb_policy: "RING_HASH", ring_hash_lb_config: { minimum_ring_size: { value: 1024 } } })],
+      clusters: [edsCluster("sticky", { lb_policy: "RING_HASH", ring_hash_lb_config: { minimum_ring_size: { value: 1024 }, maximum_ring_size: { value: 96 } } })],
       endpoints: [assignment("sticky", hosts.map((host) => host.port))],
       routes: [routeConfig("backend", [{ match: { prefix: "/" }, route: { cluster: "sticky", hash_policy: [{ header: { header_name: "x-user-id" } }] } }])],
     });

@@ -32,12 +32,16 @@ function roundRobin(): Picker {
   };
 }
 
-/** Power of two choices on active requests, as Envoy's LEAST_REQUEST with its default choice_count. */
-function leastRequest(endpoints: readonly UpstreamEndpoint[]): UpstreamEndpoint | undefined {
-  const a = weightedRandom(endpoints);
-  const b = weightedRandom(endpoints);
-  if (!a || !b) return a ?? b;
-  return b.activeRequests < a.activeRequests ? b : a;
+/** Envoy's LEAST_REQUEST: of `choices` hosts drawn at random (default 2, "power of two choices"), the one with the fewest active requests. */
+function leastRequest(choices: number): Picker {
+  return (endpoints) => {
+    let best = weightedRandom(endpoints);
+    for (let drawn = 1; drawn < choices && best; drawn++) {
+      const candidate = weightedRandom(endpoints);
+      if (candidate && candidate.activeRequests < best.activeRequests) best = candidate;
+    }
+    return best;
+  };
 }
 
 /**
@@ -73,13 +77,15 @@ function ringHash(minimumRingSize: number): Picker {
 export function createPicker(policy: LbPolicy | undefined, cluster?: Cluster): Picker {
   switch (policy ?? "ROUND_ROBIN") {
     case "RING_HASH":
-      return ringHash(Math.min(cluster?.ring_hash_lb_config?.minimum_ring_size?.value ?? 1024, 8_388_608));
+      // Envoy's bounds: at least minimum_ring_size entries (default 1024), at most maximum_ring_size (default 8M).
+      return ringHash(Math.min(cluster?.ring_hash_lb_config?.minimum_ring_size?.value ?? 1024, cluster?.ring_hash_lb_config?.maximum_ring_size?.value ?? 8_388_608));
     case "MAGLEV":
-      return ringHash(65_537);
+      // A consistent-hash ring of the Maglev table's size (Envoy's default 65537) stands for the Maglev table.
+      return ringHash(cluster?.maglev_lb_config?.table_size?.value ?? 65_537);
     case "ROUND_ROBIN":
       return roundRobin();
     case "LEAST_REQUEST":
-      return leastRequest;
+      return leastRequest(cluster?.least_request_lb_config?.choice_count?.value ?? 2);
     case "RANDOM":
       return weightedRandom;
     default:

@@ -50,8 +50,9 @@ export interface Cluster {
   transport_socket?: TransportSocket;
   /** Keyed by extension name, e.g. "envoy.extensions.upstreams.http.v3.HttpProtocolOptions". */
   typed_extension_protocol_options?: Record<string, Typed<object>>;
-  ring_hash_lb_config?: { minimum_ring_size?: { value: number }; hash_function?: "XX_HASH" | "MURMUR_HASH_2" };
+  ring_hash_lb_config?: { minimum_ring_size?: { value: number }; maximum_ring_size?: { value: number }; hash_function?: "XX_HASH" | "MURMUR_HASH_2" };
   least_request_lb_config?: { choice_count?: UInt32Value };
+  maglev_lb_config?: { table_size?: UInt32Value };
   common_lb_config?: { locality_weighted_lb_config?: Record<string, never>; healthy_panic_threshold?: { value: number }; zone_aware_lb_config?: { fail_traffic_on_panic?: boolean } };
   per_connection_buffer_limit_bytes?: UInt32Value;
   metadata?: Metadata;
