@@ -63,6 +63,8 @@ const localityAwareness = z.strictObject({
 export const loadBalancingStrategyConf = z.strictObject({
   localityAwareness: localityAwareness.optional(),
   loadBalancer: loadBalancer.optional(),
+  /** Kuma 2.9+: the hash policies of RingHash and Maglev, outside the balancer (whose own `hashPolicies`, if any, win). */
+  hashPolicies: z.array(hashPolicy).optional(),
 });
 
 export const meshLoadBalancingStrategyBody = z.strictObject({

@@ -24,10 +24,12 @@ function hashPolicy(policy: KumaHashPolicy): object | undefined {
   }
 }
 
-/** The route hash policies of a RingHash or Maglev MeshLoadBalancingStrategy. */
+/** The route hash policies of a RingHash or Maglev MeshLoadBalancingStrategy: the balancer's own, else `default.hashPolicies`. */
 export function hashPolicies(merged: Merged<LoadBalancingConf>, warn: Warn): HashPolicy[] {
   const balancer = merged.conf.loadBalancer;
-  const policies = balancer?.type === "RingHash" ? balancer.ringHash?.hashPolicies : balancer?.type === "Maglev" ? balancer.maglev?.hashPolicies : undefined;
+  const own = balancer?.type === "RingHash" ? balancer.ringHash?.hashPolicies : balancer?.type === "Maglev" ? balancer.maglev?.hashPolicies : undefined;
+  const consistent = balancer?.type === "RingHash" || balancer?.type === "Maglev";
+  const policies = own ?? (consistent ? merged.conf.hashPolicies : undefined);
   const result: HashPolicy[] = [];
   for (const policy of policies ?? []) {
     const translated = hashPolicy(policy);

@@ -8,7 +8,7 @@ export function loadBalancer(conf: LoadBalancingConf): Partial<Cluster> {
   const balancer = conf.loadBalancer;
   if (!balancer) return {};
   const policy = lbPolicies[balancer.type];
-  const cluster: Partial<Cluster> & { maglev_lb_config?: object } = policy ? { lb_policy: policy } : {};
+  const cluster: Partial<Cluster> = policy ? { lb_policy: policy } : {};
   if (balancer.type === "LeastRequest" && balancer.leastRequest?.choiceCount) cluster.least_request_lb_config = { choice_count: { value: balancer.leastRequest.choiceCount } };
   if (balancer.type === "RingHash" && balancer.ringHash) {
     const ring = balancer.ringHash;
@@ -16,7 +16,7 @@ export function loadBalancer(conf: LoadBalancingConf): Partial<Cluster> {
       ...(ring.minRingSize ? { minimum_ring_size: { value: ring.minRingSize } } : {}),
       ...(ring.maxRingSize ? { maximum_ring_size: { value: ring.maxRingSize } } : {}),
       ...(ring.hashFunction === "MurmurHash2" ? { hash_function: "MURMUR_HASH_2" as const } : {}),
-    } as Cluster["ring_hash_lb_config"];
+    };
   }
   if (balancer.type === "Maglev" && balancer.maglev?.tableSize) cluster.maglev_lb_config = { table_size: { value: balancer.maglev.tableSize } };
   return cluster;
