@@ -184,6 +184,40 @@ describe("built-in engine driven by a real ADS server", { timeout: 20_000 }, () 
     assert.ok(new Set(first).size >= 2, `all users on ${first[0]}`);
   });
 
+  test("RING_HASH by query parameter and by cookie: a missing cookie with a ttl is made up and set on the response, then keeps the client on one host", async () => {
+    const hosts = [await backend("a"), await backend("b"), await backend("c")];
+    await applied({
+      listeners: [listener("outbound:http", port, [httpManager("backend")])],
+      clusters: [edsCluster("sticky", { lb_policy: "RING_HASH" })],
+      endpoints: [assignment("sticky", hosts.map((host) => host.port))],
+      routes: [
+        routeConfig("backend", [
+          {
+            match: { prefix: "/" },
+            route: {
+              cluster: "sticky",
+              hash_policy: [{ query_parameter: { name: "user" }, terminal: true }, { filter_state: { key: "io.kuma.none" } }, { cookie: { name: "sticky", ttl: { seconds: 3600 }, path: "/" } }],
+            },
+          },
+        ]),
+      ],
+    });
+    const users = Array.from({ length: 12 }, (_, index) => `user-${index}`);
+    const byQuery = async () => Promise.all(users.map(async (user) => (await get(port, `/?user=${user}`)).body));
+    const first = await byQuery();
+    assert.deepEqual(await byQuery(), first);
+    assert.ok(new Set(first).size >= 2, `all users on ${first[0]}`);
+    assert.equal((await get(port, "/?user=user-1")).headers["set-cookie"], undefined, "the query parameter applied first, and is terminal");
+
+    const fresh = await get(port, "/");
+    const setCookie = String(fresh.headers["set-cookie"]);
+    assert.match(setCookie, /^sticky="[0-9a-f]{8}"; Max-Age=3600; Path=\/; HttpOnly$/);
+    const cookie = setCookie.split(";")[0] as string;
+    const withCookie = await Promise.all(Array.from({ length: 8 }, () => get(port, "/", { cookie })));
+    assert.deepEqual(new Set(withCookie.map((response) => response.body)), new Set([fresh.body]), "the made-up cookie maps to the host that answered");
+    assert.ok(withCookie.every((response) => response.headers["set-cookie"] === undefined));
+  });
+
   test("retries a 503 and answers with the retried response", async () => {
     let calls = 0;
     const flaky = await backend("flaky", (_request, response) => {

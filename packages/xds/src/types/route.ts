@@ -57,7 +57,7 @@ export interface RouteAction {
   host_rewrite_literal?: string;
   auto_host_rewrite?: BoolValue;
   max_stream_duration?: { max_stream_duration?: Duration; grpc_timeout_header_max?: Duration };
-  hash_policy?: { header?: { header_name: string }; connection_properties?: { source_ip: boolean }; terminal?: boolean }[];
+  hash_policy?: HashPolicy[];
 }
 
 export interface Route {
@@ -93,4 +93,14 @@ export interface RouteConfiguration {
   request_headers_to_add?: HeaderValueOption[];
   request_headers_to_remove?: string[];
   response_headers_to_add?: HeaderValueOption[];
+}
+
+/** envoy.config.route.v3.RouteAction.HashPolicy: one of its sources; `terminal` ends the list once it applies. */
+export interface HashPolicy {
+  header?: { header_name: string };
+  cookie?: { name: string; ttl?: Duration; path?: string };
+  connection_properties?: { source_ip: boolean };
+  query_parameter?: { name: string };
+  filter_state?: { key: string };
+  terminal?: boolean;
 }

@@ -1,13 +1,12 @@
-import type { RouteAction } from "@zonemesh/xds";
+import type { HashPolicy } from "@zonemesh/xds";
 import { kumaDuration } from "./envoy-values";
 import type { Warn } from "./input";
 import type { LoadBalancingConf } from "./policy-confs";
 import type { Merged } from "./resolved-policies";
 
-type HashPolicy = NonNullable<RouteAction["hash_policy"]>[number];
 type KumaHashPolicy = NonNullable<NonNullable<NonNullable<LoadBalancingConf["loadBalancer"]>["ringHash"]>["hashPolicies"]>[number];
 
-function hashPolicy(policy: KumaHashPolicy): object | undefined {
+function hashPolicy(policy: KumaHashPolicy): HashPolicy | undefined {
   const terminal = policy.terminal ? { terminal: true } : {};
   switch (policy.type) {
     case "Header":
@@ -33,7 +32,7 @@ export function hashPolicies(merged: Merged<LoadBalancingConf>, warn: Warn): Has
   const result: HashPolicy[] = [];
   for (const policy of policies ?? []) {
     const translated = hashPolicy(policy);
-    if (translated) result.push(translated as HashPolicy);
+    if (translated) result.push(translated);
     else warn(merged.origins, `hash policy of type ${policy.type} lacks its ${policy.type.charAt(0).toLowerCase()}${policy.type.slice(1)} settings`);
   }
   return result;

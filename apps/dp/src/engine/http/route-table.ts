@@ -1,4 +1,4 @@
-import type { HeaderValueOption, RetryPolicy, RuntimeFractionalPercent, Route, RouteConfiguration, VirtualHost } from "@zonemesh/xds";
+import type { HashPolicy, HeaderValueOption, RetryPolicy, RuntimeFractionalPercent, Route, RouteConfiguration, VirtualHost } from "@zonemesh/xds";
 import { durationMs } from "../duration";
 import { hash32 } from "../load-balancer";
 import { fractionalChance } from "../percentage";
@@ -25,8 +25,8 @@ export interface CompiledRoute {
   redirect?: (request: RequestView) => { status: number; location: string };
   /** Clusters that get a copy of the request (response ignored), each with its own sampling. */
   mirrors: { cluster: string; sampled: () => boolean }[];
-  /** The hash_policy value for RING_HASH/MAGLEV clusters; undefined when no policy applies. */
-  hash(request: RequestView): number | undefined;
+  /** The hash_policy value for RING_HASH/MAGLEV clusters (undefined when no policy applies), and a cookie to set. */
+  hash(request: RequestView): RouteHash;
   timeoutMs: number;
   idleTimeoutMs: number | undefined;
   retry: CompiledRetryPolicy | undefined;
@@ -143,18 +143,64 @@ function overallTimeoutMs(action: Route["route"]): number {
   return timeout === 0 ? maxStream : Math.min(timeout, maxStream);
 }
 
+export interface RouteHash {
+  value: number | undefined;
+  /** A Set-Cookie for the response: a cookie hash policy with a ttl made the cookie up, as Envoy does. */
+  setCookie?: string;
+}
+
+const NO_HASH: RouteHash = { value: undefined };
+
+/** The `name` parameter of a path's query string, the first one when repeated. */
+function queryParameter(path: string, name: string): string | undefined {
+  const query = path.indexOf("?");
+  return query < 0 ? undefined : (new URLSearchParams(path.slice(query + 1)).get(name) ?? undefined);
+}
+
+/** The `name` cookie of a Cookie header. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of header?.split(";") ?? []) {
+    const separator = pair.indexOf("=");
+    if (separator > 0 && pair.slice(0, separator).trim() === name) return pair.slice(separator + 1).trim().replace(/^"(.*)"$/, "$1");
+  }
+  return undefined;
+}
+
+function hashInput(policy: HashPolicy, request: RequestView): string | undefined {
+  if (policy.header) return request.headers(policy.header.header_name.toLowerCase());
+  if (policy.connection_properties?.source_ip) return request.sourceIp;
+  if (policy.query_parameter) return queryParameter(request.path, policy.query_parameter.name);
+  if (policy.cookie) return cookieValue(request.headers("cookie"), policy.cookie.name);
+  // filter_state: no filter of this engine sets filter state, so the policy never applies, as in Envoy where none does.
+  return undefined;
+}
+
+/** Envoy's generated cookie: a value stable for the client (here its address), `name="value"; Max-Age; Path; HttpOnly`. */
+function generatedCookie(cookie: NonNullable<HashPolicy["cookie"]>, request: RequestView): { value: string; header: string } {
+  const value = hash32(request.sourceIp ?? "").toString(16).padStart(8, "0");
+  const maxAge = Math.floor(durationMs(cookie.ttl, 0) / 1000);
+  return { value, header: `${cookie.name}="${value}"${maxAge > 0 ? `; Max-Age=${maxAge}` : ""}${cookie.path ? `; Path=${cookie.path}` : ""}; HttpOnly` };
+}
+
 /** Envoy's hash policies: each applicable one is folded into the hash; a terminal one that applies ends the list. */
-function compileHashPolicy(route: Route): (request: RequestView) => number | undefined {
+function compileHashPolicy(route: Route): (request: RequestView) => RouteHash {
   const policies = route.route?.hash_policy ?? [];
+  if (policies.length === 0) return () => NO_HASH;
   return (request) => {
     let hash: number | undefined;
+    let setCookie: string | undefined;
     for (const policy of policies) {
-      const value = policy.header ? request.headers(policy.header.header_name.toLowerCase()) : policy.connection_properties?.source_ip ? request.sourceIp : undefined;
+      let value = hashInput(policy, request);
+      if (value === undefined && policy.cookie?.ttl) {
+        const generated = generatedCookie(policy.cookie, request);
+        value = generated.value;
+        setCookie = generated.header;
+      }
       if (value === undefined) continue;
       hash = hash32(`${hash ?? ""}|${value}`);
       if (policy.terminal) break;
     }
-    return hash;
+    return setCookie === undefined ? { value: hash } : { value: hash, setCookie };
   };
 }
 

@@ -184,7 +184,8 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
   const outgoing = upstreamRequest(method, path, headers, request.headers.te, request, declaredLengthOf(request));
   const clusterName = route.pickCluster();
   const targets = new AttemptTargets(retry?.hostSelection);
-  const hash = route.hash({ authority: request.headers.host ?? "", path: request.url, headers: exchange.headers, sourceIp: request.remoteAddress });
+  const { value: hash, setCookie } = route.hash({ authority: request.headers.host ?? "", path: request.url, headers: exchange.headers, sourceIp: request.remoteAddress });
+  const addToResponse = setCookie === undefined ? route.responseHeadersToAdd : [...(route.responseHeadersToAdd ?? []), { header: { key: "set-cookie", value: setCookie }, append_action: "APPEND_IF_EXISTS_OR_ADD" as const }];
   // The overall timeout runs from the request's end, as Envoy's.
   const deadline = new Deadline(route.timeoutMs);
   request.whenComplete(() => deadline.start());
@@ -248,7 +249,7 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
         cluster.endRequest();
         return;
       }
-      response.writeHead(upstream.status, responseHeaders(upstream.rawHeaders, route.responseHeadersToAdd, route.responseHeadersToRemove));
+      response.writeHead(upstream.status, responseHeaders(upstream.rawHeaders, addToResponse, route.responseHeadersToRemove));
       relaying = true;
       upstream.stream(new ResponseRelay(exchange, upstream, cluster, deadline));
       return;
