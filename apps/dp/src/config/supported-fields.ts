@@ -134,6 +134,7 @@ const httpConnectionManager: Shape = {
   http_filters: { name: true, typed_config: httpFilters },
   stream_idle_timeout: duration,
   request_timeout: duration,
+  request_headers_timeout: duration,
   common_http_protocol_options: { idle_timeout: duration, max_connection_duration: duration },
   forward_client_cert_details: true,
   access_log: accessLog,

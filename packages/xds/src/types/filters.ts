@@ -17,6 +17,7 @@ export interface HttpConnectionManager {
   access_log?: AccessLog[];
   stream_idle_timeout?: Duration;
   request_timeout?: Duration;
+  request_headers_timeout?: Duration;
   common_http_protocol_options?: CommonHttpProtocolOptions;
   use_remote_address?: { value: boolean };
   forward_client_cert_details?: "SANITIZE" | "FORWARD_ONLY" | "APPEND_FORWARD" | "SANITIZE_SET" | "ALWAYS_FORWARD_ONLY";

@@ -56,6 +56,7 @@ export function compileConnectionManager(config: HttpConnectionManager, path: st
     idleMs: durationMs(config.common_http_protocol_options?.idle_timeout, 3_600_000),
     streamIdleMs: durationMs(config.stream_idle_timeout, 300_000),
     requestMs: durationMs(config.request_timeout, 0),
+    headersMs: durationMs(config.request_headers_timeout, 0),
   };
   const maxConnectionMs = durationMs(config.common_http_protocol_options?.max_connection_duration, 0);
   async function serve(info: ConnectionInfo, request: DownstreamRequest, response: ResponseWriter): Promise<void> {

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { DownstreamConnection, type DownstreamTimeouts, type RequestHandler } from "./downstream-connection";
 import type { DownstreamRequest } from "./downstream-request";
 
-const noTimeouts: DownstreamTimeouts = { idleMs: 0, streamIdleMs: 0, requestMs: 0 };
+const noTimeouts: DownstreamTimeouts = { idleMs: 0, streamIdleMs: 0, requestMs: 0, headersMs: 0 };
 
 /** A real listener serving each accepted socket with a DownstreamConnection. */
 async function serve(handler: RequestHandler, timeouts = noTimeouts): Promise<{ port: number; connections: DownstreamConnection[]; close(): Promise<void> }> {
@@ -171,7 +171,7 @@ describe("downstream HTTP/1.1 connections on Node's llhttp parser", () => {
           async (error: Error) => `${error.message}; ${await closed}`,
         );
       },
-      { idleMs: 300, streamIdleMs: 5_000, requestMs: 100 },
+      { idleMs: 300, streamIdleMs: 5_000, requestMs: 100, headersMs: 0 },
     );
     const late = await exchange(port, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nhalf");
     assert.deepEqual(late, { text: "HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain\r\ncontent-length: 15\r\nconnection: close\r\n\r\nrequest timeout", closed: true });
@@ -181,6 +181,16 @@ describe("downstream HTTP/1.1 connections on Node's llhttp parser", () => {
     const opened = Date.now();
     await once(idle, "close");
     assert.ok(Date.now() - opened >= 250, `closed after ${Date.now() - opened} ms`);
+  });
+
+  test("request_headers_timeout answers 408 when a request's head is not whole in time from its first byte; a prompt head is served", async () => {
+    const { port } = await started((request, response) => response.writeHead(200).end(`served ${request.url}`), { ...noTimeouts, headersMs: 150 });
+    const sent = Date.now();
+    const slow = await exchange(port, "GET /slow HTTP/1.1\r\nHost: a\r\n");
+    assert.deepEqual(slow, { text: "HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: 22\r\n\r\nrequest header timeout", closed: true });
+    assert.ok(Date.now() - sent >= 120, `answered after ${Date.now() - sent} ms`);
+    const prompt = await exchange(port, "GET /prompt HTTP/1.1\r\nHost: a\r\n\r\n", /served/);
+    assert.match(prompt.text, /^HTTP\/1.1 200 OK\r\n[\s\S]*served \/prompt$/);
   });
 
   test("a body past the buffer limit with no sink pauses reading; a sink gets it from its first byte, reading pausing while the sink is full", async () => {

@@ -12,6 +12,8 @@ export interface DownstreamTimeouts {
   streamIdleMs: number;
   /** A request's head and body must arrive within this, or it is answered 408 (request_timeout); 0: no limit. */
   requestMs: number;
+  /** A request's head must arrive within this from its first byte, or it is answered 408 (request_headers_timeout); 0: no limit. */
+  headersMs: number;
 }
 
 /** Pipelined requests waiting their turn beyond which the connection stops reading. */
@@ -33,6 +35,8 @@ export class DownstreamConnection implements ResponseChannel, BodyFlow {
   /** The request being parsed, until its end. */
   #parsing: DownstreamRequest | undefined;
   #requestTimer: NodeJS.Timeout | undefined;
+  /** Runs from the first byte of a request's head until the head is whole (request_headers_timeout). */
+  #headTimer: NodeJS.Timeout | undefined;
   /** In order; the first is being answered. */
   readonly #exchanges: Exchange[] = [];
   #stopped = false;
@@ -68,6 +72,7 @@ export class DownstreamConnection implements ResponseChannel, BodyFlow {
     };
     socket.on("data", (data: Buffer) => {
       if (this.#stopped) return;
+      if (timeouts.headersMs > 0 && this.#parsing === undefined && this.#headTimer === undefined) this.#headTimer = setTimeout(() => this.#headTimedOut(), timeouts.headersMs);
       const result = this.#parser.execute(data);
       if (result instanceof Error) this.#badRequest(result.code === "HPE_HEADER_OVERFLOW" ? 431 : 400);
     });
@@ -145,6 +150,8 @@ export class DownstreamConnection implements ResponseChannel, BodyFlow {
   }
 
   #started(major: number, minor: number, rawHeaders: string[], method: string, url: string, upgrade: boolean, keepAlive: boolean): void {
+    clearTimeout(this.#headTimer);
+    this.#headTimer = undefined;
     const version = `${major}.${minor}`;
     const request = new DownstreamRequest(method, url, version, incomingHeaders(rawHeaders), this.socket.remoteAddress, this);
     const response = new DownstreamResponse(this, method, version);
@@ -182,6 +189,17 @@ export class DownstreamConnection implements ResponseChannel, BodyFlow {
     response.writeHead(408, { "content-type": "text/plain" }).end("request timeout");
   }
 
+  /** Envoy's answer when a request's head is not whole in time: 408, and the connection closes. */
+  #headTimedOut(): void {
+    this.#headTimer = undefined;
+    this.#stopped = true;
+    if (this.#exchanges.length > 0) {
+      this.socket.destroy();
+      return;
+    }
+    this.socket.end("HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: 22\r\n\r\nrequest header timeout", "latin1");
+  }
+
   #badRequest(status: 400 | 431): void {
     this.#stopped = true;
     if (this.#exchanges.length > 0) {
@@ -193,6 +211,7 @@ export class DownstreamConnection implements ResponseChannel, BodyFlow {
 
   #closed(): void {
     clearTimeout(this.#requestTimer);
+    clearTimeout(this.#headTimer);
     this.#parsing?.failed();
     for (const { request, response } of this.#exchanges.splice(0)) {
       request.failed();
