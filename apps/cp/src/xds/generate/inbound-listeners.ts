@@ -43,6 +43,7 @@ function httpFilters(context: InboundContext): Filter[] {
     // With mTLS the application learns its caller's identity from x-forwarded-client-cert (URI SANs), as with Kuma.
     ...(context.mtls ? { forward_client_cert_details: "SANITIZE_SET" as const, set_current_client_cert_details: { uri: true } } : {}),
     stream_idle_timeout: context.timeouts.streamIdle,
+    ...(context.timeouts.requestHeaders ? { request_headers_timeout: context.timeouts.requestHeaders } : {}),
     common_http_protocol_options: { idle_timeout: context.timeouts.idle, ...(context.timeouts.maxConnectionDuration ? { max_connection_duration: context.timeouts.maxConnectionDuration } : {}) },
     ...(logs.length > 0 ? { access_log: logs } : {}),
   };

@@ -35,10 +35,12 @@ function tcpProxy(outbound: Outbound, input: GenerateInput, policies: ProxyPolic
 function httpConnectionManager(name: string, outbound: Outbound, input: GenerateInput, policies: ProxyPolicies, context: RouteContext, sourceService: string): Typed<HttpConnectionManager> {
   const outboundPolicies = policies.outbound(outbound.service);
   const logs = accessLogs(outboundPolicies.accessLog, { mesh: input.mesh.name, dataplane: input.dataplane.name, sourceService, destinationService: outbound.service, http: true }, context.warn);
+  const requestHeaders = timeouts(outboundPolicies.timeout).requestHeaders;
   const manager: HttpConnectionManager = {
     stat_prefix: outbound.service,
     rds: { config_source: adsConfigSource, route_config_name: name },
     http_filters: [{ name: "envoy.filters.http.router", typed_config: typed(typeNames.router, {}) }],
+    ...(requestHeaders ? { request_headers_timeout: requestHeaders } : {}),
     ...(logs.length > 0 ? { access_log: logs } : {}),
   };
   return typed(typeNames.httpConnectionManager, manager);

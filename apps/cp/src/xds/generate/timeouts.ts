@@ -14,6 +14,8 @@ export interface Timeouts {
   streamIdle: Duration;
   maxStreamDuration?: Duration;
   maxConnectionDuration?: Duration;
+  /** The time a request's headers may take to arrive, from its first byte (HCM request_headers_timeout). */
+  requestHeaders?: Duration;
 }
 
 export function timeouts(merged: Merged<TimeoutConf> | undefined): Timeouts {
@@ -29,10 +31,11 @@ function timeoutsOf(conf: TimeoutConf): Timeouts {
     streamIdle: kumaDuration(http.streamIdleTimeout ?? defaults.streamIdleTimeout),
     ...limit("maxStreamDuration", http.maxStreamDuration),
     ...limit("maxConnectionDuration", http.maxConnectionDuration),
+    ...limit("requestHeaders", http.requestHeadersTimeout),
   };
 }
 
-/** Kuma's maximum durations: "0 disables it", as leaving them out does. */
+/** Kuma's maximum durations and the headers timeout: "0 disables it", as leaving them out does. */
 function limit<Name extends string>(name: Name, value: string | undefined): Partial<Record<Name, Duration>> {
   return value && durationToMillis(value) > 0 ? ({ [name]: kumaDuration(value) } as Record<Name, Duration>) : {};
 }
