@@ -49,7 +49,10 @@ export interface OutboundClusterSpec {
 /** An EDS cluster for a service (or a subset of it) with the policies that target the service. */
 export function outboundCluster(spec: OutboundClusterSpec, policies: OutboundPolicies, mesh: string, mtls: boolean, warn: Warn): Cluster {
   const outlier = policies.circuitBreaker?.conf.outlierDetection;
-  const panicThreshold = outlier && !outlier.disabled && outlier.healthyPanicThreshold !== undefined ? Number(outlier.healthyPanicThreshold) : undefined;
+  // MeshCircuitBreaker's outlier detection and MeshHealthCheck both set Envoy's one healthy panic threshold.
+  const outlierThreshold = outlier && !outlier.disabled ? outlier.healthyPanicThreshold : undefined;
+  const threshold = outlierThreshold ?? policies.healthCheck?.conf.healthyPanicThreshold;
+  const panicThreshold = threshold === undefined ? undefined : Number(threshold);
   const check = policies.healthCheck && healthCheck(policies.healthCheck, spec.protocol, warn);
   const clusterTimeouts = timeouts(policies.timeout);
   const cluster: Cluster = {

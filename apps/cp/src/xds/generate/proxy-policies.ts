@@ -41,6 +41,11 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
     const origins = (byType.get(type)?.toRules ?? []).flatMap((rule) => rule.origin);
     if (origins.length > 0) warn(origins, `${type} \`to\` (outbound) is not supported, only \`from\` and \`rules\` (inbound)`);
   }
+  const withHostnames = (byType.get("MeshHTTPRoute")?.toRules ?? []).filter((rule) => ((rule.conf as { hostnames?: string[] }).hostnames?.length ?? 0) > 0);
+  if (withHostnames.length > 0) {
+    const origins = [...new Map(withHostnames.flatMap((rule) => rule.origin).map((origin) => [origin.name, origin])).values()];
+    warn(origins, "MeshHTTPRoute hostnames only apply to MeshGateway routes, and are ignored on a sidecar's outbound");
+  }
 
   const to = <T>(type: string, service: string, routeMatches?: unknown) => {
     const rules = byType.get(type);
