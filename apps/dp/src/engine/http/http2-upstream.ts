@@ -3,7 +3,7 @@ import type net from "node:net";
 import { PoolOverflow } from "../pool-budget";
 import { headerMapOf, http2Fields, type HeaderMap } from "./headers";
 import { UpstreamAttempt, type RequestBody } from "./upstream-attempt";
-import { idleTimeLeft, type ConnectionLifetime } from "./upstream-pool";
+import { agedOut, expired, startSweeper, type ConnectionLifetime } from "./connection-lifetime";
 
 interface Session {
   session: http2.ClientHttp2Session;
@@ -11,7 +11,8 @@ interface Session {
   /** Streams open on it: none, it is idle. */
   streams: number;
   openedAt: number;
-  idleTimer?: NodeJS.Timeout;
+  /** Since when no stream is open. */
+  idleSince: number;
 }
 
 /**
@@ -22,20 +23,24 @@ interface Session {
 export class Http2Sessions {
   readonly #sessions = new Map<string, Session>();
 
+  readonly #sweeper: { stop(): void };
+
   constructor(
     private readonly connect: (host: string, port: number) => net.Socket,
     private readonly lifetime: ConnectionLifetime = { idleMs: 0, maxAgeMs: 0 },
-  ) {}
+  ) {
+    this.#sweeper = startSweeper(lifetime, () => this.#closeExpired());
+  }
 
   get(host: string, port: number): Session {
     const key = `${host}:${port}`;
     const existing = this.#sessions.get(key);
     if (existing && !existing.session.closed && !existing.session.destroyed) {
-      if (idleTimeLeft(this.lifetime, existing.openedAt) !== 0) return existing;
+      if (!agedOut(this.lifetime, existing.openedAt)) return existing;
       existing.session.close(); // past max_connection_duration: its streams finish, new ones go on a new connection
     }
     const socket = this.connect(host, port);
-    const entry: Session = { session: http2.connect(`http://${key}`, { createConnection: () => socket }), connected: false, streams: 0, openedAt: Date.now() };
+    const entry: Session = { session: http2.connect(`http://${key}`, { createConnection: () => socket }), connected: false, streams: 0, openedAt: Date.now(), idleSince: Date.now() };
     const { session } = entry;
     session.on("connect", () => (entry.connected = true));
     session.on("error", () => {});
@@ -49,15 +54,17 @@ export class Http2Sessions {
     return entry;
   }
 
-  /** Counts a stream on the session; once none is open, the session closes after the lifetime's idle time. */
+  /** Counts a stream on the session; the sweeper closes a session without streams by the lifetime. */
   track(entry: Session, stream: http2.ClientHttp2Stream): void {
     entry.streams++;
-    clearTimeout(entry.idleTimer);
     stream.once("close", () => {
-      if (--entry.streams > 0) return;
-      const timeLeft = idleTimeLeft(this.lifetime, entry.openedAt);
-      if (timeLeft !== undefined) entry.idleTimer = setTimeout(() => entry.session.close(), timeLeft).unref();
+      if (--entry.streams === 0) entry.idleSince = Date.now();
     });
+  }
+
+  #closeExpired(): void {
+    const now = Date.now();
+    for (const entry of this.#sessions.values()) if (entry.streams === 0 && expired(this.lifetime, entry.openedAt, entry.idleSince, now)) entry.session.close();
   }
 
   /** Closes the session to an endpoint (other than `except`) that has no stream open, and names it (max_connection_pools). */
@@ -72,6 +79,7 @@ export class Http2Sessions {
   }
 
   close(): void {
+    this.#sweeper.stop();
     for (const { session } of this.#sessions.values()) session.destroy();
     this.#sessions.clear();
   }

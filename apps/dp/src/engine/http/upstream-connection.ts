@@ -69,6 +69,8 @@ export class UpstreamConnection {
   reusable = false;
   /** When it was opened: max_connection_duration counts from then. */
   readonly openedAt = Date.now();
+  /** When it last went back to its pool: idle_timeout counts from then. */
+  idleSince = this.openedAt;
 
   constructor(readonly socket: net.Socket, readonly key: string) {
     this.connected = !socket.connecting;

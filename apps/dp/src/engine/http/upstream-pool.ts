@@ -1,4 +1,5 @@
 import type net from "node:net";
+import { agedOut, expired, startSweeper, type ConnectionLifetime } from "./connection-lifetime";
 import { UpstreamConnection } from "./upstream-connection";
 
 /** Who asked for a connection: given one now or once one is free, or told that none can be opened (no TLS identity). */
@@ -14,37 +15,25 @@ interface Waiter {
   request: ConnectionRequest;
 }
 
-/** How long an upstream connection lives (the cluster's common_http_protocol_options); 0: no limit. */
-export interface ConnectionLifetime {
-  /** Closed after this long without a request (idle_timeout). */
-  idleMs: number;
-  /** Not used for another request after this long since it was opened (max_connection_duration). */
-  maxAgeMs: number;
-}
-
-/** The time an idle connection may still stay, or undefined when no limit applies; 0 when its time is up. */
-export function idleTimeLeft(lifetime: ConnectionLifetime, openedAt: number): number | undefined {
-  const ageLeft = lifetime.maxAgeMs > 0 ? Math.max(0, openedAt + lifetime.maxAgeMs - Date.now()) : undefined;
-  if (lifetime.idleMs <= 0) return ageLeft;
-  return ageLeft === undefined ? lifetime.idleMs : Math.min(ageLeft, lifetime.idleMs);
-}
-
 /**
  * A cluster's keep-alive HTTP/1.1 connections, per endpoint, at most `maxConnections` in all (the circuit
  * breaker's max_connections): beyond that a request waits for one to come free, as with http.Agent's
- * maxTotalSockets. Idle connections do not keep the process alive, and are closed by `lifetime`.
+ * maxTotalSockets. Idle connections do not keep the process alive, and a sweeper closes them by `lifetime`.
  */
 export class UpstreamPool {
   readonly #idle = new Map<string, UpstreamConnection[]>();
   readonly #waiters: Waiter[] = [];
   readonly #open = new Set<UpstreamConnection>();
+  readonly #sweeper: { stop(): void };
   #closed = false;
 
   constructor(
     readonly maxConnections: number,
     readonly connect: (host: string, port: number) => net.Socket,
     readonly lifetime: ConnectionLifetime = { idleMs: 0, maxAgeMs: 0 },
-  ) {}
+  ) {
+    this.#sweeper = startSweeper(lifetime, () => this.#closeExpired());
+  }
 
   /** A connection to host:port for `request`, now or once one is free. */
   acquire(host: string, port: number, request: ConnectionRequest): void {
@@ -53,7 +42,6 @@ export class UpstreamPool {
     const pooled = idle?.pop();
     if (pooled) {
       pooled.socket.ref();
-      pooled.socket.setTimeout(0);
       request.onConnection(pooled);
       return;
     }
@@ -70,8 +58,7 @@ export class UpstreamPool {
 
   /** Hands a connection back after its exchange: kept (or given to a waiter) when reusable, else closed. */
   release(connection: UpstreamConnection): void {
-    const timeLeft = idleTimeLeft(this.lifetime, connection.openedAt);
-    if (!connection.reusable || connection.socket.destroyed || this.#closed || timeLeft === 0) {
+    if (!connection.reusable || connection.socket.destroyed || this.#closed || agedOut(this.lifetime, connection.openedAt)) {
       connection.destroy();
       return;
     }
@@ -83,7 +70,7 @@ export class UpstreamPool {
       return;
     }
     connection.socket.unref();
-    if (timeLeft !== undefined) connection.socket.setTimeout(timeLeft);
+    connection.idleSince = Date.now();
     let idle = this.#idle.get(connection.key);
     if (!idle) this.#idle.set(connection.key, (idle = []));
     idle.push(connection);
@@ -99,8 +86,6 @@ export class UpstreamPool {
     }
     const connection = new UpstreamConnection(socket, waiter.key);
     this.#open.add(connection);
-    // Armed only while the connection is idle in the pool (release), so that a timeout closes an idle connection.
-    socket.on("timeout", () => connection.destroy());
     socket.once("close", () => {
       this.#open.delete(connection);
       const idle = this.#idle.get(waiter.key);
@@ -125,8 +110,17 @@ export class UpstreamPool {
     return undefined;
   }
 
+  /** Closes the idle connections past idle_timeout or max_connection_duration (the sweeper's round). */
+  #closeExpired(): void {
+    const now = Date.now();
+    for (const idle of this.#idle.values()) {
+      for (const connection of idle.filter((candidate) => expired(this.lifetime, candidate.openedAt, candidate.idleSince, now))) connection.destroy();
+    }
+  }
+
   close(): void {
     this.#closed = true;
+    this.#sweeper.stop();
     this.#waiters.length = 0;
     for (const connection of this.#open) connection.destroy();
     this.#idle.clear();
