@@ -105,6 +105,12 @@ test("create a MeshTrafficPermission: field error, fix, preview, apply, listed",
   await page.getByLabel("Target dataplane").fill("frontend-v1-east");
   await expect(preview.getByRole("link", { name: "frontend-v1-east", exact: true })).toBeVisible();
   await expect(preview.getByRole("link", { name: "db-v1-west", exact: true })).toHaveCount(0);
+  // Or by resource labels: the zone label every dataplane carries.
+  await page.getByLabel("Target dataplane").fill("");
+  await page.getByLabel("Target labels").fill("kuma.io/zone=west");
+  await page.getByLabel("Target labels").press("Tab");
+  await expect(preview.getByRole("link", { name: "db-v1-west", exact: true })).toBeVisible();
+  await expect(preview.getByRole("link", { name: "frontend-v1-east", exact: true })).toHaveCount(0);
   await page.getByLabel("Target kind").selectOption("MeshService");
   await expect(page.getByLabel("Target service")).toHaveValue("");
   await page.getByLabel("Target service").fill("db");

@@ -34,7 +34,7 @@ export function PolicyEditor({ initialText, stored }: { initialText: string; sto
       },
     }),
   );
-  const setField = (path: FieldPath, value: string | undefined) => setText((current) => writeField(current, path, value));
+  const setField = (path: FieldPath, value: string | Record<string, string> | undefined) => setText((current) => writeField(current, path, value));
   const unchanged = stored !== null && text === stored.text;
 
   return (

@@ -8,7 +8,22 @@ import { errorsAt, readField, type FieldPath } from "@/lib/policy-document";
 const NAMED_KINDS = ["MeshService", "MeshServiceSubset"];
 /** What `name` means for a kind: the service, or (kind Dataplane) the dataplane; it is cleared when that changes. */
 const nameMeaning = (kind: string) => (NAMED_KINDS.includes(kind) ? "service" : kind === "Dataplane" ? "dataplane" : undefined);
-const DATAPLANE_ONLY_FIELDS = ["labels", "namespace", "sectionName"];
+/** Fields whose meaning depends on the kind: cleared when the kind's meaning of `name` changes. */
+const KIND_FIELDS = ["name", "labels", "namespace", "sectionName"];
+
+/** `app=web, tier=api` and back: the labels of a kind Dataplane targetRef in one input. */
+const labelsText = (labels: unknown) =>
+  Object.entries((labels ?? {}) as Record<string, string>)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(", ");
+function parseLabels(text: string): Record<string, string> | undefined {
+  const pairs = text
+    .split(",")
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => [pair.split("=")[0]?.trim() ?? "", pair.includes("=") ? pair.slice(pair.indexOf("=") + 1).trim() : ""]);
+  return pairs.length > 0 ? Object.fromEntries(pairs) : undefined;
+}
 const TRAFFIC_PERMISSION_ACTIONS = ["Allow", "Deny", "AllowWithShadowDeny"];
 
 /** `spec.from[0].default.action`, the notation of the shared validation's field errors. */
@@ -17,7 +32,7 @@ const fieldName = (path: FieldPath) => path.reduce<string>((name, part) => (type
 interface FormProps {
   text: string;
   errors: FieldError[];
-  onChange: (path: FieldPath, value: string | undefined) => void;
+  onChange: (path: FieldPath, value: string | Record<string, string> | undefined) => void;
   /** Name and mesh identify a stored policy: changing them would create another one. */
   identityLocked: boolean;
 }
@@ -50,8 +65,7 @@ function TargetRefFields({ title, base, kinds, ...props }: FormProps & { title: 
           onChange={(event) => {
             const next = event.target.value;
             props.onChange([...base, "kind"], next);
-            if (nameMeaning(next) !== nameMeaning(kind)) props.onChange([...base, "name"], undefined);
-            if (next !== "Dataplane") for (const field of DATAPLANE_ONLY_FIELDS) props.onChange([...base, field], undefined);
+            if (nameMeaning(next) !== nameMeaning(kind)) for (const field of KIND_FIELDS) props.onChange([...base, field], undefined);
           }}
         >
           {!kinds.includes(kind) && <option value={kind}>{kind || "—"}</option>}
@@ -67,6 +81,18 @@ function TargetRefFields({ title, base, kinds, ...props }: FormProps & { title: 
             value={String(readField(props.text, [...base, "name"]) ?? "")}
             placeholder={kind === "Dataplane" ? "every dataplane" : undefined}
             onChange={(event) => props.onChange([...base, "name"], event.target.value)}
+          />
+        </Field>
+      )}
+      {kind === "Dataplane" && (
+        <Field label={`${title} labels`} path={[...base, "labels"]} errors={props.errors}>
+          {/* Written on blur: a half-typed "app=web," must not be re-read from the YAML while typing. */}
+          <input
+            key={labelsText(readField(props.text, [...base, "labels"]))}
+            name={fieldName([...base, "labels"])}
+            defaultValue={labelsText(readField(props.text, [...base, "labels"]))}
+            placeholder="app=web, tier=api"
+            onBlur={(event) => props.onChange([...base, "labels"], parseLabels(event.target.value))}
           />
         </Field>
       )}
