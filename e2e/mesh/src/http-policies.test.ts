@@ -442,6 +442,19 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     await eventually(() => answer("/allowed"), PROPAGATION_MS);
   });
 
+  test("MeshTrafficPermission rules by SPIFFE ID (Kuma 2.12+): a deny for client's certificate wins over every allow; an allow by prefix lets it in", async () => {
+    const byIdentity = (rule: object) => ({ type: "MeshTrafficPermission", mesh, name: "backend-identities", spec: { targetRef: { kind: "Dataplane", labels: { app: "backend" } }, rules: [{ default: rule }] } });
+    // The other policies allow client (allow-all, and backend-access's Allow): the SPIFFE-ID deny still refuses it.
+    await cluster.applyOnGlobal("meshtrafficpermissions", byIdentity({ deny: [{ spiffeID: { type: "Exact", value: `spiffe://${mesh}/client` } }] }));
+    await eventually(async () => {
+      const response = await call("/denied-by-identity");
+      assert.equal(response.status, 403, `${response.status} ${response.body}`);
+    }, PROPAGATION_MS);
+    await cluster.applyOnGlobal("meshtrafficpermissions", byIdentity({ allow: [{ spiffeID: { type: "Prefix", value: `spiffe://${mesh}/cli` } }], deny: [{ spiffeID: { type: "Exact", value: `spiffe://${mesh}/client-dns` } }] }));
+    await eventually(() => answer("/allowed-by-identity"), PROPAGATION_MS);
+    await cluster.removeFromGlobal("meshtrafficpermissions", "backend-identities", mesh);
+  });
+
   test("no dp NACKed any of the config the zone CP generated for it", async () => {
     assert.deepEqual(await nacks(cluster.dataplanes()), []);
   });

@@ -13,3 +13,12 @@ test("mergeConfs folds in order and returns undefined for nothing", () => {
   assert.equal(mergeConfs([]), undefined);
   assert.deepEqual(mergeConfs([{ a: 1, b: 1 }, { b: 2 }, { c: { d: 3 } }]), { a: 1, b: 2, c: { d: 3 } });
 });
+
+test("MeshTrafficPermission's caller lists add up across policies: every deny counts", () => {
+  const first = { deny: [{ spiffeID: { type: "Exact", value: "spiffe://default/a" } }], allow: [{ spiffeID: { type: "Prefix", value: "spiffe://default/" } }] };
+  const second = { deny: [{ spiffeID: { type: "Exact", value: "spiffe://default/b" } }] };
+  assert.deepEqual(mergeConfs([first, second]), {
+    deny: [{ spiffeID: { type: "Exact", value: "spiffe://default/a" } }, { spiffeID: { type: "Exact", value: "spiffe://default/b" } }],
+    allow: [{ spiffeID: { type: "Prefix", value: "spiffe://default/" } }],
+  });
+});

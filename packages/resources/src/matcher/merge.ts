@@ -19,12 +19,16 @@ function mergeRouteRules(base: { matches: unknown; default?: unknown }[], patch:
   return [...byMatches.values()];
 }
 
+/** MeshTrafficPermission's caller lists: every policy's callers count (a deny anywhere wins), so they add up. */
+const appendedLists = new Set(["allow", "deny", "allowWithShadowDeny"]);
+
 /** RFC 7386 JSON merge patch, as Kuma merges `default` confs: objects merge deeply, null deletes, arrays are replaced. */
 export function mergePatch(base: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return patch;
   const result: Record<string, unknown> = isObject(base) ? { ...base } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
+    else if (appendedLists.has(key) && Array.isArray(result[key]) && Array.isArray(value)) result[key] = [...result[key], ...value];
     else if (key === "rules" && isRouteRuleList(result[key]) && isRouteRuleList(value)) result[key] = mergeRouteRules(result[key], value);
     else result[key] = mergePatch(result[key], value);
   }

@@ -1,8 +1,21 @@
 import { z } from "zod";
-import { TARGET_REF_KINDS, policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
+import { nonEmptyString } from "../common/fields";
+import { TARGET_REF_KINDS, inboundRuleList, policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
 
 export const trafficPermissionConf = z.strictObject({
   action: z.enum(["Allow", "Deny", "AllowWithShadowDeny"]),
+});
+
+/** A caller by the SPIFFE ID of its certificate (here `spiffe://<mesh>/<service>`), whole or by prefix. */
+const spiffeIdMatch = z.strictObject({
+  spiffeID: z.strictObject({ type: z.enum(["Exact", "Prefix"]), value: nonEmptyString }),
+});
+
+/** Kuma 2.12+'s `rules[].default`: callers denied, allowed, and allowed but logged as denied; a deny wins. */
+export const trafficPermissionRulesConf = z.strictObject({
+  allow: z.array(spiffeIdMatch).optional(),
+  deny: z.array(spiffeIdMatch).optional(),
+  allowWithShadowDeny: z.array(spiffeIdMatch).optional(),
 });
 
 export const meshTrafficPermissionBody = z.strictObject({
@@ -10,7 +23,13 @@ export const meshTrafficPermissionBody = z.strictObject({
     .strictObject({
       targetRef: topLevelTargetRef.optional(),
       from: policyItemList(TARGET_REF_KINDS, trafficPermissionConf).optional(),
+      rules: inboundRuleList(trafficPermissionRulesConf).optional(),
     })
-    .superRefine(requireOneOf("from")),
+    .superRefine(requireOneOf("from", "rules"))
+    .superRefine((spec, ctx) => {
+      if (spec.from !== undefined && spec.rules !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["rules"], message: "from and rules are mutually exclusive: use one form per policy" });
+      }
+    }),
 });
 export type MeshTrafficPermissionBody = z.infer<typeof meshTrafficPermissionBody>;

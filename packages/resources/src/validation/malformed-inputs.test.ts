@@ -293,6 +293,19 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     ],
   },
   {
+    what: "MeshTrafficPermission rules matchers without their SPIFFE ID or with an unknown match type",
+    input: mtp({ rules: [{ default: { allow: [{}], deny: [{ spiffeID: { type: "Regex", value: "x" } }] } }] }),
+    errors: [
+      ["spec.rules[0].default.allow[0].spiffeID", "required field is missing"],
+      ["spec.rules[0].default.deny[0].spiffeID.type", 'must be one of: "Exact", "Prefix"'],
+    ],
+  },
+  {
+    what: "MeshTrafficPermission with both from and rules",
+    input: mtp({ from: allowFromMesh.from, rules: [{ default: { deny: [{ spiffeID: { type: "Exact", value: "spiffe://default/a" } }] } }] }),
+    errors: [["spec.rules", "from and rules are mutually exclusive"]],
+  },
+  {
     what: "several errors reported together",
     input: mtp(
       { from: [{ targetRef: { kind: "MeshGateway" }, default: { action: "Allow", extra: true } }], to: [] },

@@ -30,7 +30,7 @@ interface InboundContext {
 
 function httpFilters(context: InboundContext): Filter[] {
   const { input, policies, service, localCluster, warn } = context;
-  const rbac = context.mtls ? [{ name: "envoy.filters.http.rbac", typed_config: typed(typeNames.httpRbac, trafficPermissionRules(input.mesh.name, policies.trafficPermission)) }] : [];
+  const rbac = context.mtls ? [{ name: "envoy.filters.http.rbac", typed_config: typed(typeNames.httpRbac, trafficPermissionRules(input.mesh.name, policies.trafficPermission, policies.trafficPermissionBySpiffeId?.conf)) }] : [];
   const logs = accessLogs(policies.accessLog, { mesh: input.mesh.name, dataplane: input.dataplane.name, sourceService: "unknown", destinationService: service, http: true }, warn);
   const manager: HttpConnectionManager = {
     stat_prefix: localCluster,
@@ -53,7 +53,7 @@ function httpFilters(context: InboundContext): Filter[] {
 function tcpFilters(context: InboundContext): Filter[] {
   const { input, policies, service, localCluster, warn } = context;
   const rbac = context.mtls
-    ? [{ name: "envoy.filters.network.rbac", typed_config: typed(typeNames.networkRbac, { stat_prefix: `${context.name}.`, ...trafficPermissionRules(input.mesh.name, policies.trafficPermission) }) }]
+    ? [{ name: "envoy.filters.network.rbac", typed_config: typed(typeNames.networkRbac, { stat_prefix: `${context.name}.`, ...trafficPermissionRules(input.mesh.name, policies.trafficPermission, policies.trafficPermissionBySpiffeId?.conf) }) }]
     : [];
   const logs = accessLogs(policies.accessLog, { mesh: input.mesh.name, dataplane: input.dataplane.name, sourceService: "unknown", destinationService: service, http: false }, warn);
   const proxy: TcpProxy = { stat_prefix: localCluster, cluster: localCluster, idle_timeout: context.timeouts.idle, ...(logs.length > 0 ? { access_log: logs } : {}) };

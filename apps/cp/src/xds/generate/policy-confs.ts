@@ -23,6 +23,7 @@ export type HealthCheckConf = ToDefault<MeshHealthCheckBody>;
 export type LoadBalancingConf = ToDefault<MeshLoadBalancingStrategyBody>;
 export type AccessLogConf = ToDefault<MeshAccessLogBody>;
 export type TrafficPermissionConf = FromDefault<MeshTrafficPermissionBody>;
+export type TrafficPermissionRulesConf = NonNullable<MeshTrafficPermissionBody["spec"]["rules"]>[number]["default"];
 export type FaultInjectionConf = FromDefault<MeshFaultInjectionBody>;
 export type RateLimitConf = FromDefault<MeshRateLimitBody>;
 

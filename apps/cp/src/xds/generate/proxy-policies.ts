@@ -53,13 +53,19 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
     return merged<T>(rules && computeRule(rules.toRules, destination));
   };
 
+  /** The inbound's `rules[]` conf, merged over the selecting policies. */
+  const inboundConf = <T>(type: string, port: number): Merged<T> | undefined => {
+    const inbound = byType.get(type)?.inboundRules.find((entry) => entry.inbound.port === port);
+    return inbound && { conf: inbound.conf as T, origins: inbound.origin };
+  };
+
   /** `from` rules of the inbound, then its `rules[]` conf, which applies to every caller. */
-  const from = <T>(type: string, port: number): FromRule<T>[] => {
+  const from = <T>(type: string, port: number, withInboundRules = true): FromRule<T>[] => {
     const rules = byType.get(type);
     if (!rules) return [];
     const fromRules = (rules.fromRules.find((entry) => entry.inbound.port === port)?.rules ?? []).map((rule) => ({ matchers: rule.matchers, conf: rule.conf as T, origins: rule.origin }));
-    const inbound = rules.inboundRules.find((entry) => entry.inbound.port === port);
-    return inbound ? [...fromRules, { matchers: [], conf: inbound.conf as T, origins: inbound.origin }] : fromRules;
+    const inbound = withInboundRules ? inboundConf<T>(type, port) : undefined;
+    return inbound ? [...fromRules, { matchers: [], ...inbound }] : fromRules;
   };
 
   /** The conf for every caller (these types only allow `from` kind Mesh): an inbound's `rules[]` conf wins over it. */
@@ -89,7 +95,9 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
   // Listeners, routes, clusters and endpoints all ask for the same destinations.
   const outbounds = new Map<string, OutboundPolicies>();
   const inboundOf = ({ port }: { port: number }): InboundPolicies => ({
-    trafficPermission: from("MeshTrafficPermission", port),
+    // Its `rules` match callers by SPIFFE ID, not by tags: they are kept apart from the `from` rules.
+    trafficPermission: from("MeshTrafficPermission", port, false),
+    trafficPermissionBySpiffeId: inboundConf("MeshTrafficPermission", port),
     faultInjection: from("MeshFaultInjection", port),
     rateLimit: from("MeshRateLimit", port),
     timeout: forEveryCaller("MeshTimeout", port),

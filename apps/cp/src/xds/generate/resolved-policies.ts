@@ -11,6 +11,7 @@ import type {
   TcpRouteRule,
   TimeoutConf,
   TrafficPermissionConf,
+  TrafficPermissionRulesConf,
 } from "./policy-confs";
 
 // What generation needs to know about the policies that select one proxy, already matched and merged.
@@ -51,6 +52,8 @@ export interface OutboundPolicies {
 
 export interface InboundPolicies {
   trafficPermission: FromRule<TrafficPermissionConf>[];
+  /** MeshTrafficPermission `rules` (Kuma 2.12+): callers by SPIFFE ID, every selecting policy's lists together. */
+  trafficPermissionBySpiffeId?: Merged<TrafficPermissionRulesConf>;
   faultInjection: FromRule<FaultInjectionConf>[];
   rateLimit: FromRule<RateLimitConf>[];
   timeout?: Merged<TimeoutConf>;

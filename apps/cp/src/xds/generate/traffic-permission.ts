@@ -1,6 +1,6 @@
 import { SERVICE_TAG, type Matcher } from "@zonemesh/resources";
 import type { Principal, RbacRules } from "@zonemesh/xds";
-import type { TrafficPermissionConf } from "./policy-confs";
+import type { TrafficPermissionConf, TrafficPermissionRulesConf } from "./policy-confs";
 import type { FromRule } from "./resolved-policies";
 import { kumaTagUri, spiffeId } from "./names";
 
@@ -27,7 +27,7 @@ function overlap(a: Matcher[], b: Matcher[]): boolean {
  * Callers allowed by `allowed` actions. A caller gets the first (most specific) rule it matches, so an allowing rule
  * admits its callers except those an earlier, overlapping rule with another action already claimed.
  */
-function allowRules(mesh: string, rules: FromRule<TrafficPermissionConf>[], allowed: string[]): RbacRules {
+function allowedByTags(mesh: string, rules: FromRule<TrafficPermissionConf>[], allowed: string[]): Principal[] {
   const principals: Principal[] = [];
   rules.forEach((rule, index) => {
     if (!allowed.includes(rule.conf.action)) return;
@@ -38,17 +38,40 @@ function allowRules(mesh: string, rules: FromRule<TrafficPermissionConf>[], allo
     const own = rulePrincipal(mesh, rule.matchers);
     principals.push(excluded.length === 0 ? own : { and_ids: { ids: [own, ...excluded] } });
   });
-  // ALLOW is the default action; rules without policies deny every caller.
-  return principals.length === 0 ? {} : { policies: { [policyName]: { permissions: [{ any: true }], principals } } };
+  return principals;
+}
+
+type SpiffeIdMatch = NonNullable<TrafficPermissionRulesConf["allow"]>[number];
+
+/** Callers whose certificate carries one of these SPIFFE IDs (whole or by prefix); undefined for none. */
+function bySpiffeId(matches: SpiffeIdMatch[]): Principal | undefined {
+  const ids = matches.map(({ spiffeID }): Principal => ({ authenticated: { principal_name: spiffeID.type === "Exact" ? { exact: spiffeID.value } : { prefix: spiffeID.value } } }));
+  if (ids.length === 0) return undefined;
+  return ids.length === 1 ? ids[0] : { or_ids: { ids } };
+}
+
+/** RBAC rules admitting `allowed` callers except the `denied` ones: a deny wins. ALLOW is the default action. */
+function rbacRules(allowed: Principal[], denied: Principal | undefined): RbacRules {
+  // Rules without policies deny every caller.
+  if (allowed.length === 0) return {};
+  const principals = denied ? [{ and_ids: { ids: [allowed.length === 1 ? (allowed[0] as Principal) : { or_ids: { ids: allowed } }, { not_id: denied }] } }] : allowed;
+  return { policies: { [policyName]: { permissions: [{ any: true }], principals } } };
 }
 
 /**
  * MeshTrafficPermission as RBAC rules for one inbound; only meaningful with mTLS, where callers are known by certificate.
- * Callers no rule allows are denied, every caller when no permission applies (Kuma's behaviour with mTLS on).
- * AllowWithShadowDeny is allowed, and the shadow rules (logged, not enforced) treat it as denied.
+ * Callers no rule allows are denied, every caller when no permission applies (Kuma's behaviour with mTLS on). The
+ * `from` rules match callers by tags, the `rules` (`spiffe`) by SPIFFE ID; a caller either allows gets in unless a
+ * SPIFFE-ID deny names it. AllowWithShadowDeny is allowed, and the shadow rules (logged, not enforced) treat it as denied.
  */
-export function trafficPermissionRules(mesh: string, rules: FromRule<TrafficPermissionConf>[]): { rules: RbacRules; shadow_rules?: RbacRules } {
-  const enforced = allowRules(mesh, rules, ["Allow", "AllowWithShadowDeny"]);
-  if (!rules.some((rule) => rule.conf.action === "AllowWithShadowDeny")) return { rules: enforced };
-  return { rules: enforced, shadow_rules: allowRules(mesh, rules, ["Allow"]) };
+export function trafficPermissionRules(mesh: string, rules: FromRule<TrafficPermissionConf>[], spiffe?: TrafficPermissionRulesConf): { rules: RbacRules; shadow_rules?: RbacRules } {
+  const { allow = [], deny = [], allowWithShadowDeny = [] } = spiffe ?? {};
+  const allowedBySpiffeId = (matches: SpiffeIdMatch[]) => {
+    const principal = bySpiffeId(matches);
+    return principal ? [principal] : [];
+  };
+  const enforced = rbacRules([...allowedByTags(mesh, rules, ["Allow", "AllowWithShadowDeny"]), ...allowedBySpiffeId([...allow, ...allowWithShadowDeny])], bySpiffeId(deny));
+  const shadowed = rules.some((rule) => rule.conf.action === "AllowWithShadowDeny") || allowWithShadowDeny.length > 0;
+  if (!shadowed) return { rules: enforced };
+  return { rules: enforced, shadow_rules: rbacRules([...allowedByTags(mesh, rules, ["Allow"]), ...allowedBySpiffeId(allow)], bySpiffeId([...deny, ...allowWithShadowDeny])) };
 }
