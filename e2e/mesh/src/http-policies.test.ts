@@ -455,6 +455,20 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
     await cluster.removeFromGlobal("meshtrafficpermissions", "backend-identities", mesh);
   });
 
+  test("MeshFaultInjection rules matching SPIFFE IDs (Kuma 2.13+): client's certificate picks the abort; another identity's rule leaves it alone", async () => {
+    const faultFor = (spiffeID: object) => ({
+      type: "MeshFaultInjection",
+      mesh,
+      name: "abort-by-identity",
+      spec: { targetRef: { kind: "Dataplane", labels: { app: "backend" } }, rules: [{ matches: [{ spiffeID }], default: { http: [{ abort: { httpStatus: 418, percentage: 100 } }] } }] },
+    });
+    await cluster.applyOnGlobal("meshfaultinjections", faultFor({ type: "Exact", value: `spiffe://${mesh}/client` }));
+    await eventually(async () => assert.equal((await call("/fault-by-identity")).status, 418), PROPAGATION_MS);
+    await cluster.applyOnGlobal("meshfaultinjections", faultFor({ type: "Prefix", value: `spiffe://${mesh}/client-` }));
+    await eventually(() => answer("/no-fault-for-client"), PROPAGATION_MS);
+    await cluster.removeFromGlobal("meshfaultinjections", "abort-by-identity", mesh);
+  });
+
   test("no dp NACKed any of the config the zone CP generated for it", async () => {
     assert.deepEqual(await nacks(cluster.dataplanes()), []);
   });

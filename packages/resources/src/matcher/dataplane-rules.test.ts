@@ -223,6 +223,22 @@ test("a MeshService named by its kuma.io/display-name label (Kuma 2.9+) is the s
   assert.deepEqual((toConfFor(typeRules(rules, "MeshHTTPRoute"), "backend") as { rules: unknown[] }).rules.length, 1);
 });
 
+test("inbound rules with matches (MeshFaultInjection by SPIFFE ID) stay apart from the every-caller conf, in policy order", () => {
+  const abort = { http: [{ abort: { httpStatus: 503, percentage: 100 } }] };
+  const delay = { http: [{ delay: { value: "1s", percentage: 10 } }] };
+  const policies = [
+    policy("MeshFaultInjection", "by-identity", {
+      targetRef: { kind: "Mesh" },
+      rules: [{ matches: [{ spiffeID: { type: "Exact", value: "spiffe://default/canary" } }], default: abort }, { default: delay }],
+    }),
+  ];
+  const faults = typeRules(rulesForDataplane(web, policies), "MeshFaultInjection");
+  assert.deepEqual(inboundConfFor(faults, 8080), delay, "the rule without matches is for every caller");
+  assert.deepEqual(faults.inboundMatchedRules.find((entry) => entry.inbound.port === 8080)?.rules, [
+    { matches: [{ spiffeID: { type: "Exact", value: "spiffe://default/canary" } }], conf: abort, origin: [{ type: "MeshFaultInjection", mesh: "default", name: "by-identity" }] },
+  ]);
+});
+
 test("replicas selected by the same policies share one rule computation, and updated policies are never served stale", () => {
   const replica = dataplane("web-2", [{ port: 8080, tags: { "kuma.io/service": "web", version: "v1" } }]);
   const mesh = policy("MeshTimeout", "mesh", { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "Mesh" }, default: { idleTimeout: "1h" } }] });

@@ -22,6 +22,13 @@ export interface InboundConf {
   origin: PolicyRef[];
 }
 
+/** An inbound rule for the callers its `matches` pick (by SPIFFE ID), kept apart from the every-caller conf. */
+export interface InboundMatchedRule {
+  matches: object[];
+  conf: Record<string, unknown>;
+  origin: PolicyRef[];
+}
+
 /** What one policy type contributes to a dataplane, shaped like an entry of Kuma's `/dataplanes/{name}/_rules`. */
 export interface PolicyTypeRules {
   type: string;
@@ -29,8 +36,10 @@ export interface PolicyTypeRules {
   toRules: Rule[];
   /** Inbound, per selected inbound: keyed by source (`from[].targetRef`). */
   fromRules: InboundFromRules[];
-  /** Inbound `rules[].default` of newer policies, merged per selected inbound. */
+  /** Inbound `rules[].default` of newer policies (those without `matches`), merged per selected inbound. */
   inboundRules: InboundConf[];
+  /** Inbound rules with `matches`, per selected inbound, in policy order. */
+  inboundMatchedRules: { inbound: InboundTags; rules: InboundMatchedRule[] }[];
 }
 
 export interface DataplaneRules {
@@ -115,9 +124,16 @@ function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected
       .map(({ inbound, policies }) => ({ inbound, rules: sharedRules(all, [FROM, ...policies], () => buildRules(policies.flatMap(fromItems))) }))
       .filter((entry) => entry.rules.length > 0),
     inboundRules: inbounds.flatMap(({ inbound, policies }) => {
-      const withRules = policies.filter((policy) => (policy.body.spec.rules ?? []).length > 0);
-      const conf = mergeConfs(withRules.flatMap((policy) => (policy.body.spec.rules ?? []).map((rule) => rule.default)));
+      const everyCaller = (policy: PolicyResource) => (policy.body.spec.rules ?? []).filter((rule) => rule.matches === undefined);
+      const withRules = policies.filter((policy) => everyCaller(policy).length > 0);
+      const conf = mergeConfs(withRules.flatMap((policy) => everyCaller(policy).map((rule) => rule.default)));
       return conf ? [{ inbound, conf, origin: withRules.map(policyRef) }] : [];
+    }),
+    inboundMatchedRules: inbounds.flatMap(({ inbound, policies }) => {
+      const rules = policies.flatMap((policy) =>
+        (policy.body.spec.rules ?? []).flatMap((rule) => (rule.matches ? [{ matches: rule.matches, conf: rule.default as Record<string, unknown>, origin: [policyRef(policy)] }] : [])),
+      );
+      return rules.length > 0 ? [{ inbound, rules }] : [];
     }),
   };
 }

@@ -7,7 +7,8 @@ export interface PolicySpec {
   from?: { targetRef: TargetRef; default: object }[];
   /** Route policies carry `rules` (and `hostnames`) instead of `default`. */
   to?: { targetRef: TargetRef; default?: object; rules?: { matches?: object[]; default: object }[]; hostnames?: string[] }[];
-  rules?: { default: object }[];
+  /** Inbound rules; MeshFaultInjection's may pick callers by SPIFFE ID (`matches`). */
+  rules?: { matches?: object[]; default: object }[];
 }
 
 export type PolicyResource = Resource<{ spec: PolicySpec }>;

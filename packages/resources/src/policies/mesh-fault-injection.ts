@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { durationSchema } from "../common/duration";
 import { percentageSchema } from "../common/fields";
-import { TARGET_REF_KINDS, inboundRuleList, policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
+import { spiffeIdMatch } from "./spiffe-id-match";
+import { TARGET_REF_KINDS, policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
 
 export const faultInjectionConf = z.strictObject({
   http: z
@@ -26,7 +27,8 @@ export const meshFaultInjectionBody = z.strictObject({
       targetRef: topLevelTargetRef.optional(),
       from: policyItemList(TARGET_REF_KINDS, faultInjectionConf).optional(),
       to: policyItemList(["Mesh"], faultInjectionConf).optional(),
-      rules: inboundRuleList(faultInjectionConf).optional(),
+      // Kuma 2.13+: a rule's `matches` (any of them) picks its callers by SPIFFE ID; without, it is for every caller.
+      rules: z.array(z.strictObject({ matches: z.array(spiffeIdMatch).min(1, { error: "must have at least one element" }).optional(), default: faultInjectionConf })).optional(),
     })
     .superRefine(requireOneOf("from", "to", "rules")),
 });

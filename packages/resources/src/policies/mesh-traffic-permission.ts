@@ -1,14 +1,9 @@
 import { z } from "zod";
-import { nonEmptyString } from "../common/fields";
+import { spiffeIdMatch } from "./spiffe-id-match";
 import { TARGET_REF_KINDS, inboundRuleList, policyItemList, requireOneOf, topLevelTargetRef } from "./target-ref";
 
 export const trafficPermissionConf = z.strictObject({
   action: z.enum(["Allow", "Deny", "AllowWithShadowDeny"]),
-});
-
-/** A caller by the SPIFFE ID of its certificate (here `spiffe://<mesh>/<service>`), whole or by prefix. */
-const spiffeIdMatch = z.strictObject({
-  spiffeID: z.strictObject({ type: z.enum(["Exact", "Prefix"]), value: nonEmptyString }),
 });
 
 /** Kuma 2.12+'s `rules[].default`: callers denied, allowed, and allowed but logged as denied; a deny wins. */

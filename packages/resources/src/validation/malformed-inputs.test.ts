@@ -301,6 +301,15 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     ],
   },
   {
+    what: "MeshFaultInjection rule with empty matches, and an SNI matcher (not modelled)",
+    input: { type: "MeshFaultInjection", mesh: "default", name: "f", spec: { rules: [{ matches: [], default: {} }, { matches: [{ sni: { type: "Exact", value: "a" } }], default: {} }] } },
+    errors: [
+      ["spec.rules[0].matches", "must have at least one element"],
+      ["spec.rules[1].matches[0].spiffeID", "required field is missing"],
+      ["spec.rules[1].matches[0].sni", "unknown field"],
+    ],
+  },
+  {
     what: "MeshTrafficPermission with both from and rules",
     input: mtp({ from: allowFromMesh.from, rules: [{ default: { deny: [{ spiffeID: { type: "Exact", value: "spiffe://default/a" } }] } }] }),
     errors: [["spec.rules", "from and rules are mutually exclusive"]],

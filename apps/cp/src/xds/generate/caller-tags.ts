@@ -37,7 +37,7 @@ export function withCallerTags(route: RouteConfiguration, value: string): RouteC
   return { ...route, request_headers_to_add: [...(route.request_headers_to_add ?? []), tags] };
 }
 
-const escapeRegex = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+export const escapeRegex = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
 
 /**
  * Matches requests from callers having every tag of `matchers` (a value among a tag's values; "*": any value), or,

@@ -32,6 +32,9 @@ function httpFilters(context: InboundContext): Filter[] {
   const { input, policies, service, localCluster, warn } = context;
   const rbac = context.mtls ? [{ name: "envoy.filters.http.rbac", typed_config: typed(typeNames.httpRbac, trafficPermissionRules(input.mesh.name, policies.trafficPermission, policies.trafficPermissionBySpiffeId?.conf)) }] : [];
   const logs = accessLogs(policies.accessLog, { mesh: input.mesh.name, dataplane: input.dataplane.name, sourceService: "unknown", destinationService: service, http: true }, warn);
+  if (!context.mtls && policies.faultInjectionBySpiffeId.length > 0) {
+    warn(policies.faultInjectionBySpiffeId.flatMap((rule) => rule.origins), "MeshFaultInjection rules matching SPIFFE IDs need mTLS, where callers are verified, and were left out");
+  }
   const manager: HttpConnectionManager = {
     stat_prefix: localCluster,
     route_config: {
@@ -39,7 +42,7 @@ function httpFilters(context: InboundContext): Filter[] {
       virtual_hosts: [{ name: service, domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: localCluster, timeout: context.timeouts.request, ...maxStreamDuration(context.timeouts.maxStreamDuration) } }] }],
       ...callerTagsRemoved,
     },
-    http_filters: [...rbac, ...faultFilters(policies.faultInjection), ...httpRateLimitFilters(policies.rateLimit, warn), routerFilter],
+    http_filters: [...rbac, ...faultFilters(policies.faultInjection, context.mtls ? policies.faultInjectionBySpiffeId : []), ...httpRateLimitFilters(policies.rateLimit, warn), routerFilter],
     // With mTLS the application learns its caller's identity from x-forwarded-client-cert (URI SANs), as with Kuma.
     ...(context.mtls ? { forward_client_cert_details: "SANITIZE_SET" as const, set_current_client_cert_details: { uri: true } } : {}),
     stream_idle_timeout: context.timeouts.streamIdle,

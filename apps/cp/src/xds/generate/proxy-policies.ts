@@ -1,7 +1,7 @@
-import { ROUTE_MATCHES_TAG, SERVICE_TAG, computeRule, inboundsSelectedBy, policyTypeNames, type TargetRef, routeMatchesHash, rulesForDataplane, type DataplaneBody, type PolicyResource, type PolicyTypeRules, type Resource, type Rule } from "@zonemesh/resources";
+import { ROUTE_MATCHES_TAG, SERVICE_TAG, computeRule, inboundsSelectedBy, policyTypeNames, type TargetRef, routeMatchesHash, rulesForDataplane, type DataplaneBody, type PolicyResource, type PolicyTypeRules, type Resource, type Rule, type SpiffeIdMatch } from "@zonemesh/resources";
 import type { Warn } from "./input";
 import { identityKey } from "./outbound-cache";
-import type { HttpRouteRule, TcpRouteRule } from "./policy-confs";
+import type { FaultInjectionConf, HttpRouteRule, TcpRouteRule } from "./policy-confs";
 import type { FromRule, InboundPolicies, Merged, OutboundPolicies, ProxyPolicies } from "./resolved-policies";
 
 const merged = <T>(rule: Rule | undefined): Merged<T> | undefined => rule && { conf: rule.conf as T, origins: rule.origin };
@@ -99,6 +99,11 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
     trafficPermission: from("MeshTrafficPermission", port, false),
     trafficPermissionBySpiffeId: inboundConf("MeshTrafficPermission", port),
     faultInjection: from("MeshFaultInjection", port),
+    faultInjectionBySpiffeId: (byType.get("MeshFaultInjection")?.inboundMatchedRules.find((entry) => entry.inbound.port === port)?.rules ?? []).map((rule) => ({
+      matches: rule.matches as SpiffeIdMatch[],
+      conf: rule.conf as FaultInjectionConf,
+      origins: rule.origin,
+    })),
     rateLimit: from("MeshRateLimit", port),
     timeout: forEveryCaller("MeshTimeout", port),
     accessLog: forEveryCaller("MeshAccessLog", port),

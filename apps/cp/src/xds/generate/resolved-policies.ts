@@ -1,4 +1,4 @@
-import type { Matcher, PolicyRef } from "@zonemesh/resources";
+import type { Matcher, PolicyRef, SpiffeIdMatch } from "@zonemesh/resources";
 import type {
   AccessLogConf,
   CircuitBreakerConf,
@@ -55,6 +55,8 @@ export interface InboundPolicies {
   /** MeshTrafficPermission `rules` (Kuma 2.12+): callers by SPIFFE ID, every selecting policy's lists together. */
   trafficPermissionBySpiffeId?: Merged<TrafficPermissionRulesConf>;
   faultInjection: FromRule<FaultInjectionConf>[];
+  /** MeshFaultInjection `rules` with `matches` (Kuma 2.13+): faults for the callers of those SPIFFE IDs. */
+  faultInjectionBySpiffeId: { matches: SpiffeIdMatch[]; conf: FaultInjectionConf; origins: PolicyRef[] }[];
   rateLimit: FromRule<RateLimitConf>[];
   timeout?: Merged<TimeoutConf>;
   accessLog?: Merged<AccessLogConf>;

@@ -1,0 +1,8 @@
+import { z } from "zod";
+import { nonEmptyString } from "../common/fields";
+
+/** A caller by the SPIFFE ID of its certificate (here `spiffe://<mesh>/<service>`), whole or by prefix (Kuma 2.12+). */
+export const spiffeIdMatch = z.strictObject({
+  spiffeID: z.strictObject({ type: z.enum(["Exact", "Prefix"]), value: nonEmptyString }),
+});
+export type SpiffeIdMatch = z.infer<typeof spiffeIdMatch>;
