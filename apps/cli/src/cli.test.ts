@@ -138,12 +138,19 @@ test("server-side problems are printed as field: reason lines", async () => {
 
 test("inspect shows the policies and rules of a dataplane and the dataplanes of a policy; delete removes one resource", async () => {
   const dataplane = { ...exampleResource({ name: "Dataplane", scope: "Mesh" }, "web-1") };
-  assert.equal((await run("apply", "-f", await writeYaml("dp.yaml", [dataplane, permission("Allow")]))).code, 0);
+  const faults = {
+    type: "MeshFaultInjection",
+    mesh: "default",
+    name: "canary-faults",
+    spec: { rules: [{ matches: [{ spiffeID: { type: "Prefix", value: "spiffe://default/canary" } }], default: { http: [{ abort: { httpStatus: 503, percentage: 100 } }] } }] },
+  };
+  assert.equal((await run("apply", "-f", await writeYaml("dp.yaml", [dataplane, permission("Allow"), faults]))).code, 0);
 
   const dp = await run("inspect", "dataplane", "web-1", "-m", "default");
   assert.equal(dp.code, 0, dp.stderr);
   assert.match(dp.stdout, /MeshTrafficPermission\s+allow-web/);
   assert.match(dp.stdout, /MeshTrafficPermission\s+from :8080\s+\*\s+\{"action":"Allow"\}\s+allow-web/);
+  assert.match(dp.stdout, /MeshFaultInjection\s+inbound :8080\s+spiffe:\/\/default\/canary\*\s+\{"http":\[\{"abort".*\s+canary-faults/);
 
   const policy = await run("inspect", "policy", "meshtrafficpermission", "allow-web", "-o", "json");
   assert.deepEqual(JSON.parse(policy.stdout).dataplanes.map((d: { name: string }) => d.name), ["web-1"]);

@@ -39,6 +39,9 @@ const ruleSchema = z.looseObject({ matchers: z.array(matcherSchema), conf: z.rec
 const inboundSchema = z.looseObject({ port: z.number() });
 
 export const dataplanePoliciesSchema = z.object({ total: z.number(), items: z.array(metaSchema) });
+const spiffeIdMatchSchema = z.object({ spiffeID: z.object({ type: z.enum(["Exact", "Prefix"]), value: z.string() }) });
+const matchedRuleSchema = z.looseObject({ matches: z.array(spiffeIdMatchSchema), conf: z.record(z.string(), z.unknown()), origin: z.array(metaSchema) });
+
 export const dataplaneRulesSchema = z.looseObject({
   rules: z.array(
     z.looseObject({
@@ -46,6 +49,7 @@ export const dataplaneRulesSchema = z.looseObject({
       toRules: z.array(ruleSchema),
       fromRules: z.array(z.looseObject({ inbound: inboundSchema, rules: z.array(ruleSchema) })),
       inboundRules: z.array(z.looseObject({ inbound: inboundSchema, conf: z.record(z.string(), z.unknown()), origin: z.array(metaSchema) })),
+      inboundMatchedRules: z.array(z.looseObject({ inbound: inboundSchema, rules: z.array(matchedRuleSchema) })).default([]),
     }),
   ),
 });

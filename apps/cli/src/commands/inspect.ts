@@ -1,3 +1,4 @@
+import { describeSpiffeIdMatches } from "@zonemesh/resources";
 import { fetchAs } from "../api-client";
 import { type Command, UsageError } from "../command";
 import { alignColumns, formatValue } from "../output";
@@ -15,6 +16,9 @@ function rulesTable(rules: PolicyRules[]): string {
       for (const rule of inbound.rules) rows.push([r.type, `from :${inbound.inbound.port}`, matcherText(rule.matchers), JSON.stringify(rule.conf), origins(rule.origin)]);
     }
     for (const rule of r.inboundRules) rows.push([r.type, `inbound :${rule.inbound.port}`, "*", JSON.stringify(rule.conf), origins(rule.origin)]);
+    for (const inbound of r.inboundMatchedRules) {
+      for (const rule of inbound.rules) rows.push([r.type, `inbound :${inbound.inbound.port}`, describeSpiffeIdMatches(rule.matches), JSON.stringify(rule.conf), origins(rule.origin)]);
+    }
   }
   return alignColumns(rows);
 }

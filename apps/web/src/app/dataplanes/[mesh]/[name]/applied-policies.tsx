@@ -1,3 +1,4 @@
+import { describeSpiffeIdMatches } from "@zonemesh/resources";
 import Link from "next/link";
 import type { DataplaneRules } from "@/server/cp-client";
 import { Empty } from "@/components/states";
@@ -33,7 +34,7 @@ interface RuleRow {
 }
 
 function ruleRows(rules: DataplaneRules["rules"]): RuleRow[] {
-  return rules.flatMap(({ type, toRules, fromRules, inboundRules }) => [
+  return rules.flatMap(({ type, toRules, fromRules, inboundRules, inboundMatchedRules }) => [
     ...toRules.map((rule, index) => ({ key: `${type}-to-${index}`, type, direction: "outbound", traffic: `to ${matcherText(rule)}`, ...rule })),
     ...fromRules.flatMap(({ inbound, rules: inboundRulesFrom }) =>
       inboundRulesFrom.map((rule, index) => ({
@@ -45,6 +46,16 @@ function ruleRows(rules: DataplaneRules["rules"]): RuleRow[] {
       })),
     ),
     ...inboundRules.map((entry) => ({ key: `${type}-inbound-${entry.inbound.port}`, type, direction: `inbound :${entry.inbound.port}`, traffic: "all", ...entry })),
+    ...inboundMatchedRules.flatMap(({ inbound, rules: matched }) =>
+      matched.map((rule, index) => ({
+        key: `${type}-matched-${inbound.port}-${index}`,
+        type,
+        direction: `inbound :${inbound.port}`,
+        traffic: `from ${describeSpiffeIdMatches(rule.matches)}`,
+        conf: rule.conf,
+        origin: rule.origin,
+      })),
+    ),
   ]);
 }
 
