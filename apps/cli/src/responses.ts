@@ -1,4 +1,5 @@
 // Shapes the CLI reads from the API; a response that does not fit is reported instead of half-printed.
+import { spiffeIdMatch } from "@zonemesh/resources";
 import { z } from "zod";
 
 export const wireResourceSchema = z.looseObject({
@@ -39,8 +40,7 @@ const ruleSchema = z.looseObject({ matchers: z.array(matcherSchema), conf: z.rec
 const inboundSchema = z.looseObject({ port: z.number() });
 
 export const dataplanePoliciesSchema = z.object({ total: z.number(), items: z.array(metaSchema) });
-const spiffeIdMatchSchema = z.object({ spiffeID: z.object({ type: z.enum(["Exact", "Prefix"]), value: z.string() }) });
-const matchedRuleSchema = z.looseObject({ matches: z.array(spiffeIdMatchSchema), conf: z.record(z.string(), z.unknown()), origin: z.array(metaSchema) });
+const matchedRuleSchema = z.looseObject({ matches: z.array(spiffeIdMatch), conf: z.record(z.string(), z.unknown()), origin: z.array(metaSchema) });
 
 export const dataplaneRulesSchema = z.looseObject({
   rules: z.array(

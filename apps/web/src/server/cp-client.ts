@@ -7,6 +7,7 @@ import {
   META_FIELDS,
   dataplaneBody,
   dataplaneInsightBody,
+  spiffeIdMatch,
   validateBody,
   zoneBody,
   zoneIngressBody,
@@ -333,8 +334,6 @@ const ruleSchema = z.object({
 const inboundTagsSchema = z.object({ port: z.number(), tags: tagsSchema });
 
 /** `/meshes/{mesh}/dataplanes/{name}/_rules`: per policy type, what applies to the dataplane and where it comes from. */
-const spiffeIdMatchSchema = z.object({ spiffeID: z.object({ type: z.enum(["Exact", "Prefix"]), value: z.string() }) });
-
 export const dataplaneRulesSchema = z.object({
   rules: z.array(
     z.object({
@@ -343,7 +342,7 @@ export const dataplaneRulesSchema = z.object({
       fromRules: z.array(z.object({ inbound: inboundTagsSchema, rules: z.array(ruleSchema) })).default([]),
       inboundRules: z.array(z.object({ inbound: inboundTagsSchema, conf: z.record(z.string(), z.unknown()), origin: z.array(policyRefSchema) })).default([]),
       inboundMatchedRules: z
-        .array(z.object({ inbound: inboundTagsSchema, rules: z.array(z.object({ matches: z.array(spiffeIdMatchSchema), conf: z.record(z.string(), z.unknown()), origin: z.array(policyRefSchema) })) }))
+        .array(z.object({ inbound: inboundTagsSchema, rules: z.array(z.object({ matches: z.array(spiffeIdMatch), conf: z.record(z.string(), z.unknown()), origin: z.array(policyRefSchema) })) }))
         .default([]),
     }),
   ),

@@ -32,7 +32,6 @@ const SERVICE_KINDS: readonly TargetRefKind[] = ["MeshService", "MeshServiceSubs
 // Kuma's own docs name the mesh in `kind: Mesh` refs (`name: default`); it is accepted and does not narrow the selection.
 const NAME_ALLOWED_KINDS: readonly TargetRefKind[] = [...NAMED_KINDS, "Mesh", "Dataplane"];
 const TAGGED_KINDS: readonly TargetRefKind[] = ["MeshSubset", "MeshServiceSubset"];
-const DATAPLANE_ONLY_FIELDS = ["namespace"] as const;
 // A MeshService's `sectionName` names one of its ports; a kuma.io/service here is served on one port, so it narrows nothing.
 const SECTION_KINDS: readonly TargetRefKind[] = ["Dataplane", "MeshService"];
 
@@ -72,10 +71,8 @@ export function targetRefSchema(kinds: readonly TargetRefKind[], options: { prox
       if (!SECTION_KINDS.includes(ref.kind) && ref.sectionName !== undefined) {
         ctx.addIssue({ code: "custom", path: ["sectionName"], message: `must not be set for kind ${ref.kind}` });
       }
-      for (const field of DATAPLANE_ONLY_FIELDS) {
-        if (ref.kind !== "Dataplane" && ref[field] !== undefined) {
-          ctx.addIssue({ code: "custom", path: [field], message: `must not be set for kind ${ref.kind}` });
-        }
+      if (ref.kind !== "Dataplane" && ref.namespace !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["namespace"], message: `must not be set for kind ${ref.kind}` });
       }
       if (ref.kind === "Dataplane" && ref.labels !== undefined && (ref.name !== undefined || ref.namespace !== undefined)) {
         ctx.addIssue({ code: "custom", path: ["labels"], message: "either labels or name and namespace must be specified" });

@@ -59,13 +59,14 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
     return inbound && { conf: inbound.conf as T, origins: inbound.origin };
   };
 
+  /** The inbound's `from` rules, by caller tags. */
+  const fromRules = <T>(type: string, port: number): FromRule<T>[] =>
+    (byType.get(type)?.fromRules.find((entry) => entry.inbound.port === port)?.rules ?? []).map((rule) => ({ matchers: rule.matchers, conf: rule.conf as T, origins: rule.origin }));
+
   /** `from` rules of the inbound, then its `rules[]` conf, which applies to every caller. */
-  const from = <T>(type: string, port: number, withInboundRules = true): FromRule<T>[] => {
-    const rules = byType.get(type);
-    if (!rules) return [];
-    const fromRules = (rules.fromRules.find((entry) => entry.inbound.port === port)?.rules ?? []).map((rule) => ({ matchers: rule.matchers, conf: rule.conf as T, origins: rule.origin }));
-    const inbound = withInboundRules ? inboundConf<T>(type, port) : undefined;
-    return inbound ? [...fromRules, { matchers: [], ...inbound }] : fromRules;
+  const from = <T>(type: string, port: number): FromRule<T>[] => {
+    const inbound = inboundConf<T>(type, port);
+    return inbound ? [...fromRules<T>(type, port), { matchers: [], ...inbound }] : fromRules<T>(type, port);
   };
 
   /** The conf for every caller (these types only allow `from` kind Mesh): an inbound's `rules[]` conf wins over it. */
@@ -96,7 +97,7 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
   const outbounds = new Map<string, OutboundPolicies>();
   const inboundOf = ({ port }: { port: number }): InboundPolicies => ({
     // Its `rules` match callers by SPIFFE ID, not by tags: they are kept apart from the `from` rules.
-    trafficPermission: from("MeshTrafficPermission", port, false),
+    trafficPermission: fromRules("MeshTrafficPermission", port),
     trafficPermissionBySpiffeId: inboundConf("MeshTrafficPermission", port),
     faultInjection: from("MeshFaultInjection", port),
     faultInjectionBySpiffeId: (byType.get("MeshFaultInjection")?.inboundMatchedRules.find((entry) => entry.inbound.port === port)?.rules ?? []).map((rule) => ({

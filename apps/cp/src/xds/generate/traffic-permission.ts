@@ -1,4 +1,4 @@
-import { SERVICE_TAG, type Matcher } from "@zonemesh/resources";
+import { SERVICE_TAG, type Matcher, type SpiffeIdMatch } from "@zonemesh/resources";
 import type { Principal, RbacRules } from "@zonemesh/xds";
 import type { TrafficPermissionConf, TrafficPermissionRulesConf } from "./policy-confs";
 import type { FromRule } from "./resolved-policies";
@@ -41,20 +41,20 @@ function allowedByTags(mesh: string, rules: FromRule<TrafficPermissionConf>[], a
   return principals;
 }
 
-type SpiffeIdMatch = NonNullable<TrafficPermissionRulesConf["allow"]>[number];
+/** Callers whose certificate carries one of these SPIFFE IDs, whole or by prefix. */
+const bySpiffeId = (matches: SpiffeIdMatch[]) =>
+  matches.map(({ spiffeID }): Principal => ({ authenticated: { principal_name: spiffeID.type === "Exact" ? { exact: spiffeID.value } : { prefix: spiffeID.value } } }));
 
-/** Callers whose certificate carries one of these SPIFFE IDs (whole or by prefix); undefined for none. */
-function bySpiffeId(matches: SpiffeIdMatch[]): Principal | undefined {
-  const ids = matches.map(({ spiffeID }): Principal => ({ authenticated: { principal_name: spiffeID.type === "Exact" ? { exact: spiffeID.value } : { prefix: spiffeID.value } } }));
-  if (ids.length === 0) return undefined;
-  return ids.length === 1 ? ids[0] : { or_ids: { ids } };
-}
+/** Any of `ids`; undefined for none. */
+const anyOf = (ids: Principal[]): Principal | undefined => (ids.length <= 1 ? ids[0] : { or_ids: { ids } });
 
 /** RBAC rules admitting `allowed` callers except the `denied` ones: a deny wins. ALLOW is the default action. */
-function rbacRules(allowed: Principal[], denied: Principal | undefined): RbacRules {
+function rbacRules(allowed: Principal[], denied: Principal[]): RbacRules {
+  const admitted = anyOf(allowed);
   // Rules without policies deny every caller.
-  if (allowed.length === 0) return {};
-  const principals = denied ? [{ and_ids: { ids: [allowed.length === 1 ? (allowed[0] as Principal) : { or_ids: { ids: allowed } }, { not_id: denied }] } }] : allowed;
+  if (!admitted) return {};
+  const excluded = anyOf(denied);
+  const principals = excluded ? [{ and_ids: { ids: [admitted, { not_id: excluded }] } }] : allowed;
   return { policies: { [policyName]: { permissions: [{ any: true }], principals } } };
 }
 
@@ -66,12 +66,8 @@ function rbacRules(allowed: Principal[], denied: Principal | undefined): RbacRul
  */
 export function trafficPermissionRules(mesh: string, rules: FromRule<TrafficPermissionConf>[], spiffe?: TrafficPermissionRulesConf): { rules: RbacRules; shadow_rules?: RbacRules } {
   const { allow = [], deny = [], allowWithShadowDeny = [] } = spiffe ?? {};
-  const allowedBySpiffeId = (matches: SpiffeIdMatch[]) => {
-    const principal = bySpiffeId(matches);
-    return principal ? [principal] : [];
-  };
-  const enforced = rbacRules([...allowedByTags(mesh, rules, ["Allow", "AllowWithShadowDeny"]), ...allowedBySpiffeId([...allow, ...allowWithShadowDeny])], bySpiffeId(deny));
+  const enforced = rbacRules([...allowedByTags(mesh, rules, ["Allow", "AllowWithShadowDeny"]), ...bySpiffeId([...allow, ...allowWithShadowDeny])], bySpiffeId(deny));
   const shadowed = rules.some((rule) => rule.conf.action === "AllowWithShadowDeny") || allowWithShadowDeny.length > 0;
   if (!shadowed) return { rules: enforced };
-  return { rules: enforced, shadow_rules: rbacRules([...allowedByTags(mesh, rules, ["Allow"]), ...allowedBySpiffeId(allow)], bySpiffeId([...deny, ...allowWithShadowDeny])) };
+  return { rules: enforced, shadow_rules: rbacRules([...allowedByTags(mesh, rules, ["Allow"]), ...bySpiffeId(allow)], bySpiffeId([...deny, ...allowWithShadowDeny])) };
 }

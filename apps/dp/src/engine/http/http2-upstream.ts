@@ -40,7 +40,8 @@ export class Http2Sessions {
       existing.session.close(); // past max_connection_duration: its streams finish, new ones go on a new connection
     }
     const socket = this.connect(host, port);
-    const entry: Session = { session: http2.connect(`http://${key}`, { createConnection: () => socket }), connected: false, streams: 0, openedAt: Date.now(), idleSince: Date.now() };
+    const openedAt = Date.now();
+    const entry: Session = { session: http2.connect(`http://${key}`, { createConnection: () => socket }), connected: false, streams: 0, openedAt, idleSince: openedAt };
     const { session } = entry;
     session.on("connect", () => (entry.connected = true));
     session.on("error", () => {});

@@ -58,7 +58,8 @@ export class UpstreamPool {
 
   /** Hands a connection back after its exchange: kept (or given to a waiter) when reusable, else closed. */
   release(connection: UpstreamConnection): void {
-    if (!connection.reusable || connection.socket.destroyed || this.#closed || agedOut(this.lifetime, connection.openedAt)) {
+    const now = Date.now();
+    if (!connection.reusable || connection.socket.destroyed || this.#closed || agedOut(this.lifetime, connection.openedAt, now)) {
       connection.destroy();
       return;
     }
@@ -70,7 +71,7 @@ export class UpstreamPool {
       return;
     }
     connection.socket.unref();
-    connection.idleSince = Date.now();
+    connection.idleSince = now;
     let idle = this.#idle.get(connection.key);
     if (!idle) this.#idle.set(connection.key, (idle = []));
     idle.push(connection);

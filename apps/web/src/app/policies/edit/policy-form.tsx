@@ -21,7 +21,10 @@ function parseLabels(text: string): Record<string, string> | undefined {
     .split(",")
     .map((pair) => pair.trim())
     .filter(Boolean)
-    .map((pair) => [pair.split("=")[0]?.trim() ?? "", pair.includes("=") ? pair.slice(pair.indexOf("=") + 1).trim() : ""]);
+    .map((pair) => {
+      const at = pair.indexOf("=");
+      return at < 0 ? [pair, ""] : [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    });
   return pairs.length > 0 ? Object.fromEntries(pairs) : undefined;
 }
 const TRAFFIC_PERMISSION_ACTIONS = ["Allow", "Deny", "AllowWithShadowDeny"];
