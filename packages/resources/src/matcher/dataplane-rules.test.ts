@@ -16,7 +16,7 @@ function typeRules(rules: { rules: PolicyTypeRules[] }, type: string): PolicyTyp
   return found;
 }
 
-test("MeshTimeout to-confs merge from least to most specific policy, later names winning, per destination", () => {
+test("MeshTimeout to-confs merge from least to most specific policy, the first name winning among equals, per destination", () => {
   const policies = [
     policy("MeshTimeout", "b-defaults", {
       targetRef: { kind: "Mesh" },
@@ -39,10 +39,10 @@ test("MeshTimeout to-confs merge from least to most specific policy, later names
 
   assert.deepEqual(toConfFor(timeouts, "backend"), {
     connectionTimeout: "5s",
-    idleTimeout: "30m",
+    idleTimeout: "1h",
     http: { requestTimeout: "3s", streamIdleTimeout: "10s" },
   });
-  assert.deepEqual(toConfFor(timeouts, "redis"), { connectionTimeout: "5s", idleTimeout: "30m", http: { requestTimeout: "15s" } });
+  assert.deepEqual(toConfFor(timeouts, "redis"), { connectionTimeout: "5s", idleTimeout: "1h", http: { requestTimeout: "15s" } });
   assert.deepEqual(
     timeouts.toRules.map((rule) => ({ matchers: rule.matchers, origin: rule.origin.map((o) => o.name) })),
     [

@@ -44,7 +44,7 @@ test("a policy only selects dataplanes of its own mesh", () => {
   ]);
 });
 
-test("policiesForDataplane returns the selecting policies from least to most specific, then by name", () => {
+test("policiesForDataplane returns the selecting policies from least to most specific, then by name descending (the first name wins)", () => {
   const from = [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }];
   const policies = [
     policy("MeshTrafficPermission", "web-v2-only", { targetRef: { kind: "MeshServiceSubset", name: "web", tags: { version: "v2" } }, from }),
@@ -54,9 +54,9 @@ test("policiesForDataplane returns the selecting policies from least to most spe
     policy("MeshTrafficPermission", "a-mesh", { targetRef: { kind: "Mesh" }, from }),
     policy("MeshTrafficPermission", "backend", { targetRef: { kind: "MeshService", name: "backend" }, from }),
   ];
-  assert.deepEqual(policiesForDataplane(webV2, policies).map((p) => p.name), ["a-mesh", "b-mesh", "team-a", "web", "web-v2-only"]);
-  assert.deepEqual(policiesForDataplane(webV1, policies).map((p) => p.name), ["a-mesh", "b-mesh", "team-a", "web"]);
-  assert.deepEqual(policiesForDataplane(backend, policies).map((p) => p.name), ["a-mesh", "b-mesh", "backend"]);
+  assert.deepEqual(policiesForDataplane(webV2, policies).map((p) => p.name), ["b-mesh", "a-mesh", "team-a", "web", "web-v2-only"]);
+  assert.deepEqual(policiesForDataplane(webV1, policies).map((p) => p.name), ["b-mesh", "a-mesh", "team-a", "web"]);
+  assert.deepEqual(policiesForDataplane(backend, policies).map((p) => p.name), ["b-mesh", "a-mesh", "backend"]);
 });
 
 const orders = dataplane(

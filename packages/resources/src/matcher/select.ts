@@ -90,9 +90,14 @@ const KIND_ORDER = { Mesh: 1, Dataplane: 2, MeshSubset: 3, MeshService: 4, MeshS
 /** Kuma's kind order, a Dataplane ref with a sectionName after one without. */
 const specificity = (ref: TargetRef | undefined) => KIND_ORDER[ref?.kind ?? "Mesh"] * 2 + (ref?.sectionName === undefined ? 0 : 1);
 
-/** Kuma's order: less specific top-level targetRef first, then by name; later policies override earlier ones. */
+/**
+ * Kuma's order (SortByTargetRef): less specific top-level targetRef first, then by the name the policy was created
+ * with, descending; later policies override earlier ones, so of two policies with the same targetRef the one whose
+ * name sorts first wins (`backend-timeout` over the initial `mesh-timeout-to-all-default`).
+ */
 export function comparePolicies(a: PolicyResource, b: PolicyResource): number {
   const byKind = specificity(a.body.spec.targetRef) - specificity(b.body.spec.targetRef);
   if (byKind !== 0) return byKind;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  const [nameA, nameB] = [displayNameOf(a), displayNameOf(b)];
+  return nameA < nameB ? 1 : nameA > nameB ? -1 : 0;
 }
