@@ -28,7 +28,7 @@ const timeout = {
 before(async () => {
   api = await startTestApiServer();
   const put = async (path: string, body: unknown) => assert.equal((await call(api.url, "PUT", path, { body })).status, 201);
-  await put("/meshes/default", { type: "Mesh", name: "default" });
+  await put("/meshes/default", { type: "Mesh", name: "default", skipCreatingInitialPolicies: ["*"] });
   await put("/meshes/default/dataplanes/web-1", dataplane("web-1", "web"));
   await put("/meshes/default/dataplanes/web-2", dataplane("web-2", "web"));
   await put("/meshes/default/dataplanes/backend-1", dataplane("backend-1", "backend"));

@@ -15,7 +15,7 @@ const dataplane = (name: string, service: string, inbound: object = {}, mesh = "
 before(async () => {
   api = await startTestApiServer();
   const put = async (path: string, body: object) => assert.equal((await call(api.url, "PUT", path, { body })).status, 201, path);
-  await put("/meshes/default", { type: "Mesh", name: "default" });
+  await put("/meshes/default", { type: "Mesh", name: "default", skipCreatingInitialPolicies: ["*"] });
   await put("/zones/east", { type: "Zone", name: "east" });
   await put("/zones/west", { type: "Zone", name: "west" });
   await put("/zone-insights/east", { type: "ZoneInsight", name: "east", ...connected({ globalInstanceId: "g1" }) });
@@ -25,7 +25,7 @@ before(async () => {
   await put("/meshes/default/dataplanes/db-1", dataplane("db-1", "db", { tags: { "kuma.io/service": "db", version: "v2" }, health: { ready: false } }));
   await put("/meshes/default/dataplane-insights/web-1", { type: "DataplaneInsight", mesh: "default", name: "web-1", ...connected({ controlPlaneInstanceId: "cp" }) });
   await put("/meshes/default/dataplane-insights/db-1", { type: "DataplaneInsight", mesh: "default", name: "db-1", ...connected({ controlPlaneInstanceId: "cp" }) });
-  await put("/meshes/payments", { type: "Mesh", name: "payments" });
+  await put("/meshes/payments", { type: "Mesh", name: "payments", skipCreatingInitialPolicies: ["*"] });
   await put("/meshes/payments/dataplanes/ledger-1", { ...dataplane("ledger-1", "ledger", {}, "payments"), labels: { "kuma.io/zone": "east" } });
   await put("/meshes/default/meshtimeouts/t", {
     type: "MeshTimeout",

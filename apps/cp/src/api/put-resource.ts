@@ -1,5 +1,6 @@
-import { type Resource, parseResource } from "@zonemesh/resources";
+import { type MeshBody, type Resource, parseResource } from "@zonemesh/resources";
 import type { ResourceKey, ResourceStore, StoredResource } from "@zonemesh/store";
+import { initialPolicies } from "./initial-policies";
 import { requireMesh } from "./mesh-exists";
 import { type InvalidParameter, badRequest } from "./problem";
 import type { ResourceType } from "./resource-types";
@@ -16,7 +17,10 @@ export interface PutRequest {
   version: number | undefined;
 }
 
-/** Kuma's PUT: creates or replaces the resource at the URL after validating the body against the registry. */
+/**
+ * Kuma's PUT: creates or replaces the resource at the URL after validating the body against the registry. A new Mesh
+ * comes with Kuma's initial policies.
+ */
 export async function putResource({ store, sync, type, key, body, version }: PutRequest): Promise<{ created: boolean; stored: StoredResource }> {
   const existing = await store.get(key);
   sync.assertWritable(type, existing);
@@ -24,6 +28,12 @@ export async function putResource({ store, sync, type, key, body, version }: Put
   if (type.scope === "Mesh") await requireMesh(store, key.mesh, "mesh", 400);
   const resource = { ...key, labels: sync.labelsOf(type, parsed.labels), spec: parsed.body };
   if (version !== undefined) return { created: false, stored: await store.update({ ...resource, version }) };
+  if (type.name === "Mesh" && existing === null) {
+    // With its default policies in the same transaction: a mesh is never seen without them.
+    const skip = (parsed.body as MeshBody).skipCreatingInitialPolicies ?? [];
+    const [stored] = await store.upsertMany([resource, ...initialPolicies(key.name, skip)]);
+    return { created: true, stored: stored! };
+  }
   return { created: existing === null, stored: await store.upsert(resource) };
 }
 

@@ -115,7 +115,11 @@ function itemRoutes(
       summary: `Create or update a ${type.name}`,
       description:
         "201 when created, 200 when updated. With `If-Match: \"<version>\"` the update only succeeds if the stored version is that one (409 otherwise); " +
-        "without it the last write wins, as in Kuma. The body's `type`, `name` and `mesh` may be omitted but must match the URL when given.",
+        "without it the last write wins, as in Kuma. The body's `type`, `name` and `mesh` may be omitted but must match the URL when given." +
+        (type.name === "Mesh"
+          ? " A new Mesh is created, in the same transaction, with Kuma's initial policies (`mesh-timeout-all-<mesh>`, `mesh-timeout-to-all-<mesh>`, " +
+            "`mesh-circuit-breaker-all-<mesh>`, `mesh-retry-all-<mesh>`) except the types listed in `skipCreatingInitialPolicies` (`[\"*\"]` for none)."
+          : ""),
       tag: type.name,
       requestBody: { description: `The ${type.name} as JSON or YAML`, schema: resourceSchemaRef(type) },
       responses: {

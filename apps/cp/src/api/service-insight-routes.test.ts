@@ -122,7 +122,8 @@ test("policy-counts gives every policy type's total per mesh and across meshes, 
     spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] },
   });
   const before = await get("/meshes/default/policy-counts");
-  assert.deepEqual([before.policies.MeshTrafficPermission, before.policies.MeshTimeout], [{ total: 0 }, { total: 0 }]);
+  // The mesh's initial policies count too: two MeshTimeouts, one MeshRetry.
+  assert.deepEqual([before.policies.MeshTrafficPermission, before.policies.MeshTimeout, before.policies.MeshRetry], [{ total: 0 }, { total: 2 }, { total: 1 }]);
   await put("/meshes/default/meshtrafficpermissions/a", permission("default", "a"));
   await put("/meshes/payments/meshtrafficpermissions/b", permission("payments", "b"));
   assert.deepEqual((await get("/meshes/default/policy-counts")).policies.MeshTrafficPermission, { total: 1 });

@@ -48,11 +48,14 @@ export interface ZoneCluster {
 export interface ZoneClusterOptions {
   zones: string[];
   mesh?: string;
-  /** Default builtin mTLS (`ca-1`). */
+  /**
+   * Default builtin mTLS (`ca-1`) without Kuma's initial policies (its own e2e tests skip them too), so that a test
+   * sees only the policies it applies.
+   */
   meshBody?: Record<string, unknown>;
 }
 
-const builtinMtls = { mtls: { enabledBackend: "ca-1", backends: [{ name: "ca-1", type: "builtin" }] } };
+export const builtinMtls = { mtls: { enabledBackend: "ca-1", backends: [{ name: "ca-1", type: "builtin" }] } };
 
 export async function startZoneCluster(options: ZoneClusterOptions): Promise<ZoneCluster> {
   const mesh = options.mesh ?? "default";
@@ -117,7 +120,7 @@ export async function startZoneCluster(options: ZoneClusterOptions): Promise<Zon
   const zoneOf = (dp: DataplaneProcess) => Object.entries(zones).find(([, cp]) => cp.xdsAddress === dp.options.cp.xdsAddress)![0];
 
   try {
-    await cluster.applyOnGlobal("meshes", { type: "Mesh", name: mesh, ...(options.meshBody ?? builtinMtls) });
+    await cluster.applyOnGlobal("meshes", { type: "Mesh", name: mesh, ...(options.meshBody ?? { ...builtinMtls, skipCreatingInitialPolicies: ["*"] }) });
     for (const cp of Object.values(zones)) await eventually(async () => assert.ok(await fetchResource(cp, "meshes", mesh), `mesh ${mesh} not yet in ${cp.apiUrl}`), PROPAGATION_MS);
   } catch (error) {
     await cluster.stop();
