@@ -186,7 +186,7 @@ async function waitForGui(gui: DemoChild, url: string): Promise<void> {
 async function start(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   await removeDemoState(config.dataDir);
-  const global = await startCpProcess({ mode: "global", dataDir: join(config.dataDir, "global"), ports: config.cpPorts.global, startTimeoutMs: STARTUP_TIMEOUT_MS });
+  const global = await startCpProcess({ mode: "global", defaultMesh: true, dataDir: join(config.dataDir, "global"), ports: config.cpPorts.global, startTimeoutMs: STARTUP_TIMEOUT_MS });
   keepCp(global, "cp-global");
   log(`global CP: API ${global.apiUrl}, KDS ${global.kdsAddress}`);
   const gui = startGui(global);

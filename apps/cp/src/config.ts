@@ -17,7 +17,8 @@ const configSchema = z
     kdsHost: z.string().default("0.0.0.0"),
     kdsPort: z.coerce.number().int().min(0).max(65535).default(5685),
     xdsPort: z.coerce.number().int().min(0).max(65535).default(5678),
-    seedDir: z.string().optional(),
+    /** Kuma's KUMA_DEFAULTS_SKIP_MESH_CREATION: do not create the mesh `default` at start (global, standalone). */
+    skipDefaultMesh: z.boolean().default(false),
   })
   .superRefine((c, ctx) => {
     if (c.mode === "zone" && !c.zone) ctx.addIssue({ code: "custom", path: ["zone"], message: "zone mode needs --zone (ZONEMESH_ZONE)" });
@@ -48,7 +49,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): CpConfig {
       "kds-host": { type: "string" },
       "kds-port": { type: "string" },
       "xds-port": { type: "string" },
-      seed: { type: "string" },
+      "skip-default-mesh": { type: "boolean" },
     },
   });
   const parsed = configSchema.safeParse({
@@ -64,7 +65,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): CpConfig {
     kdsHost: values["kds-host"] ?? env.ZONEMESH_KDS_HOST,
     kdsPort: values["kds-port"] ?? env.ZONEMESH_KDS_PORT,
     xdsPort: values["xds-port"] ?? env.ZONEMESH_XDS_PORT,
-    seedDir: values.seed ?? env.ZONEMESH_SEED_DIR,
+    skipDefaultMesh: values["skip-default-mesh"] ?? env.ZONEMESH_SKIP_DEFAULT_MESH === "true",
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(config)"}: ${i.message}`);

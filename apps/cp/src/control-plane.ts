@@ -2,6 +2,7 @@
 // the xDS server for local proxies (zone, standalone) and the KDS side (global server, zone client).
 import { openStore, type ResourceStore } from "@zonemesh/store";
 import { createApiServer, createTokenService, loadOrCreateSigningKeys, type ApiRoute, type ApiServer } from "./api-server";
+import { ensureDefaultMesh } from "./api/mesh-defaults";
 import type { CpConfig } from "./config";
 import { startKdsComponents } from "./kds/kds-components";
 import { startXdsComponent } from "./xds/server/xds-component";
@@ -25,6 +26,8 @@ export async function startControlPlane(config: CpConfig): Promise<ControlPlane>
   const components: CpComponent[] = [];
   try {
     const signingKeys = await loadOrCreateSigningKeys(store);
+    // A zone gets its meshes from the global.
+    if (config.mode !== "zone" && !config.skipDefaultMesh) await ensureDefaultMesh(store);
     // xDS first: the zone's KDS client answers the global's requests about what it serves its proxies.
     const xds = config.mode !== "global" ? await startXdsComponent({ store, config, tokens: createTokenService(signingKeys) }) : undefined;
     if (xds) components.push(xds);

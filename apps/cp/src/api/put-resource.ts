@@ -1,6 +1,6 @@
 import { type MeshBody, type Resource, parseResource } from "@zonemesh/resources";
 import type { ResourceKey, ResourceStore, StoredResource } from "@zonemesh/store";
-import { initialPolicies } from "./initial-policies";
+import { createMesh } from "./mesh-defaults";
 import { requireMesh } from "./mesh-exists";
 import { type InvalidParameter, badRequest } from "./problem";
 import type { ResourceType } from "./resource-types";
@@ -28,12 +28,7 @@ export async function putResource({ store, sync, type, key, body, version }: Put
   if (type.scope === "Mesh") await requireMesh(store, key.mesh, "mesh", 400);
   const resource = { ...key, labels: sync.labelsOf(type, parsed.labels), spec: parsed.body };
   if (version !== undefined) return { created: false, stored: await store.update({ ...resource, version }) };
-  if (type.name === "Mesh" && existing === null) {
-    // With its default policies in the same transaction: a mesh is never seen without them.
-    const skip = (parsed.body as MeshBody).skipCreatingInitialPolicies ?? [];
-    const [stored] = await store.upsertMany([resource, ...initialPolicies(key.name, skip)]);
-    return { created: true, stored: stored! };
-  }
+  if (type.name === "Mesh" && existing === null) return { created: true, stored: await createMesh(store, { ...resource, spec: parsed.body as MeshBody }) };
   return { created: existing === null, stored: await store.upsert(resource) };
 }
 

@@ -23,6 +23,8 @@ export interface CpProcessOptions {
   dataDir?: string;
   ports?: CpPorts;
   env?: Record<string, string>;
+  /** Create Kuma's mesh `default` at start (global, standalone); default off, so that a test sees only its own meshes. */
+  defaultMesh?: boolean;
   /** How long to wait for the API to answer; default 120 s (a loaded 2-core machine takes 10-60 s). */
   startTimeoutMs?: number;
 }
@@ -70,6 +72,7 @@ export async function startCpProcess(input: CpProcessOptions): Promise<CpProcess
   if (input.zone) args.push("--zone", input.zone);
   if (input.globalKdsAddress) args.push("--global-kds-address", input.globalKdsAddress);
   if (input.storeUrl) args.push("--store-url", input.storeUrl);
+  if (!input.defaultMesh) args.push("--skip-default-mesh");
   if (input.zoneToken !== undefined) {
     const tokenFile = join(dataDir, "zone-token");
     await writeFile(tokenFile, input.zoneToken);

@@ -1,7 +1,14 @@
-// A new mesh comes with Kuma's initial policies, through the real HTTP API on SQLite.
+// Kuma's mesh defaults: a new mesh comes with its initial policies (through the real HTTP API on SQLite), and a
+// global or standalone control plane starts with the mesh `default`.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseResource } from "@zonemesh/resources";
+import { freePort } from "@zonemesh/testing";
+import { readConfig } from "../config";
+import { startControlPlane } from "../control-plane";
 import { type TestApiServer, call, startTestApiServer } from "./testing";
 
 let api: TestApiServer;
@@ -64,4 +71,31 @@ test("deleting the mesh takes its default policies with it; recreating it create
   assert.equal((await call(api.url, "GET", "/meshes/epsilon/meshretries/mesh-retry-all-epsilon")).status, 404);
   assert.equal((await call(api.url, "PUT", "/meshes/epsilon", { body: { type: "Mesh", name: "epsilon" } })).status, 201);
   assert.equal((await policyNames("epsilon")).length, 4);
+});
+
+test("a global CP starts with the mesh default and its initial policies, creates it again at the next start if it was deleted, not with --skip-default-mesh", async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), "zonemesh-default-mesh-"));
+  const start = async (...flags: string[]) => {
+    const cp = await startControlPlane(readConfig(["--mode", "global", "--data-dir", dataDir, "--api-port", "0", "--kds-port", String(await freePort()), ...flags], {}));
+    const get = (path: string) => call(cp.api.address.url, "GET", path);
+    return { cp, get };
+  };
+  try {
+    let { cp, get } = await start();
+    assert.equal((await get("/meshes/default")).status, 200);
+    assert.equal((await get("/meshes/default/meshretries/mesh-retry-all-default")).status, 200);
+    assert.equal((await call(cp.api.address.url, "DELETE", "/meshes/default")).status, 200);
+    await cp.close();
+
+    ({ cp, get } = await start("--skip-default-mesh"));
+    assert.equal((await get("/meshes/default")).status, 404);
+    await cp.close();
+
+    ({ cp, get } = await start());
+    assert.equal((await get("/meshes/default")).status, 200);
+    assert.equal((await get("/meshes/default/meshtimeouts")).body.items.length, 2);
+    await cp.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
 });

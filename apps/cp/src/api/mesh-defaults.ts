@@ -1,4 +1,5 @@
-import type { NewResource } from "@zonemesh/store";
+import type { MeshBody } from "@zonemesh/resources";
+import type { NewResource, ResourceStore, StoredResource } from "@zonemesh/store";
 
 /** Kuma's defaults for every proxy (pkg/plugins/policies/core/defaults): inbound ones are twice as long or off. */
 const CONNECT_TIMEOUT = "5s";
@@ -73,7 +74,7 @@ const INITIAL_POLICIES: readonly { prefix: string; type: string; spec: object }[
  * What a new mesh is created with, as Kuma does: `<prefix>-<mesh>` for each default policy whose type the Mesh's
  * `skipCreatingInitialPolicies` does not list (`"*"` skips them all).
  */
-export function initialPolicies(mesh: string, skip: readonly string[]): NewResource[] {
+function initialPolicies(mesh: string, skip: readonly string[]): NewResource[] {
   if (skip.includes("*")) return [];
   return INITIAL_POLICIES.filter(({ type }) => !skip.includes(type)).map(({ prefix, type, spec }) => ({
     type,
@@ -81,4 +82,16 @@ export function initialPolicies(mesh: string, skip: readonly string[]): NewResou
     name: `${prefix}-${mesh}`,
     spec: { spec },
   }));
+}
+
+/** Writes a new Mesh and its initial policies in one transaction: a mesh is never seen without them. */
+export async function createMesh(store: ResourceStore, mesh: NewResource & { spec: MeshBody }): Promise<StoredResource> {
+  const [stored] = await store.upsertMany([mesh, ...initialPolicies(mesh.name, mesh.spec.skipCreatingInitialPolicies ?? [])]);
+  return stored!;
+}
+
+/** Kuma's start-up default: the mesh `default`, with its initial policies, unless it exists. */
+export async function ensureDefaultMesh(store: ResourceStore): Promise<void> {
+  if (await store.get({ type: "Mesh", mesh: "", name: "default" })) return;
+  await createMesh(store, { type: "Mesh", mesh: "", name: "default", spec: {} });
 }
