@@ -19,7 +19,7 @@ export { toWire, type StoredResource } from "./wire";
 export { parseDocuments } from "./documents";
 export { durationSchema, longDurationSchema, durationToMillis, type Duration } from "./common/duration";
 export { accessLogSocketPath } from "./common/access-log-socket";
-export { describeSpiffeIdMatches, spiffeIdMatch, type SpiffeIdMatch } from "./policies/spiffe-id-match";
+export { describeSpiffeIdMatches, spiffeIdMatch, spiffeIdMatches, spiffeIdOf, type SpiffeIdMatch } from "./policies/spiffe-id-match";
 export { TARGET_REF_KINDS, TOP_LEVEL_KINDS, describeTargetRef, serviceNameOf, type TargetRef, type TargetRefKind, type TagSelectorKind } from "./policies/target-ref";
 
 export { meshBody, type MeshBody } from "./types/mesh";

@@ -11,3 +11,11 @@ export type SpiffeIdMatch = z.infer<typeof spiffeIdMatch>;
 export function describeSpiffeIdMatches(matches: SpiffeIdMatch[]): string {
   return matches.map(({ spiffeID }) => `${spiffeID.value}${spiffeID.type === "Prefix" ? "*" : ""}`).join(",");
 }
+
+/** The SPIFFE ID a dataplane's certificate carries for each service of its inbounds (Kuma's form). */
+export const spiffeIdOf = (mesh: string, service: string) => `spiffe://${mesh}/${service}`;
+
+/** Whether the caller with this SPIFFE ID is one the matcher picks. */
+export function spiffeIdMatches({ spiffeID }: SpiffeIdMatch, id: string): boolean {
+  return spiffeID.type === "Exact" ? id === spiffeID.value : id.startsWith(spiffeID.value);
+}

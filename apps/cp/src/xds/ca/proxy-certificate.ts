@@ -1,5 +1,6 @@
 import { SERVICE_TAG, type DataplaneBody, type Resource } from "@zonemesh/resources";
-import { kumaTagUri, spiffeId } from "../generate/names";
+import { spiffeIdOf } from "@zonemesh/resources";
+import { kumaTagUri } from "../generate/names";
 import type { CertificateAuthority } from "./mesh-ca";
 import { caKeyAlgorithm, importCaPrivateKey, privateKeyToPem, proxyKeyAlgorithm, randomSerialNumber, subtle, x509 } from "./x509";
 
@@ -43,7 +44,7 @@ export interface ProxyCertificate {
 }
 
 function identityUris(identity: ProxyIdentity): string[] {
-  const services = [...new Set(identity.services)].sort().map((service) => spiffeId(identity.mesh, service));
+  const services = [...new Set(identity.services)].sort().map((service) => spiffeIdOf(identity.mesh, service));
   const tags = Object.entries(identity.tags ?? {})
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .flatMap(([key, values]) => [...new Set(values)].sort().map((value) => kumaTagUri(key, value)));

@@ -15,8 +15,6 @@ export const secretName = {
   meshCa: (mesh: string) => `mesh_ca:secret:${mesh}`,
 };
 
-export const spiffeId = (mesh: string, service: string) => `spiffe://${mesh}/${service}`;
-
 /** `kuma://<tag>/<value>`: the URI SAN Kuma puts in proxy certificates for each non-service tag. */
 export const kumaTagUri = (key: string, value: string) => `kuma://${key}/${value}`;
 

@@ -1,8 +1,8 @@
 import { typeNames, typed, type CommonTlsContext, type DownstreamTlsContext, type Secret, type TransportSocket, type UpstreamTlsContext } from "@zonemesh/xds";
-import type { MeshBody } from "@zonemesh/resources";
+import { spiffeIdOf, type MeshBody } from "@zonemesh/resources";
 import { adsConfigSource } from "./envoy-values";
 import type { ProxyCertificates } from "./input";
-import { secretName, sniFor, spiffeId } from "./names";
+import { secretName, sniFor } from "./names";
 
 /** mTLS is on when the mesh names an enabled backend (Kuma serves `builtin` and `provided` backends the same way to proxies). */
 export const isMtlsEnabled = (mesh: MeshBody) => Boolean(mesh.mtls?.enabledBackend);
@@ -30,7 +30,7 @@ export function inboundTransportSocket(mesh: string, http = false): TransportSoc
 
 /** Outbound side: the upstream must prove it is `service`; the SNI lets a zone ingress route the connection. */
 export function outboundTransportSocket(mesh: string, service: string, tags: Record<string, string>): TransportSocket {
-  const context: UpstreamTlsContext = { common_tls_context: commonTlsContext(mesh, { exact: spiffeId(mesh, service) }), sni: sniFor(service, { ...tags, mesh }) };
+  const context: UpstreamTlsContext = { common_tls_context: commonTlsContext(mesh, { exact: spiffeIdOf(mesh, service) }), sni: sniFor(service, { ...tags, mesh }) };
   return { name: "envoy.transport_sockets.tls", typed_config: typed(typeNames.upstreamTlsContext, context) };
 }
 

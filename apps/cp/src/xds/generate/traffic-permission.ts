@@ -1,14 +1,14 @@
-import { SERVICE_TAG, type Matcher, type SpiffeIdMatch } from "@zonemesh/resources";
+import { SERVICE_TAG, spiffeIdOf, type Matcher, type SpiffeIdMatch } from "@zonemesh/resources";
 import type { Principal, RbacRules } from "@zonemesh/xds";
 import type { TrafficPermissionConf, TrafficPermissionRulesConf } from "./policy-confs";
 import type { FromRule } from "./resolved-policies";
-import { kumaTagUri, spiffeId } from "./names";
+import { kumaTagUri } from "./names";
 
 const policyName = "MeshTrafficPermission";
 
 /** A caller tag as a match on the URI SANs of its certificate (Envoy tries every URI SAN), as Kuma does. */
 function tagPrincipal(mesh: string, { key, value }: Matcher): Principal {
-  const uri = key === SERVICE_TAG ? spiffeId(mesh, value === "*" ? "" : value) : kumaTagUri(key, value === "*" ? "" : value);
+  const uri = key === SERVICE_TAG ? spiffeIdOf(mesh, value === "*" ? "" : value) : kumaTagUri(key, value === "*" ? "" : value);
   return { authenticated: { principal_name: value === "*" ? { prefix: uri } : { exact: uri } } };
 }
 

@@ -56,6 +56,37 @@ describe("buildTopology", () => {
     assert.deepEqual(topology.services.find((node) => node.id === "svc:west/db")?.openToMesh, ["anyone-to-db"]);
   });
 
+  it("draws 'may talk' edges from MeshTrafficPermission rules by SPIFFE ID (a deny wins), and the open mark for a prefix of every caller", () => {
+    const bySpiffeId = (name: string, to: string, rule: object): TopologyPolicy => ({
+      type: "MeshTrafficPermission",
+      name,
+      body: { spec: { targetRef: { kind: "MeshService", name: to }, rules: [{ default: rule }] } },
+    });
+    const id = (type: "Exact" | "Prefix", value: string) => ({ spiffeID: { type, value } });
+    const topology = buildTopology(
+      input({
+        policies: [
+          bySpiffeId("web-to-db", "db", { allow: [id("Exact", "spiffe://default/web")] }),
+          bySpiffeId("a-prefix-to-web", "web", { allowWithShadowDeny: [id("Prefix", "spiffe://default/a")], deny: [id("Exact", "spiffe://default/nobody")] }),
+          bySpiffeId("all-but-api", "db", { allow: [id("Prefix", "spiffe://default/")], deny: [id("Exact", "spiffe://default/api")] }),
+          bySpiffeId("anyone-to-api", "api", { allow: [id("Prefix", "spiffe://default/")] }),
+        ],
+      }),
+    );
+    assert.deepEqual(
+      topology.edges.map((edge) => [edge.source, edge.target, edge.policies.map((policy) => policy.name)]).sort(),
+      [
+        ["svc:east/api", "svc:east/web", ["a-prefix-to-web"]],
+        ["svc:east/web", "svc:west/db", ["web-to-db", "all-but-api"]],
+        ["svc:west/api", "svc:east/web", ["a-prefix-to-web"]],
+      ],
+    );
+    assert.deepEqual(topology.services.filter((node) => node.openToMesh.length > 0).map((node) => [node.id, node.openToMesh]), [
+      ["svc:east/api", ["anyone-to-api"]],
+      ["svc:west/api", ["anyone-to-api"]],
+    ]);
+  });
+
   it("draws 'routes to' edges to the backends of MeshHTTPRoute and MeshTCPRoute rules", () => {
     const http: TopologyPolicy = {
       type: "MeshHTTPRoute",

@@ -1,7 +1,16 @@
 // The topology graph model of one mesh, from configuration alone (no traffic needed): services placed in the
-// zones where their dataplanes run, "may talk" edges from MeshTrafficPermissions and "routes to" edges from
-// MeshHTTPRoutes/MeshTCPRoutes. Pure, so it is tested without a CP; the BFF runs it over the CP's service insights.
-import { serviceNameOf, type MeshHTTPRouteBody, type MeshTCPRouteBody, type MeshTrafficPermissionBody, type TargetRef } from "@zonemesh/resources";
+// zones where their dataplanes run, "may talk" edges from MeshTrafficPermissions (callers by tags or by SPIFFE ID)
+// and "routes to" edges from MeshHTTPRoutes/MeshTCPRoutes. Pure, so it is tested without a CP; the BFF runs it over
+// the CP's service insights.
+import {
+  serviceNameOf,
+  spiffeIdMatches,
+  spiffeIdOf,
+  type MeshHTTPRouteBody,
+  type MeshTCPRouteBody,
+  type MeshTrafficPermissionBody,
+  type TargetRef,
+} from "@zonemesh/resources";
 
 /** A service and the zones it runs in (null: dataplanes without a zone), with healthy/total dataplanes in each. */
 export interface TopologyService {
@@ -77,6 +86,8 @@ export const zoneId = (zone: string) => `zone:${zone}`;
 export const serviceId = (zone: string, service: string) => `svc:${zone}/${service}`;
 
 const ALLOWING = new Set(["Allow", "AllowWithShadowDeny"]);
+
+type SpiffeIdRule = NonNullable<MeshTrafficPermissionBody["spec"]["rules"]>[number]["default"];
 
 const sortedEntries = (values: Record<string, string> | undefined) => Object.entries(values ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
 
@@ -154,13 +165,27 @@ export function buildServiceGraph(input: TopologyInput): ServiceGraph {
     edges.set(key, edge);
   };
 
+  /** The services whose SPIFFE ID a `rules[].default` lets in (a deny wins), or "mesh" when it lets in any caller of the mesh. */
+  const admittedBySpiffeId = ({ allow = [], allowWithShadowDeny = [], deny = [] }: SpiffeIdRule): string[] | "mesh" => {
+    const allowing = [...allow, ...allowWithShadowDeny];
+    const anyCaller = spiffeIdOf(input.mesh, "");
+    if (deny.length === 0 && allowing.some((match) => match.spiffeID.type === "Prefix" && anyCaller.startsWith(match.spiffeID.value))) return "mesh";
+    const admits = (service: string) => {
+      const id = spiffeIdOf(input.mesh, service);
+      return allowing.some((match) => spiffeIdMatches(match, id)) && !deny.some((match) => spiffeIdMatches(match, id));
+    };
+    return allServices.filter(admits);
+  };
+
   for (const policy of input.policies) {
     const spec = policy.body.spec;
     if (policy.type === "MeshTrafficPermission") {
       const destinations = pick(policy.body.spec.targetRef);
-      for (const from of policy.body.spec.from ?? []) {
-        if (!ALLOWING.has(from.default.action)) continue;
-        const sources = selectedServices(from.targetRef);
+      const sourceSets = [
+        ...(policy.body.spec.from ?? []).filter((from) => ALLOWING.has(from.default.action)).map((from) => selectedServices(from.targetRef)),
+        ...(policy.body.spec.rules ?? []).map((rule) => admittedBySpiffeId(rule.default)),
+      ];
+      for (const sources of sourceSets) {
         if (sources === "mesh") {
           for (const destination of destinations) for (const node of nodesByService.get(destination) ?? []) node.openToMesh.push(policy.name);
           continue;

@@ -83,6 +83,21 @@ describe("topology.graph", () => {
     assert.ok(edges.includes("svc:west/many-0->svc:east/api"), edges.join(", "));
   });
 
+  it("draws the callers a MeshTrafficPermission lets in by SPIFFE ID (Kuma 2.12+ rules)", async () => {
+    await seedDataplane(bff.store, { mesh: "default", name: "ledger-1", zone: "west", service: "ledger", status: "online" });
+    await bff.caller.policies.upsert({
+      type: "MeshTrafficPermission",
+      mesh: "default",
+      name: "api-to-ledger-by-id",
+      spec: { targetRef: { kind: "MeshService", name: "ledger" }, rules: [{ default: { allow: [{ spiffeID: { type: "Exact", value: "spiffe://default/api" } }] } }] },
+    });
+    await eventually(async () => {
+      const graph = await bff.caller.topology.graph({ mesh: "default" });
+      const into = graph.edges.filter((edge) => edge.target === "svc:west/ledger").map((edge) => [edge.source, edge.policies.map((policy) => policy.name).join()]);
+      assert.deepEqual(into, [["svc:east/api", "api-to-ledger-by-id"]]);
+    }, 5000);
+  });
+
   it("resolves Dataplane targetRefs (Kuma 2.9+) by labels or by the name a dataplane has in its zone", async () => {
     await seedDataplane(bff.store, { mesh: "default", name: "billing-1-x9", displayName: "billing-1", zone: "east", service: "billing", status: "online", labels: { app: "billing" } });
     await seedDataplane(bff.store, { mesh: "default", name: "reports-1-y7", displayName: "reports-1", zone: "west", service: "reports", status: "online" });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { inboundsSelectedBy, SERVICE_TAG, type MeshBody, type TargetRef } from "@zonemesh/resources";
+import { inboundsSelectedBy, SERVICE_TAG, spiffeIdMatch, type MeshBody, type TargetRef } from "@zonemesh/resources";
 import { buildServiceGraph, dataplaneSelectors, selectorKey, type ServiceGraph, type TopologyPolicy } from "../../lib/topology/build-topology";
 import { DEFAULT_NODE_LIMIT, topologyView } from "../../lib/topology/topology-view";
 import { apiPath, dataplaneOverviewSchema, listAll, serviceInsightSchema, wireResourceSchema, zoneOverviewSchema, type CpClient } from "../cp-client";
@@ -29,6 +29,9 @@ const edgePolicySchema = z.looseObject({
   spec: z.looseObject({
     targetRef: edgeTargetRef.optional(),
     from: z.array(z.looseObject({ targetRef: edgeTargetRef, default: z.looseObject({ action: z.string() }) })).optional(),
+    rules: z
+      .array(z.looseObject({ default: z.looseObject({ allow: z.array(spiffeIdMatch).optional(), deny: z.array(spiffeIdMatch).optional(), allowWithShadowDeny: z.array(spiffeIdMatch).optional() }) }))
+      .optional(),
     to: z
       .array(
         z.looseObject({
