@@ -152,6 +152,28 @@ test("editing a policy someone else changed meanwhile warns before overwriting",
   await expect(page.getByLabel("Diff against the stored version")).toContainText("-         action: Allow");
 });
 
+test("policies by SPIFFE ID (Kuma 2.12+ rules) show in the callee's applied policies: the callers a rule matches, the policy", async ({ page, request }) => {
+  const { cps } = await demoState();
+  const backendPrefix = [{ spiffeID: { type: "Prefix", value: "spiffe://default/back" } }];
+  // db speaks TCP: neither policy changes the demo's traffic, both are rules of db's inbound.
+  const policies = [
+    { plural: "meshtrafficpermissions", type: "MeshTrafficPermission", name: "backend-to-db-by-id", spec: { targetRef: { kind: "MeshService", name: "db" }, rules: [{ default: { allow: backendPrefix } }] } },
+    { plural: "meshfaultinjections", type: "MeshFaultInjection", name: "slow-for-backend", spec: { targetRef: { kind: "MeshService", name: "db" }, rules: [{ matches: backendPrefix, default: { http: [{ delay: { value: "1ms", percentage: 1 } }] } }] } },
+  ];
+  for (const { plural, ...policy } of policies) {
+    const created = await request.put(`${cps.global.apiUrl}/meshes/default/${plural}/${policy.name}`, { data: { ...policy, mesh: "default" } });
+    expect(created.status()).toBe(201);
+  }
+  await page.goto("/dataplanes?mesh=default&zone=west");
+  await page.getByRole("link", { name: "db-v1-west", exact: true }).click();
+  const permission = page.getByRole("row").filter({ has: page.getByRole("link", { name: "backend-to-db-by-id" }) });
+  await expect(permission).toContainText("MeshTrafficPermission");
+  await expect(permission).toContainText('"allow":[{"spiffeID":{"type":"Prefix","value":"spiffe://default/back"}}]');
+  const fault = page.getByRole("row").filter({ has: page.getByRole("link", { name: "slow-for-backend" }) });
+  await expect(fault).toContainText("from spiffe://default/back*");
+  await expect(fault).toContainText('"delay":{"value":"1ms","percentage":1}');
+});
+
 // Last: the demo has no zone west from here on.
 test("a killed zone CP shows offline on the zones page", async ({ page }) => {
   const { cps } = await demoState();
