@@ -9,12 +9,11 @@ import { eventually } from "@zonemesh/cp/testing/eventually";
 import { bindAddress } from "@zonemesh/dp/engine/listener-address";
 import { get, tcpEchoBackend, tcpExchange, type TestBackend } from "@zonemesh/dp/testing/backends";
 import { freePort } from "@zonemesh/testing";
-import { PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
+import { allowAll, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
 import { dataplaneYaml, scriptedBackend, type BackendAnswer } from "./harness/workloads";
 import { startZoneIngress, type ZoneIngress } from "./harness/zone-ingress";
 
 const mesh = "default";
-const allowAll = { type: "MeshTrafficPermission", mesh, name: "allow-all", spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] } };
 
 /** The value of a counter in Prometheus text, 0 when absent. */
 const counter = (stats: string, name: string, labels: Record<string, string>) => {
@@ -40,7 +39,7 @@ describe("cross-zone traffic (global, zones east and west with an ingress each, 
 
   before(async () => {
     cluster = await startZoneCluster({ zones: ["east", "west"] });
-    await cluster.applyOnGlobal("meshtrafficpermissions", allowAll);
+    await cluster.applyOnGlobal("meshtrafficpermissions", allowAll(mesh));
     [v1, v2, echo] = await Promise.all([scriptedBackend("backend-v1"), scriptedBackend("backend-v2"), tcpEchoBackend("echo")]);
     [outbound, echoOutbound] = [await freePort(), await freePort()];
     const inbound = async (name: string, servicePort: number, tags: Record<string, string>) => dataplaneYaml({ name, inbound: { port: await freePort(), servicePort, tags } });

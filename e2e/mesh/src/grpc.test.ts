@@ -7,12 +7,11 @@ import * as grpc from "@grpc/grpc-js";
 import { eventually } from "@zonemesh/cp/testing/eventually";
 import { GrpcEchoClient, grpcEchoBackend, type GrpcEchoBackend } from "@zonemesh/dp/testing/grpc-echo";
 import { freePort } from "@zonemesh/testing";
-import { nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
+import { allowAll, nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
 import { dataplaneYaml } from "./harness/workloads";
 import { startZoneIngress } from "./harness/zone-ingress";
 
 const mesh = "default";
-const allowAll = { type: "MeshTrafficPermission", mesh, name: "allow-all", spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] } };
 
 describe("gRPC across zones (global, zones east and west with an ingress each, dps with mTLS)", { timeout: 600_000 }, () => {
   let cluster: ZoneCluster;
@@ -22,7 +21,7 @@ describe("gRPC across zones (global, zones east and west with an ingress each, d
 
   before(async () => {
     cluster = await startZoneCluster({ zones: ["east", "west"] });
-    await cluster.applyOnGlobal("meshtrafficpermissions", allowAll);
+    await cluster.applyOnGlobal("meshtrafficpermissions", allowAll(mesh));
     backend = await grpcEchoBackend();
     const outbound = await freePort();
     const started = await Promise.all([

@@ -14,12 +14,11 @@ import { eventually } from "@zonemesh/cp/testing/eventually";
 import { bindAddress } from "@zonemesh/dp/engine/listener-address";
 import { get, tcpEchoBackend, tcpExchange, tcpLineCollector, type TestBackend } from "@zonemesh/dp/testing/backends";
 import { freePort } from "@zonemesh/testing";
-import { nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
+import { allowAll, nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
 import { dataplaneYaml, scriptedBackend, type BackendAnswer } from "./harness/workloads";
 
 const mesh = "default";
 const canBindPort80 = process.getuid?.() === 0 || Number(readFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8")) <= 80;
-const allowAll = { type: "MeshTrafficPermission", mesh, name: "allow-all", spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] } };
 
 describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { timeout: 600_000 }, () => {
   let cluster: ZoneCluster;
@@ -42,7 +41,7 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
 
   before(async () => {
     cluster = await startZoneCluster({ zones: ["east"] });
-    await cluster.applyOnGlobal("meshtrafficpermissions", allowAll);
+    await cluster.applyOnGlobal("meshtrafficpermissions", allowAll(mesh));
     [v1, v2] = await Promise.all([scriptedBackend("backend-v1", attempts), scriptedBackend("backend-v2", attempts)]);
     [echo, echoAlt] = await Promise.all([tcpEchoBackend("echo"), tcpEchoBackend("echo-alt")]);
     [outbound, echoOutbound] = [await freePort(), await freePort()];

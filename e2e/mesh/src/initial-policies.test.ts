@@ -5,9 +5,8 @@ import { after, before, describe, test } from "node:test";
 import { listResources } from "@zonemesh/cp/testing/multizone";
 import { eventually } from "@zonemesh/cp/testing/eventually";
 import { get, type TestBackend } from "@zonemesh/dp/testing/backends";
-import { freePort } from "@zonemesh/testing";
-import { builtinMtls, nacks, PROPAGATION_MS, startZoneCluster, type ZoneCluster } from "./harness";
-import { dataplaneYaml, scriptedBackend } from "./harness/workloads";
+import { allowAll, builtinMtls, nacks, PROPAGATION_MS, startClientAndBackend, startZoneCluster, type ZoneCluster } from "./harness";
+import { scriptedBackend } from "./harness/workloads";
 
 const mesh = "default";
 
@@ -19,28 +18,9 @@ describe("Kuma's initial policies of a new mesh on real dps", { timeout: 300_000
 
   before(async () => {
     cluster = await startZoneCluster({ zones: ["east"], meshBody: builtinMtls });
-    await cluster.applyOnGlobal("meshtrafficpermissions", {
-      type: "MeshTrafficPermission",
-      mesh,
-      name: "allow-all",
-      spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] },
-    });
+    await cluster.applyOnGlobal("meshtrafficpermissions", allowAll(mesh));
     backend = await scriptedBackend("backend", attempts);
-    outbound = await freePort();
-    await Promise.all([
-      cluster.startDataplane({
-        zone: "east",
-        yaml: dataplaneYaml({ name: "backend", inbound: { port: await freePort(), servicePort: backend.port, tags: { "kuma.io/service": "backend", "kuma.io/protocol": "http" } } }),
-      }),
-      cluster.startDataplane({
-        zone: "east",
-        yaml: dataplaneYaml({
-          name: "client",
-          inbound: { port: await freePort(), servicePort: await freePort(), tags: { "kuma.io/service": "client", "kuma.io/protocol": "http" } },
-          outbound: [{ port: outbound, service: "backend" }],
-        }),
-      }),
-    ]);
+    ({ outbound } = await startClientAndBackend(cluster, "east", backend.port));
   });
   after(async () => {
     await cluster?.stop();

@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import { eventually } from "@zonemesh/cp/testing/eventually";
 import { httpBackend, type TestBackend } from "@zonemesh/dp/testing/backends";
 import { freePort } from "@zonemesh/testing";
-import { nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
+import { allowAll, nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
 import { startTraffic, type Traffic } from "./harness/traffic";
 import { dataplaneYaml } from "./harness/workloads";
 
@@ -23,7 +23,7 @@ describe("resilience of real traffic (global + zone east, dps with mTLS)", { tim
 
   before(async () => {
     cluster = await startZoneCluster({ zones: ["east"] });
-    await cluster.applyOnGlobal("meshtrafficpermissions", { type: "MeshTrafficPermission", mesh, name: "allow-all", spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] } });
+    await cluster.applyOnGlobal("meshtrafficpermissions", allowAll(mesh));
     app = await httpBackend("backend");
     outbound = await freePort();
     [server, client] = await Promise.all([

@@ -10,7 +10,7 @@ import { listenerName, localClusterName } from "./names";
 import { httpRateLimitFilters, tcpRateLimitFilters } from "./rate-limit";
 import type { InboundPolicies, ProxyPolicies } from "./resolved-policies";
 import { maxStreamDuration, timeouts, type Timeouts } from "./timeouts";
-import { inboundTransportSocket, isMtlsEnabled } from "./tls";
+import { inboundTransportSocket, isMtlsEnabled, isMtlsPermissive, tlsInspector } from "./tls";
 import { trafficPermissionRules } from "./traffic-permission";
 import { circuitBreakerSettings } from "./circuit-breaker";
 import { http2ProtocolOptions } from "./clusters";
@@ -87,15 +87,18 @@ export function inboundListenersAndClusters(input: GenerateInput, policies: Prox
       mtls,
       warn,
     };
-    const chain: FilterChain = {
-      filters: isHttpProtocol(protocol) ? httpFilters(context) : tcpFilters(context),
-      ...(mtls ? { transport_socket: inboundTransportSocket(input.mesh.name, isHttpProtocol(protocol)) } : {}),
-    };
+    const filters = isHttpProtocol(protocol) ? httpFilters(context) : tcpFilters(context);
+    const chain: FilterChain = { filters, ...(mtls ? { transport_socket: inboundTransportSocket(input.mesh.name, isHttpProtocol(protocol)) } : {}) };
+    // Permissive: plaintext callers get the same filters. Their RBAC principals (certificates) match none, so only
+    // permissions from the whole mesh (`any`) let them in, as with Kuma.
+    const permissive = mtls && isMtlsPermissive(input.mesh);
     listeners.push({
       name: context.name,
       address: socketAddress(address, inbound.port),
       traffic_direction: "INBOUND",
-      filter_chains: [chain],
+      ...(permissive
+        ? { listener_filters: [tlsInspector], filter_chains: [{ filter_chain_match: { transport_protocol: "tls" }, ...chain }, { filter_chain_match: { transport_protocol: "raw_buffer" }, filters }] }
+        : { filter_chains: [chain] }),
       // With transparent proxying iptables redirects to the inbound passthrough listener, which hands connections over.
       ...(networking.transparentProxying ? { bind_to_port: { value: false } } : {}),
     });

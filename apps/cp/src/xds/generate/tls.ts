@@ -1,4 +1,4 @@
-import { typeNames, typed, type CommonTlsContext, type DownstreamTlsContext, type Secret, type TransportSocket, type UpstreamTlsContext } from "@zonemesh/xds";
+import { typeNames, typed, type CommonTlsContext, type DownstreamTlsContext, type Filter, type Secret, type TransportSocket, type UpstreamTlsContext } from "@zonemesh/xds";
 import { spiffeIdOf, type MeshBody } from "@zonemesh/resources";
 import { adsConfigSource } from "./envoy-values";
 import type { ProxyCertificates } from "./input";
@@ -6,6 +6,12 @@ import { secretName, sniFor } from "./names";
 
 /** mTLS is on when the mesh names an enabled backend (Kuma serves `builtin` and `provided` backends the same way to proxies). */
 export const isMtlsEnabled = (mesh: MeshBody) => Boolean(mesh.mtls?.enabledBackend);
+
+/** The enabled backend in mode PERMISSIVE: inbounds take plaintext callers beside mTLS ones, while a mesh moves to mTLS. */
+export const isMtlsPermissive = (mesh: MeshBody) => mesh.mtls?.backends?.find((backend) => backend.name === mesh.mtls?.enabledBackend)?.mode === "PERMISSIVE";
+
+/** Tells a TLS ClientHello (transport_protocol "tls", its SNI and ALPN) from other first bytes ("raw_buffer"). */
+export const tlsInspector: Filter = { name: "envoy.filters.listener.tls_inspector", typed_config: typed(typeNames.tlsInspector, {}) };
 
 function commonTlsContext(mesh: string, san: { exact?: string; prefix?: string }): CommonTlsContext {
   return {

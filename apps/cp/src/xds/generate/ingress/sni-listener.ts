@@ -2,6 +2,7 @@ import { typeNames, typed, type FilterChain, type Listener, type TcpProxy } from
 import { socketAddress } from "../envoy-values";
 import { listenerName } from "../names";
 import { timeouts } from "../timeouts";
+import { tlsInspector } from "../tls";
 
 export interface SniRoute {
   /** The server name (SNI) callers set, e.g. `backend{mesh=default}`. */
@@ -26,7 +27,7 @@ export function sniListener(address: string, port: number, routes: SniRoute[]): 
     name: listenerName.inbound(address, port),
     address: socketAddress(address, port),
     traffic_direction: "INBOUND",
-    listener_filters: [{ name: "envoy.filters.listener.tls_inspector", typed_config: typed(typeNames.tlsInspector, {}) }],
+    listener_filters: [tlsInspector],
     filter_chains: routes.map(passthroughChain),
   };
 }
