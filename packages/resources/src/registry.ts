@@ -13,6 +13,7 @@ import { meshRateLimitBody } from "./policies/mesh-rate-limit";
 import { meshRetryBody } from "./policies/mesh-retry";
 import { meshTCPRouteBody } from "./policies/mesh-tcp-route";
 import { meshTimeoutBody } from "./policies/mesh-timeout";
+import { meshTLSBody } from "./policies/mesh-tls";
 import { sectionNameOnlyInbound, type TargetRef } from "./policies/target-ref";
 import { meshTrafficPermissionBody } from "./policies/mesh-traffic-permission";
 import { dataplaneBody } from "./types/dataplane";
@@ -69,6 +70,7 @@ export const resourceTypes = [
   policy("MeshRateLimit", "meshratelimits", meshRateLimitBody),
   policy("MeshLoadBalancingStrategy", "meshloadbalancingstrategies", meshLoadBalancingStrategyBody),
   policy("MeshAccessLog", "meshaccesslogs", meshAccessLogBody),
+  policy("MeshTLS", "meshtlses", meshTLSBody),
 ] as const;
 
 export type ResourceTypeName = (typeof resourceTypes)[number]["name"];

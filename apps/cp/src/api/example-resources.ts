@@ -89,6 +89,9 @@ const examples: Record<string, (mesh: string) => Record<string, unknown>> = {
       to: [{ targetRef: { kind: "Mesh" }, default: { backends: [{ type: "File", file: { path: "/tmp/access.log" } }] } }],
     },
   }),
+  MeshTLS: () => ({
+    spec: { targetRef: { kind: "Mesh" }, rules: [{ default: { tlsVersion: { min: "TLS12" }, mode: "Strict" } }] },
+  }),
 };
 
 /** A valid resource of `type` in Kuma's wire shape; mesh-scoped types get `mesh`. */

@@ -158,7 +158,12 @@ const filterChain: Shape = {
   filters: { name: true, typed_config: networkFilters },
   transport_socket: {
     name: true,
-    typed_config: new TypedOf({ [typeNames.downstreamTlsContext]: { common_tls_context: commonTlsContext, require_client_certificate: u32 } }),
+    typed_config: new TypedOf({
+      [typeNames.downstreamTlsContext]: {
+        common_tls_context: { ...commonTlsContext, tls_params: { tls_minimum_protocol_version: true, tls_maximum_protocol_version: true, cipher_suites: true } },
+        require_client_certificate: u32,
+      },
+    }),
   },
 };
 export const listenerFields: Shape = {

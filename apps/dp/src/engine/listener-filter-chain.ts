@@ -5,7 +5,7 @@ import { compileConnectionManager, type CompiledConnectionManager, type Connecti
 import { compileRbacRules } from "./rbac";
 import type { Runtime } from "./runtime";
 import { compileTcpProxy } from "./tcp-proxy";
-import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsMaterial, type TlsSecretRefs } from "./tls-context";
+import { compileTlsParams, compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsMaterial, type TlsSecretRefs } from "./tls-context";
 import { Tokens } from "./token-bucket";
 import { typeNameOf } from "./type-name";
 
@@ -78,6 +78,7 @@ export function compileFilterChain(chain: FilterChain, chainPath: string, listen
   const requireClientCertificate = tlsContext?.require_client_certificate?.value ?? false;
   // Offered in the handshake; the connection manager serves HTTP/2 or HTTP/1.1 as negotiated, and tells them apart itself without.
   const alpnProtocols = tlsContext?.common_tls_context?.alpn_protocols;
+  const tlsParams = compileTlsParams(tlsContext?.common_tls_context?.tls_params, `${chainPath}.transport_socket.common_tls_context`);
 
   const proceed = (socket: net.Socket, info: ConnectionInfo) => {
     if (!admissions.every((admits) => admits(info))) {
@@ -92,7 +93,7 @@ export function compileFilterChain(chain: FilterChain, chainPath: string, listen
   const tlsServerFor = (material: TlsMaterial): tls.Server => {
     const known = tlsServers.get(material);
     if (known) return known;
-    const server = tls.createServer({ cert: material.cert, key: material.key, ca: material.ca, requestCert: true, rejectUnauthorized: requireClientCertificate, ...(alpnProtocols ? { ALPNProtocols: alpnProtocols } : {}) });
+    const server = tls.createServer({ cert: material.cert, key: material.key, ca: material.ca, requestCert: true, rejectUnauthorized: requireClientCertificate, ...(alpnProtocols ? { ALPNProtocols: alpnProtocols } : {}), ...tlsParams });
     server.on("tlsClientError", (_error, socket) => {
       runtime().stats.add("ssl_handshake_error_total", { listener: listener.name });
       socket.destroy();

@@ -13,6 +13,7 @@ import { GrpcEchoClient, grpcEchoBackend } from "../testing/grpc-echo";
 import type { CertificateAuthority } from "../../../cp/src/xds/ca/index";
 import { assignment, edsCluster, httpManager, listener, routeConfig, tcpProxy } from "../testing/resources";
 import { TestControlPlane, TestProxy } from "../testing/test-control-plane";
+import { compileTlsParams } from "./tls-context";
 
 const mesh = "default";
 
@@ -210,4 +211,27 @@ describe("two proxies with mTLS from SDS secrets", { timeout: 30_000 }, () => {
   test("the server refuses a caller without a mesh certificate", async () => {
     await assert.rejects(get(ports.inbound));
   });
+
+  test("MeshTLS tls_params: the inbound speaks TLS 1.2 with the listed cipher only, and a TLS 1.3-only caller is refused", async () => {
+    const pinned = serverConfig([`spiffe://${mesh}/web`]);
+    pinned.listeners![1] = listener(`inbound:127.0.0.1:${ports.tcpInbound}`, ports.tcpInbound, [tcpProxy("db-app")], inboundTransportSocket(mesh, false, { tlsVersion: { min: "TLS12", max: "TLS12" }, tlsCiphers: ["ECDHE-ECDSA-AES256-GCM-SHA384"] }));
+    await cp.setAndSettle("default.backend-1", pinned);
+    const identity = await proxyIdentity(ca, mesh, "web");
+    const handshake = (options: tls.ConnectionOptions) =>
+      new Promise<tls.TLSSocket>((resolve, reject) => {
+        const socket = tls.connect({ host: "127.0.0.1", port: ports.tcpInbound, ...identity, ca: ca.certPem, checkServerIdentity: () => undefined, ...options }, () => resolve(socket));
+        socket.on("error", reject);
+      });
+    const negotiated = await handshake({});
+    assert.deepEqual([negotiated.getProtocol(), negotiated.getCipher().name], ["TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384"]);
+    negotiated.destroy();
+    await assert.rejects(handshake({ minVersion: "TLSv1.3" }));
+    await assert.rejects(handshake({ maxVersion: "TLSv1.2", ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256" }));
+  });
+});
+
+test("tls_params outside what the proxy can offer are refused with the field", () => {
+  assert.throws(() => compileTlsParams({ cipher_suites: ["ECDHE-ECDSA-AES256-GCM-SHA384", "NOT-A-CIPHER"] }, "listener x"), /listener x\.tls_params\.cipher_suites\[1\]: "NOT-A-CIPHER" is not a cipher suite/);
+  assert.throws(() => compileTlsParams({ tls_minimum_protocol_version: "TLSv1_3", tls_maximum_protocol_version: "TLSv1_2" }, "listener x"), /TLSv1\.3 is newer than tls_maximum_protocol_version TLSv1\.2/);
+  assert.deepEqual(compileTlsParams({ tls_minimum_protocol_version: "TLS_AUTO", tls_maximum_protocol_version: "TLSv1_3" }, "listener x"), { maxVersion: "TLSv1.3" });
 });

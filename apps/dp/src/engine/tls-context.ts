@@ -1,5 +1,5 @@
 import tls from "node:tls";
-import type { CommonTlsContext, DataSource, Secret, StringMatcher, SubjectAltNameMatcher } from "@zonemesh/xds";
+import type { CommonTlsContext, DataSource, Secret, StringMatcher, SubjectAltNameMatcher, TlsParameters } from "@zonemesh/xds";
 import { compileStringMatcher } from "./string-matcher";
 
 /** The SDS secrets a TLS context names, resolved when a connection is made (secrets rotate independently). */
@@ -43,6 +43,35 @@ export function compileTlsSecretRefs(context: CommonTlsContext | undefined, path
     }),
   ];
   return { identity: (identity[0] as { name: string }).name, validation: validation.name, sanMatchers };
+}
+
+const nodeTlsVersions: Record<string, tls.SecureVersion | undefined> = { TLS_AUTO: undefined, TLSv1_0: "TLSv1", TLSv1_1: "TLSv1.1", TLSv1_2: "TLSv1.2", TLSv1_3: "TLSv1.3" };
+const versionOrder: (tls.SecureVersion | undefined)[] = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
+/** TLS 1.3 suites are not chosen by cipher_suites (as in Envoy): Node's stay beside the listed TLS 1.2 ones. */
+const tls13Suites = tls.DEFAULT_CIPHERS.split(":").filter((suite) => suite.startsWith("TLS_"));
+
+/** Envoy's tls_params as Node's TLS options: the version range and the TLS 1.2 cipher suites offered. */
+export function compileTlsParams(params: TlsParameters | undefined, path: string): Pick<tls.TlsOptions, "minVersion" | "maxVersion" | "ciphers"> {
+  if (!params) return {};
+  const version = (field: "tls_minimum_protocol_version" | "tls_maximum_protocol_version") => {
+    const value = params[field];
+    if (value === undefined) return undefined;
+    if (!(value in nodeTlsVersions)) throw new Error(`${path}.tls_params.${field}: ${JSON.stringify(value)} is not a TLS version (TLS_AUTO, TLSv1_0 to TLSv1_3)`);
+    return nodeTlsVersions[value];
+  };
+  const [minVersion, maxVersion] = [version("tls_minimum_protocol_version"), version("tls_maximum_protocol_version")];
+  if (minVersion && maxVersion && versionOrder.indexOf(minVersion) > versionOrder.indexOf(maxVersion)) {
+    throw new Error(`${path}.tls_params: tls_minimum_protocol_version ${minVersion} is newer than tls_maximum_protocol_version ${maxVersion}`);
+  }
+  const known = new Set(tls.getCiphers());
+  params.cipher_suites?.forEach((suite, index) => {
+    if (!known.has(suite.toLowerCase())) throw new Error(`${path}.tls_params.cipher_suites[${index}]: ${JSON.stringify(suite)} is not a cipher suite this proxy offers`);
+  });
+  return {
+    ...(minVersion ? { minVersion } : {}),
+    ...(maxVersion ? { maxVersion } : {}),
+    ...(params.cipher_suites?.length ? { ciphers: [...params.cipher_suites, ...tls13Suites].join(":") } : {}),
+  };
 }
 
 /** Parses Node's `subjectaltname` string ("URI:spiffe://default/web, DNS:x"). */

@@ -315,6 +315,25 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     errors: [["spec.rules", "from and rules are mutually exclusive"]],
   },
   {
+    what: "MeshTLS with min newer than max, a cipher Kuma does not offer, an unknown mode, and `to`",
+    input: {
+      type: "MeshTLS",
+      mesh: "default",
+      name: "t",
+      spec: { targetRef: { kind: "Mesh" }, rules: [{ default: { tlsVersion: { min: "TLS13", max: "TLS12" }, tlsCiphers: ["RC4-SHA"], mode: "Optional" } }], to: [] },
+    },
+    errors: [
+      ["spec.rules[0].default.tlsCiphers[0]", "must be one of"],
+      ["spec.rules[0].default.mode", 'must be one of: "Strict", "Permissive"'],
+      ["spec.to", "unknown field"],
+    ],
+  },
+  {
+    what: "MeshTLS with min newer than max",
+    input: { type: "MeshTLS", mesh: "default", name: "t", spec: { targetRef: { kind: "Mesh" }, rules: [{ default: { tlsVersion: { min: "TLS13", max: "TLS12" } } }] } },
+    errors: [["spec.rules[0].default.tlsVersion.min", "must not be newer than max (TLS12)"]],
+  },
+  {
     what: "several errors reported together",
     input: mtp(
       { from: [{ targetRef: { kind: "MeshGateway" }, default: { action: "Allow", extra: true } }], to: [] },

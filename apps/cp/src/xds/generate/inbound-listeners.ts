@@ -77,6 +77,7 @@ export function inboundListenersAndClusters(input: GenerateInput, policies: Prox
     const servicePort = inbound.servicePort ?? inbound.port;
     const protocol = inbound.tags[PROTOCOL_TAG] ?? "tcp";
     const inboundPolicies = policies.inbound({ port: inbound.port });
+    if (!mtls && inboundPolicies.tls) warn(inboundPolicies.tls.origins, "MeshTLS applies to mesh mTLS, which this mesh does not enable, and was left out");
     const context: InboundContext = {
       input,
       name: listenerName.inbound(address, inbound.port),
@@ -88,10 +89,11 @@ export function inboundListenersAndClusters(input: GenerateInput, policies: Prox
       warn,
     };
     const filters = isHttpProtocol(protocol) ? httpFilters(context) : tcpFilters(context);
-    const chain: FilterChain = { filters, ...(mtls ? { transport_socket: inboundTransportSocket(input.mesh.name, isHttpProtocol(protocol)) } : {}) };
+    const tls = inboundPolicies.tls?.conf;
+    const chain: FilterChain = { filters, ...(mtls ? { transport_socket: inboundTransportSocket(input.mesh.name, isHttpProtocol(protocol), tls) } : {}) };
     // Permissive: plaintext callers get the same filters. Their RBAC principals (certificates) match none, so only
     // permissions from the whole mesh (`any`) let them in, as with Kuma.
-    const permissive = mtls && isMtlsPermissive(input.mesh);
+    const permissive = mtls && isMtlsPermissive(input.mesh, tls);
     listeners.push({
       name: context.name,
       address: socketAddress(address, inbound.port),

@@ -9,6 +9,7 @@ import type {
   MeshRetryBody,
   MeshTCPRouteBody,
   MeshTimeoutBody,
+  MeshTLSBody,
   MeshTrafficPermissionBody,
 } from "@zonemesh/resources";
 
@@ -26,6 +27,7 @@ export type TrafficPermissionConf = FromDefault<MeshTrafficPermissionBody>;
 export type TrafficPermissionRulesConf = NonNullable<MeshTrafficPermissionBody["spec"]["rules"]>[number]["default"];
 export type FaultInjectionConf = FromDefault<MeshFaultInjectionBody>;
 export type RateLimitConf = FromDefault<MeshRateLimitBody>;
+export type TlsConf = FromDefault<MeshTLSBody>;
 
 export type HttpRouteRule = NonNullable<MeshHTTPRouteBody["spec"]["to"]>[number]["rules"][number];
 export type HttpRouteMatch = HttpRouteRule["matches"][number];

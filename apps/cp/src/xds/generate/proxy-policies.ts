@@ -109,6 +109,7 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
     timeout: forEveryCaller("MeshTimeout", port),
     accessLog: forEveryCaller("MeshAccessLog", port),
     circuitBreaker: forEveryCaller("MeshCircuitBreaker", port),
+    tls: forEveryCaller("MeshTLS", port),
   });
   // Compared across policy changes, when every rule is a new object: by content.
   const inboundKeys = new Map<number, string>();

@@ -10,6 +10,7 @@ import type {
   RetryConf,
   TcpRouteRule,
   TimeoutConf,
+  TlsConf,
   TrafficPermissionConf,
   TrafficPermissionRulesConf,
 } from "./policy-confs";
@@ -62,6 +63,8 @@ export interface InboundPolicies {
   accessLog?: Merged<AccessLogConf>;
   /** Limits on the local application's cluster. */
   circuitBreaker?: Merged<CircuitBreakerConf>;
+  /** MeshTLS: TLS versions, ciphers and mTLS mode of the inbound. */
+  tls?: Merged<TlsConf>;
 }
 
 export interface ProxyPolicies {
