@@ -1,4 +1,5 @@
-import { type MeshBody, type Resource, parseResource } from "@zonemesh/resources";
+import { type DataplaneBody, type MeshBody, type Resource, parseResource } from "@zonemesh/resources";
+import { assertMeshMember } from "./dataplane-membership";
 import type { ResourceKey, ResourceStore, StoredResource } from "@zonemesh/store";
 import { createMesh } from "./mesh-defaults";
 import { requireMesh } from "./mesh-exists";
@@ -25,7 +26,10 @@ export async function putResource({ store, sync, type, key, body, version }: Put
   const existing = await store.get(key);
   sync.assertWritable(type, existing);
   const parsed = parseRequestBody(type, key, body);
-  if (type.scope === "Mesh") await requireMesh(store, key.mesh, "mesh", 400);
+  if (type.scope === "Mesh") {
+    const mesh = await requireMesh(store, key.mesh, "mesh", 400);
+    if (type.name === "Dataplane") assertMeshMember(parsed as Resource<DataplaneBody>, mesh.spec as MeshBody);
+  }
   const resource = { ...key, labels: sync.labelsOf(type, parsed.labels), spec: parsed.body };
   if (version !== undefined) return { created: false, stored: await store.update({ ...resource, version }) };
   if (type.name === "Mesh" && existing === null) return { created: true, stored: await createMesh(store, { ...resource, spec: parsed.body as MeshBody }) };
