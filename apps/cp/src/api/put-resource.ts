@@ -1,5 +1,6 @@
 import { type DataplaneBody, type MeshBody, type Resource, parseResource } from "@zonemesh/resources";
 import { assertMeshMember } from "./dataplane-membership";
+import { assertUsableMtlsBackends } from "./mtls-backends";
 import type { ResourceKey, ResourceStore, StoredResource } from "@zonemesh/store";
 import { createMesh } from "./mesh-defaults";
 import { requireMesh } from "./mesh-exists";
@@ -26,6 +27,7 @@ export async function putResource({ store, sync, type, key, body, version }: Put
   const existing = await store.get(key);
   sync.assertWritable(type, existing);
   const parsed = parseRequestBody(type, key, body);
+  if (type.name === "Mesh") await assertUsableMtlsBackends(store, key.name, parsed.body as MeshBody);
   if (type.scope === "Mesh") {
     const mesh = await requireMesh(store, key.mesh, "mesh", 400);
     if (type.name === "Dataplane") assertMeshMember(parsed as Resource<DataplaneBody>, mesh.spec as MeshBody);

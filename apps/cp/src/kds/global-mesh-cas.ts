@@ -12,7 +12,7 @@ export async function startGlobalMeshCas(store: ResourceStore): Promise<CpCompon
     const backend = mesh?.mtls?.backends?.find((candidate) => candidate.name === mesh.mtls?.enabledBackend);
     if (backend?.type !== "builtin") return;
     try {
-      await cas.get(meshName, backend.name, backend.conf);
+      await cas.get(meshName, backend);
     } catch (error) {
       console.error(`CA of mesh "${meshName}" (mTLS backend "${backend.name}") not created: ${(error as Error).message}`);
     }

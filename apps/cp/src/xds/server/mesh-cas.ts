@@ -1,18 +1,30 @@
 import { AlreadyExistsError, type ResourceStore } from "@zonemesh/store";
 import { ORIGIN_LABEL } from "../../kds/sync-types";
-import { createMeshCa, type BuiltinCaConf, type CertificateAuthority } from "../ca/index";
+import { createMeshCa, loadProvidedCa, type BuiltinCaConf, type CertificateAuthority, type ProvidedCaConf, type SecretReader } from "../ca/index";
+
+/** A mesh's mTLS backend that certificates are issued from. */
+export type CaBackend = { name: string } & ({ type: "builtin"; conf?: BuiltinCaConf } | { type: "provided"; conf: ProvidedCaConf });
 
 // Kuma's names for a builtin backend's CA, stored as Secrets of the mesh.
 export const caCertSecretName = (mesh: string, backend: string) => `${mesh}.ca-builtin-cert-${backend}`;
 export const caKeySecretName = (mesh: string, backend: string) => `${mesh}.ca-builtin-key-${backend}`;
 
 const toBase64 = (pem: string) => Buffer.from(pem).toString("base64");
+
+/** The data (base64) of the mesh's Secrets, by name. */
+export const meshSecretReader =
+  (store: ResourceStore, mesh: string): SecretReader =>
+  async (name) => {
+    const secret = await store.get({ type: "Secret", mesh, name });
+    return secret ? String((secret.spec as { data?: unknown } | null)?.data ?? "") : undefined;
+  };
 const fromBase64 = (spec: unknown) => Buffer.from(String((spec as { data?: unknown } | null)?.data ?? ""), "base64").toString();
 
 /**
- * The CA of each mesh's builtin mTLS backend: read from its Secrets, created once when they do not exist yet, except
- * for a mesh synced from the global CP: its CA comes from the global too (KDS carries the Secrets), so that the
- * proxies of every zone trust each other. A zone creating its own would break every cross-zone connection.
+ * The CA of each mesh's mTLS backend. A builtin one is read from its Secrets, created once when they do not exist yet,
+ * except for a mesh synced from the global CP: its CA comes from the global too (KDS carries the Secrets), so that the
+ * proxies of every zone trust each other. A zone creating its own would break every cross-zone connection. A provided
+ * one is read from where its `conf` says (a Secret of the mesh, a file, inline) and checked.
  */
 export class MeshCas {
   readonly #known = new Map<string, Promise<CertificateAuthority>>();
@@ -24,15 +36,19 @@ export class MeshCas {
     for (const key of this.#known.keys()) if (key.startsWith(`${mesh}/`)) this.#known.delete(key);
   }
 
-  get(mesh: string, backend: string, conf: BuiltinCaConf | undefined): Promise<CertificateAuthority> {
-    const key = `${mesh}/${backend}`;
+  get(mesh: string, backend: CaBackend): Promise<CertificateAuthority> {
+    const key = `${mesh}/${backend.name}`;
     let ca = this.#known.get(key);
     if (!ca) {
-      ca = this.#load(mesh, backend, conf);
+      ca = backend.type === "provided" ? this.#loadProvided(mesh, backend.conf) : this.#load(mesh, backend.name, backend.conf);
       this.#known.set(key, ca);
       ca.catch(() => this.#known.delete(key));
     }
     return ca;
+  }
+
+  #loadProvided(mesh: string, conf: ProvidedCaConf): Promise<CertificateAuthority> {
+    return loadProvidedCa(conf, meshSecretReader(this.store, mesh));
   }
 
   async #read(mesh: string, backend: string): Promise<CertificateAuthority | undefined> {

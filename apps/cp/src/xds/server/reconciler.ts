@@ -2,9 +2,9 @@ import { performance } from "node:perf_hooks";
 import { typeByName } from "@zonemesh/resources";
 import type { ChangeEvent, ResourceStore } from "@zonemesh/store";
 import type { SnapshotCache } from "@zonemesh/xds";
-import type { BuiltinCaConf, CertificateAuthority } from "../ca/index";
+import type { CertificateAuthority } from "../ca/index";
 import { MeshView, generateProxyResources, type GenerationWarning } from "../generate/index";
-import { MeshCas } from "./mesh-cas";
+import { MeshCas, type CaBackend } from "./mesh-cas";
 import { loadMeshState, loadPolicies, type MeshState } from "./mesh-state";
 import { dataplanesAffectedByPolicies } from "./policy-change";
 import { MeshVips, VIP_CONFIG_TYPE, meshOfVipConfig } from "./mesh-vips";
@@ -52,22 +52,22 @@ interface MeshInputs {
   view: MeshView;
   vips: Map<string, string>;
   dataplanes: Map<string, MeshState["dataplanes"][number]>;
-  mtls?: { backend: BuiltinBackend; ca: CertificateAuthority };
+  mtls?: { backend: IssuingBackend; ca: CertificateAuthority };
 }
 
-interface BuiltinBackend {
-  name: string;
-  conf?: BuiltinCaConf;
-  ttl?: string;
-}
+type IssuingBackend = CaBackend & { ttl?: string };
 
-function builtinBackend(mesh: MeshState["mesh"]): BuiltinBackend | undefined {
+/** The mesh's enabled mTLS backend, when certificates can be issued from it (builtin and provided ones). */
+function issuingBackend(mesh: MeshState["mesh"]): IssuingBackend | undefined {
   const enabled = mesh.mtls?.enabledBackend;
   if (!enabled) return undefined;
   const backend = mesh.mtls?.backends?.find((b) => b.name === enabled);
   if (!backend) throw new Error(`mesh "${mesh.name}" enables mTLS backend "${enabled}", which it does not define`);
-  if (backend.type !== "builtin") throw new Error(`mTLS backend "${enabled}" of mesh "${mesh.name}" is of type ${backend.type}; this control plane issues certificates from builtin backends only`);
-  return { name: backend.name, ...(backend.conf ? { conf: backend.conf } : {}), ...(backend.dpCert?.rotation ? { ttl: backend.dpCert.rotation.expiration } : {}) };
+  if (backend.type !== "builtin" && backend.type !== "provided") {
+    throw new Error(`mTLS backend "${enabled}" of mesh "${mesh.name}" is of type ${backend.type}; this control plane issues certificates from builtin and provided backends only`);
+  }
+  const ttl = backend.dpCert?.rotation ? { ttl: backend.dpCert.rotation.expiration } : {};
+  return backend.type === "provided" ? { name: backend.name, type: "provided", conf: backend.conf, ...ttl } : { name: backend.name, type: "builtin", ...(backend.conf ? { conf: backend.conf } : {}), ...ttl };
 }
 
 /**
@@ -270,8 +270,8 @@ export class Reconciler {
     if (!state) throw new Error(`mesh "${meshName}" does not exist`);
     const view = new MeshView({ mesh: state.mesh, dataplanes: state.dataplanes, zoneIngresses: state.zoneIngresses, localZone });
     const vips = await this.#vips.forServices(meshName, view.services.keys());
-    const backend = builtinBackend(state.mesh);
-    const ca = backend && (await this.#cas.get(meshName, backend.name, backend.conf));
+    const backend = issuingBackend(state.mesh);
+    const ca = backend && (await this.#cas.get(meshName, backend));
     const dataplanes = new Map(state.dataplanes.map((dataplane) => [dataplane.name, dataplane]));
     const inputs = { state, view, vips, dataplanes, ...(backend && ca ? { mtls: { backend, ca } } : {}) };
     this.#meshInputCache.set(meshName, inputs);
