@@ -1,7 +1,6 @@
 import type { MeshBody } from "@zonemesh/resources";
 import type { ResourceStore } from "@zonemesh/store";
-import { loadProvidedCa, ProvidedCaError } from "../xds/ca/index";
-import { meshSecretReader } from "../xds/server/mesh-cas";
+import { loadProvidedCa, meshSecretReader, ProvidedCaError } from "../xds/ca/provided-ca";
 import { badRequest } from "./problem";
 
 /**

@@ -1,10 +1,9 @@
 import { durationToMillis, type MeshBody } from "@zonemesh/resources";
 import { caKeyAlgorithm, privateKeyToPem, randomSerialNumber, subtle, x509 } from "./x509";
 
-export interface CertificateAuthority {
-  certPem: string;
-  keyPem: string;
-}
+import type { CertificateAuthority } from "./certificate-authority";
+
+export type { CertificateAuthority } from "./certificate-authority";
 
 /** The `conf` of a Mesh's `builtin` mTLS backend. */
 export type BuiltinCaConf = NonNullable<Extract<NonNullable<NonNullable<MeshBody["mtls"]>["backends"]>[number], { type: "builtin" }>["conf"]>;

@@ -1,6 +1,6 @@
 import { AlreadyExistsError, type ResourceStore } from "@zonemesh/store";
 import { ORIGIN_LABEL } from "../../kds/sync-types";
-import { createMeshCa, loadProvidedCa, type BuiltinCaConf, type CertificateAuthority, type ProvidedCaConf, type SecretReader } from "../ca/index";
+import { createMeshCa, loadProvidedCa, meshSecretReader, type BuiltinCaConf, type CertificateAuthority, type ProvidedCaConf } from "../ca/index";
 
 /** A mesh's mTLS backend that certificates are issued from. */
 export type CaBackend = { name: string } & ({ type: "builtin"; conf?: BuiltinCaConf } | { type: "provided"; conf: ProvidedCaConf });
@@ -10,14 +10,6 @@ export const caCertSecretName = (mesh: string, backend: string) => `${mesh}.ca-b
 export const caKeySecretName = (mesh: string, backend: string) => `${mesh}.ca-builtin-key-${backend}`;
 
 const toBase64 = (pem: string) => Buffer.from(pem).toString("base64");
-
-/** The data (base64) of the mesh's Secrets, by name. */
-export const meshSecretReader =
-  (store: ResourceStore, mesh: string): SecretReader =>
-  async (name) => {
-    const secret = await store.get({ type: "Secret", mesh, name });
-    return secret ? String((secret.spec as { data?: unknown } | null)?.data ?? "") : undefined;
-  };
 const fromBase64 = (spec: unknown) => Buffer.from(String((spec as { data?: unknown } | null)?.data ?? ""), "base64").toString();
 
 /**

@@ -27,7 +27,10 @@ export function MeshesView() {
         rowKey={(mesh) => mesh.name}
         columns={[
           { header: "Mesh", cell: (mesh) => mesh.name },
-          { header: "mTLS", cell: (mesh) => (mesh.mtls ? `${mesh.mtls.backend} (${mesh.mtls.type ?? "?"})` : "off") },
+          {
+            header: "mTLS",
+            cell: (mesh) => (mesh.mtls ? `${mesh.mtls.backend} (${mesh.mtls.type ?? "?"}${mesh.mtls.mode === "PERMISSIVE" ? ", permissive" : ""})` : "off"),
+          },
           { header: "Created", cell: (mesh) => <Timestamp value={mesh.creationTime} /> },
           {
             header: "Views",

@@ -53,10 +53,10 @@ describe("zones.ingresses", () => {
 });
 
 describe("meshes.list", () => {
-  it("pages on the CP and shows the enabled mTLS backend", async () => {
+  it("pages on the CP and shows the enabled mTLS backend and its mode", async () => {
     const first = await bff.caller.meshes.list({ size: 1 });
     assert.equal(first.total, 2);
-    assert.deepEqual(first.items.map((mesh) => [mesh.name, mesh.mtls?.backend ?? null]), [["default", "ca-1"]]);
+    assert.deepEqual(first.items.map((mesh) => [mesh.name, mesh.mtls?.backend ?? null, mesh.mtls?.mode ?? null]), [["default", "ca-1", "STRICT"]]);
     const second = await bff.caller.meshes.list({ size: 1, offset: 1 });
     assert.deepEqual(second.items.map((mesh) => mesh.name), ["payments"]);
   });

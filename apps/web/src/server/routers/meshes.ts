@@ -7,9 +7,11 @@ import { publicProcedure, router } from "../trpc";
 function meshRow(mesh: WireResource) {
   const body = mesh.body as MeshBody;
   const enabled = body.mtls?.enabledBackend;
+  const backend = body.mtls?.backends?.find((candidate) => candidate.name === enabled);
   return {
     name: mesh.name,
-    mtls: enabled ? { backend: enabled, type: body.mtls?.backends?.find((backend) => backend.name === enabled)?.type ?? null } : null,
+    // PERMISSIVE inbounds also take plaintext callers; MeshTLS policies may change it per dataplane.
+    mtls: enabled ? { backend: enabled, type: backend?.type ?? null, mode: backend?.mode ?? "STRICT" } : null,
     labels: mesh.labels,
     creationTime: mesh.creationTime ?? null,
   };
