@@ -1,6 +1,7 @@
 import type { MeshBody } from "@zonemesh/resources";
 import type { ResourceStore } from "@zonemesh/store";
-import { loadProvidedCa, meshSecretReader, ProvidedCaError } from "../xds/ca/provided-ca";
+import { loadProvidedCa, ProvidedCaError } from "../xds/ca/provided-ca";
+import { meshSecretReader } from "../xds/server/mesh-secrets";
 import { badRequest } from "./problem";
 
 /**

@@ -1,7 +1,6 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { MeshBody } from "@zonemesh/resources";
-import type { ResourceStore } from "@zonemesh/store";
 import type { CertificateAuthority } from "./certificate-authority";
 
 /** The `conf` of a Mesh's `provided` mTLS backend: the CA's certificate and key, each from a DataSource. */
@@ -20,14 +19,6 @@ export class ProvidedCaError extends Error {
 
 /** Reads a mesh Secret's data (base64, as Kuma stores it); undefined when there is no such Secret. */
 export type SecretReader = (name: string) => Promise<string | undefined>;
-
-/** The data of the mesh's Secrets in the store, by name. */
-export const meshSecretReader =
-  (store: ResourceStore, mesh: string): SecretReader =>
-  async (name) => {
-    const secret = await store.get({ type: "Secret", mesh, name });
-    return secret ? String((secret.spec as { data?: unknown } | null)?.data ?? "") : undefined;
-  };
 
 async function resolve(source: DataSource, field: "cert" | "key", readSecret: SecretReader): Promise<string> {
   const given = Object.entries(source).filter(([, value]) => value !== undefined);

@@ -1,6 +1,7 @@
 import { AlreadyExistsError, type ResourceStore } from "@zonemesh/store";
 import { ORIGIN_LABEL } from "../../kds/sync-types";
-import { createMeshCa, loadProvidedCa, meshSecretReader, type BuiltinCaConf, type CertificateAuthority, type ProvidedCaConf } from "../ca/index";
+import { createMeshCa, loadProvidedCa, type BuiltinCaConf, type CertificateAuthority, type ProvidedCaConf } from "../ca/index";
+import { meshSecretReader } from "./mesh-secrets";
 
 /** A mesh's mTLS backend that certificates are issued from. */
 export type CaBackend = { name: string } & ({ type: "builtin"; conf?: BuiltinCaConf } | { type: "provided"; conf: ProvidedCaConf });
