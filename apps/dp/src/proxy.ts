@@ -18,20 +18,12 @@ export interface ProxyOptions {
 /** The built-in data plane proxy: engine fed by ADS, embedded DNS, admin endpoint. */
 export class DataplaneProxy {
   readonly engine = new Engine();
-  readonly #connection: AdsConnection;
+  #connection: AdsConnection | undefined;
   readonly #acked = new Set<string>();
   #admin: AdminServer | undefined;
   #dns: DnsServer | undefined;
 
-  constructor(readonly options: ProxyOptions) {
-    this.#connection = new AdsConnection({
-      address: options.cpAddress,
-      node: dpNode(options.nodeId),
-      token: options.token,
-      target: this.engine,
-      onEvent: (event) => this.#onEvent(event),
-    });
-  }
+  constructor(readonly options: ProxyOptions) {}
 
   #onEvent(event: AdsEvent): void {
     const stats = this.engine.stats;
@@ -63,18 +55,26 @@ export class DataplaneProxy {
   async start(): Promise<{ adminPort: number; dnsPort: number | undefined }> {
     this.#admin = await startAdminServer(this.options.adminPort, {
       ready: () => this.ready(),
-      configDump: () => ({ node: this.options.nodeId, connected: this.#connection.connected, ...this.engine.configDump() }),
+      configDump: () => ({ node: this.options.nodeId, connected: this.#connection?.connected ?? false, ...this.engine.configDump() }),
       prometheus: () => this.engine.stats.prometheus(),
     });
     if (this.options.dnsPort !== undefined) {
       this.#dns = await startDnsServer({ port: this.options.dnsPort, resolve: (name) => serviceVips(this.engine.configDump().listeners).get(name), upstream: systemResolver() });
     }
+    // The node names the admin port: started first, so that a port chosen by the system is known.
+    this.#connection = new AdsConnection({
+      address: this.options.cpAddress,
+      node: dpNode(this.options.nodeId, this.#admin.port),
+      token: this.options.token,
+      target: this.engine,
+      onEvent: (event) => this.#onEvent(event),
+    });
     this.#connection.start();
     return { adminPort: this.#admin.port, dnsPort: this.#dns?.port };
   }
 
   async stop(): Promise<void> {
-    this.#connection.stop();
+    this.#connection?.stop();
     await Promise.all([this.engine.close(), this.#admin?.close(), this.#dns?.close()]);
   }
 }

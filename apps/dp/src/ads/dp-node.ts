@@ -6,6 +6,7 @@ import { z } from "zod";
 import { jsonToStruct, type WireNode } from "@zonemesh/xds";
 
 export const DP_USER_AGENT = "zonemesh-dp";
+export const ADMIN_PORT_METADATA = "dataplane.admin.port";
 
 export const dpVersion: string = z
   .object({ version: z.string().min(1) })
@@ -14,7 +15,7 @@ export const dpVersion: string = z
 /** Kuma's defaults for build facts a build did not stamp in. */
 const UNKNOWN = "unknown";
 
-export function dpNode(nodeId: string): WireNode {
+export function dpNode(nodeId: string, adminPort: number): WireNode {
   return {
     id: nodeId,
     user_agent_name: DP_USER_AGENT,
@@ -24,6 +25,8 @@ export function dpNode(nodeId: string): WireNode {
         kumaDp: { version: dpVersion, gitTag: UNKNOWN, gitCommit: UNKNOWN, buildDate: UNKNOWN },
         envoy: { version: "built-in", build: `${DP_USER_AGENT}/${dpVersion}`, kumaDpCompatible: true },
       },
+      // As kuma-dp: where the admin endpoint listens, which the CP's metrics listener routes Prometheus to.
+      [ADMIN_PORT_METADATA]: adminPort,
     }),
   };
 }

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { ADMIN_PORT_METADATA } from "../ads/dp-node";
 
 /** The `envoy` executable on PATH, if any. */
 export function findEnvoy(path = process.env.PATH ?? ""): string | undefined {
@@ -22,7 +23,7 @@ export function envoyBootstrap(options: { nodeId: string; cpAddress: string; tok
   const [host, port] = [options.cpAddress.slice(0, options.cpAddress.lastIndexOf(":")), Number(options.cpAddress.slice(options.cpAddress.lastIndexOf(":") + 1))];
   const ads = { ads: {}, resource_api_version: "V3" };
   return {
-    node: { id: options.nodeId, cluster: options.nodeId },
+    node: { id: options.nodeId, cluster: options.nodeId, metadata: { [ADMIN_PORT_METADATA]: options.adminPort } },
     admin: { address: { socket_address: { address: "127.0.0.1", port_value: options.adminPort } } },
     dynamic_resources: {
       ads_config: {

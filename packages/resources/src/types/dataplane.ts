@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { durationSchema } from "../common/duration";
 import { nonEmptyString, portSchema, tagsSchema } from "../common/fields";
+import { prometheusConf } from "./mesh";
 
 export const SERVICE_TAG = "kuma.io/service";
 export const PROTOCOL_TAG = "kuma.io/protocol";
@@ -96,9 +97,7 @@ export const dataplaneBody = z.strictObject({
         ctx.addIssue({ code: "custom", path: ["gateway"], message: "cannot be defined both with inbound" });
       }
     }),
-  metrics: z
-    .strictObject({ name: z.string().optional(), type: z.literal("prometheus"), conf: z.record(z.string(), z.unknown()).optional() })
-    .optional(),
+  metrics: z.strictObject({ name: z.string().optional(), type: z.literal("prometheus"), conf: prometheusConf.optional() }).optional(),
   probes: z
     .strictObject({
       port: portSchema,

@@ -60,7 +60,8 @@ const tracingBackend = z.strictObject({
   conf: backendConf,
 });
 
-const prometheusConf = z.strictObject({
+/** A prometheus metrics backend's `conf`, on the Mesh or overridden by a Dataplane's `metrics`. */
+export const prometheusConf = z.strictObject({
   port: portSchema.optional(),
   path: z.string().optional(),
   skipMTLS: z.boolean().optional(),

@@ -5,6 +5,7 @@ import { inboundResources } from "./inbound-reuse";
 import type { GenerateInput, GenerationWarning, ProxyResources, Warn } from "./input";
 import { outboundListenersAndRoutes } from "./outbound-listeners";
 import { MeshView } from "./mesh-view";
+import { metricsResources } from "./metrics-listener";
 import { proxyOutbounds } from "./outbounds";
 import { isMtlsEnabled, meshSecrets } from "./tls";
 import { transparentProxyResources } from "./transparent-proxy";
@@ -33,6 +34,7 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   const context = { catalog, clusters: clusterRefs, warn };
   const outbound = outboundListenersAndRoutes(proxyOutbounds(input, catalog), input, policies, context, mesh.outbounds);
   const transparent = transparentProxyResources(input.dataplane.body.networking, input.mesh);
+  const metrics = metricsResources(input, warn);
 
   const callerTags = callerTagValues(input.dataplane);
   const callerTagsHeader = callerTagsValue(callerTags);
@@ -47,8 +49,8 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   const endpoints = clusterSpecs.map((spec) => mesh.loadAssignment(spec, zonePriorities(input.localZone, policies.outbound(spec.service).loadBalancing?.conf.localityAwareness, affinityTags)));
 
   return {
-    listeners: [...inbound.listeners, ...outbound.listeners, ...transparent.listeners].sort(byName),
-    clusters: [...inbound.clusters, ...outboundClusters, ...transparent.clusters].sort(byName),
+    listeners: [...inbound.listeners, ...outbound.listeners, ...transparent.listeners, ...metrics.listeners].sort(byName),
+    clusters: [...inbound.clusters, ...outboundClusters, ...transparent.clusters, ...metrics.clusters].sort(byName),
     endpoints: endpoints.sort((a, b) => byName({ name: a.cluster_name }, { name: b.cluster_name })),
     routes: outbound.routes.map((route) => withCallerTags(route, callerTagsHeader)).sort(byName),
     secrets: mtls && input.certificates ? meshSecrets(input.mesh.name, input.certificates) : [],

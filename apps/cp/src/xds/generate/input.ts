@@ -28,6 +28,8 @@ export interface GenerateInput {
   certificates?: ProxyCertificates;
   /** The proxy is a proxyless gRPC client (e.g. grpc-js-xds dialing `xds:///<service>`): api_listeners instead of sockets. */
   proxyless?: boolean;
+  /** The proxy's admin endpoint on 127.0.0.1 (node metadata `dataplane.admin.port`): the metrics listener's upstream. */
+  adminPort?: number;
 }
 
 /** A policy (or part of one) that could not be turned into Envoy config; the rest of the config is still generated. */

@@ -12,6 +12,8 @@ interface CaseHeader {
   proxy: string;
   localZone: string;
   proxyless?: boolean;
+  /** The admin port the proxy reports in its node metadata. */
+  adminPort?: number;
 }
 
 function fakePem(kind: string, content: string): string {
@@ -53,6 +55,7 @@ export function loadCase(file: string): GenerateInput {
     vips: allocateVips(services),
     localZone: header.localZone,
     ...(header.proxyless ? { proxyless: true } : {}),
+    ...(header.adminPort ? { adminPort: header.adminPort } : {}),
     ...(mesh.body.mtls?.enabledBackend
       ? { certificates: { identity: { certPem: fakePem("CERTIFICATE", `identity of ${header.proxy}`), keyPem: fakePem("PRIVATE KEY", `key of ${header.proxy}`) }, meshCaPem: fakePem("CERTIFICATE", `CA of ${mesh.name}`) } }
       : {}),

@@ -41,9 +41,15 @@ export interface GenerationRecord {
   warnings: GenerationWarning[];
 }
 
-interface ConnectedProxy {
-  key: ProxyKey;
+/** What a proxy's node says about it. */
+interface ProxyNode {
   proxyless: boolean;
+  /** Its admin endpoint on 127.0.0.1, when it reports one. */
+  adminPort: number | undefined;
+}
+
+interface ConnectedProxy extends ProxyNode {
+  key: ProxyKey;
   streams: number;
 }
 
@@ -102,10 +108,10 @@ export class Reconciler {
     this.#armRotation();
   }
 
-  connected(nodeId: string, key: ProxyKey, proxyless: boolean): void {
+  connected(nodeId: string, key: ProxyKey, node: ProxyNode): void {
     const proxy = this.#proxies.get(nodeId);
     if (proxy) proxy.streams++;
-    else this.#proxies.set(nodeId, { key, proxyless, streams: 1 });
+    else this.#proxies.set(nodeId, { key, ...node, streams: 1 });
     this.#markProxy(nodeId);
   }
 
@@ -299,7 +305,7 @@ export class Reconciler {
         }
         const started = performance.now();
         const { warnings, ...resources } = generateProxyResources(
-          { dataplane, ...state, vips, localZone, proxyless: proxy.proxyless, ...(certificates ? { certificates } : {}) },
+          { dataplane, ...state, vips, localZone, proxyless: proxy.proxyless, ...(proxy.adminPort ? { adminPort: proxy.adminPort } : {}), ...(certificates ? { certificates } : {}) },
           view,
         );
         this.#options.cache.setSnapshot(nodeId, resources);

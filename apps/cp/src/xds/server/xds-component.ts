@@ -17,6 +17,7 @@ import { parseNodeIdentity, type NodeIdentity } from "./proxy-id";
 import { Reconciler } from "./reconciler";
 import { XdsMetrics } from "./xds-metrics";
 import { servedConfig, servedPolicyWarnings, xdsRoutes, type ServedProxy } from "./xds-routes";
+import { adminPortOf } from "./proxy-admin-port";
 
 /**
  * Proxies run on other hosts, so (like Kuma) the xDS server listens on every interface: every stream must present
@@ -104,7 +105,7 @@ export async function startXdsComponent(options: XdsComponentOptions): Promise<X
           return;
         }
         const key = { mesh: identity.mesh, name: identity.name };
-        reconciler.connected(stream.node.id, key, isProxyless(stream.node.userAgent));
+        reconciler.connected(stream.node.id, key, { proxyless: isProxyless(stream.node.userAgent), adminPort: adminPortOf(stream.node) });
         insights.opened(stream, key);
       },
       onStreamClose(stream) {

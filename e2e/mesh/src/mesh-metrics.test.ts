@@ -1,0 +1,56 @@
+// Mesh `metrics` with a prometheus backend on a real dp: Prometheus scrapes the proxy's stats at the backend's port
+// and path on the dataplane's address, served from its admin endpoint (which stays on 127.0.0.1); with the mesh's
+// mTLS, unless skipMTLS, scrapers need a mesh certificate.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { eventually } from "@zonemesh/cp/testing/eventually";
+import { get, type TestBackend } from "@zonemesh/dp/testing/backends";
+import { freePort } from "@zonemesh/testing";
+import { builtinMtls, nacks, PROPAGATION_MS, startZoneCluster, type ZoneCluster } from "./harness";
+import { dataplaneYaml, scriptedBackend } from "./harness/workloads";
+
+const mesh = "default";
+
+describe("Mesh metrics (prometheus) on a real dp", { timeout: 300_000 }, () => {
+  let cluster: ZoneCluster;
+  let backend: TestBackend;
+  let metricsPort: number;
+  const meshWithMetrics = (conf: Record<string, unknown>) => ({
+    type: "Mesh",
+    name: mesh,
+    skipCreatingInitialPolicies: ["*"],
+    ...builtinMtls,
+    metrics: { enabledBackend: "prometheus-1", backends: [{ name: "prometheus-1", type: "prometheus", conf: { port: metricsPort, path: "/metrics", ...conf } }] },
+  });
+
+  before(async () => {
+    cluster = await startZoneCluster({ zones: ["east"] });
+    backend = await scriptedBackend("backend");
+    metricsPort = await freePort();
+    await cluster.applyOnGlobal("meshes", meshWithMetrics({ skipMTLS: true }));
+    await cluster.startDataplane({
+      zone: "east",
+      yaml: dataplaneYaml({ name: "backend", inbound: { port: await freePort(), servicePort: backend.port, tags: { "kuma.io/service": "backend", "kuma.io/protocol": "http" } } }),
+    });
+  });
+  after(async () => {
+    await cluster?.stop();
+    await backend?.close();
+  });
+
+  test("skipMTLS: Prometheus gets the proxy's stats at the backend's port and path, and nothing else of the admin endpoint", async () => {
+    const scraped = await eventually(async () => {
+      const response = await get(metricsPort, "/metrics");
+      assert.equal(response.status, 200);
+      return response.body;
+    }, PROPAGATION_MS);
+    assert.match(scraped, /^zonemesh_dp_ads_ack_total\{/m);
+    for (const path of ["/stats/prometheus", "/config_dump", "/ready"]) assert.equal((await get(metricsPort, path)).status, 404, path);
+  });
+
+  test("without skipMTLS on the mTLS mesh, a scraper without a mesh certificate is refused; no NACK", async () => {
+    await cluster.applyOnGlobal("meshes", meshWithMetrics({}));
+    await eventually(() => assert.rejects(get(metricsPort, "/metrics")), PROPAGATION_MS);
+    assert.deepEqual(await nacks(cluster.dataplanes()), []);
+  });
+});
