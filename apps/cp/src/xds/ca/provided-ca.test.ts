@@ -18,14 +18,18 @@ test("a provided CA is read from mesh Secrets, inline (base64), inlineString or 
   const dir = await mkdtemp(join(tmpdir(), "zonemesh-provided-ca-"));
   try {
     await writeFile(join(dir, "key.pem"), acme.keyPem);
+    const bundle = `${acme.certPem.trimEnd()}\n${acme.keyPem}`;
     const confs = [
       { cert: { secret: "acme-cert" }, key: { secret: "acme-key" } },
+      // One Secret with both, as in Kuma's docs: only the certificate is kept as the CA served to proxies.
+      { cert: { inlineString: bundle }, key: { inlineString: bundle } },
       { cert: { inline: base64(acme.certPem) }, key: { file: join(dir, "key.pem") } },
       { cert: { inlineString: acme.certPem }, key: { inlineString: createPrivateKey(acme.keyPem).export({ type: "pkcs1", format: "pem" }) as string } },
     ];
     for (const conf of confs) {
       const ca = await loadProvidedCa(conf, readSecret);
-      assert.equal(ca.certPem, acme.certPem);
+      assert.equal(new X509Certificate(ca.certPem).fingerprint256, new X509Certificate(acme.certPem).fingerprint256);
+      assert.doesNotMatch(ca.certPem, /PRIVATE KEY/);
       const leaf = new X509Certificate((await issueProxyCertificate(ca, { mesh: "default", services: ["web"] })).certPem);
       assert.ok(leaf.checkIssued(new X509Certificate(acme.certPem)) && leaf.verify(new X509Certificate(acme.certPem).publicKey));
     }

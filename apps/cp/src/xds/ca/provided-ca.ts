@@ -56,5 +56,7 @@ export async function loadProvidedCa(conf: ProvidedCaConf, readSecret: SecretRea
   }
   if (key.asymmetricKeyType !== "rsa") throw new ProvidedCaError("key", `is an ${key.asymmetricKeyType} key; a provided CA key must be RSA`);
   if (!cert.checkPrivateKey(key)) throw new ProvidedCaError("key", "is not the key of the certificate");
-  return { certPem, keyPem: key.export({ type: "pkcs8", format: "pem" }) as string };
+  // Only the certificate and the key: a Secret may hold both (Kuma's docs use one for cert and key), and the
+  // certificate is served to every proxy as the mesh CA.
+  return { certPem: cert.toString(), keyPem: key.export({ type: "pkcs8", format: "pem" }) as string };
 }
