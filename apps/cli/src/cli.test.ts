@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
 import { resourceTypes } from "@zonemesh/resources";
 import { createApiServer, loadOrCreateSigningKeys } from "@zonemesh/cp/api-server";
+import { createMeshCa } from "@zonemesh/cp/ca";
 import { type TestApiServer, exampleResource, startTestApiServer } from "@zonemesh/cp/testing";
 import { zmctl } from "./test-support";
 
@@ -144,13 +145,20 @@ test("inspect shows the policies and rules of a dataplane and the dataplanes of 
     name: "canary-faults",
     spec: { rules: [{ matches: [{ spiffeID: { type: "Prefix", value: "spiffe://default/canary" } }], default: { http: [{ abort: { httpStatus: 503, percentage: 100 } }] } }] },
   };
-  assert.equal((await run("apply", "-f", await writeYaml("dp.yaml", [dataplane, permission("Allow"), faults]))).code, 0);
+  const metrics = {
+    type: "MeshMetric",
+    mesh: "default",
+    name: "scrape-web",
+    spec: { targetRef: { kind: "Dataplane", name: "web-1" }, default: { backends: [{ type: "Prometheus", prometheus: { port: 5670 } }] } },
+  };
+  assert.equal((await run("apply", "-f", await writeYaml("dp.yaml", [dataplane, permission("Allow"), faults, metrics]))).code, 0);
 
   const dp = await run("inspect", "dataplane", "web-1", "-m", "default");
   assert.equal(dp.code, 0, dp.stderr);
   assert.match(dp.stdout, /MeshTrafficPermission\s+allow-web/);
   assert.match(dp.stdout, /MeshTrafficPermission\s+from :8080\s+\*\s+\{"action":"Allow"\}\s+allow-web/);
   assert.match(dp.stdout, /MeshFaultInjection\s+inbound :8080\s+spiffe:\/\/default\/canary\*\s+\{"http":\[\{"abort".*\s+canary-faults/);
+  assert.match(dp.stdout, /MeshMetric\s+proxy\s+\*\s+\{"backends":\[\{"type":"Prometheus","prometheus":\{"port":5670\}\}\]\}\s+scrape-web/);
 
   const policy = await run("inspect", "policy", "meshtrafficpermission", "allow-web", "-o", "json");
   assert.deepEqual(JSON.parse(policy.stdout).dataplanes.map((d: { name: string }) => d.name), ["web-1"]);
@@ -204,6 +212,9 @@ test("Kuma's documented examples apply unchanged", async () => {
   const files = (await readdir(fixtures)).filter((f) => f.endsWith(".yaml")).map((f) => join(fixtures, f));
   assert.ok(files.length > 10);
   await api.store.create({ type: "Mesh", mesh: "", name: "mesh-1", spec: {} });
+  // The provided-CA example names a Secret holding the CA's certificate and key: it has to exist, and be a CA.
+  const ca = await createMeshCa("docs-ca");
+  await api.store.upsert({ type: "Secret", mesh: "default", name: "name-of-secret", spec: { data: Buffer.from(`${ca.certPem.trimEnd()}\n${ca.keyPem}`).toString("base64") } });
   const result = await run("apply", ...files.flatMap((f) => ["-f", f]));
   assert.equal(result.code, 0, result.stderr);
   const applied = result.stdout.trim().split("\n");

@@ -50,6 +50,7 @@ export const dataplaneRulesSchema = z.looseObject({
       fromRules: z.array(z.looseObject({ inbound: inboundSchema, rules: z.array(ruleSchema) })),
       inboundRules: z.array(z.looseObject({ inbound: inboundSchema, conf: z.record(z.string(), z.unknown()), origin: z.array(metaSchema) })),
       inboundMatchedRules: z.array(z.looseObject({ inbound: inboundSchema, rules: z.array(matchedRuleSchema) })).default([]),
+      singleItemRules: z.array(z.looseObject({ conf: z.record(z.string(), z.unknown()), origin: z.array(metaSchema) })).default([]),
     }),
   ),
 });

@@ -1,6 +1,6 @@
 // Mesh `metrics` with a prometheus backend on a real dp: Prometheus scrapes the proxy's stats at the backend's port
 // and path on the dataplane's address, served from its admin endpoint (which stays on 127.0.0.1); with the mesh's
-// mTLS, unless skipMTLS, scrapers need a mesh certificate.
+// mTLS, unless skipMTLS, scrapers need a mesh certificate. A MeshMetric selecting the dataplane takes over.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eventually } from "@zonemesh/cp/testing/eventually";
@@ -48,9 +48,26 @@ describe("Mesh metrics (prometheus) on a real dp", { timeout: 300_000 }, () => {
     for (const path of ["/stats/prometheus", "/config_dump", "/ready"]) assert.equal((await get(metricsPort, path)).status, 404, path);
   });
 
-  test("without skipMTLS on the mTLS mesh, a scraper without a mesh certificate is refused; no NACK", async () => {
+  test("without skipMTLS on the mTLS mesh, a scraper without a mesh certificate is refused", async () => {
     await cluster.applyOnGlobal("meshes", meshWithMetrics({}));
     await eventually(() => assert.rejects(get(metricsPort, "/metrics")), PROPAGATION_MS);
+  });
+
+  test("a MeshMetric selecting the dataplane replaces the Mesh's backend: its Prometheus port and path serve in plaintext; no NACK", async () => {
+    const meshMetricPort = await freePort();
+    await cluster.applyOnGlobal("meshmetrics", {
+      type: "MeshMetric",
+      mesh,
+      name: "backend-metrics",
+      spec: { targetRef: { kind: "Dataplane", name: "backend" }, default: { backends: [{ type: "Prometheus", prometheus: { port: meshMetricPort, path: "/prometheus" } }] } },
+    });
+    const scraped = await eventually(async () => {
+      const response = await get(meshMetricPort, "/prometheus");
+      assert.equal(response.status, 200);
+      return response.body;
+    }, PROPAGATION_MS);
+    assert.match(scraped, /^zonemesh_dp_ads_ack_total\{/m);
+    await eventually(() => assert.rejects(get(metricsPort, "/metrics"), /ECONNREFUSED/), PROPAGATION_MS);
     assert.deepEqual(await nacks(cluster.dataplanes()), []);
   });
 });

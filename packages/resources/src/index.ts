@@ -44,6 +44,7 @@ export { meshFaultInjectionBody, type MeshFaultInjectionBody } from "./policies/
 export { meshRateLimitBody, type MeshRateLimitBody } from "./policies/mesh-rate-limit";
 export { meshLoadBalancingStrategyBody, type MeshLoadBalancingStrategyBody } from "./policies/mesh-load-balancing-strategy";
 export { meshAccessLogBody, type MeshAccessLogBody } from "./policies/mesh-access-log";
+export { meshMetricBody, type MeshMetricBody } from "./policies/mesh-metric";
 export { meshTLSBody, TLS_CIPHERS, TLS_VERSIONS, type MeshTLSBody, type TlsVersion } from "./policies/mesh-tls";
 
 export { dataplaneTags, tagsMatch, type Tags, type InboundTags } from "./matcher/tags";

@@ -16,8 +16,8 @@ test("scopes follow Kuma: global types are stored without a mesh", () => {
   assert.deepEqual(global, ["GlobalSecret", "Mesh", "Zone", "ZoneEgress", "ZoneIngress", "ZoneIngressInsight", "ZoneInsight"]);
 });
 
-test("the twelve targetRef policies are the policy types", () => {
-  assert.equal(policyTypeNames.length, 12);
+test("the thirteen targetRef policies are the policy types", () => {
+  assert.equal(policyTypeNames.length, 13);
   for (const name of policyTypeNames) assert.equal(typeByName(name)?.isPolicy, true);
 });
 

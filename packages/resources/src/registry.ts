@@ -14,6 +14,7 @@ import { meshRetryBody } from "./policies/mesh-retry";
 import { meshTCPRouteBody } from "./policies/mesh-tcp-route";
 import { meshTimeoutBody } from "./policies/mesh-timeout";
 import { meshTLSBody } from "./policies/mesh-tls";
+import { meshMetricBody } from "./policies/mesh-metric";
 import { sectionNameOnlyInbound, type TargetRef } from "./policies/target-ref";
 import { meshTrafficPermissionBody } from "./policies/mesh-traffic-permission";
 import { dataplaneBody } from "./types/dataplane";
@@ -71,6 +72,7 @@ export const resourceTypes = [
   policy("MeshLoadBalancingStrategy", "meshloadbalancingstrategies", meshLoadBalancingStrategyBody),
   policy("MeshAccessLog", "meshaccesslogs", meshAccessLogBody),
   policy("MeshTLS", "meshtlses", meshTLSBody),
+  policy("MeshMetric", "meshmetrics", meshMetricBody),
 ] as const;
 
 export type ResourceTypeName = (typeof resourceTypes)[number]["name"];

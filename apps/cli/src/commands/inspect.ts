@@ -19,6 +19,7 @@ function rulesTable(rules: PolicyRules[]): string {
     for (const inbound of r.inboundMatchedRules) {
       for (const rule of inbound.rules) rows.push([r.type, `inbound :${inbound.inbound.port}`, describeSpiffeIdMatches(rule.matches), JSON.stringify(rule.conf), origins(rule.origin)]);
     }
+    for (const rule of r.singleItemRules) rows.push([r.type, "proxy", "*", JSON.stringify(rule.conf), origins(rule.origin)]);
   }
   return alignColumns(rows);
 }

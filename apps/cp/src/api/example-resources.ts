@@ -89,6 +89,9 @@ const examples: Record<string, (mesh: string) => Record<string, unknown>> = {
       to: [{ targetRef: { kind: "Mesh" }, default: { backends: [{ type: "File", file: { path: "/tmp/access.log" } }] } }],
     },
   }),
+  MeshMetric: () => ({
+    spec: { targetRef: { kind: "Mesh" }, default: { backends: [{ type: "Prometheus", prometheus: { port: 5670, path: "/metrics" } }] } },
+  }),
   MeshTLS: () => ({
     spec: { targetRef: { kind: "Mesh" }, rules: [{ default: { tlsVersion: { min: "TLS12" }, mode: "Strict" } }] },
   }),

@@ -1,9 +1,9 @@
 import { type DataplaneBody, type MeshBody, type Resource, parseResource } from "@zonemesh/resources";
-import { assertMeshMember } from "./dataplane-membership";
-import { assertUsableMtlsBackends } from "./mtls-backends";
 import type { ResourceKey, ResourceStore, StoredResource } from "@zonemesh/store";
+import { assertMeshMember } from "./dataplane-membership";
 import { createMesh } from "./mesh-defaults";
 import { requireMesh } from "./mesh-exists";
+import { assertUsableMtlsBackends } from "./mtls-backends";
 import { type InvalidParameter, badRequest } from "./problem";
 import type { ResourceType } from "./resource-types";
 import type { SyncRules } from "./sync-rules";
@@ -20,8 +20,8 @@ export interface PutRequest {
 }
 
 /**
- * Kuma's PUT: creates or replaces the resource at the URL after validating the body against the registry. A new Mesh
- * comes with Kuma's initial policies.
+ * Kuma's PUT: creates or replaces the resource at the URL after validating the body against the registry, and what
+ * Kuma checks beyond it (a Mesh's mTLS backends, a Dataplane's membership). A new Mesh comes with its initial policies.
  */
 export async function putResource({ store, sync, type, key, body, version }: PutRequest): Promise<{ created: boolean; stored: StoredResource }> {
   const existing = await store.get(key);

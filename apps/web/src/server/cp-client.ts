@@ -344,6 +344,7 @@ export const dataplaneRulesSchema = z.object({
       inboundMatchedRules: z
         .array(z.object({ inbound: inboundTagsSchema, rules: z.array(z.object({ matches: z.array(spiffeIdMatch), conf: z.record(z.string(), z.unknown()), origin: z.array(policyRefSchema) })) }))
         .default([]),
+      singleItemRules: z.array(z.object({ conf: z.record(z.string(), z.unknown()), origin: z.array(policyRefSchema) })).default([]),
     }),
   ),
 });

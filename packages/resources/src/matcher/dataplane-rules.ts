@@ -40,6 +40,8 @@ export interface PolicyTypeRules {
   inboundRules: InboundConf[];
   /** Inbound rules with `matches`, per selected inbound, in policy order. */
   inboundMatchedRules: { inbound: InboundTags; rules: InboundMatchedRule[] }[];
+  /** Single-item policies' `default` (MeshMetric), merged over the policies selecting the proxy: none or one. */
+  singleItemRules: { conf: Record<string, unknown>; origin: PolicyRef[] }[];
 }
 
 export interface DataplaneRules {
@@ -91,6 +93,12 @@ function fromItems(policy: PolicyResource): PolicyItem[] {
   return (policy.body.spec.from ?? []).map((item) => ({ targetRef: item.targetRef, conf: item.default, origin: policyRef(policy) }));
 }
 
+function singleItemRules(selected: PolicyResource[]): PolicyTypeRules["singleItemRules"] {
+  const withDefault = selected.filter((policy) => policy.body.spec.default !== undefined);
+  const conf = mergeConfs(withDefault.map((policy) => policy.body.spec.default as object));
+  return conf ? [{ conf, origin: withDefault.map(policyRef) }] : [];
+}
+
 interface Scope {
   /** The caller's policy list, which bounds the lifetime of shared rules. */
   all: PolicyResource[];
@@ -129,6 +137,7 @@ function rulesForType(type: string, dataplane: Resource<DataplaneBody>, selected
       const conf = mergeConfs(withRules.flatMap((policy) => everyCaller(policy).map((rule) => rule.default)));
       return conf ? [{ inbound, conf, origin: withRules.map(policyRef) }] : [];
     }),
+    singleItemRules: singleItemRules(selected),
     inboundMatchedRules: inbounds.flatMap(({ inbound, policies }) => {
       const rules = policies.flatMap((policy) =>
         (policy.body.spec.rules ?? []).flatMap((rule) => (rule.matches ? [{ matches: rule.matches, conf: rule.default as Record<string, unknown>, origin: [policyRef(policy)] }] : [])),

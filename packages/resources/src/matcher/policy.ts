@@ -9,6 +9,8 @@ export interface PolicySpec {
   to?: { targetRef: TargetRef; default?: object; rules?: { matches?: object[]; default: object }[]; hostnames?: string[] }[];
   /** Inbound rules; MeshFaultInjection's may pick callers by SPIFFE ID (`matches`). */
   rules?: { matches?: object[]; default: object }[];
+  /** Single-item policies (MeshMetric): one conf for the whole proxy. */
+  default?: object;
 }
 
 export type PolicyResource = Resource<{ spec: PolicySpec }>;

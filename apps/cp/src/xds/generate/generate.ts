@@ -34,7 +34,7 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   const context = { catalog, clusters: clusterRefs, warn };
   const outbound = outboundListenersAndRoutes(proxyOutbounds(input, catalog), input, policies, context, mesh.outbounds);
   const transparent = transparentProxyResources(input.dataplane.body.networking, input.mesh);
-  const metrics = metricsResources(input, warn);
+  const metrics = metricsResources(input, policies.metric, warn);
 
   const callerTags = callerTagValues(input.dataplane);
   const callerTagsHeader = callerTagsValue(callerTags);

@@ -5,6 +5,7 @@ import type {
   MeshHealthCheckBody,
   MeshHTTPRouteBody,
   MeshLoadBalancingStrategyBody,
+  MeshMetricBody,
   MeshRateLimitBody,
   MeshRetryBody,
   MeshTCPRouteBody,
@@ -28,6 +29,7 @@ export type TrafficPermissionRulesConf = NonNullable<MeshTrafficPermissionBody["
 export type FaultInjectionConf = FromDefault<MeshFaultInjectionBody>;
 export type RateLimitConf = FromDefault<MeshRateLimitBody>;
 export type TlsConf = FromDefault<MeshTLSBody>;
+export type MetricConf = MeshMetricBody["spec"]["default"];
 
 export type HttpRouteRule = NonNullable<MeshHTTPRouteBody["spec"]["to"]>[number]["rules"][number];
 export type HttpRouteMatch = HttpRouteRule["matches"][number];

@@ -1,7 +1,7 @@
 import { ROUTE_MATCHES_TAG, SERVICE_TAG, computeRule, inboundsSelectedBy, policyTypeNames, type TargetRef, routeMatchesHash, rulesForDataplane, type DataplaneBody, type PolicyResource, type PolicyTypeRules, type Resource, type Rule, type SpiffeIdMatch } from "@zonemesh/resources";
 import type { Warn } from "./input";
 import { identityKey } from "./outbound-cache";
-import type { FaultInjectionConf, HttpRouteRule, TcpRouteRule } from "./policy-confs";
+import type { FaultInjectionConf, HttpRouteRule, MetricConf, TcpRouteRule } from "./policy-confs";
 import type { FromRule, InboundPolicies, Merged, OutboundPolicies, ProxyPolicies } from "./resolved-policies";
 
 const merged = <T>(rule: Rule | undefined): Merged<T> | undefined => rule && { conf: rule.conf as T, origins: rule.origin };
@@ -114,7 +114,9 @@ export function proxyPolicies(dataplane: Resource<DataplaneBody>, policies: Poli
   // Compared across policy changes, when every rule is a new object: by content.
   const inboundKeys = new Map<number, string>();
 
+  const metric = byType.get("MeshMetric")?.singleItemRules[0];
   return {
+    ...(metric ? { metric: { conf: metric.conf as MetricConf, origins: metric.origin } } : {}),
     // The matcher hands dataplanes selected by the same policies the same rule lists.
     outboundKey: identityKey(policyTypeNames.map((type) => byType.get(type)?.toRules)),
     outbound(service: string): OutboundPolicies {

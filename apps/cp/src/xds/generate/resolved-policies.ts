@@ -6,6 +6,7 @@ import type {
   HealthCheckConf,
   HttpRouteRule,
   LoadBalancingConf,
+  MetricConf,
   RateLimitConf,
   RetryConf,
   TcpRouteRule,
@@ -68,6 +69,8 @@ export interface InboundPolicies {
 }
 
 export interface ProxyPolicies {
+  /** MeshMetric: how the proxy exposes its metrics. */
+  metric?: Merged<MetricConf>;
   /** Equal for proxies whose outbound policies are the same: then `outbound(service)` gives them equal confs. */
   outboundKey: string;
   outbound(service: string): OutboundPolicies;

@@ -34,7 +34,7 @@ interface RuleRow {
 }
 
 function ruleRows(rules: DataplaneRules["rules"]): RuleRow[] {
-  return rules.flatMap(({ type, toRules, fromRules, inboundRules, inboundMatchedRules }) => [
+  return rules.flatMap(({ type, toRules, fromRules, inboundRules, inboundMatchedRules, singleItemRules }) => [
     ...toRules.map((rule, index) => ({ key: `${type}-to-${index}`, type, direction: "outbound", traffic: `to ${matcherText(rule)}`, ...rule })),
     ...fromRules.flatMap(({ inbound, rules: inboundRulesFrom }) =>
       inboundRulesFrom.map((rule, index) => ({
@@ -56,6 +56,7 @@ function ruleRows(rules: DataplaneRules["rules"]): RuleRow[] {
         origin: rule.origin,
       })),
     ),
+    ...singleItemRules.map((rule, index) => ({ key: `${type}-proxy-${index}`, type, direction: "proxy", traffic: "all", ...rule })),
   ]);
 }
 
