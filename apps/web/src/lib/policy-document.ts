@@ -37,6 +37,13 @@ export function writeField(text: string, path: FieldPath, value: unknown): strin
 
 const templates: Record<string, object> = {
   MeshTrafficPermission: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] },
+  MeshHTTPRoute: {
+    targetRef: { kind: "Mesh" },
+    to: [{ targetRef: { kind: "MeshService", name: "backend" }, rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], default: { backendRefs: [{ kind: "MeshService", name: "backend" }] } }] }],
+  },
+  MeshTCPRoute: { targetRef: { kind: "Mesh" }, to: [{ targetRef: { kind: "MeshService", name: "backend" }, rules: [{ default: { backendRefs: [{ kind: "MeshService", name: "backend" }] } }] }] },
+  MeshTLS: { targetRef: { kind: "Mesh" }, rules: [{ default: { tlsVersion: { min: "TLS12" } } }] },
+  MeshMetric: { targetRef: { kind: "Mesh" }, default: { backends: [{ type: "Prometheus", prometheus: { port: 5670, path: "/metrics" } }] } },
 };
 
 /** A starting point for a new policy of `type`. */
