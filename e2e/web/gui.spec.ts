@@ -42,6 +42,11 @@ test("meshes, services and zone ingresses pages show the demo mesh", async ({ pa
   await page.goto("/zone-ingresses");
   for (const zone of ["east", "west"]) await expect(page.getByRole("row", { name: new RegExp(`^ingress-${zone}\\b(?!-)`) })).toContainText("online");
   await screenshot(page, "zone-ingresses");
+
+  // The global created the mesh with Kuma's initial policies, beside the demo's own MeshRetry.
+  await page.goto("/policies?type=MeshRetry&mesh=default");
+  await expect(page.getByRole("link", { name: "mesh-retry-all-default" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "backend-retry" })).toBeVisible();
 });
 
 test("dataplane filters live in the URL; the detail shows its outbound and the policies that apply", async ({ page }) => {

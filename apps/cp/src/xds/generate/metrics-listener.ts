@@ -66,9 +66,15 @@ function meshMetricEndpoints(metric: Merged<MetricConf>, warn: Warn): Prometheus
 export function metricsResources(input: GenerateInput, metric: Merged<MetricConf> | undefined, warn: Warn): { listeners: Listener[]; clusters: Cluster[] } {
   if (input.proxyless) return none;
   const origins = metric?.origins ?? meshRef(input);
+  const taken = new Set<string>();
   const endpoints = (metric ? meshMetricEndpoints(metric, warn) : meshMetricsEndpoints(input, warn)).filter((endpoint) => {
     if (endpoint.tls === "ProvidedTLS") warn(origins, "metrics: tls mode ProvidedTLS is not supported, so that endpoint was not exposed");
-    return endpoint.tls !== "ProvidedTLS";
+    // One listener per clientId and per port: a second backend with either again would be refused by the proxy.
+    const clash = [endpoint.name, `:${endpoint.port}`].some((key) => taken.has(key));
+    if (clash) warn(origins, `metrics: ${endpoint.name} on port ${endpoint.port} repeats the clientId or port of another backend and was left out`);
+    if (endpoint.tls === "ProvidedTLS" || clash) return false;
+    taken.add(endpoint.name).add(`:${endpoint.port}`);
+    return true;
   });
   if (endpoints.length === 0) return none;
   if (input.adminPort === undefined) {
