@@ -22,7 +22,7 @@ export { accessLogSocketPath } from "./common/access-log-socket";
 export { describeSpiffeIdMatches, spiffeIdMatch, spiffeIdMatches, spiffeIdOf, type SpiffeIdMatch } from "./policies/spiffe-id-match";
 export { TARGET_REF_KINDS, TOP_LEVEL_KINDS, describeTargetRef, serviceNameOf, type TargetRef, type TargetRefKind, type TagSelectorKind } from "./policies/target-ref";
 
-export { meshBody, type MeshBody } from "./types/mesh";
+export { enabledMtlsBackend, meshBody, type MeshBody } from "./types/mesh";
 export { dataplaneBody, type DataplaneBody, SERVICE_TAG, PROTOCOL_TAG, ZONE_TAG, PROTOCOLS } from "./types/dataplane";
 export { zoneIngressBody, type ZoneIngressBody } from "./types/zone-ingress";
 export { zoneEgressBody, type ZoneEgressBody } from "./types/zone-egress";

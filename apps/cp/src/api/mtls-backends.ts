@@ -1,4 +1,4 @@
-import type { MeshBody } from "@zonemesh/resources";
+import { enabledMtlsBackend, type MeshBody } from "@zonemesh/resources";
 import type { ResourceStore } from "@zonemesh/store";
 import { loadProvidedCa, ProvidedCaError } from "../xds/ca/provided-ca";
 import { meshSecretReader } from "../xds/server/mesh-secrets";
@@ -12,11 +12,10 @@ import { badRequest } from "./problem";
 export async function assertUsableMtlsBackends(store: ResourceStore, meshName: string, mesh: MeshBody): Promise<void> {
   const readSecret = meshSecretReader(store, meshName);
   const backends = mesh.mtls?.backends ?? [];
-  const enabled = backends.findIndex((backend) => backend.name === mesh.mtls?.enabledBackend);
-  const enabledType = backends[enabled]?.type;
-  if (enabledType && enabledType !== "builtin" && enabledType !== "provided") {
-    throw badRequest(`mTLS backend type ${enabledType} is not supported`, [
-      { field: `mtls.backends[${enabled}].type`, reason: `${enabledType} backends cannot be enabled here: this control plane issues certificates from builtin and provided backends` },
+  const enabled = enabledMtlsBackend(mesh);
+  if (enabled && enabled.type !== "builtin" && enabled.type !== "provided") {
+    throw badRequest(`mTLS backend type ${enabled.type} is not supported`, [
+      { field: `mtls.backends[${backends.indexOf(enabled)}].type`, reason: `${enabled.type} backends cannot be enabled here: this control plane issues certificates from builtin and provided backends` },
     ]);
   }
   for (const [index, backend] of backends.entries()) {

@@ -1,6 +1,6 @@
 // Global mode: the global creates the CA of every mesh's enabled builtin mTLS backend (as Kuma's mesh manager does)
 // and KDS carries its Secrets to the zones, so that a proxy in one zone trusts the certificates of another's.
-import type { MeshBody } from "@zonemesh/resources";
+import { enabledMtlsBackend, type MeshBody } from "@zonemesh/resources";
 import type { ResourceStore } from "@zonemesh/store";
 import type { CpComponent } from "../control-plane";
 import { MeshCas } from "../xds/server/mesh-cas";
@@ -9,7 +9,7 @@ export async function startGlobalMeshCas(store: ResourceStore): Promise<CpCompon
   const cas = new MeshCas(store);
   const ensure = async (meshName: string) => {
     const mesh = (await store.get({ type: "Mesh", mesh: "", name: meshName }))?.spec as MeshBody | undefined;
-    const backend = mesh?.mtls?.backends?.find((candidate) => candidate.name === mesh.mtls?.enabledBackend);
+    const backend = mesh && enabledMtlsBackend(mesh);
     if (backend?.type !== "builtin") return;
     try {
       await cas.get(meshName, backend);

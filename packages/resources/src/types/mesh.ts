@@ -105,3 +105,8 @@ export const meshBody = z.strictObject({
   meshServices: z.strictObject({ mode: z.enum(["Disabled", "Everywhere", "ReachableBackends", "Exclusive"]) }).optional(),
 });
 export type MeshBody = z.infer<typeof meshBody>;
+
+/** The mTLS backend the Mesh enables, when it names one it defines. */
+export function enabledMtlsBackend(mesh: MeshBody) {
+  return mesh.mtls?.backends?.find((backend) => backend.name === mesh.mtls?.enabledBackend);
+}

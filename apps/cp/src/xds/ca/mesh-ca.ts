@@ -1,7 +1,6 @@
 import { durationToMillis, type MeshBody } from "@zonemesh/resources";
-import { caKeyAlgorithm, privateKeyToPem, randomSerialNumber, subtle, x509 } from "./x509";
-
 import type { CertificateAuthority } from "./certificate-authority";
+import { caKeyAlgorithm, privateKeyToPem, randomSerialNumber, subtle, x509 } from "./x509";
 
 export type { CertificateAuthority } from "./certificate-authority";
 

@@ -1,10 +1,13 @@
 import { durationToMillis } from "@zonemesh/resources";
-import type { Address, ConfigSource, Duration, FractionalPercent, Metadata } from "@zonemesh/xds";
+import { typeNames, typed, type Address, type ConfigSource, type Duration, type FractionalPercent, type HttpFilter, type Metadata } from "@zonemesh/xds";
 
 // Small Envoy values shared by the builders. Zero/default fields are left out, as protobuf would drop them:
 // what we generate is then exactly what a proxy reads back.
 
 export const adsConfigSource: ConfigSource = { ads: {}, resource_api_version: "V3" };
+
+/** The last HTTP filter of every connection manager: it sends the request to the route's cluster. */
+export const routerFilter: HttpFilter = { name: "envoy.filters.http.router", typed_config: typed(typeNames.router, {}) };
 
 export function socketAddress(address: string, port: number): Address {
   return { socket_address: { address, port_value: port } };

@@ -1,9 +1,9 @@
 import { SERVICE_TAG, PROTOCOL_TAG } from "@zonemesh/resources";
-import { typeNames, typed, type Cluster, type Filter, type FilterChain, type HttpConnectionManager, type HttpFilter, type Listener, type TcpProxy } from "@zonemesh/xds";
+import { typeNames, typed, type Cluster, type Filter, type FilterChain, type HttpConnectionManager, type Listener, type TcpProxy } from "@zonemesh/xds";
 import { accessLogs } from "./access-log";
 import { callerTagsRemoved } from "./caller-tags";
 import { isHttp2Protocol, isHttpProtocol } from "./catalog";
-import { socketAddress } from "./envoy-values";
+import { routerFilter, socketAddress } from "./envoy-values";
 import { faultFilters } from "./fault-injection";
 import type { GenerateInput, Warn } from "./input";
 import { listenerName, localClusterName } from "./names";
@@ -15,7 +15,6 @@ import { trafficPermissionRules } from "./traffic-permission";
 import { circuitBreakerSettings } from "./circuit-breaker";
 import { http2ProtocolOptions } from "./clusters";
 
-const routerFilter: HttpFilter = { name: "envoy.filters.http.router", typed_config: typed(typeNames.router, {}) };
 
 interface InboundContext {
   input: GenerateInput;

@@ -1,6 +1,6 @@
 import type { DataplaneBody, MeshBody } from "@zonemesh/resources";
 import { typeNames, typed, type Cluster, type HttpConnectionManager, type Listener } from "@zonemesh/xds";
-import { socketAddress } from "./envoy-values";
+import { routerFilter, socketAddress } from "./envoy-values";
 import type { GenerateInput, Warn } from "./input";
 import type { MetricConf } from "./policy-confs";
 import type { Merged } from "./resolved-policies";
@@ -89,7 +89,7 @@ export function metricsResources(input: GenerateInput, metric: Merged<MetricConf
         name: endpoint.name,
         virtual_hosts: [{ name: "metrics", domains: ["*"], routes: [{ match: { path: endpoint.path }, route: { cluster: adminCluster, prefix_rewrite: "/stats/prometheus" } }] }],
       },
-      http_filters: [{ name: "envoy.filters.http.router", typed_config: typed(typeNames.router, {}) }],
+      http_filters: [routerFilter],
     };
     const secured = endpoint.tls === "ActiveMTLSBackend" && isMtlsEnabled(input.mesh);
     return {

@@ -2,7 +2,7 @@ import { SERVICE_TAG } from "@zonemesh/resources";
 import { typeNames, typed, type Filter, type HttpConnectionManager, type Listener, type RouteConfiguration, type TcpProxy, type Typed } from "@zonemesh/xds";
 import { accessLogs } from "./access-log";
 import { isHttpProtocol } from "./catalog";
-import { adsConfigSource, socketAddress } from "./envoy-values";
+import { adsConfigSource, routerFilter, socketAddress } from "./envoy-values";
 import type { GenerateInput } from "./input";
 import { listenerName } from "./names";
 import type { Outbound } from "./outbounds";
@@ -39,7 +39,7 @@ function httpConnectionManager(name: string, outbound: Outbound, input: Generate
   const manager: HttpConnectionManager = {
     stat_prefix: outbound.service,
     rds: { config_source: adsConfigSource, route_config_name: name },
-    http_filters: [{ name: "envoy.filters.http.router", typed_config: typed(typeNames.router, {}) }],
+    http_filters: [routerFilter],
     ...(requestHeaders ? { request_headers_timeout: requestHeaders } : {}),
     ...(logs.length > 0 ? { access_log: logs } : {}),
   };

@@ -1,5 +1,5 @@
 import { typeNames, typed, type CommonTlsContext, type DownstreamTlsContext, type Filter, type Secret, type TlsParameters, type TransportSocket, type UpstreamTlsContext } from "@zonemesh/xds";
-import { spiffeIdOf, type MeshBody, type TlsVersion } from "@zonemesh/resources";
+import { enabledMtlsBackend, spiffeIdOf, type MeshBody, type TlsVersion } from "@zonemesh/resources";
 import { adsConfigSource } from "./envoy-values";
 import type { ProxyCertificates } from "./input";
 import type { TlsConf } from "./policy-confs";
@@ -14,7 +14,7 @@ export const isMtlsEnabled = (mesh: MeshBody) => Boolean(mesh.mtls?.enabledBacke
  */
 export function isMtlsPermissive(mesh: MeshBody, tls: TlsConf | undefined): boolean {
   if (tls?.mode) return tls.mode === "Permissive";
-  return mesh.mtls?.backends?.find((backend) => backend.name === mesh.mtls?.enabledBackend)?.mode === "PERMISSIVE";
+  return enabledMtlsBackend(mesh)?.mode === "PERMISSIVE";
 }
 
 /** Tells a TLS ClientHello (transport_protocol "tls", its SNI and ALPN) from other first bytes ("raw_buffer"). */
@@ -36,7 +36,7 @@ function commonTlsContext(mesh: string, san: { exact?: string; prefix?: string }
  * manager then knows the protocol from the handshake.
  */
 export function inboundTransportSocket(mesh: string, http = false, tls?: TlsConf): TransportSocket {
-  const common = { ...commonTlsContext(mesh, { prefix: `spiffe://${mesh}/` }), ...tlsParams(tls) };
+  const common = { ...commonTlsContext(mesh, { prefix: spiffeIdOf(mesh, "") }), ...tlsParams(tls) };
   const context: DownstreamTlsContext = { common_tls_context: http ? { ...common, alpn_protocols: ["h2", "http/1.1"] } : common, require_client_certificate: { value: true } };
   return { name: "envoy.transport_sockets.tls", typed_config: typed(typeNames.downstreamTlsContext, context) };
 }

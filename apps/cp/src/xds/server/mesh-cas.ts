@@ -11,7 +11,7 @@ export const caCertSecretName = (mesh: string, backend: string) => `${mesh}.ca-b
 export const caKeySecretName = (mesh: string, backend: string) => `${mesh}.ca-builtin-key-${backend}`;
 
 const toBase64 = (pem: string) => Buffer.from(pem).toString("base64");
-const fromBase64 = (spec: unknown) => Buffer.from(String((spec as { data?: unknown } | null)?.data ?? ""), "base64").toString();
+const fromBase64 = (data: string) => Buffer.from(data, "base64").toString();
 
 /**
  * The CA of each mesh's mTLS backend. A builtin one is read from its Secrets, created once when they do not exist yet,
@@ -45,11 +45,9 @@ export class MeshCas {
   }
 
   async #read(mesh: string, backend: string): Promise<CertificateAuthority | undefined> {
-    const [cert, key] = await Promise.all([
-      this.store.get({ type: "Secret", mesh, name: caCertSecretName(mesh, backend) }),
-      this.store.get({ type: "Secret", mesh, name: caKeySecretName(mesh, backend) }),
-    ]);
-    return cert && key ? { certPem: fromBase64(cert.spec), keyPem: fromBase64(key.spec) } : undefined;
+    const read = meshSecretReader(this.store, mesh);
+    const [cert, key] = await Promise.all([read(caCertSecretName(mesh, backend)), read(caKeySecretName(mesh, backend))]);
+    return cert !== undefined && key !== undefined ? { certPem: fromBase64(cert), keyPem: fromBase64(key) } : undefined;
   }
 
   async #load(mesh: string, backend: string, conf: BuiltinCaConf | undefined): Promise<CertificateAuthority> {

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { typeByName } from "@zonemesh/resources";
+import { enabledMtlsBackend, typeByName } from "@zonemesh/resources";
 import type { ChangeEvent, ResourceStore } from "@zonemesh/store";
 import type { SnapshotCache } from "@zonemesh/xds";
 import type { CertificateAuthority } from "../ca/index";
@@ -67,13 +67,12 @@ type IssuingBackend = CaBackend & { ttl?: string };
 function issuingBackend(mesh: MeshState["mesh"]): IssuingBackend | undefined {
   const enabled = mesh.mtls?.enabledBackend;
   if (!enabled) return undefined;
-  const backend = mesh.mtls?.backends?.find((b) => b.name === enabled);
+  const backend = enabledMtlsBackend(mesh);
   if (!backend) throw new Error(`mesh "${mesh.name}" enables mTLS backend "${enabled}", which it does not define`);
   if (backend.type !== "builtin" && backend.type !== "provided") {
     throw new Error(`mTLS backend "${enabled}" of mesh "${mesh.name}" is of type ${backend.type}; this control plane issues certificates from builtin and provided backends only`);
   }
-  const ttl = backend.dpCert?.rotation ? { ttl: backend.dpCert.rotation.expiration } : {};
-  return backend.type === "provided" ? { name: backend.name, type: "provided", conf: backend.conf, ...ttl } : { name: backend.name, type: "builtin", ...(backend.conf ? { conf: backend.conf } : {}), ...ttl };
+  return { ...backend, ...(backend.dpCert?.rotation ? { ttl: backend.dpCert.rotation.expiration } : {}) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { MeshBody } from "@zonemesh/resources";
+import { enabledMtlsBackend, type MeshBody } from "@zonemesh/resources";
 import { listAll, listQuery, listSchema, wireResourceSchema, type WireResource } from "../cp-client";
 import { pageInput } from "../page-input";
 import { publicProcedure, router } from "../trpc";
@@ -7,7 +7,7 @@ import { publicProcedure, router } from "../trpc";
 function meshRow(mesh: WireResource) {
   const body = mesh.body as MeshBody;
   const enabled = body.mtls?.enabledBackend;
-  const backend = body.mtls?.backends?.find((candidate) => candidate.name === enabled);
+  const backend = enabledMtlsBackend(body);
   return {
     name: mesh.name,
     // PERMISSIVE inbounds also take plaintext callers; MeshTLS policies may change it per dataplane.
