@@ -10,7 +10,7 @@ import { bindAddress } from "@zonemesh/dp/engine/listener-address";
 import { get, tcpEchoBackend, tcpExchange, type TestBackend } from "@zonemesh/dp/testing/backends";
 import { freePort } from "@zonemesh/testing";
 import { allowAll, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
-import { dataplaneYaml, scriptedBackend, type BackendAnswer } from "./harness/workloads";
+import { backendAnswer, dataplaneYaml, scriptedBackend } from "./harness/workloads";
 import { startZoneIngress, type ZoneIngress } from "./harness/zone-ingress";
 
 const mesh = "default";
@@ -31,11 +31,7 @@ describe("cross-zone traffic (global, zones east and west with an ingress each, 
   let client: DataplaneProcess;
   let outbound: number;
   let echoOutbound: number;
-  const answer = async (path: string) => {
-    const response = await get(outbound, path);
-    assert.equal(response.status, 200, `${path}: ${response.status} ${response.body}`);
-    return JSON.parse(response.body) as BackendAnswer;
-  };
+  const answer = (path: string) => backendAnswer(outbound, path);
 
   before(async () => {
     cluster = await startZoneCluster({ zones: ["east", "west"] });

@@ -15,7 +15,7 @@ import { bindAddress } from "@zonemesh/dp/engine/listener-address";
 import { get, tcpEchoBackend, tcpExchange, tcpLineCollector, type TestBackend } from "@zonemesh/dp/testing/backends";
 import { freePort } from "@zonemesh/testing";
 import { allowAll, nacks, PROPAGATION_MS, startZoneCluster, type DataplaneProcess, type ZoneCluster } from "./harness";
-import { dataplaneYaml, scriptedBackend, type BackendAnswer } from "./harness/workloads";
+import { backendAnswer, dataplaneYaml, scriptedBackend, type BackendAnswer } from "./harness/workloads";
 
 const mesh = "default";
 const canBindPort80 = process.getuid?.() === 0 || Number(readFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8")) <= 80;
@@ -33,11 +33,7 @@ describe("HTTP policies on real traffic (global + zone east, dps with mTLS)", { 
   let echo: TestBackend;
   let echoAlt: TestBackend;
   const call = (path: string) => get(outbound, path);
-  const answer = async (path: string) => {
-    const response = await call(path);
-    assert.equal(response.status, 200, `${path}: ${response.status} ${response.body}`);
-    return JSON.parse(response.body) as BackendAnswer;
-  };
+  const answer = (path: string) => backendAnswer(outbound, path);
 
   before(async () => {
     cluster = await startZoneCluster({ zones: ["east"] });

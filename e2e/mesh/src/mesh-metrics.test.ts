@@ -11,6 +11,14 @@ import { dataplaneYaml, scriptedBackend } from "./harness/workloads";
 
 const mesh = "default";
 
+/** What Prometheus gets at `path` on `port`, once the proxy serves it. */
+const scrape = (port: number, path: string) =>
+  eventually(async () => {
+    const response = await get(port, path);
+    assert.equal(response.status, 200);
+    return response.body;
+  }, PROPAGATION_MS);
+
 describe("Mesh metrics (prometheus) on a real dp", { timeout: 300_000 }, () => {
   let cluster: ZoneCluster;
   let backend: TestBackend;
@@ -39,12 +47,7 @@ describe("Mesh metrics (prometheus) on a real dp", { timeout: 300_000 }, () => {
   });
 
   test("skipMTLS: Prometheus gets the proxy's stats at the backend's port and path, and nothing else of the admin endpoint", async () => {
-    const scraped = await eventually(async () => {
-      const response = await get(metricsPort, "/metrics");
-      assert.equal(response.status, 200);
-      return response.body;
-    }, PROPAGATION_MS);
-    assert.match(scraped, /^zonemesh_dp_ads_ack_total\{/m);
+    assert.match(await scrape(metricsPort, "/metrics"), /^zonemesh_dp_ads_ack_total\{/m);
     for (const path of ["/stats/prometheus", "/config_dump", "/ready"]) assert.equal((await get(metricsPort, path)).status, 404, path);
   });
 
@@ -61,12 +64,7 @@ describe("Mesh metrics (prometheus) on a real dp", { timeout: 300_000 }, () => {
       name: "backend-metrics",
       spec: { targetRef: { kind: "Dataplane", name: "backend" }, default: { backends: [{ type: "Prometheus", prometheus: { port: meshMetricPort, path: "/prometheus" } }] } },
     });
-    const scraped = await eventually(async () => {
-      const response = await get(meshMetricPort, "/prometheus");
-      assert.equal(response.status, 200);
-      return response.body;
-    }, PROPAGATION_MS);
-    assert.match(scraped, /^zonemesh_dp_ads_ack_total\{/m);
+    assert.match(await scrape(meshMetricPort, "/prometheus"), /^zonemesh_dp_ads_ack_total\{/m);
     await eventually(() => assert.rejects(get(metricsPort, "/metrics"), /ECONNREFUSED/), PROPAGATION_MS);
     assert.deepEqual(await nacks(cluster.dataplanes()), []);
   });

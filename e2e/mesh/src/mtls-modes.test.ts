@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { eventually } from "@zonemesh/cp/testing/eventually";
 import { get, type TestBackend } from "@zonemesh/dp/testing/backends";
 import { allowAll, builtinMtls, nacks, PROPAGATION_MS, startClientAndBackend, startZoneCluster, type ZoneCluster } from "./harness";
-import { scriptedBackend, type BackendAnswer } from "./harness/workloads";
+import { backendAnswer, scriptedBackend } from "./harness/workloads";
 
 const mesh = "default";
 const meshInMode = (mode: "STRICT" | "PERMISSIVE") => ({
@@ -22,11 +22,7 @@ describe("mTLS STRICT and PERMISSIVE, and MeshTLS, on real dps", { timeout: 300_
   let backend: TestBackend;
   let inbound: number;
   let outbound: number;
-  const answer = async (port: number) => {
-    const response = await get(port, "/who");
-    assert.equal(response.status, 200, `${response.status} ${response.body}`);
-    return JSON.parse(response.body) as BackendAnswer;
-  };
+  const answer = (port: number) => backendAnswer(port, "/who");
 
   before(async () => {
     cluster = await startZoneCluster({ zones: ["east"] });

@@ -7,9 +7,9 @@ import { after, before, describe, test } from "node:test";
 import { createMeshCa, type CertificateAuthority } from "@zonemesh/cp/ca";
 import { call } from "@zonemesh/cp/testing";
 import { eventually } from "@zonemesh/cp/testing/eventually";
-import { get, type TestBackend } from "@zonemesh/dp/testing/backends";
+import type { TestBackend } from "@zonemesh/dp/testing/backends";
 import { allowAll, nacks, PROPAGATION_MS, startClientAndBackend, startZoneCluster, type ZoneCluster } from "./harness";
-import { scriptedBackend, type BackendAnswer } from "./harness/workloads";
+import { backendAnswer, scriptedBackend } from "./harness/workloads";
 
 const mesh = "default";
 const base64 = (text: string) => Buffer.from(text).toString("base64");
@@ -51,11 +51,7 @@ describe("a provided CA on real dps", { timeout: 300_000 }, () => {
   test("the dps' certificates are issued by the provided CA, and mesh traffic is mTLS between them", async () => {
     await cluster.applyOnGlobal("meshes", providedMesh("acme-cert"));
     ({ inbound, outbound } = await startClientAndBackend(cluster, "east", backend.port));
-    const seen = await eventually(async () => {
-      const response = await get(outbound, "/who");
-      assert.equal(response.status, 200, `${response.status} ${response.body}`);
-      return JSON.parse(response.body) as BackendAnswer;
-    }, PROPAGATION_MS);
+    const seen = await eventually(() => backendAnswer(outbound, "/who"), PROPAGATION_MS);
     assert.match(seen.xfcc ?? "", /URI=spiffe:\/\/default\/client/);
     const peer = await new Promise<X509Certificate>((resolve, reject) => {
       const socket = tls.connect({ host: "127.0.0.1", port: inbound, rejectUnauthorized: false }, () => {

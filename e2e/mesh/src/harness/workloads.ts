@@ -1,7 +1,8 @@
 // The test workloads: Dataplane documents and an HTTP backend whose behaviour the request path chooses.
+import assert from "node:assert/strict";
 import type http from "node:http";
 import { stringify } from "yaml";
-import { httpBackend, type TestBackend } from "@zonemesh/dp/testing/backends";
+import { get, httpBackend, type TestBackend } from "@zonemesh/dp/testing/backends";
 
 export interface DataplaneSpec {
   name: string;
@@ -63,4 +64,11 @@ export async function scriptedBackend(name: string, attempts = new Map<string, n
     answer(request, response);
   });
   return backend;
+}
+
+/** The scripted backend's answer to GET `path` through `port` (a dp's outbound or inbound); fails unless 200. */
+export async function backendAnswer(port: number, path: string): Promise<BackendAnswer> {
+  const response = await get(port, path);
+  assert.equal(response.status, 200, `${path}: ${response.status} ${response.body}`);
+  return JSON.parse(response.body) as BackendAnswer;
 }
