@@ -24,6 +24,8 @@ export { TARGET_REF_KINDS, TOP_LEVEL_KINDS, describeTargetRef, serviceNameOf, ty
 
 export { enabledMtlsBackend, meshBody, type MeshBody } from "./types/mesh";
 export { dataplaneBody, type DataplaneBody, SERVICE_TAG, PROTOCOL_TAG, ZONE_TAG, PROTOCOLS } from "./types/dataplane";
+export { externalServiceAddress, externalServiceBody, type ExternalServiceBody } from "./types/external-service";
+export { type DataSource } from "./common/data-source";
 export { zoneIngressBody, type ZoneIngressBody } from "./types/zone-ingress";
 export { zoneEgressBody, type ZoneEgressBody } from "./types/zone-egress";
 export { zoneBody, type ZoneBody } from "./types/zone";

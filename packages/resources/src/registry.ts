@@ -18,6 +18,7 @@ import { meshMetricBody } from "./policies/mesh-metric";
 import { sectionNameOnlyInbound, type TargetRef } from "./policies/target-ref";
 import { meshTrafficPermissionBody } from "./policies/mesh-traffic-permission";
 import { dataplaneBody } from "./types/dataplane";
+import { externalServiceBody } from "./types/external-service";
 import { meshBody } from "./types/mesh";
 import { secretBody } from "./types/secret";
 import { zoneBody } from "./types/zone";
@@ -51,6 +52,7 @@ function policy<const Name extends string, Schema extends z.ZodType<{ spec: { ta
 export const resourceTypes = [
   descriptor({ name: "Mesh", plural: "meshes", scope: "Global", isPolicy: false, kds: "global-to-zone", schema: meshBody }),
   descriptor({ name: "Dataplane", plural: "dataplanes", scope: "Mesh", isPolicy: false, kds: "zone-to-global", schema: dataplaneBody }),
+  descriptor({ name: "ExternalService", plural: "external-services", scope: "Mesh", isPolicy: false, kds: "global-to-zone", schema: externalServiceBody }),
   descriptor({ name: "ZoneIngress", plural: "zoneingresses", scope: "Global", isPolicy: false, kds: "both", schema: zoneIngressBody }),
   descriptor({ name: "ZoneEgress", plural: "zoneegresses", scope: "Global", isPolicy: false, kds: "zone-to-global", schema: zoneEgressBody }),
   descriptor({ name: "Zone", plural: "zones", scope: "Global", isPolicy: false, kds: "none", schema: zoneBody }),

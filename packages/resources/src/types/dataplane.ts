@@ -25,7 +25,7 @@ const dataplaneTags = tagsSchema.superRefine((tags, ctx) => {
 });
 
 /** Tags of an inbound or gateway: `kuma.io/service` is mandatory, `kuma.io/protocol` limited to Kuma's protocols. */
-const serviceTags = dataplaneTags.superRefine((tags, ctx) => {
+export const serviceTags = dataplaneTags.superRefine((tags, ctx) => {
   if (!tags[SERVICE_TAG]) {
     ctx.addIssue({ code: "custom", path: [SERVICE_TAG], message: `tag has to exist` });
   }

@@ -1,14 +1,7 @@
 import { z } from "zod";
 import { durationSchema, longDurationSchema } from "../common/duration";
+import { dataSourceSchema as dataSource } from "../common/data-source";
 import { nonEmptyString, portSchema } from "../common/fields";
-
-/** Where a CA cert or key comes from (Kuma's DataSource): exactly one of these. */
-const dataSource = z.strictObject({
-  secret: nonEmptyString.optional(),
-  file: nonEmptyString.optional(),
-  inline: z.string().optional(),
-  inlineString: z.string().optional(),
-});
 
 const builtinCaConf = z.strictObject({
   caCert: z.strictObject({ RSAbits: z.number().int().min(2048).optional(), expiration: longDurationSchema.optional() }).optional(),

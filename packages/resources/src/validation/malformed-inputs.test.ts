@@ -334,6 +334,19 @@ const cases: { what: string; input: unknown; errors: [field: string, reason: str
     errors: [["spec.rules[0].default.tlsVersion.min", "must not be newer than max (TLS12)"]],
   },
   {
+    what: "ExternalService address without a port, tags without kuma.io/service",
+    input: { type: "ExternalService", mesh: "default", name: "httpbin", networking: { address: "httpbin.org" }, tags: { team: "a" } },
+    errors: [
+      ["networking.address", "must be host:port with a port between 1 and 65535"],
+      ['tags["kuma.io/service"]', "tag has to exist"],
+    ],
+  },
+  {
+    what: "ExternalService client certificate without its key",
+    input: { type: "ExternalService", mesh: "default", name: "httpbin", networking: { address: "httpbin.org:443", tls: { enabled: true, clientCert: { secret: "cert" } } }, tags: { "kuma.io/service": "httpbin" } },
+    errors: [["networking.tls.clientKey", "clientCert and clientKey must be set together"]],
+  },
+  {
     what: "several errors reported together",
     input: mtp(
       { from: [{ targetRef: { kind: "MeshGateway" }, default: { action: "Allow", extra: true } }], to: [] },

@@ -44,6 +44,9 @@ export interface Cluster {
   connect_timeout?: Duration;
   lb_policy?: LbPolicy;
   load_assignment?: ClusterLoadAssignment;
+  /** STRICT_DNS / LOGICAL_DNS: which addresses of a hostname are used, and how often it is resolved again. */
+  dns_lookup_family?: "AUTO" | "V4_ONLY" | "V6_ONLY" | "V4_PREFERRED" | "ALL";
+  dns_refresh_rate?: Duration;
   health_checks?: HealthCheck[];
   circuit_breakers?: CircuitBreakers;
   outlier_detection?: OutlierDetection;

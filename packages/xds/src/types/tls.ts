@@ -21,6 +21,8 @@ export interface SubjectAltNameMatcher {
 export interface CertificateValidationContext {
   trusted_ca?: DataSource;
   match_typed_subject_alt_names?: SubjectAltNameMatcher[];
+  /** Deprecated in Envoy for match_typed_subject_alt_names, still what Kuma sets for external services. */
+  match_subject_alt_names?: StringMatcher[];
   custom_validator_config?: TypedExtensionConfig;
 }
 
