@@ -24,7 +24,7 @@ function unsupportedIn(goldenFile: string): string[] {
   return [...errors].sort();
 }
 
-for (const file of ["http-route-split", "mtp-mtls", "mtp-spiffe-rules", "mtls-permissive", "mesh-tls", "mesh-metrics", "mesh-metric", "cross-zone", "timeouts-retries", "http-and-tcp", "route-filters", "cluster-policies", "warnings", "grpc-service", "tcp-inbound", "zone-failover", "ingress-two-meshes.ingress"]) {
+for (const file of ["http-route-split", "mtp-mtls", "mtp-spiffe-rules", "mtls-permissive", "mesh-tls", "mesh-metrics", "mesh-metric", "external-services", "cross-zone", "timeouts-retries", "http-and-tcp", "route-filters", "cluster-policies", "warnings", "grpc-service", "tcp-inbound", "zone-failover", "ingress-two-meshes.ingress"]) {
   test(`the CP's ${file} golden output uses only fields and values the engine supports`, () => {
     assert.deepEqual(unsupportedIn(`${file}.golden.json`), []);
     // Values too (enum names, retry conditions, regexes...): everything compiles without binding anything.

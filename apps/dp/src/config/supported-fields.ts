@@ -15,6 +15,7 @@ const adsSource: Shape = { ads: {}, resource_api_version: true };
 const sdsSecretConfig: Shape = { name: true, sds_config: adsSource };
 const socketAddress: Shape = { socket_address: { address: true, port_value: true, protocol: true } };
 
+const dataSource: Shape = { inline_bytes: true, inline_string: true };
 const validationContext: Shape = {
   match_typed_subject_alt_names: { san_type: true, matcher: stringMatcher },
   match_subject_alt_names: stringMatcher,
@@ -204,6 +205,8 @@ export const clusterFields: Shape = {
   maglev_lb_config: { table_size: u32 },
   least_request_lb_config: { choice_count: u32 },
   load_assignment: clusterLoadAssignment,
+  dns_lookup_family: true,
+  dns_refresh_rate: duration,
   health_checks: {
     timeout: duration,
     interval: duration,
@@ -245,7 +248,15 @@ export const clusterFields: Shape = {
   },
   transport_socket: {
     name: true,
-    typed_config: new TypedOf({ [typeNames.upstreamTlsContext]: { common_tls_context: commonTlsContext, sni: true } }),
+    typed_config: new TypedOf({
+      [typeNames.upstreamTlsContext]: {
+        // Inline material: Kuma's UpstreamTlsContextOutsideMesh for external services.
+        common_tls_context: { ...commonTlsContext, tls_certificates: { certificate_chain: dataSource, private_key: dataSource }, validation_context: { ...validationContext, trusted_ca: dataSource } },
+        sni: true,
+        // Accepted, not applied: Node's TLS client (OpenSSL) goes along with a server's TLS 1.2 renegotiation either way.
+        allow_renegotiation: true,
+      },
+    }),
   },
   typed_extension_protocol_options: new MapOf(
     new TypedOf({
@@ -254,7 +265,6 @@ export const clusterFields: Shape = {
   ),
 };
 
-const dataSource: Shape = { inline_bytes: true, inline_string: true };
 export const secretFields: Shape = {
   name: true,
   tls_certificate: { certificate_chain: dataSource, private_key: dataSource },

@@ -1,6 +1,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import { typeNames, type Cluster, type ClusterLoadAssignment, type HttpProtocolOptions, type UpstreamTlsContext } from "@zonemesh/xds";
+import { DnsEndpoints } from "./dns-endpoints";
 import { durationMs } from "./duration";
 import { endpointsOf, type UpstreamEndpoint } from "./endpoints";
 import { startHealthChecks } from "./health-checker";
@@ -12,7 +13,8 @@ import { Http2Sessions } from "./http/http2-upstream";
 import { createPicker, type Picker } from "./load-balancer";
 import { drawByWeight } from "./weighted-choice";
 import type { Runtime } from "./runtime";
-import { compileTlsSecretRefs, peerSans, sansAllowed, tlsMaterialFor, type TlsMaterial, type TlsSecretRefs } from "./tls-context";
+import { peerSans, sansAllowed } from "./tls-context";
+import { compileUpstreamTls, type UpstreamTls } from "./upstream-tls";
 
 /** Envoy's default healthy_panic_threshold, in percent. */
 const defaultPanicThreshold = 50;
@@ -87,7 +89,7 @@ export class ClusterRuntime {
   /** common_lb_config.locality_weighted_lb_config: localities share their priority's requests by weight. */
   readonly #localityWeighted: boolean;
   readonly #pick: Picker;
-  readonly #tls: { refs: TlsSecretRefs; sni: string | undefined; alpn: string[] | undefined } | undefined;
+  readonly #tls: { upstream: UpstreamTls; sni: string | undefined; alpn: string[] | undefined } | undefined;
   readonly #runtime: () => Runtime;
   #endpoints = new Map<string, UpstreamEndpoint>();
   /** Whether a request or a connection has been routed here (health checks use no_traffic_interval until then). */
@@ -101,15 +103,17 @@ export class ClusterRuntime {
   readonly pool: UpstreamPool;
   /** With explicit_http_config.http2_protocol_options: HTTP requests go on HTTP/2 streams instead of the pool's connections. */
   readonly http2: Http2Sessions | undefined;
-  readonly #tlsSessions = new WeakMap<TlsMaterial, Map<string, Buffer>>();
+  readonly #tlsSessions = new WeakMap<object, Map<string, Buffer>>();
   readonly #stopHealthChecks: (() => void) | undefined;
   readonly #outliers: OutlierDetector | undefined;
   readonly #poolBudget: PoolBudget | undefined;
+  /** STRICT_DNS and LOGICAL_DNS: the load_assignment's hostnames resolved to endpoints. */
+  readonly #dns: DnsEndpoints | undefined;
 
   constructor(readonly config: Cluster, runtime: () => Runtime) {
     this.name = config.name;
     const type = config.type ?? "STATIC";
-    if (type !== "STATIC" && type !== "EDS" && type !== "ORIGINAL_DST") throw new Error(`cluster ${config.name}: type ${type} is not supported`);
+    if (!["STATIC", "EDS", "ORIGINAL_DST", "STRICT_DNS", "LOGICAL_DNS"].includes(type)) throw new Error(`cluster ${config.name}: type ${type} is not supported`);
     if (type === "STATIC" && !config.load_assignment) throw new Error(`cluster ${config.name}: a STATIC cluster needs load_assignment`);
     this.connectTimeoutMs = durationMs(config.connect_timeout, 5000);
     this.#limits = limitsOf(config);
@@ -122,7 +126,8 @@ export class ClusterRuntime {
     const tlsContext = config.transport_socket?.typed_config as UpstreamTlsContext | undefined;
     const configuredAlpn = tlsContext?.common_tls_context?.alpn_protocols;
     const alpn = configuredAlpn && configuredAlpn.length > 0 ? configuredAlpn : alpnFallback(config);
-    this.#tls = tlsContext ? { refs: compileTlsSecretRefs(tlsContext.common_tls_context, `cluster ${config.name}: transport_socket`), sni: tlsContext.sni, alpn } : undefined;
+    this.#tls = tlsContext ? { upstream: compileUpstreamTls(tlsContext.common_tls_context, `cluster ${config.name}: transport_socket`), sni: tlsContext.sni, alpn } : undefined;
+    this.#dns = type === "STRICT_DNS" || type === "LOGICAL_DNS" ? new DnsEndpoints(config, () => runtime().stats.add("update_failure_total", { cluster: config.name })) : undefined;
     if ((config.health_checks?.length ?? 0) > 1) throw new Error(`cluster ${config.name}: only one health check is supported`);
     const healthCheck = config.health_checks?.[0];
     this.#outliers = config.outlier_detection ? new OutlierDetector(config.outlier_detection, () => this.#currentEndpoints()) : undefined;
@@ -135,16 +140,27 @@ export class ClusterRuntime {
     const lifetime = { idleMs: durationMs(common?.idle_timeout, 3_600_000), maxAgeMs: durationMs(common?.max_connection_duration, 0) };
     this.pool = new UpstreamPool(this.#limits.maxConnections, (host, port) => this.connectForTraffic(host, port), lifetime);
     this.http2 = speaksHttp2(config) ? new Http2Sessions((host, port) => this.connectForTraffic(host, port), lifetime) : undefined;
+    // Last, once nothing can throw: a refused cluster must leave no resolution timer behind.
+    this.#dns?.start();
   }
 
   #currentEndpoints(): UpstreamEndpoint[] {
-    const assignment = this.config.load_assignment ?? this.#runtime().endpoints.get(this.config.eds_cluster_config?.service_name ?? this.name);
+    const assignment = this.#dns ? this.#dns.assignment : (this.config.load_assignment ?? this.#runtime().endpoints.get(this.config.eds_cluster_config?.service_name ?? this.name));
     if (assignment !== this.#assignment) {
       this.#assignment = assignment;
       this.#endpoints = assignment ? endpointsOf(assignment, this.#endpoints) : new Map();
       this.#endpointList = [...this.#endpoints.values()];
     }
     return this.#endpointList;
+  }
+
+  /**
+   * Until a DNS cluster's first resolution completes, what a request or connection waits on before picking a host
+   * (at most connect_timeout), rather than failing as a cluster without hosts; undefined once resolved and for the
+   * other clusters.
+   */
+  firstResolution(): Promise<void> | undefined {
+    return this.#dns?.whenFirstResolved(this.connectTimeoutMs);
   }
 
   /**
@@ -246,16 +262,17 @@ export class ClusterRuntime {
   }
 
   /**
-   * Opens an upstream connection: mTLS with the SDS identity when the cluster has an UpstreamTlsContext. A new
-   * connection offers the endpoint's last TLS session (as Envoy does): a resumed handshake skips the certificate
-   * exchange and signatures. Sessions are kept per identity, so a rotated one starts afresh, and per cluster, whose
-   * SAN matchers checked the peer when the session was made (Node skips checkServerIdentity on a resumed one).
+   * Opens an upstream connection: TLS when the cluster has an UpstreamTlsContext (mTLS with the SDS identity, or
+   * inline material outside the mesh). A new connection offers the endpoint's last TLS session (as Envoy does): a
+   * resumed handshake skips the certificate exchange and signatures. Sessions are kept per identity, so a rotated one
+   * starts afresh, and per cluster, whose SAN matchers checked the peer when the session was made (Node skips
+   * checkServerIdentity on a resumed one).
    */
   connect(host: string, port: number): net.Socket {
     const settings = this.#tls;
     if (!settings) return net.connect({ host, port, noDelay: true });
-    const { refs, sni, alpn } = settings;
-    const material = tlsMaterialFor(refs, this.#runtime().secrets);
+    const { upstream, sni, alpn } = settings;
+    const material = upstream.material(this.#runtime().secrets);
     let sessions = this.#tlsSessions.get(material);
     if (!sessions) this.#tlsSessions.set(material, (sessions = new Map()));
     const key = `${host}:${port}`;
@@ -264,10 +281,11 @@ export class ClusterRuntime {
       host,
       port,
       secureContext: material.context,
+      rejectUnauthorized: upstream.verify,
       ...(session ? { session } : {}),
       ...(sni ? { servername: sni } : {}),
       ...(alpn ? { ALPNProtocols: alpn } : {}),
-      checkServerIdentity: (_host, certificate) => (sansAllowed(refs, peerSans(certificate)) ? undefined : new Error(`peer certificate SANs ${certificate.subjectaltname} match no match_typed_subject_alt_names of cluster ${this.name}`)),
+      checkServerIdentity: (_host, certificate) => (sansAllowed(upstream, peerSans(certificate)) ? undefined : new Error(`peer certificate SANs ${certificate.subjectaltname} match no SAN matcher of cluster ${this.name}`)),
     });
     socket.setNoDelay(true);
     const known = sessions;
@@ -279,6 +297,7 @@ export class ClusterRuntime {
   }
 
   close(): void {
+    this.#dns?.close();
     this.#stopHealthChecks?.();
     this.#outliers?.close();
     this.pool.close();

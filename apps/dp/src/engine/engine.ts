@@ -1,4 +1,4 @@
-import { typeUrls, type Cluster, type ClusterLoadAssignment, type HttpConnectionManager, type Listener, type RouteConfiguration, type Secret, type UpstreamTlsContext, type DownstreamTlsContext } from "@zonemesh/xds";
+import { typeUrls, type Cluster, type ClusterLoadAssignment, type HttpConnectionManager, type Listener, type RouteConfiguration, type Secret, type TransportSocket, type UpstreamTlsContext, type DownstreamTlsContext } from "@zonemesh/xds";
 import { unsupportedFields, type Shape } from "../config/field-spec";
 import { clusterFields, clusterLoadAssignmentFields, listenerFields, routeConfigurationFields, secretFields } from "../config/supported-fields";
 import { ClusterRuntime } from "./cluster";
@@ -14,6 +14,17 @@ export interface AcceptedConfig {
   endpoints: ClusterLoadAssignment[];
   routes: RouteConfiguration[];
   secrets: Secret[];
+}
+
+const redacted = { inline_string: "[redacted]" };
+
+/** A cluster with the private keys of its inline client certificates redacted. */
+function redactedCluster(cluster: Cluster): Cluster {
+  const context = cluster.transport_socket?.typed_config as (UpstreamTlsContext & { "@type": string }) | undefined;
+  const common = context?.common_tls_context;
+  if (!context || !common?.tls_certificates) return cluster;
+  const typedConfig = { ...context, common_tls_context: { ...common, tls_certificates: common.tls_certificates.map((certificate) => ({ ...certificate, private_key: redacted })) } };
+  return { ...cluster, transport_socket: { ...(cluster.transport_socket as TransportSocket), typed_config: typedConfig } };
 }
 
 const fieldsByType: Record<string, { key: keyof AcceptedConfig; fields: Shape; nameOf: (resource: never) => string }> = {
@@ -128,12 +139,13 @@ export class Engine {
     return { routes: [...routes].sort(), endpoints: [...endpoints].sort(), secrets: [...secrets].sort() };
   }
 
-  /** The accepted resources, secrets' private keys redacted. */
+  /** The accepted resources, private keys (of secrets, of clusters' inline certificates) redacted. */
   configDump(): AcceptedConfig & { unboundListeners: { name: string; reason: string }[] } {
     return {
       ...this.#accepted,
       unboundListeners: this.unboundListeners(),
-      secrets: this.#accepted.secrets.map((secret) => (secret.tls_certificate ? { ...secret, tls_certificate: { ...secret.tls_certificate, private_key: { inline_string: "[redacted]" } } } : secret)),
+      clusters: this.#accepted.clusters.map(redactedCluster),
+      secrets: this.#accepted.secrets.map((secret) => (secret.tls_certificate ? { ...secret, tls_certificate: { ...secret.tls_certificate, private_key: redacted } } : secret)),
     };
   }
 

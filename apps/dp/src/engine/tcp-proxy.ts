@@ -92,6 +92,11 @@ export function compileTcpProxy(config: TcpProxy, path: string, runtime: () => R
       socket.on("error", () => {});
       socket.setTimeout(idleMs, () => socket.destroy());
     };
-    connect(1);
+    const resolving = current.clusters.get(clusterName)?.firstResolution();
+    if (resolving) {
+      void resolving.then(() => {
+        if (!downstream.destroyed) connect(1);
+      });
+    } else connect(1);
   };
 }

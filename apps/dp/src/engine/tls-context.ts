@@ -1,5 +1,5 @@
 import tls from "node:tls";
-import type { CommonTlsContext, DataSource, Secret, StringMatcher, SubjectAltNameMatcher, TlsParameters } from "@zonemesh/xds";
+import type { CertificateValidationContext, CommonTlsContext, DataSource, Secret, SubjectAltNameMatcher, TlsParameters } from "@zonemesh/xds";
 import { compileStringMatcher } from "./string-matcher";
 
 /** The SDS secrets a TLS context names, resolved when a connection is made (secrets rotate independently). */
@@ -7,21 +7,23 @@ export interface TlsSecretRefs {
   identity: string;
   validation: string;
   /** The peer must carry a SAN matching one of these (none: any certificate signed by the CA). */
-  sanMatchers: ((sans: PeerSans) => boolean)[];
+  sanMatchers: SanMatcher[];
 }
+
+export type SanMatcher = (sans: PeerSans) => boolean;
 
 export interface PeerSans {
   uri: string[];
   dns: string[];
 }
 
-function dataSourceText(source: DataSource | undefined, what: string): string {
+export function dataSourceText(source: DataSource | undefined, what: string): string {
   if (source?.inline_bytes !== undefined) return Buffer.from(source.inline_bytes, "base64").toString("utf8");
   if (source?.inline_string !== undefined) return source.inline_string;
   throw new Error(`${what} has no inline data`);
 }
 
-function compileSanMatcher(matcher: SubjectAltNameMatcher): (sans: PeerSans) => boolean {
+function compileSanMatcher(matcher: SubjectAltNameMatcher): SanMatcher {
   const test = compileStringMatcher(matcher.matcher);
   if (matcher.san_type === "URI") return (sans) => sans.uri.some(test);
   if (matcher.san_type === "DNS") return (sans) => sans.dns.some(test);
@@ -34,15 +36,18 @@ export function compileTlsSecretRefs(context: CommonTlsContext | undefined, path
   const combined = context?.combined_validation_context;
   const validation = combined?.validation_context_sds_secret_config ?? context?.validation_context_sds_secret_config;
   if (!validation) throw new Error(`${path}.common_tls_context: a validation context from SDS is required (peers are always verified)`);
-  const defaults = combined?.default_validation_context as { match_typed_subject_alt_names?: SubjectAltNameMatcher[]; match_subject_alt_names?: StringMatcher[] } | undefined;
-  const sanMatchers = [
-    ...(defaults?.match_typed_subject_alt_names ?? []).map(compileSanMatcher),
-    ...(defaults?.match_subject_alt_names ?? []).map((matcher) => {
+  return { identity: (identity[0] as { name: string }).name, validation: validation.name, sanMatchers: compileSanMatchers(combined?.default_validation_context) };
+}
+
+/** A validation context's SAN matchers: the typed ones by SAN type, the untyped ones against URI and DNS SANs. */
+export function compileSanMatchers(validation: CertificateValidationContext | undefined): SanMatcher[] {
+  return [
+    ...(validation?.match_typed_subject_alt_names ?? []).map(compileSanMatcher),
+    ...(validation?.match_subject_alt_names ?? []).map((matcher) => {
       const test = compileStringMatcher(matcher);
       return (sans: PeerSans) => [...sans.uri, ...sans.dns].some(test);
     }),
   ];
-  return { identity: (identity[0] as { name: string }).name, validation: validation.name, sanMatchers };
 }
 
 const nodeTlsVersions: Record<string, tls.SecureVersion | undefined> = { TLS_AUTO: undefined, TLSv1_0: "TLSv1", TLSv1_1: "TLSv1.1", TLSv1_2: "TLSv1.2", TLSv1_3: "TLSv1.3" };
@@ -84,7 +89,7 @@ export function peerSans(certificate: tls.PeerCertificate | undefined): PeerSans
   return sans;
 }
 
-export function sansAllowed(refs: TlsSecretRefs, sans: PeerSans): boolean {
+export function sansAllowed(refs: { sanMatchers: readonly SanMatcher[] }, sans: PeerSans): boolean {
   return refs.sanMatchers.length === 0 || refs.sanMatchers.some((matches) => matches(sans));
 }
 

@@ -26,6 +26,18 @@ export function edsCluster(name: string, extra: Partial<Cluster> = {}): Cluster 
   return { name, type: "EDS", eds_cluster_config: { eds_config: ads }, connect_timeout: { seconds: 1 }, ...extra };
 }
 
+/** A STRICT_DNS cluster of one endpoint, `address` a hostname or an IP, as Kuma's ProvidedEndpointCluster makes for an external service. */
+export function dnsCluster(name: string, address: string, port: number, extra: Partial<Cluster> = {}): Cluster {
+  return {
+    name,
+    type: "STRICT_DNS",
+    dns_lookup_family: "V4_ONLY",
+    connect_timeout: { seconds: 1 },
+    load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address, port_value: port } } } }] }] },
+    ...extra,
+  };
+}
+
 export function assignment(clusterName: string, ports: number[]): ClusterLoadAssignment {
   return {
     cluster_name: clusterName,

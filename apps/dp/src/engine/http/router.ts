@@ -191,6 +191,8 @@ export async function forward(exchange: HttpExchange, route: CompiledRoute, runt
   request.whenComplete(() => deadline.start());
   let relaying = false;
   try {
+    const resolving = runtime.clusters.get(clusterName)?.firstResolution();
+    if (resolving) await resolving;
     for (let attemptNumber = 0; ; attemptNumber++) {
       const cluster = runtime.clusters.get(clusterName);
       if (!cluster) return sendError(exchange, "NC", 503, `cluster ${clusterName} not found`);
