@@ -11,6 +11,7 @@ const examples: Record<string, (mesh: string) => Record<string, unknown>> = {
     },
   }),
   ZoneIngress: () => ({ zone: "east", networking: { address: "10.0.1.1", port: 10001, advertisedAddress: "1.2.3.4", advertisedPort: 10001 } }),
+  ExternalService: () => ({ tags: { "kuma.io/service": "httpbin", "kuma.io/protocol": "http" }, networking: { address: "httpbin.org:443", tls: { enabled: true, serverName: "httpbin.org" } } }),
   ZoneEgress: () => ({ zone: "east", networking: { address: "10.0.2.1", port: 10002 } }),
   Zone: () => ({ enabled: true }),
   Secret: () => ({ data: Buffer.from("s3cret").toString("base64") }),

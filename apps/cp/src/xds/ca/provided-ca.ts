@@ -1,11 +1,10 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import type { MeshBody } from "@zonemesh/resources";
+import type { DataSource, MeshBody } from "@zonemesh/resources";
+import { DataSourceError, readDataSource, type SecretReader } from "../data-source";
 import type { CertificateAuthority } from "./certificate-authority";
 
 /** The `conf` of a Mesh's `provided` mTLS backend: the CA's certificate and key, each from a DataSource. */
 export type ProvidedCaConf = Extract<NonNullable<NonNullable<MeshBody["mtls"]>["backends"]>[number], { type: "provided" }>["conf"];
-type DataSource = ProvidedCaConf["cert"];
 
 /** A provided CA that cannot be used, with the field of the backend's `conf` at fault. */
 export class ProvidedCaError extends Error {
@@ -17,22 +16,10 @@ export class ProvidedCaError extends Error {
   }
 }
 
-/** Reads a mesh Secret's data (base64, as Kuma stores it); undefined when there is no such Secret. */
-export type SecretReader = (name: string) => Promise<string | undefined>;
-
 async function resolve(source: DataSource, field: "cert" | "key", readSecret: SecretReader): Promise<string> {
-  const given = Object.entries(source).filter(([, value]) => value !== undefined);
-  if (given.length !== 1) throw new ProvidedCaError(field, "must set exactly one of secret, file, inline, inlineString");
-  if (source.inlineString !== undefined) return source.inlineString;
-  if (source.inline !== undefined) return Buffer.from(source.inline, "base64").toString("utf8");
-  if (source.file !== undefined) {
-    return readFile(source.file, "utf8").catch((error: Error) => {
-      throw new ProvidedCaError(field, `file ${source.file} cannot be read on this control plane: ${error.message}`);
-    });
-  }
-  const data = await readSecret(source.secret as string);
-  if (data === undefined) throw new ProvidedCaError(field, `Secret "${source.secret}" does not exist in this mesh`);
-  return Buffer.from(data, "base64").toString("utf8");
+  return readDataSource(source, readSecret).catch((error: Error) => {
+    throw error instanceof DataSourceError ? new ProvidedCaError(field, error.message) : error;
+  });
 }
 
 /**

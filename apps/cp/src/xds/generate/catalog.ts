@@ -1,4 +1,5 @@
-import { PROTOCOL_TAG, SERVICE_TAG, ZONE_TAG } from "@zonemesh/resources";
+import { PROTOCOL_TAG, SERVICE_TAG, ZONE_TAG, externalServiceAddress, type PolicyRef } from "@zonemesh/resources";
+import type { ExternalServiceInput } from "./input";
 import type { MeshInput } from "./mesh-view";
 import { isMtlsEnabled } from "./tls";
 
@@ -13,10 +14,21 @@ export interface ServiceEndpoint {
   viaIngress: boolean;
 }
 
+/** Where an ExternalService is, and how its caller's proxy speaks TLS to it. */
+export interface ExternalTarget {
+  origin: PolicyRef;
+  host: string;
+  port: number;
+  tags: Record<string, string>;
+  tls?: { serverName?: string; allowRenegotiation?: boolean; caPem?: string; certPem?: string; keyPem?: string };
+}
+
 export interface ServiceInfo {
   name: string;
   protocol: string;
-  /** The smallest inbound port of the service's local endpoints, if it has any. */
+  /** A service outside the mesh (ExternalService): no endpoints of its own, its cluster names its address. */
+  external?: ExternalTarget;
+  /** The smallest inbound port of the service's local endpoints, if it has any (an ExternalService: its address's). */
   localPort?: number;
   endpoints: ServiceEndpoint[];
 }
@@ -82,7 +94,24 @@ export function serviceCatalog(input: MeshInput): Map<string, ServiceInfo> {
       });
     }
   }
+  // A service of the mesh keeps its name: an ExternalService of the same name is not reachable.
+  for (const external of input.externalServices ?? []) {
+    if (external.problem) continue;
+    const target = externalTarget(external);
+    const service = target.tags[SERVICE_TAG] as string;
+    if (!services.has(service)) services.set(service, { name: service, protocol: target.tags[PROTOCOL_TAG] ?? "tcp", localPort: target.port, endpoints: [], external: target });
+  }
   return services;
+}
+
+function externalTarget({ resource, tls }: ExternalServiceInput): ExternalTarget {
+  const { networking, tags } = resource.body;
+  return {
+    origin: { type: resource.type, mesh: resource.mesh, name: resource.name },
+    ...externalServiceAddress(resource.body),
+    tags,
+    ...(networking.tls?.enabled ? { tls: { serverName: networking.tls.serverName, allowRenegotiation: networking.tls.allowRenegotiation, ...tls } } : {}),
+  };
 }
 
 export const isHttpProtocol = (protocol: string) => protocol === "http" || protocol === "http2" || protocol === "grpc";

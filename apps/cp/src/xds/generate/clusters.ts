@@ -1,7 +1,8 @@
 import { typeNames, typed, type Cluster, type HttpProtocolOptions, type Typed } from "@zonemesh/xds";
-import { isHttp2Protocol, isHttpProtocol } from "./catalog";
+import { isHttp2Protocol, isHttpProtocol, type ExternalTarget } from "./catalog";
 import { circuitBreakerSettings } from "./circuit-breaker";
 import { adsConfigSource, definedFields } from "./envoy-values";
+import { externalClusterFields } from "./external-cluster";
 import { healthCheck } from "./health-check";
 import type { Warn } from "./input";
 import { loadBalancer } from "./load-balancer";
@@ -46,8 +47,11 @@ export interface OutboundClusterSpec {
   protocol: string;
 }
 
-/** An EDS cluster for a service (or a subset of it) with the policies that target the service. */
-export function outboundCluster(spec: OutboundClusterSpec, policies: OutboundPolicies, mesh: string, mtls: boolean, warn: Warn): Cluster {
+/**
+ * An EDS cluster for a service (or a subset of it) with the policies that target the service; for an ExternalService
+ * (`external`) its address instead of EDS, and its own TLS instead of the mesh's mTLS.
+ */
+export function outboundCluster(spec: OutboundClusterSpec, policies: OutboundPolicies, mesh: string, mtls: boolean, warn: Warn, external?: ExternalTarget): Cluster {
   const outlier = policies.circuitBreaker?.conf.outlierDetection;
   // MeshCircuitBreaker's outlier detection and MeshHealthCheck both set Envoy's one healthy panic threshold.
   const outlierThreshold = outlier && !outlier.disabled ? outlier.healthyPanicThreshold : undefined;
@@ -57,14 +61,13 @@ export function outboundCluster(spec: OutboundClusterSpec, policies: OutboundPol
   const clusterTimeouts = timeouts(policies.timeout);
   const cluster: Cluster = {
     name: spec.name,
-    type: "EDS",
-    eds_cluster_config: { eds_config: adsConfigSource },
+    ...(external ? externalClusterFields(spec.name, external) : { type: "EDS", eds_cluster_config: { eds_config: adsConfigSource } }),
     connect_timeout: clusterTimeouts.connect,
     ...(policies.loadBalancing ? loadBalancer(policies.loadBalancing.conf) : {}),
     ...(check ? { health_checks: [check] } : {}),
     ...(policies.circuitBreaker ? circuitBreakerSettings(policies.circuitBreaker.conf) : {}),
     ...commonLbConfig(panicThreshold, policies.healthCheck?.conf.failTrafficOnPanic, (policies.loadBalancing?.conf.localityAwareness?.localZone?.affinityTags?.length ?? 0) > 0),
-    ...(mtls ? { transport_socket: outboundTransportSocket(mesh, spec.service, spec.tags) } : {}),
+    ...(mtls && !external ? { transport_socket: outboundTransportSocket(mesh, spec.service, spec.tags) } : {}),
     ...(isHttpProtocol(spec.protocol) ? { typed_extension_protocol_options: httpProtocolOptions(isHttp2Protocol(spec.protocol), clusterTimeouts) } : {}),
   };
   return cluster;

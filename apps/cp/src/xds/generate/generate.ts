@@ -24,6 +24,9 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   const warn: Warn = (origins, reason) => {
     for (const { type, mesh, name } of origins) warnings.set(`${type}/${name}/${reason}`, { policy: { type, mesh, name }, reason });
   };
+  for (const { resource, problem } of input.externalServices ?? []) {
+    if (problem) warn([{ type: resource.type, mesh: resource.mesh, name: resource.name }], `left out: ${problem}`);
+  }
   const mtls = isMtlsEnabled(input.mesh);
   if (mtls && !input.certificates) throw new Error(`mesh ${input.mesh.name} has mTLS enabled: generation needs the proxy's certificates`);
 
@@ -43,10 +46,10 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   const clusterSpecs = clusterRefs.all();
   const outboundClusters = clusterSpecs.map((spec) =>
     mesh.outbounds.memo(`${policies.outboundKey}|cluster|${spec.name}|${spec.protocol}`, context, (recording) =>
-      outboundCluster(spec, policies.outbound(spec.service), input.mesh.name, mtls, recording.warn),
+      outboundCluster(spec, policies.outbound(spec.service), input.mesh.name, mtls, recording.warn, catalog.get(spec.service)?.external),
     ),
   );
-  const endpoints = clusterSpecs.map((spec) => mesh.loadAssignment(spec, zonePriorities(input.localZone, policies.outbound(spec.service).loadBalancing?.conf.localityAwareness, affinityTags)));
+  const endpoints = clusterSpecs.filter((spec) => !catalog.get(spec.service)?.external).map((spec) => mesh.loadAssignment(spec, zonePriorities(input.localZone, policies.outbound(spec.service).loadBalancing?.conf.localityAwareness, affinityTags)));
 
   return {
     listeners: [...inbound.listeners, ...outbound.listeners, ...transparent.listeners, ...metrics.listeners].sort(byName),

@@ -1,8 +1,19 @@
-import type { DataplaneBody, MeshBody, PolicyRef, PolicyResource, Resource, ZoneIngressBody } from "@zonemesh/resources";
+import type { DataplaneBody, ExternalServiceBody, MeshBody, PolicyRef, PolicyResource, Resource, ZoneIngressBody } from "@zonemesh/resources";
 import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, Secret } from "@zonemesh/xds";
 
 export type DataplaneResource = Resource<DataplaneBody>;
 export type ZoneIngressResource = Resource<ZoneIngressBody>;
+export type ExternalServiceResource = Resource<ExternalServiceBody>;
+
+/**
+ * An ExternalService with the PEM text of its TLS DataSources (read by the caller: Secrets and files are not inputs),
+ * or why they could not be read (the service is then left out, with a warning).
+ */
+export interface ExternalServiceInput {
+  resource: ExternalServiceResource;
+  tls?: { caPem?: string; certPem?: string; keyPem?: string };
+  problem?: string;
+}
 
 export interface ProxyCertificates {
   /** The proxy's own certificate (SPIFFE URI SANs) and key, PEM. */
@@ -19,6 +30,8 @@ export interface GenerateInput {
   dataplanes: DataplaneResource[];
   /** Other zones' ingresses: their `availableServices` make remote services reachable. */
   zoneIngresses: ZoneIngressResource[];
+  /** The mesh's ExternalServices: services outside the mesh its proxies reach directly (no zone egress). */
+  externalServices?: ExternalServiceInput[];
   /** Every targetRef policy of the mesh. */
   policies: PolicyResource[];
   /** Service VIPs (see allocateVips): outbound listeners for transparent proxying listen on them. */

@@ -9,7 +9,7 @@ import { PolicySelectors, proxyPolicies } from "./proxy-policies";
 import type { ProxyPolicies } from "./resolved-policies";
 import type { ZonePriorities } from "./zone-priorities";
 
-export type MeshInput = Pick<GenerateInput, "mesh" | "dataplanes" | "zoneIngresses" | "localZone">;
+export type MeshInput = Pick<GenerateInput, "mesh" | "dataplanes" | "zoneIngresses" | "localZone" | "externalServices">;
 
 /**
  * What every proxy of a mesh shares: its services with their endpoints, the endpoint assignments built from them, and

@@ -1,8 +1,8 @@
 // Loads the golden test cases of testdata/: one YAML file each, a header document then Kuma resources.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SERVICE_TAG, parseDocuments, parseResource, type DataplaneBody, type MeshBody, type PolicyResource, type Resource, type ZoneIngressBody } from "@zonemesh/resources";
-import type { GenerateInput } from "./input";
+import { SERVICE_TAG, parseDocuments, parseResource, type DataplaneBody, type ExternalServiceBody, type MeshBody, type PolicyResource, type Resource, type ZoneIngressBody } from "@zonemesh/resources";
+import type { ExternalServiceInput, GenerateInput } from "./input";
 import { allocateVips } from "./vips";
 
 export const testdataDir = join(import.meta.dirname, "testdata");
@@ -42,7 +42,14 @@ export function loadCase(file: string): GenerateInput {
   const dataplane = dataplanes.find((candidate) => candidate.name === header.proxy);
   if (!dataplane) throw new Error(`${file}: no Dataplane ${header.proxy}`);
   const zoneIngresses = ofType<ZoneIngressBody>("ZoneIngress");
+  // A case gives an ExternalService's TLS material as inlineString: what the CP reads from Secrets and files.
+  const externalServices = ofType<ExternalServiceBody>("ExternalService").map((resource): ExternalServiceInput => {
+    const tls = resource.body.networking.tls;
+    const pems = { caPem: tls?.caCert?.inlineString, certPem: tls?.clientCert?.inlineString, keyPem: tls?.clientKey?.inlineString };
+    return { resource, ...(tls?.enabled ? { tls: Object.fromEntries(Object.entries(pems).filter(([, pem]) => pem !== undefined)) } : {}) };
+  });
   const services = [
+    ...externalServices.map(({ resource }) => resource.body.tags[SERVICE_TAG] as string),
     ...dataplanes.flatMap((candidate) => (candidate.body.networking.inbound ?? []).map((inbound) => inbound.tags[SERVICE_TAG] as string)),
     ...zoneIngresses.flatMap((ingress) => (ingress.body.availableServices ?? []).map((available) => available.tags[SERVICE_TAG] as string)),
   ];
@@ -51,6 +58,7 @@ export function loadCase(file: string): GenerateInput {
     mesh: { ...mesh.body, name: mesh.name },
     dataplanes,
     zoneIngresses,
+    ...(externalServices.length > 0 ? { externalServices } : {}),
     policies: resources.filter((resource) => resource.type.startsWith("Mesh") && resource.type !== "Mesh") as PolicyResource[],
     vips: allocateVips(services),
     localZone: header.localZone,

@@ -1,5 +1,5 @@
 import type { ResourceStore } from "@zonemesh/store";
-import type { SecretReader } from "../ca/provided-ca";
+import type { SecretReader } from "../data-source";
 
 /** The data (base64) of the mesh's Secrets in the store, by name. */
 export const meshSecretReader =

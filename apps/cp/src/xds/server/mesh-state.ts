@@ -1,12 +1,15 @@
 import { policyTypeNames, type MeshBody, type PolicyResource, type Resource } from "@zonemesh/resources";
 import type { ResourceStore, StoredResource } from "@zonemesh/store";
-import type { DataplaneResource, ZoneIngressResource } from "../generate/index";
+import type { DataplaneResource, ExternalServiceInput, ZoneIngressResource } from "../generate/index";
+import { readExternalServices } from "./external-services";
+import { meshSecretReader } from "./mesh-secrets";
 
 /** Everything generation reads about one mesh, read from the store in one go. */
 export interface MeshState {
   mesh: MeshBody & { name: string };
   dataplanes: DataplaneResource[];
   zoneIngresses: ZoneIngressResource[];
+  externalServices: ExternalServiceInput[];
   policies: PolicyResource[];
 }
 
@@ -20,10 +23,11 @@ export const toResource = <Body extends object>(stored: StoredResource): Resourc
 
 /** Undefined when the mesh does not exist. Bodies were validated by the API (or KDS) on the way in. */
 export async function loadMeshState(store: ResourceStore, meshName: string): Promise<MeshState | undefined> {
-  const [mesh, dataplanes, zoneIngresses, policies] = await Promise.all([
+  const [mesh, dataplanes, zoneIngresses, externalServices, policies] = await Promise.all([
     store.get({ type: "Mesh", mesh: "", name: meshName }),
     store.list({ type: "Dataplane", mesh: meshName }),
     store.list({ type: "ZoneIngress" }),
+    store.list({ type: "ExternalService", mesh: meshName }),
     loadPolicies(store, meshName),
   ]);
   if (!mesh) return undefined;
@@ -31,6 +35,10 @@ export async function loadMeshState(store: ResourceStore, meshName: string): Pro
     mesh: { ...(mesh.spec as MeshBody), name: meshName },
     dataplanes: dataplanes.items.map((d) => toResource(d)),
     zoneIngresses: zoneIngresses.items.map((z) => toResource(z)),
+    externalServices: await readExternalServices(
+      externalServices.items.map((e) => toResource(e)),
+      meshSecretReader(store, meshName),
+    ),
     policies,
   };
 }

@@ -167,7 +167,7 @@ export class Reconciler {
       this.#vips.forget(mesh);
       return this.#markMesh(mesh);
     }
-    if (event.type === "Dataplane") return this.#markMesh(event.mesh);
+    if (event.type === "Dataplane" || event.type === "ExternalService") return this.#markMesh(event.mesh);
     if (typeByName(event.type)?.isPolicy) {
       this.#policyMeshes.add(event.mesh);
       this.#kick();
@@ -257,7 +257,7 @@ export class Reconciler {
     }
     const state = { ...previous.state, policies };
     // A fresh view: its outbound cache is keyed by the policies' rules, which are new objects now.
-    const view = new MeshView({ mesh: state.mesh, dataplanes: state.dataplanes, zoneIngresses: state.zoneIngresses, localZone: this.#options.localZone });
+    const view = new MeshView({ ...state, localZone: this.#options.localZone });
     this.#meshInputCache.set(meshName, { ...previous, state, view });
     const selects = dataplanesAffectedByPolicies(previous.state.policies, policies);
     return (name) => {
@@ -273,7 +273,7 @@ export class Reconciler {
     const { store, localZone } = this.#options;
     const state = await loadMeshState(store, meshName);
     if (!state) throw new Error(`mesh "${meshName}" does not exist`);
-    const view = new MeshView({ mesh: state.mesh, dataplanes: state.dataplanes, zoneIngresses: state.zoneIngresses, localZone });
+    const view = new MeshView({ ...state, localZone });
     const vips = await this.#vips.forServices(meshName, view.services.keys());
     const backend = issuingBackend(state.mesh);
     const ca = backend && (await this.#cas.get(meshName, backend));
