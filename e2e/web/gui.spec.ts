@@ -49,6 +49,19 @@ test("meshes, services and zone ingresses pages show the demo mesh", async ({ pa
   await expect(page.getByRole("link", { name: "backend-retry" })).toBeVisible();
 });
 
+test("external services page lists the demo's ExternalService, which frontend's proxy reaches outside the mesh", async ({ page }) => {
+  await page.goto("/external-services?mesh=default");
+  const payments = page.getByRole("row", { name: /^payments-api\b/ });
+  await expect(payments).toContainText(`localhost:${demoPortBase + 14}`);
+  await expect(payments).toContainText("http");
+  await expect(payments).toContainText("none");
+  await screenshot(page, "external-services");
+  const { traffic } = await demoState();
+  const route = traffic.find((candidate) => candidate.name === "frontend-v1-east -> payments-api");
+  expect(route).toBeDefined();
+  await expect.poll(async () => (await fetch(route!.url)).text()).toBe("payments-api (outside the mesh)\n");
+});
+
 test("dataplane filters live in the URL; the detail shows its outbound and the policies that apply", async ({ page }) => {
   await page.goto("/dataplanes?mesh=default&zone=west");
   await expect(page.getByRole("link", { name: "backend-v2-west", exact: true })).toBeVisible();

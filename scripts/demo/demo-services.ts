@@ -14,11 +14,33 @@ export interface DemoService {
 }
 
 export const demoServices: DemoService[] = [
-  { service: "frontend", zone: "east", version: "v1", protocol: "http", offsets: { workload: 10, inbound: 20, admin: 30 }, calls: [{ service: "backend", offset: 40 }] },
+  {
+    service: "frontend",
+    zone: "east",
+    version: "v1",
+    protocol: "http",
+    offsets: { workload: 10, inbound: 20, admin: 30 },
+    calls: [
+      { service: "backend", offset: 40 },
+      { service: "payments-api", offset: 43 },
+    ],
+  },
   { service: "backend", zone: "east", version: "v1", protocol: "http", offsets: { workload: 11, inbound: 21, admin: 31 }, calls: [{ service: "db", offset: 41 }] },
   { service: "backend", zone: "west", version: "v2", protocol: "http", offsets: { workload: 12, inbound: 22, admin: 32 }, calls: [{ service: "db", offset: 42 }] },
   { service: "db", zone: "west", version: "v1", protocol: "tcp", offsets: { workload: 13, inbound: 23, admin: 33 }, calls: [] },
 ];
+
+/** A workload outside the mesh (no proxy), which frontend reaches through the ExternalService of its name. */
+export const demoOutsideWorkload = { service: "payments-api", offset: 14 };
+
+/** The ExternalService of the workload outside the mesh, by hostname (its proxy resolves `localhost`). */
+export const demoExternalService = (config: DemoConfig) => ({
+  type: "ExternalService",
+  mesh: "default",
+  name: demoOutsideWorkload.service,
+  tags: { "kuma.io/service": demoOutsideWorkload.service, "kuma.io/protocol": "http" },
+  networking: { address: `localhost:${config.port(demoOutsideWorkload.offset)}` },
+});
 
 /** Each zone's ingress: the port other zones' proxies reach it on, and its admin port. */
 export const ingressOffsets: Record<DemoZone, { port: number; admin: number }> = {

@@ -14,7 +14,7 @@ import { eventually } from "../../apps/cp/src/testing/eventually";
 import { issueZoneToken } from "../../apps/cp/src/testing/multizone";
 import { startChild, type DemoChild } from "./child-process";
 import { demoZones, readDemoConfig, repoRoot, STARTUP_TIMEOUT_MS, type DemoZone } from "./demo-config";
-import { dataplaneName, demoDataplane, demoServices, demoZoneIngress, ingressOffsets } from "./demo-services";
+import { dataplaneName, demoDataplane, demoExternalService, demoOutsideWorkload, demoServices, demoZoneIngress, ingressOffsets } from "./demo-services";
 import { removeDemoState, writeDemoState, type DemoProxyState } from "./demo-state";
 import { startProxy } from "./proxies";
 import { startTraffic, type TrafficGenerator, type TrafficRoute } from "./traffic";
@@ -87,6 +87,18 @@ function applyExamples(global: CpProcess): Promise<void> {
   const files = readdirSync(dir).sort().flatMap((file) => ["-f", join(dir, file)]);
   const zmctl = spawn(process.execPath, [join(repoRoot, "apps/cli/bin/zmctl.mjs"), "apply", "--api-url", global.apiUrl, ...files], { stdio: ["ignore", "inherit", "inherit"] });
   return new Promise((resolve, reject) => zmctl.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`zmctl apply exited with ${code}`)))));
+}
+
+/** The ExternalService of the workload outside the mesh, applied on the global's API, with that workload started. */
+async function startOutsideWorkload(global: CpProcess): Promise<void> {
+  workloads.push(await startWorkload(config.port(demoOutsideWorkload.offset), `${demoOutsideWorkload.service} (outside the mesh)`));
+  const document = demoExternalService(config);
+  const response = await fetch(`${global.apiUrl}/meshes/${document.mesh}/external-services/${document.name}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(document),
+  });
+  if (!response.ok) throw new Error(`ExternalService ${document.name}: HTTP ${response.status} ${await response.text()}`);
 }
 
 /** `next start` of the GUI's build, talking to the global CP's API. */
@@ -191,7 +203,7 @@ async function start(): Promise<void> {
   log(`global CP: API ${global.apiUrl}, KDS ${global.kdsAddress}`);
   const gui = startGui(global);
   // The zones start while the mesh is applied: their proxies' tokens wait for it to arrive over KDS.
-  const [zones] = await Promise.all([Promise.all(demoZones.map((zone) => startZone(global, zone))), applyExamples(global)]);
+  const [zones] = await Promise.all([Promise.all(demoZones.map((zone) => startZone(global, zone))), applyExamples(global).then(() => startOutsideWorkload(global))]);
   const guiUrl = `http://127.0.0.1:${config.guiPort}`;
   const proxies = zones.flatMap((zone) => zone.proxies);
   await Promise.all([waitForProxiesOnline(global, proxies), waitForProxiesReady(proxies), waitForGui(gui, guiUrl)]);

@@ -10,6 +10,7 @@ const sections = [
   { href: "/services", label: "Services" },
   { href: "/dataplanes", label: "Dataplanes" },
   { href: "/policies", label: "Policies" },
+  { href: "/external-services", label: "External services" },
   { href: "/zone-ingresses", label: "Zone ingresses" },
   { href: "/topology", label: "Topology" },
 ] as const;

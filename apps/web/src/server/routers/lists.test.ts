@@ -112,6 +112,16 @@ describe("services.list", () => {
       ],
     );
   });
+  it("lists ExternalServices per mesh with their address, protocol and how TLS is originated", async () => {
+    await bff.store.upsert({ type: "ExternalService", mesh: "payments", name: "stripe", spec: { tags: { "kuma.io/service": "stripe-api", "kuma.io/protocol": "http" }, networking: { address: "api.stripe.com:443", tls: { enabled: true, serverName: "api.stripe.com", caCert: { secret: "stripe-ca" } } } } });
+    await bff.store.upsert({ type: "ExternalService", mesh: "default", name: "ledger-db", spec: { tags: { "kuma.io/service": "ledger-db" }, networking: { address: "10.9.0.5:5432" } } });
+    const payments = await bff.caller.services.external({ mesh: "payments" });
+    assert.deepEqual(payments.items, [
+      { mesh: "payments", name: "stripe", service: "stripe-api", protocol: "http", address: "api.stripe.com:443", tls: { serverName: "api.stripe.com", verified: true, clientCertificate: false } },
+    ]);
+    const all = await bff.caller.services.external({ name: "ledger" });
+    assert.deepEqual([all.total, all.items.map((s) => [s.mesh, s.name, s.protocol, s.tls])], [1, [["default", "ledger-db", "tcp", null]]]);
+  });
   it("filters by zone and name and pages on the CP, across meshes when none is given", async () => {
     const west = await bff.caller.services.list({ mesh: "default", zone: "west" });
     assert.deepEqual([west.total, west.items.map((s) => s.name)], [1, ["web"]]);

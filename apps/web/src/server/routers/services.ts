@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { apiPath, listQuery, listSchema, serviceInsightSchema } from "../cp-client";
+import { PROTOCOL_TAG, SERVICE_TAG, type ExternalServiceBody } from "@zonemesh/resources";
+import { apiPath, listQuery, listSchema, serviceInsightSchema, wireResourceSchema, type WireResource } from "../cp-client";
 import { pageInput } from "../page-input";
 import { serviceSummary } from "../service-summary";
 import { publicProcedure, router } from "../trpc";
@@ -16,4 +17,28 @@ export const servicesRouter = router({
       });
       return { total: page.total, items: page.items.map(serviceSummary) };
     }),
+
+  /** ExternalServices per mesh: the service name the mesh reaches them by, their address and how TLS is originated. */
+  external: publicProcedure.input(pageInput.extend({ mesh: z.string().optional(), name: z.string().optional() })).query(async ({ ctx, input }) => {
+    const page = await ctx.cp.request({
+      path: input.mesh ? `${apiPath("meshes", input.mesh)}/external-services` : "/external-services",
+      query: listQuery({ offset: input.offset, size: input.size, name: input.name }),
+      schema: listSchema(wireResourceSchema),
+    });
+    return {
+      total: page.total,
+      items: page.items.map(({ mesh, name, body }: WireResource) => {
+        const { tags, networking } = body as ExternalServiceBody;
+        const tls = networking.tls?.enabled ? networking.tls : undefined;
+        return {
+          mesh,
+          name,
+          service: tags[SERVICE_TAG] ?? name,
+          protocol: tags[PROTOCOL_TAG] ?? "tcp",
+          address: networking.address,
+          tls: tls ? { serverName: tls.serverName ?? null, verified: tls.caCert !== undefined, clientCertificate: tls.clientCert !== undefined } : null,
+        };
+      }),
+    };
+  }),
 });
