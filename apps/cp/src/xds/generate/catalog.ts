@@ -1,5 +1,5 @@
 import { PROTOCOL_TAG, SERVICE_TAG, ZONE_TAG, externalServiceAddress, type PolicyRef } from "@zonemesh/resources";
-import type { ExternalServiceInput } from "./input";
+import type { ExternalServiceInput, Warn } from "./input";
 import type { MeshInput } from "./mesh-view";
 import { isMtlsEnabled } from "./tls";
 
@@ -94,7 +94,7 @@ export function serviceCatalog(input: MeshInput): Map<string, ServiceInfo> {
       });
     }
   }
-  // A service of the mesh keeps its name: an ExternalService of the same name is not reachable.
+  // A service of the mesh keeps its name, and the first ExternalService of a name wins (see warnLeftOutExternalServices).
   for (const external of input.externalServices ?? []) {
     if (external.problem) continue;
     const target = externalTarget(external);
@@ -112,6 +112,21 @@ function externalTarget({ resource, tls }: ExternalServiceInput): ExternalTarget
     tags,
     ...(networking.tls?.enabled ? { tls: { serverName: networking.tls.serverName, allowRenegotiation: networking.tls.allowRenegotiation, ...tls } } : {}),
   };
+}
+
+/** Why an ExternalService is not in the catalog: its TLS material could not be read, or its service name is taken. */
+export function warnLeftOutExternalServices(externals: ExternalServiceInput[], catalog: ReadonlyMap<string, ServiceInfo>, warn: Warn): void {
+  for (const { resource, problem } of externals) {
+    const origin = { type: resource.type, mesh: resource.mesh, name: resource.name };
+    if (problem) {
+      warn([origin], `left out: ${problem}`);
+      continue;
+    }
+    const service = resource.body.tags[SERVICE_TAG] as string;
+    const owner = catalog.get(service)?.external?.origin.name;
+    if (owner === resource.name) continue;
+    warn([origin], owner === undefined ? `left out: dataplanes of the mesh serve "${service}"` : `left out: ExternalService "${owner}" has the same kuma.io/service "${service}"`);
+  }
 }
 
 export const isHttpProtocol = (protocol: string) => protocol === "http" || protocol === "http2" || protocol === "grpc";

@@ -80,3 +80,13 @@ test("proxies generated with one shared MeshView get exactly what each would get
     }
   }
 });
+
+test("a proxyless gRPC client gets the mesh's HTTP services, not ExternalServices (DNS clusters gRPC's xDS client does not take)", () => {
+  const input = loadCase("external-services.input.yaml");
+  const generated = generateProxyResources({ ...input, proxyless: true });
+  const apiListeners = generated.listeners.filter((listener) => listener.api_listener).map((listener) => listener.name);
+  assert.deepEqual(apiListeners, ["web"]);
+  const externals = ["httpbin", "payments", "ledger"];
+  assert.deepEqual(generated.clusters.filter((cluster) => externals.includes(cluster.name)), []);
+  assert.deepEqual(generateProxyResources(input).clusters.filter((cluster) => externals.includes(cluster.name)).map((cluster) => cluster.name), ["httpbin", "ledger", "payments"]);
+});

@@ -1,4 +1,5 @@
 import { callerTagValues, callerTagsValue, withCallerTags } from "./caller-tags";
+import { warnLeftOutExternalServices } from "./catalog";
 import { ClusterRefs } from "./cluster-refs";
 import { outboundCluster } from "./clusters";
 import { inboundResources } from "./inbound-reuse";
@@ -24,13 +25,11 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   const warn: Warn = (origins, reason) => {
     for (const { type, mesh, name } of origins) warnings.set(`${type}/${name}/${reason}`, { policy: { type, mesh, name }, reason });
   };
-  for (const { resource, problem } of input.externalServices ?? []) {
-    if (problem) warn([{ type: resource.type, mesh: resource.mesh, name: resource.name }], `left out: ${problem}`);
-  }
   const mtls = isMtlsEnabled(input.mesh);
   if (mtls && !input.certificates) throw new Error(`mesh ${input.mesh.name} has mTLS enabled: generation needs the proxy's certificates`);
 
   const catalog = mesh.services;
+  warnLeftOutExternalServices(input.externalServices ?? [], catalog, warn);
   const policies = mesh.policiesFor(input.dataplane, input.policies, warn);
   const clusterRefs = new ClusterRefs(catalog);
   const inbound = inboundResources(input, policies, warn);

@@ -20,11 +20,12 @@ export const httpVipPort = 80;
 /**
  * The proxy's outbounds. With transparent proxying one per reachable service on its VIP (HTTP services on port 80,
  * others on the service's own inbound port, 80 when only remote zones have it), plus the Dataplane's explicit
- * `outbound[]` entries, which win on the same address and port. A proxyless gRPC client gets every HTTP service.
+ * `outbound[]` entries, which win on the same address and port. A proxyless gRPC client gets every HTTP service of
+ * the mesh (not ExternalServices: their clusters are DNS ones, which gRPC's xDS client does not take).
  */
 export function proxyOutbounds(input: GenerateInput, catalog: ReadonlyMap<string, ServiceInfo>): Outbound[] {
   if (input.proxyless) {
-    return [...catalog.values()].filter((info) => isHttpProtocol(info.protocol)).map((info) => ({ service: info.name, protocol: info.protocol }));
+    return [...catalog.values()].filter((info) => isHttpProtocol(info.protocol) && !info.external).map((info) => ({ service: info.name, protocol: info.protocol }));
   }
   const networking = input.dataplane.body.networking;
   const byAddress = new Map<string, Outbound>();
