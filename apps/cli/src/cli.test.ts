@@ -163,6 +163,23 @@ test("inspect shows the policies and rules of a dataplane and the dataplanes of 
   const policy = await run("inspect", "policy", "meshtrafficpermission", "allow-web", "-o", "json");
   assert.deepEqual(JSON.parse(policy.stdout).dataplanes.map((d: { name: string }) => d.name), ["web-1"]);
 
+  // On a global CP a zone's dataplane is stored under a zone-scoped name: inspect finds it by the name it has in its zone.
+  const inZone = (name: string, zone: string) => ({
+    type: "Dataplane",
+    mesh: "default",
+    name: `${name}-${zone}-x7k2`,
+    labels: { "kuma.io/display-name": name, "kuma.io/zone": zone },
+    spec: { networking: { address: "10.0.0.9", inbound: [{ port: 8080, tags: { "kuma.io/service": "web" } }] } },
+  });
+  for (const [name, zone] of [["web-9", "east"], ["api-1", "east"], ["api-1", "west"]] as const) await api.store.upsert(inZone(name, zone));
+  const byZoneName = await run("inspect", "dataplane", "web-9", "-o", "json");
+  assert.equal(byZoneName.code, 0, byZoneName.stderr);
+  assert.ok(JSON.parse(byZoneName.stdout).policies.some((p: { name: string }) => p.name === "allow-web"), byZoneName.stdout);
+  const ambiguous = await run("inspect", "dataplane", "api-1");
+  assert.equal(ambiguous.code, 2);
+  assert.match(ambiguous.stderr, /dataplane "api-1" is in several zones: api-1-east-x7k2 \(zone east\), api-1-west-x7k2 \(zone west\); name one of them/);
+  for (const [name, zone] of [["web-9", "east"], ["api-1", "east"], ["api-1", "west"]] as const) await api.store.delete({ type: "Dataplane", mesh: "default", name: `${name}-${zone}-x7k2` });
+
   const deleted = await run("delete", "dataplane", "web-1", "-m", "default");
   assert.equal(deleted.code, 0, deleted.stderr);
   assert.equal(await api.store.get({ type: "Dataplane", mesh: "default", name: "web-1" }), null);

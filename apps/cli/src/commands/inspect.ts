@@ -1,9 +1,9 @@
-import { describeSpiffeIdMatches } from "@zonemesh/resources";
-import { fetchAs } from "../api-client";
+import { DISPLAY_NAME_LABEL, ZONE_TAG, describeSpiffeIdMatches } from "@zonemesh/resources";
+import { ApiError, fetchAs, type ApiClient } from "../api-client";
 import { type Command, UsageError } from "../command";
 import { alignColumns, formatValue } from "../output";
 import { resolveType, resourcePath } from "../resource-type";
-import { type Meta, type PolicyRules, dataplanePoliciesSchema, dataplaneRulesSchema, selectedDataplanesSchema } from "../responses";
+import { type Meta, type PolicyRules, dataplanePoliciesSchema, dataplaneRulesSchema, pageSchema, selectedDataplanesSchema } from "../responses";
 
 const matcherText = (matchers: { key: string; value: string }[]) => (matchers.length ? matchers.map((m) => `${m.key}=${m.value}`).join(",") : "*");
 const origins = (origin: Meta[]) => origin.map((o) => o.name).join(",");
@@ -24,6 +24,27 @@ function rulesTable(rules: PolicyRules[]): string {
   return alignColumns(rows);
 }
 
+/**
+ * The stored name of a dataplane given by the name it has in its zone: a global CP stores a zone's dataplane under a
+ * zone-scoped name, with the zone's name in the `kuma.io/display-name` label (as Kuma does).
+ */
+async function storedDataplaneName(client: ApiClient, mesh: string, name: string): Promise<string> {
+  const dataplanes = `/meshes/${encodeURIComponent(mesh)}/dataplanes`;
+  try {
+    await client.request("GET", `${dataplanes}/${encodeURIComponent(name)}`);
+    return name;
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+  }
+  const { items } = await fetchAs(client, pageSchema, `${dataplanes}?size=100&${encodeURIComponent(`filter[labels.${DISPLAY_NAME_LABEL}]`)}=${encodeURIComponent(name)}`);
+  if (items.length === 1) return items[0]!.name;
+  if (items.length > 1) {
+    const candidates = items.map((item) => `${item.name} (zone ${item.labels?.[ZONE_TAG] ?? "unknown"})`).join(", ");
+    throw new UsageError(`dataplane "${name}" is in several zones: ${candidates}; name one of them`);
+  }
+  return name;
+}
+
 export const inspectCommand: Command = {
   name: "inspect",
   usage: "zmctl inspect dataplane NAME [-m MESH] [-o table|yaml|json]\n       zmctl inspect policy TYPE NAME [-m MESH] [-o table|yaml|json]",
@@ -37,7 +58,7 @@ export const inspectCommand: Command = {
     const format = values.output as string;
     if (!["table", "yaml", "json"].includes(format)) throw new UsageError("-o must be one of table, yaml, json");
     if (what === "dataplane" && rest.length === 1) {
-      const base = `/meshes/${encodeURIComponent(mesh)}/dataplanes/${encodeURIComponent(rest[0]!)}`;
+      const base = `/meshes/${encodeURIComponent(mesh)}/dataplanes/${encodeURIComponent(await storedDataplaneName(client, mesh, rest[0]!))}`;
       const [{ items }, { rules }] = await Promise.all([
         fetchAs(client, dataplanePoliciesSchema, `${base}/_policies`),
         fetchAs(client, dataplaneRulesSchema, `${base}/_rules`),
