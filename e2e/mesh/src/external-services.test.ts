@@ -1,5 +1,5 @@
 // ExternalServices (services outside the mesh) on real dps without a zone egress: applied on the global, they reach
-// the zone over KDS; the caller's dp resolves their hostname, applies the policies that target them by name, and
+// every zone over KDS; the caller's dp resolves their hostname, applies the policies that target them by name, and
 // originates TLS to them with the CA (from a mesh Secret) and client certificate they name.
 import assert from "node:assert/strict";
 import { Resolver } from "node:dns/promises";
@@ -52,7 +52,7 @@ describe("ExternalServices on real dps", { timeout: 300_000 }, () => {
     const clients = await createTestCa("payments-clients");
     clientCert = await clients.issue("web.payments-clients");
     [httpbin, payments] = await Promise.all([scriptedBackend("httpbin"), paymentsCa.issue("localhost").then((server) => paymentsServer(server, clients))]);
-    cluster = await startZoneCluster({ zones: ["east"] });
+    cluster = await startZoneCluster({ zones: ["east", "west"] });
     await cluster.applyOnGlobal("secrets", { type: "Secret", mesh, name: "payments-ca", data: Buffer.from(paymentsCa.certPem).toString("base64") });
     await cluster.applyOnGlobal("external-services", {
       type: "ExternalService",
@@ -126,6 +126,20 @@ describe("ExternalServices on real dps", { timeout: 300_000 }, () => {
     const stored = await call(cluster.global.apiUrl, "GET", `/meshes/${mesh}/external-services/payments`);
     assert.equal(stored.body.networking.address, `localhost:${payments.port}`);
     assert.equal((await get(toPayments, "/charge")).status, 200);
+  });
+
+  test("an ExternalService applied on the global is reached from every zone: a dp in west calls it too", async () => {
+    const fromWest = await freePort();
+    await cluster.startDataplane({
+      zone: "west",
+      yaml: dataplaneYaml({
+        name: "reports",
+        inbound: { port: await freePort(), servicePort: await freePort(), tags: { "kuma.io/service": "reports", "kuma.io/protocol": "http" } },
+        outbound: [{ port: fromWest, service: "httpbin" }],
+      }),
+    });
+    const answer = await eventually(() => backendAnswer(fromWest, "/from-west"), PROPAGATION_MS);
+    assert.deepEqual([answer.name, answer.path], ["httpbin", "/from-west"]);
   });
 
   test("the dp's embedded DNS answers <service>.mesh of an ExternalService with its VIP", async () => {
