@@ -1,5 +1,5 @@
 import { PROTOCOL_TAG, SERVICE_TAG, ZONE_TAG, externalServiceAddress, type PolicyRef } from "@zonemesh/resources";
-import type { ExternalServiceInput, Warn } from "./input";
+import type { ExternalServiceInput } from "./input";
 import type { MeshInput } from "./mesh-view";
 import { isMtlsEnabled } from "./tls";
 
@@ -94,7 +94,7 @@ export function serviceCatalog(input: MeshInput): Map<string, ServiceInfo> {
       });
     }
   }
-  // A service of the mesh keeps its name, and the first ExternalService of a name wins (see warnLeftOutExternalServices).
+  // A service of the mesh keeps its name, and the first ExternalService of a name wins (see leftOutExternalServices).
   for (const external of input.externalServices ?? []) {
     if (external.problem) continue;
     const target = externalTarget(external);
@@ -114,19 +114,16 @@ function externalTarget({ resource, tls }: ExternalServiceInput): ExternalTarget
   };
 }
 
-/** Why an ExternalService is not in the catalog: its TLS material could not be read, or its service name is taken. */
-export function warnLeftOutExternalServices(externals: ExternalServiceInput[], catalog: ReadonlyMap<string, ServiceInfo>, warn: Warn): void {
-  for (const { resource, problem } of externals) {
+/** The ExternalServices the catalog left out, each with why: its TLS material could not be read, or its service name is taken. */
+export function leftOutExternalServices(externals: ExternalServiceInput[], catalog: ReadonlyMap<string, ServiceInfo>): { origin: PolicyRef; reason: string }[] {
+  return externals.flatMap(({ resource, problem }) => {
     const origin = { type: resource.type, mesh: resource.mesh, name: resource.name };
-    if (problem) {
-      warn([origin], `left out: ${problem}`);
-      continue;
-    }
+    if (problem) return [{ origin, reason: `left out: ${problem}` }];
     const service = resource.body.tags[SERVICE_TAG] as string;
     const owner = catalog.get(service)?.external?.origin.name;
-    if (owner === resource.name) continue;
-    warn([origin], owner === undefined ? `left out: dataplanes of the mesh serve "${service}"` : `left out: ExternalService "${owner}" has the same kuma.io/service "${service}"`);
-  }
+    if (owner === resource.name) return [];
+    return [{ origin, reason: owner === undefined ? `left out: dataplanes of the mesh serve "${service}"` : `left out: ExternalService "${owner}" has the same kuma.io/service "${service}"` }];
+  });
 }
 
 export const isHttpProtocol = (protocol: string) => protocol === "http" || protocol === "http2" || protocol === "grpc";

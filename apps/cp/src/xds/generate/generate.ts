@@ -1,5 +1,4 @@
 import { callerTagValues, callerTagsValue, withCallerTags } from "./caller-tags";
-import { warnLeftOutExternalServices } from "./catalog";
 import { ClusterRefs } from "./cluster-refs";
 import { outboundCluster } from "./clusters";
 import { inboundResources } from "./inbound-reuse";
@@ -29,7 +28,7 @@ export function generateProxyResources(input: GenerateInput, mesh: MeshView = ne
   if (mtls && !input.certificates) throw new Error(`mesh ${input.mesh.name} has mTLS enabled: generation needs the proxy's certificates`);
 
   const catalog = mesh.services;
-  warnLeftOutExternalServices(input.externalServices ?? [], catalog, warn);
+  for (const { origin, reason } of mesh.leftOutExternalServices) warn([origin], reason);
   const policies = mesh.policiesFor(input.dataplane, input.policies, warn);
   const clusterRefs = new ClusterRefs(catalog);
   const inbound = inboundResources(input, policies, warn);

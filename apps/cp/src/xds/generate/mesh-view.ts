@@ -1,6 +1,6 @@
 import type { PolicyRef, PolicyResource } from "@zonemesh/resources";
 import type { ClusterLoadAssignment } from "@zonemesh/xds";
-import { serviceCatalog, type ServiceInfo } from "./catalog";
+import { leftOutExternalServices, serviceCatalog, type ServiceInfo } from "./catalog";
 import type { OutboundClusterSpec } from "./clusters";
 import { loadAssignment } from "./endpoints";
 import { OutboundCache } from "./outbound-cache";
@@ -19,6 +19,8 @@ export type MeshInput = Pick<GenerateInput, "mesh" | "dataplanes" | "zoneIngress
  */
 export class MeshView {
   readonly services: ReadonlyMap<string, ServiceInfo>;
+  /** The ExternalServices not in `services`, with why: warned about in every proxy's generation. */
+  readonly leftOutExternalServices: { origin: PolicyRef; reason: string }[];
   /** Outbound listeners, routes and clusters, shared by proxies selected by the same policies. */
   readonly outbounds = new OutboundCache();
   private readonly assignments = new Map<string, ClusterLoadAssignment>();
@@ -27,6 +29,7 @@ export class MeshView {
 
   constructor(private readonly input: MeshInput) {
     this.services = serviceCatalog(input);
+    this.leftOutExternalServices = leftOutExternalServices(input.externalServices ?? [], this.services);
   }
 
   /**
